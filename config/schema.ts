@@ -1,0 +1,265 @@
+/**
+ * The one configuration schema. Every rule a config file must obey lives here; the loader
+ * (config/load.ts) only reads the file and formats the problems this schema reports, and the
+ * Helm chart's values.schema.json is generated from the same pieces (scripts/helm-schema.ts).
+ */
+import { z } from "zod";
+
+/** Default model: an open model on Chutes' base tier, served in a TEE. */
+export const DEFAULT_MODEL = "deepseek-ai/DeepSeek-V3-0324-TEE";
+export const DEFAULT_BASE_URL = "https://llm.chutes.ai/v1";
+/** The Kodus release the official chart pins; one tag for every Kodus image. */
+export const DEFAULT_KODUS_VERSION = "2.1.28";
+export const DEFAULT_SCHEDULE = "*/15 * * * *";
+
+const MODEL_ID = /^(chutes\/)?[A-Za-z0-9][A-Za-z0-9._-]*\/[A-Za-z0-9][A-Za-z0-9._:-]*$/;
+const LOOPBACK_HOST = /^(localhost|127(\.\d{1,3}){3}|\[::1\])$/;
+const DNS1123_LABEL = /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/;
+const IMAGE_TAG = /^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$/;
+/** Kubernetes resource quantity, e.g. 250m, 1, 1.5, 768Mi, 2Gi. */
+const QUANTITY = /^[0-9]+(\.[0-9]+)?(m|k|M|G|T|Ki|Mi|Gi|Ti)?$/;
+/** Five whitespace-separated cron fields of the usual characters; cron-parser checks ranges. */
+const CRON_5_FIELDS = /^\s*[0-9*/,A-Za-z-]+(\s+[0-9*/,A-Za-z-]+){4}\s*$/;
+
+function isUrl(value: string, protocols: readonly string[]): boolean {
+  try {
+    const url = new URL(value);
+    return protocols.includes(url.protocol) && url.hostname !== "";
+  } catch {
+    return false;
+  }
+}
+
+/** An org/model id; a leading "chutes/" (as some clients write it) is stripped. */
+export const modelIdSchema = z
+  .string()
+  .trim()
+  .regex(MODEL_ID, {
+    error:
+      'must be an org/model id such as "deepseek-ai/DeepSeek-V3-0324-TEE" ("auto" or an empty value would switch Kodus to cloud routing, not Fixed Mode)',
+  })
+  .transform((id) => id.replace(/^chutes\//, ""));
+
+/** The provider's OpenAI-compatible base URL: https, or http only on a loopback host. */
+export const baseUrlSchema = z
+  .string()
+  .trim()
+  .regex(/^(https:\/\/[^/\s]+|http:\/\/(localhost|127(\.[0-9]{1,3}){3}|\[::1\])(:[0-9]+)?)(\/\S*)?$/, {
+    error: "must be an https:// URL (http:// is allowed only for localhost/127.0.0.1/[::1])",
+    abort: true,
+  })
+  .refine((v) => isUrl(v, ["https:"]) || (isUrl(v, ["http:"]) && LOOPBACK_HOST.test(new URL(v).hostname)), {
+    error: "must be an https:// URL (http:// is allowed only for localhost/127.0.0.1/[::1])",
+  })
+  .transform((v) => v.replace(/\/+$/, ""));
+
+const httpUrl = z
+  .string()
+  .trim()
+  .regex(/^https?:\/\/\S+$/, { error: "must be an absolute http:// or https:// URL", abort: true })
+  .refine((v) => isUrl(v, ["http:", "https:"]), { error: "must be an absolute http:// or https:// URL" })
+  .transform((v) => v.replace(/\/+$/, ""));
+
+const positiveInt = (max: number) =>
+  z
+    .number({ error: `must be a whole number from 1 to ${max}` })
+    .int({ error: `must be a whole number from 1 to ${max}` })
+    .min(1, { error: `must be a whole number from 1 to ${max}` })
+    .max(max, { error: `must be a whole number from 1 to ${max}` });
+
+const port = positiveInt(65535);
+
+export const cronSchema = z
+  .string()
+  .regex(CRON_5_FIELDS, { error: 'must be a 5-field cron expression such as "*/15 * * * *"', abort: true })
+  .refine(isValidCron, { error: 'must be a 5-field cron expression such as "*/15 * * * *" (a field is out of range)' });
+
+function isValidCron(expr: string): boolean {
+  // Loaded lazily: only a config that sets a schedule pays for the parser.
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { CronExpressionParser } = require("cron-parser") as typeof import("cron-parser");
+  try {
+    CronExpressionParser.parse(expr, { strict: false });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+const quantity = z.string().regex(QUANTITY, { error: 'must be a Kubernetes quantity such as "250m", "1", "768Mi" or "2Gi"' });
+
+const resourcesSchema = (requests: { cpu: string; memory: string }, limits: { cpu: string; memory: string }) =>
+  z
+    .strictObject({
+      requests: z.strictObject({ cpu: quantity.default(requests.cpu), memory: quantity.default(requests.memory) }).prefault({}),
+      limits: z.strictObject({ cpu: quantity.default(limits.cpu), memory: quantity.default(limits.memory) }).prefault({}),
+    })
+    .prefault({});
+
+// --- sections shared with the Helm chart's values (same names, same meaning) ---
+
+export const llmSchema = z
+  .strictObject({
+    model: modelIdSchema.default(DEFAULT_MODEL),
+    baseUrl: baseUrlSchema.default(DEFAULT_BASE_URL),
+    temperature: z.number({ error: "must be a number from 0 to 2" }).min(0, { error: "must be a number from 0 to 2" }).max(2, { error: "must be a number from 0 to 2" }).optional(),
+    maxConcurrentReviews: positiveInt(1000).optional(),
+  })
+  .prefault({});
+
+export const kodusSchema = z
+  .strictObject({
+    version: z.string().regex(IMAGE_TAG, { error: 'must be an image tag such as "2.1.28"' }).default(DEFAULT_KODUS_VERSION),
+    publicUrl: httpUrl.default("http://localhost:3000"),
+    webhooksUrl: httpUrl.default("http://localhost:3332"),
+    workerDrainTimeoutMs: positiveInt(600_000).default(25_000),
+  })
+  .prefault({});
+
+export const healthcheckSchema = z
+  .strictObject({
+    enabled: z.boolean({ error: "must be true or false" }).default(true),
+    schedule: cronSchema.default(DEFAULT_SCHEDULE),
+    timeoutSeconds: positiveInt(300).default(30),
+    maxLatencyMs: positiveInt(600_000).default(20_000),
+  })
+  .prefault({});
+
+export const replicasSchema = z
+  .strictObject({
+    api: positiveInt(50).default(2),
+    worker: positiveInt(50).default(2),
+    webhooks: positiveInt(50).default(2),
+    web: positiveInt(50).default(2),
+  })
+  .prefault({});
+
+export const componentResourcesSchema = z
+  .strictObject({
+    api: resourcesSchema({ cpu: "250m", memory: "768Mi" }, { cpu: "1", memory: "1536Mi" }),
+    worker: resourcesSchema({ cpu: "250m", memory: "512Mi" }, { cpu: "1", memory: "1536Mi" }),
+    webhooks: resourcesSchema({ cpu: "100m", memory: "384Mi" }, { cpu: "500m", memory: "768Mi" }),
+    web: resourcesSchema({ cpu: "100m", memory: "256Mi" }, { cpu: "500m", memory: "512Mi" }),
+  })
+  .prefault({});
+
+export const secretsSchema = z
+  .strictObject({
+    mode: z.enum(["terraform", "existing"], { error: 'must be "terraform" or "existing"' }).default("terraform"),
+    name: z.string().regex(DNS1123_LABEL, { error: "must be a DNS-1123 label (lowercase letters, digits, '-')" }).default("kodus-secrets"),
+  })
+  .prefault({});
+
+const autoscaleSchema = (min: number, max: number) =>
+  z
+    .strictObject({
+      enabled: z.boolean({ error: "must be true or false" }).default(false),
+      minReplicas: positiveInt(100).default(min),
+      maxReplicas: positiveInt(100).default(max),
+      targetCpuPercent: positiveInt(100).default(70),
+    })
+    .prefault({})
+    .refine((a) => a.minReplicas <= a.maxReplicas, { error: "minReplicas must not exceed maxReplicas", path: ["minReplicas"] });
+
+const hostname = z.string().regex(/^(\*\.)?[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/, { error: "must be a DNS host name such as kodus.example.com" });
+
+const storeSchema = (defaults: { port: number; database?: string; username: string }) =>
+  z
+    .strictObject({
+      host: hostname.optional(),
+      port: port.default(defaults.port),
+      username: z.string().min(1).default(defaults.username),
+      ...(defaults.database !== undefined ? { database: z.string().min(1).default(defaults.database) } : {}),
+    })
+    .prefault({});
+
+export const dataStoresSchema = z
+  .strictObject({
+    mode: z.enum(["external", "bundled"], { error: 'must be "external" or "bundled"' }).default("external"),
+    postgres: z
+      .strictObject({
+        host: hostname.optional(),
+        port: port.default(5432),
+        username: z.string().min(1).default("kodus"),
+        database: z.string().min(1).default("kodus_db"),
+        disableSsl: z.boolean({ error: "must be true or false" }).default(false),
+      })
+      .prefault({}),
+    mongodb: storeSchema({ port: 27017, database: "kodus_db", username: "kodus" }),
+    rabbitmq: storeSchema({ port: 5672, username: "kodus" }),
+    storageClass: z.string().min(1).optional(),
+    storageSize: quantity.default("10Gi"),
+  })
+  .prefault({});
+
+export const ingressSchema = z
+  .strictObject({
+    enabled: z.boolean({ error: "must be true or false" }).default(false),
+    className: z.string().min(1).optional(),
+    webHost: hostname.optional(),
+    webhooksHost: hostname.optional(),
+    tlsSecretName: z.string().regex(DNS1123_LABEL).optional(),
+    annotations: z.record(z.string(), z.string()).default({}),
+  })
+  .prefault({})
+  .refine((i) => !i.enabled || (i.webHost !== undefined && i.webhooksHost !== undefined), {
+    error: "webHost and webhooksHost are required when ingress is enabled",
+    path: ["enabled"],
+  });
+
+export const configSchema = z
+  .strictObject({
+    llm: llmSchema,
+    kodus: kodusSchema,
+    docker: z
+      .strictObject({
+        enabled: z.boolean({ error: "must be true or false" }).default(true),
+        host: z.string().regex(/^(unix|tcp|ssh|npipe):\/\/\S+$/, { error: "must be a Docker host URL such as unix:///var/run/docker.sock, tcp://host:2376 or ssh://user@host" }).optional(),
+        bindAddress: z.union([z.ipv4(), z.ipv6()], { error: "must be an IP address such as 0.0.0.0 or 127.0.0.1" }).default("0.0.0.0"),
+        ports: z
+          .strictObject({ api: port.default(3001), web: port.default(3000), webhooks: port.default(3332) })
+          .prefault({})
+          .refine((p) => new Set([p.api, p.web, p.webhooks]).size === 3, { error: "api, web and webhooks must be different ports" }),
+      })
+      .prefault({}),
+    kubernetes: z
+      .strictObject({
+        enabled: z.boolean({ error: "must be true or false" }).default(true),
+        namespace: z.string().regex(DNS1123_LABEL, { error: "must be a DNS-1123 label (lowercase letters, digits, '-', at most 63)" }).default("kodus"),
+        createNamespace: z.boolean({ error: "must be true or false" }).default(true),
+        kubeconfig: z.strictObject({ path: z.string().min(1).optional(), context: z.string().min(1).optional() }).prefault({}),
+        replicas: replicasSchema,
+        resources: componentResourcesSchema,
+        secrets: secretsSchema,
+        dataStores: dataStoresSchema,
+        autoscaling: z.strictObject({ api: autoscaleSchema(2, 6), worker: autoscaleSchema(2, 6) }).prefault({}),
+        ingress: ingressSchema,
+        rolloutTimeoutSeconds: positiveInt(3600).default(600),
+      })
+      .prefault({}),
+    healthcheck: healthcheckSchema,
+  })
+  .superRefine((c, ctx) => {
+    const max = c.llm.maxConcurrentReviews;
+    if (max === undefined) return;
+    const workers = Math.max(c.docker.enabled ? 1 : 0, c.kubernetes.enabled ? maxWorkers(c.kubernetes) : 0);
+    if (max < workers) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["llm", "maxConcurrentReviews"],
+        input: max,
+        message: `must be at least the largest worker count (${workers}): every worker holds at least one review`,
+      });
+    }
+  });
+
+/** The highest number of code-review workers the Kubernetes stack may run. */
+export function maxWorkers(k: { replicas: { worker: number }; autoscaling: { worker: { enabled: boolean; maxReplicas: number } } }): number {
+  return k.autoscaling.worker.enabled ? k.autoscaling.worker.maxReplicas : k.replicas.worker;
+}
+
+/** What a config file may contain (all optional). */
+export type ConfigInput = z.input<typeof configSchema>;
+/** The parsed, defaulted, frozen configuration every stack receives. */
+export type Config = DeepReadonly<z.output<typeof configSchema>>;
+export type DeepReadonly<T> = T extends (infer U)[] ? readonly DeepReadonly<U>[] : T extends object ? { readonly [K in keyof T]: DeepReadonly<T[K]> } : T;

@@ -1,0 +1,52 @@
+import { Fn, TerraformVariable } from "cdktf";
+import { Construct } from "constructs";
+import { SECRET_FORMAT_PATTERNS, SECRET_INPUTS, type SecretInputName } from "../contract/secrets";
+
+export interface SecretVariablesProps {
+  /**
+   * Declare the variables ephemeral (Terraform >= 1.10): their values then never reach a plan
+   * file or the state. Only possible where every use is write-only (the Kubernetes Secret).
+   * @default false
+   */
+  readonly ephemeral?: boolean;
+}
+
+/**
+ * One sensitive Terraform variable per secret input, each validated against the format Kodus
+ * requires. Values come from a var file or TF_VAR_* at plan time, never from synth.
+ */
+export class SecretVariables extends Construct {
+  private readonly variables = new Map<SecretInputName, TerraformVariable>();
+
+  constructor(scope: Construct, id: string, props: SecretVariablesProps = {}) {
+    super(scope, id);
+    for (const input of SECRET_INPUTS) {
+      const pattern = SECRET_FORMAT_PATTERNS[input.format];
+      const variable = new TerraformVariable(this, input.variable, {
+        type: "string",
+        sensitive: true,
+        nullable: false,
+        description: `${input.description}. Format: ${pattern.allowed}.`,
+        validation: [
+          {
+            condition: `\${can(regex(${JSON.stringify(pattern.regex)}, var.${input.variable}))}`,
+            errorMessage: `${input.variable} must be ${pattern.allowed}.`,
+          },
+        ],
+      });
+      variable.overrideLogicalId(input.variable);
+      if (props.ephemeral) variable.addOverride("ephemeral", true);
+      this.variables.set(input.variable, variable);
+    }
+  }
+
+  /** A reference (`${var.name}`) to the variable's value. */
+  ref(name: SecretInputName): string {
+    return this.variables.get(name)!.stringValue;
+  }
+
+  /** The same reference, URL-encoded by Terraform (for passwords inside URIs). */
+  static urlEncode(expr: string): string {
+    return Fn.urlencode(expr);
+  }
+}

@@ -1,0 +1,187 @@
+/**
+ * The Kodus environment contract: every variable the Kodus containers receive, where its value
+ * comes from, which components get it, and whether it is secret. The Docker stack, the
+ * Kubernetes stack and the Helm chart's tests all read this one definition.
+ *
+ * Plain values are computed from {@link KodusEnvSettings}, which each stack fills from the
+ * config and its own topology (host names differ between Docker and Kubernetes). Secret
+ * variables carry no value here: each stack supplies them from its secret store under the
+ * variable's own name (see contract/secrets.ts).
+ */
+
+export const COMPONENTS = ["api", "worker", "webhooks", "web"] as const;
+export type Component = (typeof COMPONENTS)[number];
+
+/** The back-end components: they share Kodus' API settings and all of them call the LLM. */
+export const BACKEND: readonly Component[] = ["api", "worker", "webhooks"];
+/** Components that call the LLM and therefore need Fixed Mode (FACTS: API and worker; webhooks reads the same env). */
+export const LLM_COMPONENTS: readonly Component[] = BACKEND;
+const WEB: readonly Component[] = ["web"];
+
+/** The three variables that make up Fixed Mode. */
+export const FIXED_MODE_VARS = ["API_LLM_PROVIDER_MODEL", "API_OPENAI_FORCE_BASE_URL", "API_OPEN_AI_API_KEY"] as const;
+
+/** Container ports and health endpoints of the Kodus images. */
+export const KODUS_PORTS = { api: 3001, webhooks: 3332, worker: 3334, web: 3000 } as const satisfies Record<Component, number>;
+export const KODUS_HEALTH = {
+  api: { liveness: "/health/simple", readiness: "/health" },
+  webhooks: { liveness: "/health/live", readiness: "/health/ready" },
+  worker: { liveness: "/health", readiness: "/health" },
+  web: { liveness: "/api/health", readiness: "/api/health" },
+} as const satisfies Record<Component, { liveness: string; readiness: string }>;
+
+export const KODUS_IMAGES = {
+  api: "ghcr.io/kodustech/kodus-ai-api",
+  worker: "ghcr.io/kodustech/kodus-ai-worker",
+  webhooks: "ghcr.io/kodustech/kodus-ai-webhook",
+  web: "ghcr.io/kodustech/kodus-ai-web",
+} as const satisfies Record<Component, string>;
+
+/** The role the code-review worker must be given; the worker refuses to boot without one. */
+export const WORKER_ROLE = "code-review";
+
+/** Set on the one component (or Job) that migrates and seeds the database; everyone else gets "false". */
+export const MIGRATOR_ENV = { RUN_MIGRATIONS: "true", RUN_SEEDS: "true" } as const;
+
+/** Git providers and the path the webhooks server mounts each one at. */
+const WEBHOOK_PATHS = {
+  API_GITHUB_CODE_MANAGEMENT_WEBHOOK: "github",
+  API_GITLAB_CODE_MANAGEMENT_WEBHOOK: "gitlab",
+  GLOBAL_BITBUCKET_CODE_MANAGEMENT_WEBHOOK: "bitbucket",
+  GLOBAL_AZURE_REPOS_CODE_MANAGEMENT_WEBHOOK: "azure-repos",
+} as const;
+
+/** Everything the plain variables are computed from. */
+export interface KodusEnvSettings {
+  readonly llm: {
+    readonly model: string;
+    readonly baseUrl: string;
+    readonly temperature?: number;
+    /** Reviews one worker takes at once (WORKFLOW_QUEUE_CODE_REVIEW_PREFETCH); unset keeps Kodus' default of 20. */
+    readonly codeReviewPrefetch?: number;
+  };
+  /** Public URL of the web UI. */
+  readonly publicUrl: string;
+  /** Public base URL that git providers call (the webhooks service). */
+  readonly webhooksUrl: string;
+  /** Host name the web container uses to reach the API server-side. */
+  readonly apiHost: string;
+  readonly workerDrainTimeoutMs: number;
+  readonly postgres: { readonly host: string; readonly port: number; readonly database: string; readonly username: string; readonly disableSsl: boolean };
+  readonly mongodb: { readonly host: string; readonly port: number; readonly database: string; readonly username: string };
+}
+
+interface EnvVarBase {
+  readonly name: string;
+  readonly components: readonly Component[];
+  readonly description: string;
+}
+export interface PlainEnvVar extends EnvVarBase {
+  readonly secret: false;
+  /** The value, or undefined to leave the variable unset. */
+  readonly value: (s: KodusEnvSettings) => string | undefined;
+}
+export interface SecretEnvVar extends EnvVarBase {
+  readonly secret: true;
+}
+export type EnvVarSpec = PlainEnvVar | SecretEnvVar;
+
+const plain = (name: string, components: readonly Component[], description: string, value: PlainEnvVar["value"]): PlainEnvVar => ({
+  name,
+  components,
+  description,
+  secret: false,
+  value,
+});
+const constant = (name: string, components: readonly Component[], value: string, description = "constant"): PlainEnvVar =>
+  plain(name, components, description, () => value);
+const secret = (name: string, components: readonly Component[], description: string): SecretEnvVar => ({ name, components, description, secret: true });
+
+export const KODUS_ENV: readonly EnvVarSpec[] = [
+  // --- Fixed Mode: one global provider (Chutes) ---
+  plain("API_LLM_PROVIDER_MODEL", LLM_COMPONENTS, "llm.model (Fixed Mode)", (s) => s.llm.model),
+  plain("API_OPENAI_FORCE_BASE_URL", LLM_COMPONENTS, "llm.baseUrl (Fixed Mode; any non-Anthropic URL selects the OpenAI-compatible client)", (s) => s.llm.baseUrl),
+  secret("API_OPEN_AI_API_KEY", LLM_COMPONENTS, "the Chutes API key (Fixed Mode)"),
+  plain("API_LLM_TEMPERATURE_OVERRIDE", LLM_COMPONENTS, "llm.temperature", (s) => (s.llm.temperature === undefined ? undefined : String(s.llm.temperature))),
+  plain("WORKFLOW_QUEUE_CODE_REVIEW_PREFETCH", ["worker"], "reviews in flight per worker, from llm.maxConcurrentReviews", (s) =>
+    s.llm.codeReviewPrefetch === undefined ? undefined : String(s.llm.codeReviewPrefetch),
+  ),
+
+  // --- Runtime ---
+  constant("NODE_ENV", BACKEND, "production"),
+  constant("API_NODE_ENV", BACKEND, "production"),
+  constant("API_CLOUD_MODE", BACKEND, "false", "self-hosted must keep cloud mode off"),
+  constant("API_HOST", BACKEND, "0.0.0.0"),
+  constant("API_PORT", BACKEND, String(KODUS_PORTS.api)),
+  constant("API_WEBHOOKS_PORT", BACKEND, String(KODUS_PORTS.webhooks)),
+  constant("API_DATABASE_ENV", BACKEND, "production"),
+  constant("RUN_MIGRATIONS", BACKEND, "false", "only the migrator runs migrations (MIGRATOR_ENV)"),
+  constant("RUN_SEEDS", BACKEND, "false", "only the migrator seeds (MIGRATOR_ENV)"),
+  constant("WORKER_ROLE", ["worker"], WORKER_ROLE),
+  plain("API_WORKER_DRAIN_TIMEOUT_MS", ["worker"], "kodus.workerDrainTimeoutMs", (s) => String(s.workerDrainTimeoutMs)),
+  plain("API_FRONTEND_URL", BACKEND, "kodus.publicUrl", (s) => s.publicUrl),
+  ...Object.entries(WEBHOOK_PATHS).map(([name, path]) => plain(name, BACKEND, `kodus.webhooksUrl + /${path}/webhook`, (s) => `${s.webhooksUrl}/${path}/webhook`)),
+
+  // --- Kodus internal secrets ---
+  secret("API_JWT_SECRET", [...BACKEND, ...WEB], "32 random bytes, base64"),
+  secret("API_JWT_REFRESH_SECRET", [...BACKEND, ...WEB], "32 random bytes, base64"),
+  secret("API_CRYPTO_KEY", BACKEND, "32 bytes as 64 hex characters"),
+  secret("CODE_MANAGEMENT_SECRET", BACKEND, "32 bytes as 64 hex characters"),
+  secret("CODE_MANAGEMENT_WEBHOOK_TOKEN", BACKEND, "32 random bytes, base64url"),
+
+  // --- Data stores ---
+  plain("API_PG_DB_HOST", BACKEND, "PostgreSQL host", (s) => s.postgres.host),
+  plain("API_PG_DB_PORT", BACKEND, "PostgreSQL port", (s) => String(s.postgres.port)),
+  plain("API_PG_DB_USERNAME", BACKEND, "PostgreSQL user", (s) => s.postgres.username),
+  plain("API_PG_DB_DATABASE", BACKEND, "PostgreSQL database", (s) => s.postgres.database),
+  plain("API_DATABASE_DISABLE_SSL", BACKEND, "true when PostgreSQL has no TLS", (s) => String(s.postgres.disableSsl)),
+  secret("API_PG_DB_PASSWORD", BACKEND, "PostgreSQL password"),
+  plain("API_MG_DB_HOST", BACKEND, "MongoDB host", (s) => s.mongodb.host),
+  plain("API_MG_DB_PORT", BACKEND, "MongoDB port", (s) => String(s.mongodb.port)),
+  plain("API_MG_DB_USERNAME", BACKEND, "MongoDB user", (s) => s.mongodb.username),
+  plain("API_MG_DB_DATABASE", BACKEND, "MongoDB database", (s) => s.mongodb.database),
+  secret("API_MG_DB_PASSWORD", BACKEND, "MongoDB password"),
+  secret("API_RABBITMQ_URI", BACKEND, "amqp://user:password@host:5672/kodus-ai (holds the RabbitMQ password)"),
+  constant("API_RABBITMQ_ENABLED", BACKEND, "true"),
+  constant("API_RABBITMQ_WAIT", BACKEND, "true"),
+
+  // --- Web ---
+  constant("WEB_NODE_ENV", WEB, "self-hosted"),
+  plain("WEB_HOSTNAME_API", WEB, "the API's internal host name (the web proxies to it server-side)", (s) => s.apiHost),
+  constant("WEB_PORT_API", WEB, String(KODUS_PORTS.api)),
+  constant("WEB_PORT", WEB, String(KODUS_PORTS.web)),
+  plain("NEXTAUTH_URL", WEB, "kodus.publicUrl", (s) => s.publicUrl),
+  secret("NEXTAUTH_SECRET", WEB, "32 random bytes, base64 (same value as WEB_NEXTAUTH_SECRET)"),
+  secret("WEB_NEXTAUTH_SECRET", WEB, "32 random bytes, base64 (same value as NEXTAUTH_SECRET)"),
+];
+
+/** The variables one component receives, in contract order. */
+export function envFor(component: Component): readonly EnvVarSpec[] {
+  return KODUS_ENV.filter((v) => v.components.includes(component));
+}
+
+/** Plain name → value pairs for one component (unset optional values left out). */
+export function plainEnvFor(component: Component, settings: KodusEnvSettings): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const v of envFor(component)) {
+    if (v.secret) continue;
+    const value = v.value(settings);
+    if (value !== undefined) out[v.name] = value;
+  }
+  return out;
+}
+
+/** Names of the secret variables one component receives. */
+export function secretEnvFor(component: Component): string[] {
+  return envFor(component)
+    .filter((v) => v.secret)
+    .map((v) => v.name);
+}
+
+/** Every secret variable name in the contract (the keys of the Kodus Secret). */
+export const SECRET_ENV_NAMES: readonly string[] = KODUS_ENV.filter((v) => v.secret).map((v) => v.name);
+
+/** Reviews per worker so that all workers together never hold more than `maxConcurrentReviews`. */
+export function codeReviewPrefetch(maxConcurrentReviews: number | undefined, workers: number): number | undefined {
+  return maxConcurrentReviews === undefined ? undefined : Math.max(1, Math.floor(maxConcurrentReviews / workers));
+}

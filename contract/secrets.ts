@@ -1,0 +1,71 @@
+/**
+ * The secret inputs of a deployment: one sensitive Terraform variable each, in the format
+ * Kodus requires, and how the secret variables of the environment contract are built from them.
+ * `npm run secrets` generates values for every input marked `generate`.
+ */
+
+export type SecretFormat = "base64" | "base64url" | "hex32" | "hex" | "provided";
+
+export interface SecretInput {
+  /** Terraform variable name (snake_case, as Terraform conventions go). */
+  readonly variable: string;
+  readonly description: string;
+  readonly format: SecretFormat;
+}
+
+/** Regular expressions (RE2 syntax, used in Terraform variable validation) per format. */
+export const SECRET_FORMAT_PATTERNS: Record<SecretFormat, { regex: string; allowed: string }> = {
+  base64: { regex: "^[A-Za-z0-9+/]{40,}={0,2}$", allowed: "at least 32 random bytes, base64 (openssl rand -base64 32)" },
+  base64url: { regex: "^[A-Za-z0-9_-]{40,}={0,2}$", allowed: "at least 32 random bytes, base64url" },
+  hex32: { regex: "^[0-9a-fA-F]{64}$", allowed: "exactly 32 bytes as 64 hex characters (openssl rand -hex 32)" },
+  hex: { regex: "^[0-9a-fA-F]{16,}$", allowed: "at least 8 random bytes as hex characters (openssl rand -hex 24)" },
+  provided: { regex: "^\\S{20,}$", allowed: "your Chutes API key (cpk_...), without spaces" },
+};
+
+export const SECRET_INPUTS = [
+  { variable: "chutes_api_key", format: "provided", description: "Chutes API key (cpk_...), sent as Bearer token to llm.baseUrl" },
+  { variable: "api_jwt_secret", format: "base64", description: "Kodus API_JWT_SECRET" },
+  { variable: "api_jwt_refresh_secret", format: "base64", description: "Kodus API_JWT_REFRESH_SECRET" },
+  { variable: "nextauth_secret", format: "base64", description: "Kodus NEXTAUTH_SECRET and WEB_NEXTAUTH_SECRET (one value)" },
+  { variable: "api_crypto_key", format: "hex32", description: "Kodus API_CRYPTO_KEY (encrypts stored credentials: never change it after the first deploy)" },
+  { variable: "code_management_secret", format: "hex32", description: "Kodus CODE_MANAGEMENT_SECRET" },
+  { variable: "code_management_webhook_token", format: "base64url", description: "Kodus CODE_MANAGEMENT_WEBHOOK_TOKEN" },
+  { variable: "postgres_password", format: "hex", description: "PostgreSQL password of the Kodus user" },
+  { variable: "mongodb_password", format: "hex", description: "MongoDB password of the Kodus user" },
+  { variable: "rabbitmq_password", format: "hex", description: "RabbitMQ password of the Kodus user" },
+] as const satisfies readonly SecretInput[];
+
+export type SecretInputName = (typeof SECRET_INPUTS)[number]["variable"];
+
+/** Where RabbitMQ listens, to build API_RABBITMQ_URI around the password. */
+export interface RabbitMqEndpoint {
+  readonly host: string;
+  readonly port: number;
+  readonly username: string;
+}
+export const RABBITMQ_VHOST = "kodus-ai";
+
+/**
+ * The value of every secret variable of the contract, as an expression over the secret inputs.
+ * `ref` turns an input into a reference (a Terraform variable token); `urlEncode` wraps an
+ * expression so it is safe inside a URL. No value is ever known here.
+ */
+export function secretEnvValues(
+  ref: (input: SecretInputName) => string,
+  urlEncode: (expr: string) => string,
+  rabbitmq: RabbitMqEndpoint,
+): Record<string, string> {
+  return {
+    API_OPEN_AI_API_KEY: ref("chutes_api_key"),
+    API_JWT_SECRET: ref("api_jwt_secret"),
+    API_JWT_REFRESH_SECRET: ref("api_jwt_refresh_secret"),
+    NEXTAUTH_SECRET: ref("nextauth_secret"),
+    WEB_NEXTAUTH_SECRET: ref("nextauth_secret"),
+    API_CRYPTO_KEY: ref("api_crypto_key"),
+    CODE_MANAGEMENT_SECRET: ref("code_management_secret"),
+    CODE_MANAGEMENT_WEBHOOK_TOKEN: ref("code_management_webhook_token"),
+    API_PG_DB_PASSWORD: ref("postgres_password"),
+    API_MG_DB_PASSWORD: ref("mongodb_password"),
+    API_RABBITMQ_URI: `amqp://${encodeURIComponent(rabbitmq.username)}:${urlEncode(ref("rabbitmq_password"))}@${rabbitmq.host}:${rabbitmq.port}/${RABBITMQ_VHOST}`,
+  };
+}

@@ -1,0 +1,171 @@
+/**
+ * Docker stack: a complete Kodus on one Docker host, in Fixed Mode with Chutes.
+ * Private network, named volumes, PostgreSQL+pgvector, MongoDB, the Kodus RabbitMQ image, and
+ * the four Kodus components. Only the API, web and webhooks ports are published.
+ */
+import { Container, type ContainerConfig } from "@cdktf/provider-docker/lib/container";
+import { Image } from "@cdktf/provider-docker/lib/image";
+import { Network } from "@cdktf/provider-docker/lib/network";
+import { DockerProvider } from "@cdktf/provider-docker/lib/provider";
+import { Volume } from "@cdktf/provider-docker/lib/volume";
+import { LocalBackend, TerraformOutput, TerraformStack } from "cdktf";
+import type { Construct } from "constructs";
+import type { Config } from "../config/schema";
+import {
+  KODUS_HEALTH,
+  KODUS_IMAGES,
+  KODUS_PORTS,
+  MIGRATOR_ENV,
+  codeReviewPrefetch,
+  plainEnvFor,
+  secretEnvFor,
+  type Component,
+  type KodusEnvSettings,
+} from "../contract/kodus-env";
+import { secretEnvValues } from "../contract/secrets";
+import { SecretVariables } from "../constructs/secret-variables";
+import { DATA_STORE_IMAGES, DATA_STORE_PORTS, POSTGRES_INIT_SQL } from "../contract/data-stores";
+
+export interface DockerStackProps {
+  readonly config: Config;
+}
+
+/** Fixed names on the Docker host; containers find each other by name on the private network. */
+export const DOCKER_NAMES = {
+  network: "kodus",
+  postgres: "kodus-postgres",
+  mongodb: "kodus-mongodb",
+  rabbitmq: "kodus-rabbitmq",
+  api: "kodus-api",
+  worker: "kodus-worker",
+  webhooks: "kodus-webhooks",
+  web: "kodus-web",
+} as const;
+
+const DB = { user: "kodus", database: "kodus_db" } as const;
+/** The one component that runs migrations and seeds on the Docker host. */
+export const DOCKER_MIGRATOR: Component = "api";
+
+/** A Docker healthcheck that runs Node's built-in fetch (the Kodus images have no curl). */
+export function nodeHttpHealthcheck(port: number, path: string): string[] {
+  return ["CMD", "node", "-e", `fetch('http://127.0.0.1:${port}${path}').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))`];
+}
+
+export class DockerStack extends TerraformStack {
+  constructor(scope: Construct, id: string, props: DockerStackProps) {
+    super(scope, id);
+    const { config } = props;
+    // A relative path keeps the synthesized JSON identical on every machine; Terraform runs in
+    // cdktf.out/stacks/<id>, so the state lands in the project root (git-ignored).
+    new LocalBackend(this, { path: `../../../terraform.${id}.tfstate` });
+    new DockerProvider(this, "docker", config.docker.host ? { host: config.docker.host } : {});
+
+    const secrets = new SecretVariables(this, "secrets");
+    const network = new Network(this, "network", { name: DOCKER_NAMES.network, driver: "bridge" });
+    const networksAdvanced = [{ name: network.name }];
+    const restart = "unless-stopped";
+    const logging = { logDriver: "json-file", logOpts: { "max-size": "50m", "max-file": "5" } };
+    const image = (key: string, name: string) => new Image(this, `image-${key}`, { name, keepLocally: true }).imageId;
+    const volume = (key: string) => new Volume(this, `volume-${key}`, { name: `kodus-${key}-data` }).name;
+
+    // --- data stores: on the private network only, never published ---
+    const postgres = new Container(this, "postgres", {
+      name: DOCKER_NAMES.postgres,
+      image: image("postgres", DATA_STORE_IMAGES.postgres),
+      restart,
+      ...logging,
+      networksAdvanced,
+      env: [`POSTGRES_USER=${DB.user}`, `POSTGRES_DB=${DB.database}`, `POSTGRES_PASSWORD=${secrets.ref("postgres_password")}`],
+      volumes: [{ volumeName: volume("postgres"), containerPath: "/var/lib/postgresql/data" }],
+      upload: [{ file: "/docker-entrypoint-initdb.d/10-vector.sql", content: POSTGRES_INIT_SQL }],
+      healthcheck: { test: ["CMD", "pg_isready", "-U", DB.user, "-d", DB.database], interval: "10s", timeout: "5s", retries: 6, startPeriod: "30s" },
+      wait: true,
+      waitTimeout: 120,
+    });
+    const mongodb = new Container(this, "mongodb", {
+      name: DOCKER_NAMES.mongodb,
+      image: image("mongodb", DATA_STORE_IMAGES.mongodb),
+      restart,
+      ...logging,
+      networksAdvanced,
+      env: [`MONGO_INITDB_ROOT_USERNAME=${DB.user}`, `MONGO_INITDB_ROOT_PASSWORD=${secrets.ref("mongodb_password")}`, `MONGO_INITDB_DATABASE=${DB.database}`],
+      volumes: [{ volumeName: volume("mongodb"), containerPath: "/data/db" }],
+      healthcheck: { test: ["CMD", "mongosh", "--quiet", "--eval", "db.adminCommand('ping')"], interval: "10s", timeout: "5s", retries: 6, startPeriod: "30s" },
+      wait: true,
+      waitTimeout: 120,
+    });
+    const rabbitmq = new Container(this, "rabbitmq", {
+      name: DOCKER_NAMES.rabbitmq,
+      hostname: DOCKER_NAMES.rabbitmq,
+      image: image("rabbitmq", DATA_STORE_IMAGES.rabbitmq),
+      restart,
+      ...logging,
+      networksAdvanced,
+      env: [`RABBITMQ_DEFAULT_USER=${DB.user}`, `RABBITMQ_DEFAULT_PASS=${secrets.ref("rabbitmq_password")}`],
+      volumes: [{ volumeName: volume("rabbitmq"), containerPath: "/var/lib/rabbitmq" }],
+      healthcheck: { test: ["CMD", "rabbitmq-diagnostics", "-q", "check_running"], interval: "10s", timeout: "10s", retries: 6, startPeriod: "30s" },
+      wait: true,
+      waitTimeout: 180,
+    });
+
+    // --- Kodus ---
+    const settings: KodusEnvSettings = {
+      llm: {
+        model: config.llm.model,
+        baseUrl: config.llm.baseUrl,
+        temperature: config.llm.temperature,
+        codeReviewPrefetch: codeReviewPrefetch(config.llm.maxConcurrentReviews, 1),
+      },
+      publicUrl: config.kodus.publicUrl,
+      webhooksUrl: config.kodus.webhooksUrl,
+      apiHost: DOCKER_NAMES.api,
+      workerDrainTimeoutMs: config.kodus.workerDrainTimeoutMs,
+      postgres: { host: DOCKER_NAMES.postgres, port: DATA_STORE_PORTS.postgres, database: DB.database, username: DB.user, disableSsl: true },
+      mongodb: { host: DOCKER_NAMES.mongodb, port: DATA_STORE_PORTS.mongodb, database: DB.database, username: DB.user },
+    };
+    const secretValues = secretEnvValues((name) => secrets.ref(name), SecretVariables.urlEncode, {
+      host: DOCKER_NAMES.rabbitmq,
+      port: DATA_STORE_PORTS.rabbitmq,
+      username: DB.user,
+    });
+    const published: Partial<Record<Component, number>> = { api: config.docker.ports.api, web: config.docker.ports.web, webhooks: config.docker.ports.webhooks };
+    const stores = [postgres, mongodb, rabbitmq];
+
+    const kodus = (component: Component, extra: Partial<ContainerConfig> = {}) => {
+      const env: Record<string, string> = { ...plainEnvFor(component, settings), ...(component === DOCKER_MIGRATOR ? MIGRATOR_ENV : {}) };
+      for (const name of secretEnvFor(component)) env[name] = secretValues[name];
+      const hostPort = published[component];
+      return new Container(this, component, {
+        name: DOCKER_NAMES[component],
+        image: image(component, `${KODUS_IMAGES[component]}:${config.kodus.version}`),
+        restart,
+        ...logging,
+        networksAdvanced,
+        env: Object.entries(env).map(([k, v]) => `${k}=${v}`),
+        ports: hostPort === undefined ? undefined : [{ internal: KODUS_PORTS[component], external: hostPort, ip: config.docker.bindAddress }],
+        securityOpts: ["no-new-privileges:true"],
+        capabilities: { drop: ["ALL"] },
+        healthcheck: {
+          test: nodeHttpHealthcheck(KODUS_PORTS[component], KODUS_HEALTH[component].readiness),
+          interval: "15s",
+          timeout: "5s",
+          retries: 4,
+          startPeriod: component === "worker" ? "60s" : "30s",
+        },
+        wait: true,
+        // The migrator runs migrations before it listens; give it room on a first deploy.
+        waitTimeout: component === DOCKER_MIGRATOR ? 600 : 300,
+        dependsOn: stores,
+        ...extra,
+      });
+    };
+
+    const api = kodus("api");
+    // The others start after the API, so they never race its migrations.
+    for (const component of ["worker", "webhooks", "web"] as const) kodus(component, { dependsOn: [...stores, api] });
+
+    new TerraformOutput(this, "web_url", { value: config.kodus.publicUrl, description: "Kodus web UI" });
+    new TerraformOutput(this, "api_url", { value: `http://localhost:${config.docker.ports.api}`, description: "Kodus API, on the Docker host" });
+    new TerraformOutput(this, "webhooks_url", { value: config.kodus.webhooksUrl, description: "Base URL git providers call" });
+  }
+}

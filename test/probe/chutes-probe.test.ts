@@ -1,0 +1,370 @@
+/**
+ * Spawns the real probe (probe/chutes-probe.mjs) against a local server that answers like Chutes,
+ * one scenario per status, and checks the verdict, the exit code, the exact request the probe
+ * sent (and that it sent it once), and that the fake key never reaches stdout or stderr.
+ */
+import { execFile } from "node:child_process";
+import * as path from "node:path";
+import {
+  NGINX_429_HTML,
+  OK_COMPLETION,
+  TEST_MODEL,
+  chutesError,
+  closedPortBaseUrl,
+  completion,
+  modelsList,
+  startChutesServer,
+  type ChutesServer,
+  type RecordedRequest,
+  type Scenario,
+} from "./chutes-server";
+
+const ROOT = path.resolve(__dirname, "../..");
+const PROBE = path.join(ROOT, "probe", "chutes-probe.mjs");
+// Key-shaped but obviously fake, built at run time.
+const FAKE_KEY = "cpk_" + "test".repeat(8) + ".fake.key";
+const EXPECTED_BODY =
+  `{"model":"${TEST_MODEL}","messages":[{"role":"user","content":"Reply with the single word: pong"}],` +
+  `"max_tokens":16,"temperature":0,"stream":false}`;
+const FIELDS = ["status", "ok", "httpStatus", "latencyMs", "model", "baseUrl", "detail", "hint", "checkedAt"];
+
+interface ProbeResult {
+  status: string;
+  ok: boolean;
+  httpStatus: number | null;
+  latencyMs: number | null;
+  model: string | null;
+  baseUrl: string | null;
+  detail: string;
+  hint: string;
+  checkedAt: string;
+}
+
+interface ProbeRun {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+  result: ProbeResult;
+  wallMs: number;
+}
+
+/** Run the probe with a clean env (only PATH plus `env`), then check the output contract. */
+function runProbe(args: string[], env: Record<string, string> = { CHUTES_API_KEY: FAKE_KEY }): Promise<ProbeRun> {
+  const started = Date.now();
+  return new Promise((resolve) => {
+    const child = execFile(
+      process.execPath,
+      [PROBE, ...args],
+      { cwd: ROOT, env: { PATH: process.env.PATH ?? "", ...env }, timeout: 10_000 },
+      (_error, stdout, stderr) => {
+        const run = { code: child.exitCode, stdout, stderr, wallMs: Date.now() - started };
+        resolve({ ...run, result: checkOutputContract(run) });
+      },
+    );
+  });
+}
+
+/** Exactly one JSON line on stdout, nothing on stderr, no key anywhere, exit code matching status. */
+function checkOutputContract(run: { code: number | null; stdout: string; stderr: string }): ProbeResult {
+  expect(run.stdout).not.toContain(FAKE_KEY);
+  expect(run.stderr).not.toContain(FAKE_KEY);
+  expect(run.stderr).toBe("");
+  const lines = run.stdout.split("\n");
+  expect(lines).toHaveLength(2);
+  expect(lines[1]).toBe("");
+  const result = JSON.parse(lines[0]) as ProbeResult;
+  expect(Object.keys(result)).toEqual(FIELDS);
+  expect(result.ok).toBe(result.status === "ok");
+  expect(run.code).toBe(result.status === "ok" ? 0 : result.status === "config_error" ? 2 : 1);
+  expect(typeof result.detail).toBe("string");
+  expect(result.detail.length).toBeLessThanOrEqual(200);
+  expect(result.detail).not.toMatch(/\s{2}|^\s|\s$/);
+  expect(result.hint).toMatch(/^[A-Z].+\.$/);
+  expect(new Date(result.checkedAt).toISOString()).toBe(result.checkedAt);
+  return result;
+}
+
+const posts = (s: ChutesServer) => s.requests.filter((r) => r.method === "POST" && r.path === "/v1/chat/completions");
+const modelGets = (s: ChutesServer) => s.requests.filter((r) => r.method === "GET" && r.path === "/v1/models");
+
+/** The completion request is exactly the cheap, fixed one. */
+function checkCompletionRequest(req: RecordedRequest) {
+  expect(req.headers.authorization).toBe(`Bearer ${FAKE_KEY}`);
+  expect(req.headers["content-type"]).toBe("application/json");
+  expect(req.body).toBe(EXPECTED_BODY);
+  const body = JSON.parse(req.body);
+  expect(body.model).toBe(TEST_MODEL); // "chutes/" stripped
+  expect(body.max_tokens).toBeGreaterThanOrEqual(16);
+  expect(body.stream).toBe(false);
+}
+
+async function withServer<T>(scenario: Scenario, fn: (s: ChutesServer) => Promise<T>): Promise<T> {
+  const server = await startChutesServer(scenario);
+  try {
+    return await fn(server);
+  } finally {
+    await server.close();
+  }
+}
+
+const probeArgs = (s: ChutesServer, extra: string[] = []) => ["--base-url", s.baseUrl, "--model", `chutes/${TEST_MODEL}`, ...extra];
+
+interface Case {
+  name: string;
+  scenario: Scenario;
+  args?: string[];
+  status: string;
+  httpStatus: number | null;
+  completions: 0 | 1;
+  detail?: RegExp;
+}
+
+const QUOTA_DETAIL = { message: "Quota exceeded for today (1000/1000)", quota_reset_timestamp: 1767225600 };
+
+const cases: Case[] = [
+  { name: "200 completion", scenario: {}, status: "ok", httpStatus: 200, completions: 1, detail: /pong/ },
+  {
+    name: "200 reasoning model cut off by max_tokens",
+    scenario: { completion: completion({ content: null, reasoning_content: "The user wants me to reply" }, "length") },
+    status: "ok", httpStatus: 200, completions: 1, detail: /finish_reason=length/,
+  },
+  {
+    name: "200 slower than --max-latency-ms",
+    scenario: { completion: { ...OK_COMPLETION, delayMs: 400 } },
+    args: ["--max-latency-ms", "150"],
+    status: "slow", httpStatus: 200, completions: 1, detail: /> 150 ms/,
+  },
+  {
+    name: "401 invalid key",
+    scenario: { completion: chutesError(401, "Invalid token or user not found") },
+    status: "auth_failed", httpStatus: 401, completions: 1, detail: /^Invalid token or user not found$/,
+  },
+  {
+    name: "401 no key accepted",
+    scenario: { completion: chutesError(401, "Authentication required.") },
+    status: "auth_failed", httpStatus: 401, completions: 1,
+  },
+  {
+    name: "403 forbidden",
+    scenario: { completion: chutesError(403, "Forbidden") },
+    status: "auth_failed", httpStatus: 403, completions: 1,
+  },
+  {
+    name: "401 that echoes the key back",
+    scenario: {
+      completion: (req) =>
+        chutesError(401, `Invalid token or user not found: ${req.headers.authorization} (key ${FAKE_KEY})`),
+    },
+    status: "auth_failed", httpStatus: 401, completions: 1, detail: /Bearer \[REDACTED\] \(key \[REDACTED\]\)/,
+  },
+  {
+    name: "404 model not found",
+    scenario: { completion: chutesError(404, `model not found: ${TEST_MODEL}`) },
+    status: "model_not_found", httpStatus: 404, completions: 1, detail: /model not found/,
+  },
+  {
+    name: "model missing from /models (no completion spent)",
+    scenario: { models: modelsList(["Qwen/Qwen3-32B", "deepseek-ai/DeepSeek-V3-0324"]) },
+    status: "model_not_found", httpStatus: null, completions: 0, detail: /not in the \/models catalog.*did you mean deepseek-ai\/DeepSeek-V3-0324\?/,
+  },
+  {
+    name: "402 tier gating",
+    scenario: { completion: chutesError(402, "This model requires a higher subscription tier or positive balance.") },
+    status: "tier_required", httpStatus: 402, completions: 1, detail: /higher subscription tier/,
+  },
+  {
+    name: "402 usage cap",
+    scenario: { completion: chutesError(402, "Subscription usage cap exceeded for the current billing period.") },
+    status: "quota_exhausted", httpStatus: 402, completions: 1, detail: /usage cap/,
+  },
+  {
+    name: "402 quota object",
+    scenario: { completion: chutesError(402, QUOTA_DETAIL) },
+    status: "quota_exhausted", httpStatus: 402, completions: 1, detail: /^Quota exceeded.*resets 2026-01-01T00:00:00\.000Z/,
+  },
+  {
+    name: "429 quota object",
+    scenario: { completion: chutesError(429, QUOTA_DETAIL) },
+    status: "quota_exhausted", httpStatus: 429, completions: 1, detail: /^Quota exceeded/,
+  },
+  {
+    name: "429 capacity",
+    scenario: { completion: chutesError(429, "Infrastructure is at maximum capacity, try again later") },
+    status: "capacity", httpStatus: 429, completions: 1, detail: /maximum capacity/,
+  },
+  {
+    name: "429 nginx HTML page",
+    scenario: { completion: { status: 429, body: NGINX_429_HTML } },
+    status: "rate_limited", httpStatus: 429, completions: 1, detail: /^429 Too Many Requests [^<>]*nginx$/,
+  },
+  {
+    name: "429 OpenAI-style rate limit",
+    scenario: { completion: { status: 429, body: { error: { message: "Rate limit reached", type: "rate_limit" } } } },
+    status: "rate_limited", httpStatus: 429, completions: 1, detail: /^Rate limit reached$/,
+  },
+  {
+    name: "503 cold model",
+    scenario: { completion: chutesError(503, "No instances available (yet) for chute_id=0f1e2d3c-aaaa-bbbb-cccc-123456789abc") },
+    status: "cold_start", httpStatus: 503, completions: 1, detail: /No instances available/,
+  },
+  {
+    name: "503 other",
+    scenario: { completion: { status: 503, body: "<html><body><h1>503 Service Temporarily Unavailable</h1></body></html>" } },
+    status: "upstream_error", httpStatus: 503, completions: 1,
+  },
+  {
+    name: "500 exhausted targets",
+    scenario: { completion: chutesError(500, "exhausted all available targets to no avail") },
+    status: "upstream_error", httpStatus: 500, completions: 1, detail: /exhausted all available targets/,
+  },
+  {
+    name: "500 with a huge body (detail truncated)",
+    scenario: { completion: chutesError(500, "boom ".repeat(1000)) },
+    status: "upstream_error", httpStatus: 500, completions: 1, detail: /^boom boom .*…$/,
+  },
+  {
+    name: "400 unexpected client error",
+    scenario: { completion: chutesError(400, "Invalid request") },
+    status: "upstream_error", httpStatus: 400, completions: 1,
+  },
+  {
+    name: "200 body that is not JSON",
+    scenario: { completion: { status: 200, body: "<html><body>Welcome to nginx!</body></html>" } },
+    status: "bad_response", httpStatus: 200, completions: 1, detail: /not JSON/,
+  },
+  {
+    name: "200 JSON without choices",
+    scenario: { completion: { status: 200, body: { object: "chat.completion", choices: [] } } },
+    status: "bad_response", httpStatus: 200, completions: 1, detail: /no choices\[0\]/,
+  },
+  {
+    name: "completion that never answers",
+    scenario: { completion: { status: 200, hang: true } },
+    args: ["--timeout-ms", "300"],
+    status: "timeout", httpStatus: null, completions: 1, detail: /300 ms \(POST \/chat\/completions\)/,
+  },
+  {
+    name: "/models that never answers (no completion)",
+    scenario: { models: { status: 200, hang: true } },
+    args: ["--timeout-ms", "300"],
+    status: "timeout", httpStatus: null, completions: 0, detail: /GET \/models/,
+  },
+  {
+    name: "/models 500: the completion still decides",
+    scenario: { models: chutesError(500, "Internal Server Error") },
+    status: "ok", httpStatus: 200, completions: 1, detail: /catalog check skipped: \/models gave HTTP 500/,
+  },
+  {
+    name: "/models not JSON: the completion still decides",
+    scenario: { models: { status: 200, body: "<html>maintenance</html>" }, completion: chutesError(401, "Invalid token or user not found") },
+    status: "auth_failed", httpStatus: 401, completions: 1, detail: /catalog check skipped/,
+  },
+];
+
+describe("chutes probe: one status per provider answer", () => {
+  test.each(cases)("$name → $status", async (c) => {
+    await withServer(c.scenario, async (server) => {
+      const run = await runProbe(probeArgs(server, c.args));
+      expect(run.result.status).toBe(c.status);
+      expect(run.result.httpStatus).toBe(c.httpStatus);
+      expect(run.result.model).toBe(TEST_MODEL);
+      expect(run.result.baseUrl).toBe(server.baseUrl);
+      expect(run.result.latencyMs).toEqual(expect.any(Number));
+      if (c.detail) expect(run.result.detail).toMatch(c.detail);
+
+      // One public catalog read without the key, then at most one completion; nothing else.
+      expect(modelGets(server)).toHaveLength(1);
+      expect(modelGets(server)[0].headers.authorization).toBeUndefined();
+      expect(posts(server)).toHaveLength(c.completions);
+      expect(server.requests).toHaveLength(1 + c.completions);
+      if (c.completions) checkCompletionRequest(posts(server)[0]);
+    });
+  });
+
+  test("a hang is cut at the timeout, not later", async () => {
+    await withServer({ completion: { status: 200, hang: true } }, async (server) => {
+      const run = await runProbe(probeArgs(server, ["--timeout-ms", "300"]));
+      expect(run.result.status).toBe("timeout");
+      expect(run.result.latencyMs).toBeGreaterThanOrEqual(250);
+      expect(run.result.latencyMs).toBeLessThan(1500);
+      expect(run.wallMs).toBeLessThan(3000);
+    });
+  });
+
+  test("closed port → network_error, exit 1", async () => {
+    const baseUrl = await closedPortBaseUrl();
+    const run = await runProbe(["--base-url", baseUrl, "--model", TEST_MODEL]);
+    expect(run.result.status).toBe("network_error");
+    expect(run.result.httpStatus).toBeNull();
+    expect(run.result.detail).toMatch(/ECONNREFUSED/);
+    expect(run.code).toBe(1);
+  });
+
+  test("the completion body is byte-identical across runs (cheap repeat billing)", async () => {
+    await withServer({}, async (server) => {
+      await runProbe(probeArgs(server));
+      await runProbe(["--base-url", server.baseUrl, "--model", TEST_MODEL]); // with and without "chutes/"
+      const [a, b] = posts(server);
+      expect(posts(server)).toHaveLength(2);
+      expect(a.body).toBe(b.body);
+      expect(a.body).toBe(EXPECTED_BODY);
+    });
+  });
+});
+
+describe("chutes probe: settings", () => {
+  test("env settings are used when no flags are given", async () => {
+    await withServer({ completion: { ...OK_COMPLETION, delayMs: 300 } }, async (server) => {
+      const run = await runProbe([], {
+        CHUTES_API_KEY: FAKE_KEY,
+        PROBE_BASE_URL: `${server.baseUrl}/`,
+        PROBE_MODEL: `chutes/${TEST_MODEL}`,
+        PROBE_TIMEOUT_MS: "5000",
+        PROBE_MAX_LATENCY_MS: "100",
+      });
+      expect(run.result.status).toBe("slow");
+      expect(run.result.baseUrl).toBe(server.baseUrl);
+      expect(posts(server)).toHaveLength(1);
+      checkCompletionRequest(posts(server)[0]);
+    });
+  });
+
+  test("flags win over env", async () => {
+    const deadUrl = await closedPortBaseUrl();
+    await withServer({}, async (server) => {
+      const run = await runProbe(["--base-url", server.baseUrl, `--model=${TEST_MODEL}`, "--max-latency-ms=20000"], {
+        CHUTES_API_KEY: FAKE_KEY,
+        PROBE_BASE_URL: deadUrl,
+        PROBE_MODEL: "nobody/nothing",
+        PROBE_MAX_LATENCY_MS: "1",
+      });
+      expect(run.result.status).toBe("ok");
+      expect(run.code).toBe(0);
+      expect(run.result.model).toBe(TEST_MODEL);
+    });
+  });
+
+  const configCases: { name: string; args: (url: string) => string[]; env: Record<string, string>; detail: RegExp }[] = [
+    { name: "missing key", args: (u) => ["--base-url", u, "--model", TEST_MODEL], env: {}, detail: /CHUTES_API_KEY/ },
+    { name: "empty key", args: (u) => ["--base-url", u, "--model", TEST_MODEL], env: { CHUTES_API_KEY: "  " }, detail: /CHUTES_API_KEY/ },
+    { name: "missing model", args: (u) => ["--base-url", u], env: { CHUTES_API_KEY: FAKE_KEY }, detail: /missing model/ },
+    { name: "missing base URL", args: () => ["--model", TEST_MODEL], env: { CHUTES_API_KEY: FAKE_KEY }, detail: /missing base URL/ },
+    { name: "base URL not http", args: () => ["--base-url", "ftp://x", "--model", TEST_MODEL], env: { CHUTES_API_KEY: FAKE_KEY }, detail: /not an http/ },
+    { name: "unknown flag", args: (u) => ["--base-url", u, "--model", TEST_MODEL, "--retries", "3"], env: { CHUTES_API_KEY: FAKE_KEY }, detail: /unknown flag --retries/ },
+    { name: "key passed as an argument is not echoed", args: (u) => ["--base-url", u, "--model", TEST_MODEL, FAKE_KEY], env: { CHUTES_API_KEY: FAKE_KEY }, detail: /unexpected argument/ },
+    { name: "flag without value", args: (u) => ["--base-url", u, "--model"], env: { CHUTES_API_KEY: FAKE_KEY }, detail: /--model needs a value/ },
+    { name: "bad timeout", args: (u) => ["--base-url", u, "--model", TEST_MODEL, "--timeout-ms", "soon"], env: { CHUTES_API_KEY: FAKE_KEY }, detail: /timeout/ },
+    { name: "bad max latency from env", args: (u) => ["--base-url", u, "--model", TEST_MODEL], env: { CHUTES_API_KEY: FAKE_KEY, PROBE_MAX_LATENCY_MS: "-5" }, detail: /max latency/ },
+  ];
+
+  test.each(configCases)("config error: $name → exit 2, no request", async (c) => {
+    await withServer({}, async (server) => {
+      const run = await runProbe(c.args(server.baseUrl), c.env);
+      expect(run.code).toBe(2);
+      expect(run.result.status).toBe("config_error");
+      expect(run.result.httpStatus).toBeNull();
+      expect(run.result.detail).toMatch(c.detail);
+      expect(server.requests).toHaveLength(0);
+    });
+  });
+});

@@ -69,3 +69,17 @@ export function secretEnvValues(
     API_RABBITMQ_URI: `amqp://${encodeURIComponent(rabbitmq.username)}:${urlEncode(ref("rabbitmq_password"))}@${rabbitmq.host}:${rabbitmq.port}/${RABBITMQ_VHOST}`,
   };
 }
+
+/** A fresh random value in the given format (the generator behind `npm run secrets`). */
+export function generateSecretValue(format: Exclude<SecretFormat, "provided">, random: (bytes: number) => Buffer): string {
+  switch (format) {
+    case "base64":
+      return random(32).toString("base64");
+    case "base64url":
+      return random(32).toString("base64url");
+    case "hex32":
+      return random(32).toString("hex");
+    case "hex":
+      return random(24).toString("hex");
+  }
+}

@@ -1,0 +1,162 @@
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { ConfigError, loadConfig, parseConfig, parseConfigText, resolveConfigPath } from "../../config/load";
+import { DEFAULT_BASE_URL, DEFAULT_KODUS_VERSION, DEFAULT_MODEL } from "../../config/schema";
+
+function problems(fn: () => unknown): string[] {
+  try {
+    fn();
+  } catch (err) {
+    if (err instanceof ConfigError) return [...err.problems];
+    throw err;
+  }
+  throw new Error("expected a ConfigError, but the config was accepted");
+}
+
+describe("defaults", () => {
+  const config = parseConfig({}, "test");
+
+  test("an empty config is Fixed Mode on Chutes with the pinned Kodus version", () => {
+    expect(config.llm.model).toBe(DEFAULT_MODEL);
+    expect(config.llm.baseUrl).toBe(DEFAULT_BASE_URL);
+    expect(config.kodus.version).toBe(DEFAULT_KODUS_VERSION);
+    expect(config.healthcheck.schedule).toBe("*/15 * * * *");
+    expect(config.docker.enabled).toBe(true);
+    expect(config.kubernetes.namespace).toBe("kodus");
+  });
+
+  test("the result is deeply frozen", () => {
+    expect(Object.isFrozen(config)).toBe(true);
+    expect(Object.isFrozen(config.kubernetes.replicas)).toBe(true);
+    expect(() => {
+      (config.llm as { model: string }).model = "x/y";
+    }).toThrow(TypeError);
+  });
+
+  test("no file means the built-in defaults", () => {
+    expect(loadConfig(undefined)).toEqual(config);
+  });
+});
+
+describe("normalization", () => {
+  test.each([
+    ["chutes/deepseek-ai/DeepSeek-R1", "deepseek-ai/DeepSeek-R1"],
+    ["  moonshotai/Kimi-K2-Instruct  ", "moonshotai/Kimi-K2-Instruct"],
+    ["Qwen/Qwen3-235B-A22B-Instruct-2507-TEE", "Qwen/Qwen3-235B-A22B-Instruct-2507-TEE"],
+  ])("model %j becomes %j", (model, expected) => {
+    expect(parseConfig({ llm: { model } }, "test").llm.model).toBe(expected);
+  });
+
+  test("a trailing slash on URLs is dropped", () => {
+    const c = parseConfig({ llm: { baseUrl: "https://llm.chutes.ai/v1/" }, kodus: { publicUrl: "https://kodus.example.com/" } }, "test");
+    expect(c.llm.baseUrl).toBe("https://llm.chutes.ai/v1");
+    expect(c.kodus.publicUrl).toBe("https://kodus.example.com");
+  });
+
+  test.each(["http://localhost:8080/v1", "http://127.0.0.1:9/v1", "http://[::1]:9/v1"])("http on loopback is allowed: %s", (baseUrl) => {
+    expect(parseConfig({ llm: { baseUrl } }, "test").llm.baseUrl).toBe(baseUrl);
+  });
+});
+
+describe("invalid configs are rejected with the field named", () => {
+  // What a new user plausibly writes, and the dotted path the error must name.
+  const cases: [string, unknown, string, RegExp?][] = [
+    ["model without org", { llm: { model: "DeepSeek-V3" } }, "llm.model", /org\/model/],
+    ["model auto (cloud routing)", { llm: { model: "auto" } }, "llm.model", /auto/],
+    ["empty model", { llm: { model: "" } }, "llm.model"],
+    ["model with spaces", { llm: { model: "deepseek ai/DeepSeek V3" } }, "llm.model"],
+    ["model as number", { llm: { model: 3 } }, "llm.model"],
+    ["plain http base URL", { llm: { baseUrl: "http://llm.chutes.ai/v1" } }, "llm.baseUrl", /https/],
+    ["base URL without scheme", { llm: { baseUrl: "llm.chutes.ai/v1" } }, "llm.baseUrl"],
+    ["temperature above 2", { llm: { temperature: 2.5 } }, "llm.temperature", /0 to 2/],
+    ["temperature as string", { llm: { temperature: "0.2" } }, "llm.temperature"],
+    ["maxConcurrentReviews zero", { llm: { maxConcurrentReviews: 0 } }, "llm.maxConcurrentReviews"],
+    ["maxConcurrentReviews below worker count", { llm: { maxConcurrentReviews: 1 } }, "llm.maxConcurrentReviews", /worker/],
+    ["version with spaces", { kodus: { version: "2.1 .28" } }, "kodus.version"],
+    ["relative public URL", { kodus: { publicUrl: "/kodus" } }, "kodus.publicUrl"],
+    ["ftp webhooks URL", { kodus: { webhooksUrl: "ftp://x.example.com" } }, "kodus.webhooksUrl"],
+    ["docker.enabled as string", { docker: { enabled: "yes" } }, "docker.enabled", /true or false/],
+    ["port 0", { docker: { ports: { api: 0 } } }, "docker.ports.api", /1 to 65535/],
+    ["port too large", { docker: { ports: { web: 70000 } } }, "docker.ports.web"],
+    ["port as string", { docker: { ports: { webhooks: "3332" } } }, "docker.ports.webhooks"],
+    ["two components on one port", { docker: { ports: { api: 3000 } } }, "docker.ports", /different/],
+    ["namespace with capitals", { kubernetes: { namespace: "Kodus" } }, "kubernetes.namespace", /DNS-1123/],
+    ["namespace with underscore", { kubernetes: { namespace: "kodus_prod" } }, "kubernetes.namespace"],
+    ["zero replicas", { kubernetes: { replicas: { api: 0 } } }, "kubernetes.replicas.api"],
+    ["fractional replicas", { kubernetes: { replicas: { worker: 1.5 } } }, "kubernetes.replicas.worker"],
+    ["unknown secrets mode", { kubernetes: { secrets: { mode: "vault" } } }, "kubernetes.secrets.mode", /"terraform", "existing"/],
+    ["bad cron (4 fields)", { healthcheck: { schedule: "*/15 * * *" } }, "healthcheck.schedule", /cron/],
+    ["bad cron (minute 61)", { healthcheck: { schedule: "61 * * * *" } }, "healthcheck.schedule"],
+    ["timeout zero", { healthcheck: { timeoutSeconds: 0 } }, "healthcheck.timeoutSeconds"],
+    ["negative latency budget", { healthcheck: { maxLatencyMs: -5 } }, "healthcheck.maxLatencyMs"],
+    ["typo in a key", { llm: { modle: "a/b" } }, "llm.modle", /unknown key \(allowed: model, baseUrl/],
+    ["unknown section", { chutes: { apiKey: "x" } }, "chutes", /unknown key/],
+    ["section as a list", { llm: ["a/b"] }, "llm"],
+  ];
+  // Rows without a message are padded: jest would otherwise pass its `done` callback there.
+  test.each(cases.map(([name, input, path, message]) => [name, input, path, message ?? null] as const))("%s", (_name, input, path, message) => {
+    const lines = problems(() => parseConfig(input, "test"));
+    const line = lines.find((l) => l.startsWith(`${path}:`));
+    expect(line).toBeDefined();
+    if (message) expect(line).toMatch(message);
+  });
+
+  test("every problem is reported at once, one line each", () => {
+    const lines = problems(() => parseConfig({ llm: { model: "auto", baseUrl: "http://x.example.com" }, docker: { ports: { api: 0 } }, extra: 1 }, "test"));
+    expect(lines.map((l) => l.split(":")[0])).toEqual(expect.arrayContaining(["llm.model", "llm.baseUrl", "docker.ports.api", "extra"]));
+    expect(lines.every((l) => !l.includes("\n"))).toBe(true);
+  });
+
+  test("the bad value is shown", () => {
+    expect(problems(() => parseConfig({ kodus: { publicUrl: "kodus.local" } }, "test"))[0]).toContain('(got "kodus.local")');
+  });
+
+  test("a value that looks like a key is not echoed", () => {
+    const fakeKey = ["cpk", "0123456789abcdef.0123456789abcdef.0123456789"].join("_");
+    const lines = problems(() => parseConfig({ llm: { model: fakeKey } }, "test"));
+    expect(lines.join("\n")).not.toContain(fakeKey);
+    expect(lines[0]).toContain("not shown");
+  });
+});
+
+describe("files", () => {
+  const dir = mkdtempSync(join(tmpdir(), "kodus-config-"));
+
+  test("a YAML syntax error names the file and line", () => {
+    const lines = problems(() => parseConfigText("llm:\n  model: a/b\n   baseUrl: x\n", "my.yaml"));
+    expect(lines[0]).toMatch(/^my\.yaml:\d+:\d+: YAML syntax error/);
+  });
+
+  test("duplicate keys are an error, not a silent override", () => {
+    expect(problems(() => parseConfigText("llm:\n  model: a/b\n  model: c/d\n", "dup.yaml"))[0]).toMatch(/^dup\.yaml:3:\d+: .*unique/);
+  });
+
+  test("a missing file names the path", () => {
+    const path = join(dir, "nope.yaml");
+    expect(problems(() => loadConfig(path))).toEqual([`cannot read ${path}: file not found`]);
+  });
+
+  test("JSON is accepted too, and an empty file means defaults", () => {
+    const json = join(dir, "c.json");
+    writeFileSync(json, JSON.stringify({ llm: { model: "a/b" } }));
+    expect(loadConfig(json).llm.model).toBe("a/b");
+    const empty = join(dir, "empty.yaml");
+    writeFileSync(empty, "# nothing yet\n");
+    expect(loadConfig(empty)).toEqual(parseConfig({}, "x"));
+  });
+
+  test("KODUS_CONFIG wins, relative to the working directory; then kodus.config.yaml in the project root", () => {
+    expect(resolveConfigPath({ KODUS_CONFIG: "x.yaml" }, "/project", "/work")).toBe("/work/x.yaml");
+    expect(resolveConfigPath({ KODUS_CONFIG: "/abs/x.yaml" }, "/project", "/work")).toBe("/abs/x.yaml");
+    expect(resolveConfigPath({}, dir, "/work")).toBeUndefined();
+    writeFileSync(join(dir, "kodus.config.yaml"), "{}\n");
+    expect(resolveConfigPath({}, dir, "/work")).toBe(join(dir, "kodus.config.yaml"));
+  });
+
+  test("the shipped example file is valid and documents every section", () => {
+    const example = join(__dirname, "..", "..", "kodus.config.example.yaml");
+    const config = loadConfig(example);
+    expect(config.llm.model).toMatch(/\//);
+  });
+});

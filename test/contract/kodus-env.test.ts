@@ -1,0 +1,85 @@
+import {
+  COMPONENTS,
+  FIXED_MODE_VARS,
+  KODUS_ENV,
+  LLM_COMPONENTS,
+  SECRET_ENV_NAMES,
+  codeReviewPrefetch,
+  plainEnvFor,
+  secretEnvFor,
+  type KodusEnvSettings,
+} from "../../contract/kodus-env";
+import { SECRET_INPUTS, secretEnvValues } from "../../contract/secrets";
+
+const settings: KodusEnvSettings = {
+  llm: { model: "org/model", baseUrl: "https://llm.example/v1" },
+  publicUrl: "https://kodus.example.com",
+  webhooksUrl: "https://hooks.example.com",
+  apiHost: "api",
+  workerDrainTimeoutMs: 1000,
+  postgres: { host: "pg", port: 5432, database: "db", username: "u", disableSsl: true },
+  mongodb: { host: "mg", port: 27017, database: "db", username: "u" },
+};
+
+test("variable names are unique", () => {
+  const names = KODUS_ENV.map((v) => v.name);
+  expect(new Set(names).size).toBe(names.length);
+});
+
+test.each(LLM_COMPONENTS)("%s gets all of Fixed Mode, the key as a secret", (component) => {
+  const plain = plainEnvFor(component, settings);
+  expect(plain.API_LLM_PROVIDER_MODEL).toBe("org/model");
+  expect(plain.API_OPENAI_FORCE_BASE_URL).toBe("https://llm.example/v1");
+  expect(secretEnvFor(component)).toContain("API_OPEN_AI_API_KEY");
+  expect(plain).not.toHaveProperty("API_OPEN_AI_API_KEY");
+});
+
+test("the web never receives the LLM key or data-store passwords", () => {
+  expect(secretEnvFor("web")).not.toEqual(expect.arrayContaining(["API_OPEN_AI_API_KEY"]));
+  expect(secretEnvFor("web").filter((n) => /PASSWORD|RABBITMQ|CRYPTO/.test(n))).toEqual([]);
+});
+
+test("Fixed Mode names are the three FACTS.md names", () => {
+  expect(FIXED_MODE_VARS).toEqual(["API_LLM_PROVIDER_MODEL", "API_OPENAI_FORCE_BASE_URL", "API_OPEN_AI_API_KEY"]);
+});
+
+test("only the worker has a role, and it is code-review", () => {
+  for (const c of COMPONENTS) expect(plainEnvFor(c, settings).WORKER_ROLE).toBe(c === "worker" ? "code-review" : undefined);
+});
+
+test("nobody migrates by default: the migrator opts in", () => {
+  for (const c of ["api", "worker", "webhooks"] as const) expect(plainEnvFor(c, settings).RUN_MIGRATIONS).toBe("false");
+});
+
+test("webhook URLs hang off kodus.webhooksUrl", () => {
+  expect(plainEnvFor("api", settings).API_GITHUB_CODE_MANAGEMENT_WEBHOOK).toBe("https://hooks.example.com/github/webhook");
+  expect(plainEnvFor("api", settings).GLOBAL_AZURE_REPOS_CODE_MANAGEMENT_WEBHOOK).toBe("https://hooks.example.com/azure-repos/webhook");
+});
+
+test("optional settings are left unset, not empty", () => {
+  expect(plainEnvFor("api", settings)).not.toHaveProperty("API_LLM_TEMPERATURE_OVERRIDE");
+  expect(plainEnvFor("worker", settings)).not.toHaveProperty("WORKFLOW_QUEUE_CODE_REVIEW_PREFETCH");
+  const tuned = { ...settings, llm: { ...settings.llm, temperature: 0, codeReviewPrefetch: 3 } };
+  expect(plainEnvFor("api", tuned).API_LLM_TEMPERATURE_OVERRIDE).toBe("0");
+  expect(plainEnvFor("worker", tuned).WORKFLOW_QUEUE_CODE_REVIEW_PREFETCH).toBe("3");
+});
+
+test.each([
+  [undefined, 2, undefined],
+  [4, 1, 4],
+  [4, 2, 2],
+  [5, 2, 2],
+  [3, 3, 1],
+])("maxConcurrentReviews %p over %p workers gives prefetch %p (never more in flight)", (max, workers, prefetch) => {
+  expect(codeReviewPrefetch(max, workers)).toBe(prefetch);
+  if (max !== undefined) expect(prefetch! * workers).toBeLessThanOrEqual(max);
+});
+
+test("every secret variable of the contract has a source, and nothing else does", () => {
+  const values = secretEnvValues((n) => `<${n}>`, (e) => `enc(${e})`, { host: "mq", port: 5672, username: "kodus" });
+  expect(Object.keys(values).sort()).toEqual([...SECRET_ENV_NAMES].sort());
+  const used = new Set(Object.values(values).flatMap((v) => [...v.matchAll(/<([a-z_]+)>/g)].map((m) => m[1])));
+  expect([...used].sort()).toEqual(SECRET_INPUTS.map((i) => i.variable).sort());
+  expect(values.API_RABBITMQ_URI).toBe("amqp://kodus:enc(<rabbitmq_password>)@mq:5672/kodus-ai");
+  expect(values.NEXTAUTH_SECRET).toBe(values.WEB_NEXTAUTH_SECRET);
+});

@@ -1,0 +1,69 @@
+import { existsSync, mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { PROJECT_ROOT, readTree, runSynth } from "./helpers/cli";
+
+const tmp = () => mkdtempSync(join(tmpdir(), "kodus-main-"));
+
+describe("npm run synth (main.ts)", () => {
+  test("a bad config exits non-zero, names each field, shows no stack trace and writes nothing", () => {
+    const dir = tmp();
+    const file = join(dir, "bad.yaml");
+    writeFileSync(file, "llm:\n  model: auto\n  baseUrl: http://llm.chutes.ai/v1\nkubernetes:\n  replicas:\n    worker: 0\n");
+    const outdir = join(dir, "out");
+    const r = runSynth(dir, { KODUS_CONFIG: file, CDKTF_OUTDIR: outdir });
+    expect(r.status).toBe(1);
+    expect(r.stderr).toContain(file);
+    expect(r.stderr).toMatch(/^ {2}- llm\.model: /m);
+    expect(r.stderr).toMatch(/^ {2}- llm\.baseUrl: /m);
+    expect(r.stderr).toMatch(/^ {2}- kubernetes\.replicas\.worker: /m);
+    expect(r.stderr).not.toMatch(/^\s+at /m);
+    expect(existsSync(outdir)).toBe(false);
+  });
+
+  test("a missing config file is named", () => {
+    const dir = tmp();
+    const r = runSynth(dir, { KODUS_CONFIG: "missing.yaml", CDKTF_OUTDIR: join(dir, "out") });
+    expect(r.status).toBe(1);
+    expect(r.stderr).toContain(`${join(dir, "missing.yaml")}: file not found`);
+    expect(existsSync(join(dir, "out"))).toBe(false);
+  });
+
+  test("same config, byte-identical output from any directory, time zone or locale", () => {
+    const a = tmp();
+    const b = tmp();
+    const ra = runSynth(a, { CDKTF_OUTDIR: join(a, "out"), TZ: "UTC", LANG: "C" });
+    const rb = runSynth(b, { CDKTF_OUTDIR: join(b, "out"), TZ: "Asia/Kolkata", LANG: "de_DE.UTF-8" });
+    expect([ra.status, rb.status]).toEqual([0, 0]);
+    const treeA = readTree(join(a, "out"));
+    expect(Object.keys(treeA)).toEqual(expect.arrayContaining(["manifest.json", "stacks/docker/cdk.tf.json"]));
+    expect(readTree(join(b, "out"))).toEqual(treeA);
+    for (const content of Object.values(treeA)) {
+      expect(content).not.toContain(a);
+      expect(content).not.toContain(PROJECT_ROOT);
+    }
+  });
+
+  test("canary: secret-looking values wherever a user might leave them never reach the output", () => {
+    const canary = `cpk_${"canary".repeat(6)}.${"canary".repeat(3)}.canary`; // key-shaped, obviously fake
+    const dir = tmp();
+    // A var file next to the project, as `npm run secrets` writes it, must not be read at synth time.
+    writeFileSync(join(dir, "kodus.secrets.auto.tfvars.json"), JSON.stringify({ chutes_api_key: canary }));
+    const env: Record<string, string> = { CDKTF_OUTDIR: join(dir, "out"), CHUTES_API_KEY: canary, API_OPEN_AI_API_KEY: canary, OPENAI_API_KEY: canary };
+    for (const v of ["chutes_api_key", "api_jwt_secret", "postgres_password", "rabbitmq_password"]) env[`TF_VAR_${v}`] = canary;
+    const r = runSynth(dir, env);
+    expect(r.status).toBe(0);
+    const tree = readTree(join(dir, "out"));
+    expect(Object.keys(tree).length).toBeGreaterThan(1);
+    for (const [file, content] of Object.entries(tree)) expect([file, content.includes(canary)]).toEqual([file, false]);
+    expect(r.stdout + r.stderr).not.toContain(canary);
+
+    // A key pasted into the config file is rejected without being echoed.
+    const cfg = join(dir, "leaky.yaml");
+    writeFileSync(cfg, `llm:\n  apiKey: ${canary}\n  model: ${canary}\n`);
+    const bad = runSynth(dir, { KODUS_CONFIG: cfg, CDKTF_OUTDIR: join(dir, "out2") });
+    expect(bad.status).toBe(1);
+    expect(bad.stderr).toContain("llm.apiKey: unknown key");
+    expect(bad.stderr).not.toContain(canary);
+  });
+});

@@ -1,0 +1,107 @@
+import { KODUS_HEALTH, KODUS_PORTS, LLM_COMPONENTS, SECRET_ENV_NAMES } from "../../contract/kodus-env";
+import { SECRET_INPUTS } from "../../contract/secrets";
+import { envList, synthStack } from "../helpers/synth";
+
+const { json, text } = synthStack("docker");
+const containers = json.resource.docker_container;
+const kodus = ["api", "worker", "webhooks", "web"] as const;
+
+test("snapshot (guards against unintended change)", () => {
+  expect(text).toMatchSnapshot();
+});
+
+test("all four Kodus components and three data stores run", () => {
+  expect(Object.keys(containers).sort()).toEqual(expect.arrayContaining([...kodus, "postgres", "mongodb", "rabbitmq"]));
+  expect(containers.worker.image).toBe("${docker_image.image-worker.image_id}");
+  expect(json.resource.docker_image["image-worker"].name).toBe("ghcr.io/kodustech/kodus-ai-worker:2.1.28");
+  expect(json.resource.docker_image["image-webhooks"].name).toBe("ghcr.io/kodustech/kodus-ai-webhook:2.1.28");
+});
+
+test.each(LLM_COMPONENTS)("%s runs in Fixed Mode against Chutes, the key from the variable", (component) => {
+  const env = envList(containers[component].env);
+  expect(env.API_LLM_PROVIDER_MODEL).toBe("deepseek-ai/DeepSeek-V3-0324-TEE");
+  expect(env.API_OPENAI_FORCE_BASE_URL).toBe("https://llm.chutes.ai/v1");
+  expect(env.API_OPEN_AI_API_KEY).toBe("${var.chutes_api_key}");
+});
+
+test("the Chutes key and every internal secret are sensitive, required variables", () => {
+  for (const { variable } of SECRET_INPUTS) {
+    expect(json.variable[variable]).toMatchObject({ sensitive: true, type: "string", nullable: false });
+    expect(json.variable[variable].default).toBeUndefined();
+    expect(json.variable[variable].validation[0].error_message).toContain(variable);
+  }
+});
+
+test("every secret env value is a variable reference, never a literal", () => {
+  for (const c of kodus) {
+    const env = envList(containers[c].env);
+    for (const name of SECRET_ENV_NAMES.filter((n) => n in env)) expect(env[name]).toMatch(/\$\{(var\.[a-z_]+|urlencode\(var\.[a-z_]+\))\}/);
+  }
+  expect(envList(containers.api.env).API_RABBITMQ_URI).toBe("amqp://kodus:${urlencode(var.rabbitmq_password)}@kodus-rabbitmq:5672/kodus-ai");
+});
+
+test("the worker has the code-review role", () => {
+  expect(envList(containers.worker.env).WORKER_ROLE).toBe("code-review");
+});
+
+test("exactly one component runs migrations and seeds, and the others wait for it", () => {
+  const migrators = kodus.filter((c) => envList(containers[c].env).RUN_MIGRATIONS === "true");
+  expect(migrators).toEqual(["api"]);
+  expect(envList(containers.api.env).RUN_SEEDS).toBe("true");
+  for (const c of ["worker", "webhooks", "web"]) expect(containers[c].depends_on).toContain("docker_container.api");
+});
+
+test.each(kodus)("%s has a Node-based healthcheck on its Kodus endpoint and the deploy waits for it", (c) => {
+  const hc = containers[c].healthcheck;
+  expect(hc.test.slice(0, 3)).toEqual(["CMD", "node", "-e"]);
+  expect(hc.test[3]).toContain(`http://127.0.0.1:${KODUS_PORTS[c]}${KODUS_HEALTH[c].readiness}`);
+  expect(containers[c].wait).toBe(true);
+  expect(containers[c].restart).toBe("unless-stopped");
+});
+
+test("data stores have their own healthchecks", () => {
+  expect(containers.postgres.healthcheck.test).toContain("pg_isready");
+  expect(containers.mongodb.healthcheck.test).toContain("mongosh");
+  expect(containers.rabbitmq.healthcheck.test).toEqual(expect.arrayContaining(["rabbitmq-diagnostics", "check_running"]));
+});
+
+test("only the API, web and webhooks ports are published; data stores are not", () => {
+  const published = Object.entries(containers)
+    .filter(([, c]) => c.ports !== undefined)
+    .map(([name, c]) => [name, c.ports.map((p: any) => p.external)]);
+  expect(Object.fromEntries(published)).toEqual({ api: [3001], web: [3000], webhooks: [3332] });
+});
+
+test("published ports follow the config", () => {
+  const custom = synthStack("docker", { docker: { ports: { api: 8001, web: 8000, webhooks: 8002 }, bindAddress: "127.0.0.1" } }).json.resource.docker_container;
+  expect(custom.web.ports).toEqual([{ external: 8000, internal: 3000, ip: "127.0.0.1" }]);
+  expect(custom.api.ports[0].external).toBe(8001);
+});
+
+test("everything is on one private network, with named volumes and pgvector", () => {
+  for (const c of Object.values(containers)) expect(c.networks_advanced).toEqual([{ name: "${docker_network.network.name}" }]);
+  expect(Object.values(json.resource.docker_volume).map((v: any) => v.name).sort()).toEqual(["kodus-mongodb-data", "kodus-postgres-data", "kodus-rabbitmq-data"]);
+  expect(containers.postgres.image).toBe("${docker_image.image-postgres.image_id}");
+  expect(json.resource.docker_image["image-postgres"].name).toBe("pgvector/pgvector:pg16");
+  expect(containers.postgres.upload[0]).toEqual({ file: "/docker-entrypoint-initdb.d/10-vector.sql", content: "CREATE EXTENSION IF NOT EXISTS vector;\n" });
+});
+
+test("the Docker host follows DOCKER_HOST unless the config names one", () => {
+  expect(json.provider.docker).toEqual([{}]);
+  expect(synthStack("docker", { docker: { host: "ssh://deploy@kodus-host" } }).json.provider.docker).toEqual([{ host: "ssh://deploy@kodus-host" }]);
+});
+
+test("state path is relative, so output is the same on every machine", () => {
+  expect(json.terraform.backend.local.path).toBe("../../../terraform.docker.tfstate");
+});
+
+test("outputs are the web, API and webhooks URLs", () => {
+  expect(Object.keys(json.output!).sort()).toEqual(["api_url", "web_url", "webhooks_url"]);
+});
+
+test("model, temperature and concurrency follow the config", () => {
+  const c = synthStack("docker", { llm: { model: "chutes/zai-org/GLM-4.6-TEE", temperature: 0.3, maxConcurrentReviews: 4 } }).json.resource.docker_container;
+  expect(envList(c.api.env).API_LLM_PROVIDER_MODEL).toBe("zai-org/GLM-4.6-TEE");
+  expect(envList(c.worker.env).API_LLM_TEMPERATURE_OVERRIDE).toBe("0.3");
+  expect(envList(c.worker.env).WORKFLOW_QUEUE_CODE_REVIEW_PREFETCH).toBe("4");
+});

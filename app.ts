@@ -8,11 +8,13 @@ import { basename, dirname, join } from "node:path";
 import { App } from "cdktf";
 import type { Config } from "./config/schema";
 import { DockerStack } from "./stacks/docker-stack";
+import { KubernetesStack } from "./stacks/kubernetes-stack";
 
 /** Adds the stacks the config enables to `app`; returns their names. */
 export function buildStacks(app: App, config: Config): string[] {
   const stacks: string[] = [];
   if (config.docker.enabled) stacks.push(new DockerStack(app, "docker", { config }).node.id);
+  if (config.kubernetes.enabled) stacks.push(new KubernetesStack(app, "kubernetes", { config }).node.id);
   return stacks;
 }
 

@@ -163,30 +163,25 @@ const autoscaleSchema = (min: number, max: number) =>
 
 const hostname = z.string().regex(/^(\*\.)?[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/, { error: "must be a DNS host name such as kodus.example.com" });
 
-const storeSchema = (defaults: { port: number; database?: string; username: string }) =>
-  z
-    .strictObject({
-      host: hostname.optional(),
-      port: port.default(defaults.port),
-      username: z.string().min(1).default(defaults.username),
-      ...(defaults.database !== undefined ? { database: z.string().min(1).default(defaults.database) } : {}),
-    })
-    .prefault({});
+/** Where an external data store listens; host unset = a Terraform variable asked for at deploy. */
+const storeSchema = (defaultPort: number) => ({
+  host: hostname.optional(),
+  port: port.default(defaultPort),
+  username: z.string().min(1).default("kodus"),
+});
 
 export const dataStoresSchema = z
   .strictObject({
     mode: z.enum(["external", "bundled"], { error: 'must be "external" or "bundled"' }).default("external"),
     postgres: z
       .strictObject({
-        host: hostname.optional(),
-        port: port.default(5432),
-        username: z.string().min(1).default("kodus"),
+        ...storeSchema(5432),
         database: z.string().min(1).default("kodus_db"),
         disableSsl: z.boolean({ error: "must be true or false" }).default(false),
       })
       .prefault({}),
-    mongodb: storeSchema({ port: 27017, database: "kodus_db", username: "kodus" }),
-    rabbitmq: storeSchema({ port: 5672, username: "kodus" }),
+    mongodb: z.strictObject({ ...storeSchema(27017), database: z.string().min(1).default("kodus_db") }).prefault({}),
+    rabbitmq: z.strictObject(storeSchema(5672)).prefault({}),
     storageClass: z.string().min(1).optional(),
     storageSize: quantity.default("10Gi"),
   })

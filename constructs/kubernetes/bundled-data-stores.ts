@@ -1,0 +1,159 @@
+/**
+ * Bundled data stores for evaluation clusters: PostgreSQL 16 with pgvector, MongoDB 8 and the
+ * Kodus RabbitMQ image, one StatefulSet each with a persistent volume. Production clusters
+ * should use external, managed data stores (the default data-store mode).
+ */
+import { ConfigMapV1 } from "@cdktf/provider-kubernetes/lib/config-map-v1";
+import { NetworkPolicyV1 } from "@cdktf/provider-kubernetes/lib/network-policy-v1";
+import { ServiceV1 } from "@cdktf/provider-kubernetes/lib/service-v1";
+import { StatefulSetV1 } from "@cdktf/provider-kubernetes/lib/stateful-set-v1";
+import type { ITerraformDependable } from "cdktf";
+import { Construct } from "constructs";
+import { DATA_STORE_IMAGES, DATA_STORE_PORTS, POSTGRES_INIT_SQL } from "../../contract/data-stores";
+import { componentLabels, selectorLabels, type LabelProps } from "./labels";
+import { hardenedPodSpec, literalEnv, type ContainerSpec, type EnvEntry, type WritablePath } from "./pod";
+
+/** Secret key that holds the bundled RabbitMQ's password (besides API_RABBITMQ_URI). */
+export const RABBITMQ_PASSWORD_KEY = "RABBITMQ_DEFAULT_PASS";
+/** The data-store images run as uid 999. */
+const STORE_UID = 999;
+
+export interface BundledDataStoresProps {
+  readonly namespace: string;
+  readonly labels: LabelProps;
+  readonly serviceAccountName: string;
+  readonly secretName: string;
+  readonly postgres: { readonly username: string; readonly database: string };
+  readonly mongodb: { readonly username: string };
+  readonly rabbitmq: { readonly username: string };
+  /** @default the cluster's default StorageClass */
+  readonly storageClass?: string;
+  readonly storageSize: string;
+  /** Pod components (app.kubernetes.io/component) allowed to connect. */
+  readonly clients: readonly string[];
+  readonly dependsOn?: ITerraformDependable[];
+}
+
+interface StoreSpec {
+  readonly key: "postgres" | "mongodb" | "rabbitmq";
+  readonly env: EnvEntry[];
+  readonly dataPath: string;
+  readonly readiness: string[];
+  readonly writablePaths: readonly WritablePath[];
+  readonly readOnlyRootFilesystem: boolean;
+  readonly extraMounts?: ContainerSpec["volumeMount"];
+}
+
+export class BundledDataStores extends Construct {
+  /** Service host names, for the Kodus environment. */
+  readonly hosts = { postgres: "kodus-postgres", mongodb: "kodus-mongodb", rabbitmq: "kodus-rabbitmq" } as const;
+  /** The StatefulSets; Kodus waits for them. */
+  readonly statefulSets: StatefulSetV1[] = [];
+
+  constructor(scope: Construct, id: string, props: BundledDataStoresProps) {
+    super(scope, id);
+    const fromSecret = (name: string, key: string): EnvEntry => ({ name, valueFrom: { secretKeyRef: { name: props.secretName, key } } });
+
+    const initSql = new ConfigMapV1(this, "postgres-init", {
+      metadata: { name: "kodus-postgres-init", namespace: props.namespace, labels: componentLabels(props.labels, "postgres") },
+      data: { "10-vector.sql": POSTGRES_INIT_SQL },
+    });
+    initSql.overrideLogicalId("postgres-init");
+
+    const stores: StoreSpec[] = [
+      {
+        key: "postgres",
+        env: [
+          ...literalEnv({ POSTGRES_USER: props.postgres.username, POSTGRES_DB: props.postgres.database, PGDATA: "/var/lib/postgresql/data/pgdata" }),
+          fromSecret("POSTGRES_PASSWORD", "API_PG_DB_PASSWORD"),
+        ],
+        dataPath: "/var/lib/postgresql/data",
+        readiness: ["pg_isready", "-U", props.postgres.username, "-d", props.postgres.database],
+        writablePaths: [{ name: "run", mountPath: "/var/run/postgresql" }],
+        readOnlyRootFilesystem: true,
+        extraMounts: [{ name: "init", mountPath: "/docker-entrypoint-initdb.d", readOnly: true }],
+      },
+      {
+        key: "mongodb",
+        env: [...literalEnv({ MONGO_INITDB_ROOT_USERNAME: props.mongodb.username }), fromSecret("MONGO_INITDB_ROOT_PASSWORD", "API_MG_DB_PASSWORD")],
+        dataPath: "/data/db",
+        readiness: ["mongosh", "--quiet", "--eval", "db.adminCommand('ping')"],
+        writablePaths: [{ name: "configdb", mountPath: "/data/configdb" }],
+        readOnlyRootFilesystem: true,
+      },
+      {
+        key: "rabbitmq",
+        env: [...literalEnv({ RABBITMQ_DEFAULT_USER: props.rabbitmq.username }), fromSecret("RABBITMQ_DEFAULT_PASS", RABBITMQ_PASSWORD_KEY)],
+        dataPath: "/var/lib/rabbitmq",
+        readiness: ["rabbitmq-diagnostics", "-q", "check_running"],
+        writablePaths: [],
+        // The RabbitMQ entrypoint writes its generated config under /etc/rabbitmq.
+        readOnlyRootFilesystem: false,
+      },
+    ];
+
+    for (const store of stores) {
+      const name = this.hosts[store.key];
+      const labels = componentLabels(props.labels, store.key);
+      const selector = selectorLabels(props.labels.instance, store.key);
+      const metadata = { name, namespace: props.namespace, labels };
+      const port = DATA_STORE_PORTS[store.key];
+      new ServiceV1(this, `${store.key}-service`, {
+        metadata,
+        spec: { clusterIp: "None", selector, port: [{ name: store.key, port, targetPort: String(port) }] },
+      }).overrideLogicalId(store.key);
+      const statefulSet = new StatefulSetV1(this, store.key, {
+          metadata,
+          waitForRollout: true,
+          dependsOn: props.dependsOn,
+          spec: {
+            serviceName: name,
+            replicas: "1",
+            selector: { matchLabels: selector },
+            template: {
+              metadata: { labels },
+              spec: hardenedPodSpec({
+                serviceAccountName: props.serviceAccountName,
+                runAsUser: STORE_UID,
+                readOnlyRootFilesystem: store.readOnlyRootFilesystem,
+                writablePaths: store.writablePaths,
+                volumes: store.key === "postgres" ? [{ name: "init", configMap: { name: initSql.metadata.name } }] : [],
+                containers: [
+                  {
+                    name: store.key,
+                    image: DATA_STORE_IMAGES[store.key],
+                    port: [{ name: store.key, containerPort: port }],
+                    env: store.env,
+                    volumeMount: [{ name: "data", mountPath: store.dataPath }, ...(store.extraMounts ?? [])],
+                    readinessProbe: { exec: { command: store.readiness }, periodSeconds: 10, timeoutSeconds: 5, failureThreshold: 6 },
+                    resources: { requests: { cpu: "100m", memory: "256Mi" }, limits: { memory: "1Gi" } },
+                  },
+                ],
+              }),
+            },
+            volumeClaimTemplate: [
+              {
+                metadata: { name: "data" },
+                spec: { accessModes: ["ReadWriteOnce"], storageClassName: props.storageClass, resources: { requests: { storage: props.storageSize } } },
+              },
+            ],
+          },
+        });
+      statefulSet.overrideLogicalId(store.key);
+      this.statefulSets.push(statefulSet);
+      new NetworkPolicyV1(this, `${store.key}-network-policy`, {
+        metadata,
+        spec: {
+          podSelector: { matchLabels: selector },
+          policyTypes: ["Ingress"],
+          ingress: [
+            {
+              ports: [{ port: String(port), protocol: "TCP" }],
+              from: props.clients.map((c) => ({ podSelector: { matchLabels: selectorLabels(props.labels.instance, c) } })),
+            },
+          ],
+        },
+      }).overrideLogicalId(store.key);
+    }
+  }
+}

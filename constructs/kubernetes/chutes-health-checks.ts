@@ -1,0 +1,108 @@
+/**
+ * Chutes health checks on Kubernetes: the probe's code in a ConfigMap, a preflight Job that
+ * the Deployments depend on (a failing probe fails `cdktf deploy` before any rollout), and a
+ * CronJob that repeats the probe on a schedule. Both read the key from the Kodus Secret.
+ */
+import { ConfigMapV1 } from "@cdktf/provider-kubernetes/lib/config-map-v1";
+import { CronJobV1 } from "@cdktf/provider-kubernetes/lib/cron-job-v1";
+import { JobV1 } from "@cdktf/provider-kubernetes/lib/job-v1";
+import type { ITerraformDependable } from "cdktf";
+import { Construct } from "constructs";
+import { PROBE_COMMAND, PROBE_DIR, PROBE_FILE, PROBE_KEY_ENV, probeEnv, probeSource, shortHash, type ProbeSettings } from "../../probe/probe-program";
+import { componentLabels, type LabelProps } from "./labels";
+import { hardenedPodSpec, literalEnv, type PodSpec } from "./pod";
+
+export interface ChutesHealthChecksProps {
+  readonly namespace: string;
+  readonly labels: LabelProps;
+  /** An image with Node 20+ (the Kodus API image: nothing extra to pull). */
+  readonly image: string;
+  readonly serviceAccountName: string;
+  /** Secret and key that hold the Chutes key. */
+  readonly secretName: string;
+  readonly secretKey: string;
+  readonly probe: ProbeSettings;
+  /** 5-field cron schedule of the periodic check (UTC). */
+  readonly schedule: string;
+  /** Changes whenever the key is rotated (e.g. the secrets revision); renames, hence re-runs, the preflight. */
+  readonly revision: string;
+  readonly dependsOn?: ITerraformDependable[];
+}
+
+export const PREFLIGHT_COMPONENT = "chutes-preflight";
+export const HEALTHCHECK_COMPONENT = "chutes-healthcheck";
+
+export class ChutesHealthChecks extends Construct {
+  readonly preflight: JobV1;
+  readonly cronJob: CronJobV1;
+
+  constructor(scope: Construct, id: string, props: ChutesHealthChecksProps) {
+    super(scope, id);
+    const source = probeSource();
+    const code = new ConfigMapV1(this, "code", {
+      metadata: { name: "kodus-chutes-probe", namespace: props.namespace, labels: componentLabels(props.labels, "chutes-probe") },
+      data: { [PROBE_FILE]: source },
+    });
+    code.overrideLogicalId("chutes-probe");
+    const timeoutSeconds = Math.ceil(props.probe.timeoutMs / 1000);
+
+    const podSpec = (settings: ProbeSettings): PodSpec =>
+      hardenedPodSpec({
+        serviceAccountName: props.serviceAccountName,
+        restartPolicy: "Never",
+        volumes: [{ name: "probe", configMap: { name: code.metadata.name, defaultMode: "0444" } }],
+        containers: [
+          {
+            name: "probe",
+            image: props.image,
+            // The probe, not the Kodus entrypoint: no migrations, no server.
+            command: [...PROBE_COMMAND],
+            env: [...literalEnv(probeEnv(settings)), { name: PROBE_KEY_ENV, valueFrom: { secretKeyRef: { name: props.secretName, key: props.secretKey } } }],
+            // The probe's one JSON line becomes the termination message: `kubectl describe` shows why.
+            terminationMessagePolicy: "FallbackToLogsOnError",
+            volumeMount: [{ name: "probe", mountPath: PROBE_DIR, readOnly: true }],
+            resources: { requests: { cpu: "10m", memory: "64Mi" }, limits: { cpu: "200m", memory: "128Mi" } },
+          },
+        ],
+      });
+
+    // The preflight gates on "Chutes serves us" within the timeout; slowness is the periodic check's business.
+    const preflightSettings = { ...props.probe, maxLatencyMs: props.probe.timeoutMs };
+    const preflightName = `kodus-chutes-preflight-${shortHash({ probe: preflightSettings, source, image: props.image })}-r${props.revision}`;
+    this.preflight = new JobV1(this, "preflight", {
+      metadata: { name: preflightName, namespace: props.namespace, labels: componentLabels(props.labels, PREFLIGHT_COMPONENT) },
+      waitForCompletion: true,
+      timeouts: { create: `${timeoutSeconds + 240}s`, update: `${timeoutSeconds + 240}s` },
+      dependsOn: props.dependsOn,
+      spec: {
+        backoffLimit: 0, // no retries: a retry would hide the failure and spend quota
+        activeDeadlineSeconds: timeoutSeconds + 180,
+        template: { metadata: { labels: componentLabels(props.labels, PREFLIGHT_COMPONENT) }, spec: podSpec(preflightSettings) },
+      },
+    });
+    this.preflight.overrideLogicalId(PREFLIGHT_COMPONENT);
+
+    this.cronJob = new CronJobV1(this, "periodic", {
+      metadata: { name: "kodus-chutes-healthcheck", namespace: props.namespace, labels: componentLabels(props.labels, HEALTHCHECK_COMPONENT) },
+      dependsOn: props.dependsOn,
+      spec: {
+        schedule: props.schedule,
+        timezone: "Etc/UTC",
+        concurrencyPolicy: "Forbid", // never two probes at once
+        startingDeadlineSeconds: 300, // a missed run is skipped, not stacked up
+        successfulJobsHistoryLimit: 3,
+        failedJobsHistoryLimit: 5,
+        jobTemplate: {
+          metadata: { labels: componentLabels(props.labels, HEALTHCHECK_COMPONENT) },
+          spec: {
+            backoffLimit: 0,
+            activeDeadlineSeconds: timeoutSeconds + 120,
+            ttlSecondsAfterFinished: "86400",
+            template: { metadata: { labels: componentLabels(props.labels, HEALTHCHECK_COMPONENT) }, spec: podSpec(props.probe) },
+          },
+        },
+      },
+    });
+    this.cronJob.overrideLogicalId(HEALTHCHECK_COMPONENT);
+  }
+}

@@ -1,0 +1,298 @@
+/**
+ * Kubernetes stack: production-grade Kodus in Fixed Mode with Chutes.
+ * Secrets never reach Terraform state (write-only Secret data, or a Secret managed elsewhere);
+ * rotation is one deploy that rolls every pod reading the Secret, without downtime.
+ */
+import { ConfigMapV1 } from "@cdktf/provider-kubernetes/lib/config-map-v1";
+import { IngressV1 } from "@cdktf/provider-kubernetes/lib/ingress-v1";
+import { JobV1 } from "@cdktf/provider-kubernetes/lib/job-v1";
+import { NamespaceV1 } from "@cdktf/provider-kubernetes/lib/namespace-v1";
+import { KubernetesProvider } from "@cdktf/provider-kubernetes/lib/provider";
+import { SecretV1 } from "@cdktf/provider-kubernetes/lib/secret-v1";
+import { ServiceAccountV1 } from "@cdktf/provider-kubernetes/lib/service-account-v1";
+import { Fn, LocalBackend, TerraformOutput, TerraformStack, TerraformVariable, type ITerraformDependable } from "cdktf";
+import type { Construct } from "constructs";
+import { maxWorkers, type Config } from "../config/schema";
+import {
+  BACKEND,
+  COMPONENTS,
+  KODUS_HEALTH,
+  KODUS_IMAGES,
+  KODUS_PORTS,
+  MIGRATOR_ENV,
+  codeReviewPrefetch,
+  plainEnvFor,
+  secretEnvFor,
+  type Component,
+  type KodusEnvSettings,
+} from "../contract/kodus-env";
+import { DATA_STORE_PORTS } from "../contract/data-stores";
+import { secretEnvValues } from "../contract/secrets";
+import { SecretVariables } from "../constructs/secret-variables";
+import { BundledDataStores, RABBITMQ_PASSWORD_KEY } from "../constructs/kubernetes/bundled-data-stores";
+import { ChutesHealthChecks, PREFLIGHT_COMPONENT } from "../constructs/kubernetes/chutes-health-checks";
+import { KodusWorkload, type IngressPeers } from "../constructs/kubernetes/kodus-workload";
+import { componentLabels, type LabelProps } from "../constructs/kubernetes/labels";
+import { hardenedPodSpec, literalEnv, secretEnv } from "../constructs/kubernetes/pod";
+
+export interface KubernetesStackProps {
+  readonly config: Config;
+}
+
+/** Pod-template annotation carrying the secrets revision: bumping it rolls every pod. */
+export const SECRETS_REVISION_ANNOTATION = "kodus.io/secrets-revision";
+/** Pod-template annotation carrying a digest of the component's ConfigMap. */
+export const CONFIG_HASH_ANNOTATION = "kodus.io/config-hash";
+export const MIGRATE_COMPONENT = "migrate";
+const INSTANCE = "kodus";
+
+/** Who may connect to each component (NetworkPolicy ingress). */
+const INGRESS_PEERS: Record<Component, IngressPeers> = {
+  api: { kind: "components", components: ["web"] }, // the web proxies to the API server-side
+  web: { kind: "any" }, // the UI, through your ingress controller
+  webhooks: { kind: "any" }, // git providers, through your ingress controller
+  worker: { kind: "none" }, // consumes RabbitMQ; only the kubelet probes it
+};
+
+export class KubernetesStack extends TerraformStack {
+  constructor(scope: Construct, id: string, props: KubernetesStackProps) {
+    super(scope, id);
+    const { config } = props;
+    const k8s = config.kubernetes;
+    new LocalBackend(this, { path: `../../../terraform.${id}.tfstate` });
+    // Write-only Secret data needs Terraform 1.11.
+    this.addOverride("terraform.required_version", ">= 1.11.0");
+    new KubernetesProvider(this, "kubernetes", { configPath: k8s.kubeconfig.path, configContext: k8s.kubeconfig.context });
+
+    const revision = new TerraformVariable(this, "secrets_revision", {
+      type: "number",
+      default: 1,
+      nullable: false,
+      description:
+        "Bump after changing any secret (e.g. chutes_api_key): rewrites the write-only Secret, re-runs the Chutes preflight and rolls every pod that reads the Secret.",
+      validation: [{ condition: "${var.secrets_revision >= 1 && floor(var.secrets_revision) == var.secrets_revision}", errorMessage: "secrets_revision must be a whole number >= 1." }],
+    });
+    const revisionRef = `\${var.secrets_revision}`;
+
+    const labelProps: LabelProps = { instance: INSTANCE, version: config.kodus.version };
+    const namespace = k8s.createNamespace
+      ? new NamespaceV1(this, "namespace", {
+          metadata: {
+            name: k8s.namespace,
+            labels: { ...componentLabels(labelProps, "namespace"), "pod-security.kubernetes.io/enforce": "restricted" },
+          },
+        }).metadata.name
+      : k8s.namespace;
+
+    const serviceAccount = new ServiceAccountV1(this, "service-account", {
+      metadata: { name: "kodus", namespace, labels: componentLabels(labelProps, "service-account") },
+      automountServiceAccountToken: false,
+    }).metadata.name;
+
+    // --- data-store endpoints ---
+    const bundled = k8s.dataStores.mode === "bundled";
+    const stores = k8s.dataStores;
+    const hostVar = (store: "postgres" | "mongodb" | "rabbitmq") =>
+      new TerraformVariable(this, `${store}_host`, {
+        type: "string",
+        nullable: false,
+        default: stores[store].host,
+        description: `Host of the external ${store} (kubernetes.dataStores.${store}.host in the config).`,
+      }).stringValue;
+    const hosts = bundled
+      ? { postgres: "kodus-postgres", mongodb: "kodus-mongodb", rabbitmq: "kodus-rabbitmq" }
+      : { postgres: hostVar("postgres"), mongodb: hostVar("mongodb"), rabbitmq: hostVar("rabbitmq") };
+
+    // --- secrets ---
+        let secretName: string = k8s.secrets.name;
+    const secretDeps: ITerraformDependable[] = [];
+    if (k8s.secrets.mode === "terraform") {
+      // Ephemeral variables: used only in write-only data, so no value reaches plan or state.
+      const secretInputs = new SecretVariables(this, "secrets", { ephemeral: true });
+      const values = secretEnvValues((name) => secretInputs.ref(name), SecretVariables.urlEncode, {
+        host: hosts.rabbitmq,
+        port: bundled ? DATA_STORE_PORTS.rabbitmq : stores.rabbitmq.port,
+        username: stores.rabbitmq.username,
+      });
+      if (bundled) values[RABBITMQ_PASSWORD_KEY] = secretInputs.ref("rabbitmq_password");
+      const secret = new SecretV1(this, "secret", {
+        metadata: { name: k8s.secrets.name, namespace, labels: componentLabels(labelProps, "secrets") },
+        type: "Opaque",
+        dataWo: values,
+        dataWoRevision: revision.numberValue,
+      });
+      secretName = secret.metadata.name;
+      secretDeps.push(secret);
+    }
+
+    // --- plain settings, one ConfigMap per component ---
+    const settings: KodusEnvSettings = {
+      llm: {
+        model: config.llm.model,
+        baseUrl: config.llm.baseUrl,
+        temperature: config.llm.temperature,
+        codeReviewPrefetch: codeReviewPrefetch(config.llm.maxConcurrentReviews, maxWorkers(k8s)),
+      },
+      publicUrl: config.kodus.publicUrl,
+      webhooksUrl: config.kodus.webhooksUrl,
+      apiHost: "kodus-api",
+      workerDrainTimeoutMs: config.kodus.workerDrainTimeoutMs,
+      postgres: {
+        host: hosts.postgres,
+        port: bundled ? DATA_STORE_PORTS.postgres : stores.postgres.port,
+        database: stores.postgres.database,
+        username: stores.postgres.username,
+        disableSsl: bundled || stores.postgres.disableSsl,
+      },
+      mongodb: {
+        host: hosts.mongodb,
+        port: bundled ? DATA_STORE_PORTS.mongodb : stores.mongodb.port,
+        database: stores.mongodb.database,
+        username: stores.mongodb.username,
+      },
+    };
+    const configMaps = Object.fromEntries(
+      COMPONENTS.map((component) => {
+        const data = plainEnvFor(component, settings);
+        const map = new ConfigMapV1(this, `env-${component}`, {
+          metadata: { name: `kodus-${component}-env`, namespace, labels: componentLabels(labelProps, component) },
+          data,
+        });
+        // Hashed by Terraform, so a changed host variable rolls the pods too.
+        return [component, { name: map.metadata.name, hash: Fn.sha256(Fn.jsonencode(data)) }];
+      }),
+    ) as Record<Component, { name: string; hash: string }>;
+    const image = (component: Component) => `${KODUS_IMAGES[component]}:${config.kodus.version}`;
+
+    // --- bundled data stores (evaluation clusters) ---
+    const storeDeps: ITerraformDependable[] = [];
+    if (bundled) {
+      const data = new BundledDataStores(this, "data-stores", {
+        namespace,
+        labels: labelProps,
+        serviceAccountName: serviceAccount,
+        secretName,
+        postgres: { username: stores.postgres.username, database: stores.postgres.database },
+        mongodb: { username: stores.mongodb.username },
+        rabbitmq: { username: stores.rabbitmq.username },
+        storageClass: stores.storageClass,
+        storageSize: stores.storageSize,
+        clients: [...BACKEND, MIGRATE_COMPONENT],
+        dependsOn: secretDeps,
+      });
+      storeDeps.push(...data.statefulSets);
+    }
+
+    // --- the only migrator: a Job, renamed (hence re-run) whenever the Kodus version changes ---
+    const migrateLabels = componentLabels(labelProps, MIGRATE_COMPONENT);
+    const migrate = new JobV1(this, "migrate", {
+      metadata: { name: `kodus-migrate-${config.kodus.version.toLowerCase().replace(/[^a-z0-9]+/g, "-").slice(0, 40)}`, namespace, labels: migrateLabels },
+      waitForCompletion: true,
+      timeouts: { create: "15m", update: "15m" },
+      dependsOn: [...secretDeps, ...storeDeps],
+      spec: {
+        backoffLimit: 2,
+        activeDeadlineSeconds: 840,
+        template: {
+          metadata: { labels: migrateLabels },
+          spec: hardenedPodSpec({
+            serviceAccountName: serviceAccount,
+            restartPolicy: "Never",
+            containers: [
+              {
+                name: MIGRATE_COMPONENT,
+                image: image("api"),
+                // The image's entrypoint migrates and seeds, then execs this instead of the server.
+                args: ["node", "-e", "console.log('kodus: migrations and seeds complete')"],
+                envFrom: [{ configMapRef: { name: configMaps.api.name } }],
+                env: [...secretEnv(secretName, secretEnvFor("api")), ...literalEnv(MIGRATOR_ENV)],
+                resources: { requests: { ...k8s.resources.api.requests }, limits: { ...k8s.resources.api.limits } },
+              },
+            ],
+          }),
+        },
+      },
+    });
+
+    // --- Chutes preflight and periodic check ---
+    const gates: ITerraformDependable[] = [migrate];
+    let preflightName: string | undefined;
+    if (config.healthcheck.enabled) {
+      const checks = new ChutesHealthChecks(this, "chutes-health", {
+        namespace,
+        labels: labelProps,
+        image: image("api"),
+        serviceAccountName: serviceAccount,
+        secretName,
+        secretKey: "API_OPEN_AI_API_KEY",
+        probe: {
+          baseUrl: config.llm.baseUrl,
+          model: config.llm.model,
+          timeoutMs: config.healthcheck.timeoutSeconds * 1000,
+          maxLatencyMs: config.healthcheck.maxLatencyMs,
+        },
+        schedule: config.healthcheck.schedule,
+        revision: revisionRef,
+        dependsOn: secretDeps,
+      });
+      gates.push(checks.preflight);
+      preflightName = checks.preflight.metadata.name;
+    }
+
+    // --- Kodus components ---
+    const drainSeconds = Math.ceil(config.kodus.workerDrainTimeoutMs / 1000);
+    const workloads = {} as Record<Component, KodusWorkload>;
+    for (const component of COMPONENTS) {
+      const autoscale = component === "api" || component === "worker" ? k8s.autoscaling[component] : undefined;
+      workloads[component] = new KodusWorkload(this, component, {
+        component,
+        namespace,
+        labels: labelProps,
+        image: image(component),
+        replicas: k8s.replicas[component],
+        resources: k8s.resources[component],
+        configMapName: configMaps[component].name,
+        env: secretEnv(secretName, secretEnvFor(component)),
+        serviceAccountName: serviceAccount,
+        podAnnotations: { [SECRETS_REVISION_ANNOTATION]: revisionRef, [CONFIG_HASH_ANNOTATION]: configMaps[component].hash },
+        probes: {
+          port: KODUS_PORTS[component],
+          ...KODUS_HEALTH[component],
+          startupSeconds: component === "worker" ? 180 : 150,
+        },
+        service: component !== "worker",
+        ingressFrom: INGRESS_PEERS[component],
+        terminationGracePeriodSeconds: component === "worker" ? drainSeconds + 15 : 30,
+        // Next.js writes its image and ISR caches inside its build tree.
+        writablePaths: component === "web" ? [{ name: "next-cache", mountPath: "/usr/src/app/apps/web/.next/cache" }] : [],
+        autoscaling: autoscale?.enabled ? autoscale : undefined,
+        rolloutTimeoutSeconds: k8s.rolloutTimeoutSeconds,
+        dependsOn: gates,
+      });
+    }
+
+    if (k8s.ingress.enabled) {
+      const ing = k8s.ingress;
+      const rule = (host: string | undefined, component: "web" | "webhooks") => ({
+        host,
+        http: { path: [{ path: "/", pathType: "Prefix", backend: { service: { name: workloads[component].name, port: { number: KODUS_PORTS[component] } } } }] },
+      });
+      new IngressV1(this, "ingress", {
+        metadata: { name: "kodus", namespace, labels: componentLabels(labelProps, "ingress"), annotations: { ...ing.annotations } },
+        spec: {
+          ingressClassName: ing.className,
+          rule: [rule(ing.webHost, "web"), rule(ing.webhooksHost, "webhooks")],
+          tls: ing.tlsSecretName ? [{ hosts: [ing.webHost!, ing.webhooksHost!], secretName: ing.tlsSecretName }] : undefined,
+        },
+      });
+    }
+
+    new TerraformOutput(this, "namespace_name", { value: namespace, description: "Namespace Kodus runs in" });
+    new TerraformOutput(this, "web_url", { value: config.kodus.publicUrl, description: "Kodus web UI" });
+    new TerraformOutput(this, "webhooks_url", { value: config.kodus.webhooksUrl, description: "Base URL git providers call" });
+    new TerraformOutput(this, "api_service", { value: `kodus-api.${k8s.namespace}.svc:${KODUS_PORTS.api}`, description: "In-cluster API address" });
+    if (preflightName !== undefined) {
+      new TerraformOutput(this, "preflight_logs", { value: `kubectl -n ${k8s.namespace} logs job/${preflightName}`, description: `Read the Chutes ${PREFLIGHT_COMPONENT} result` });
+    }
+  }
+}

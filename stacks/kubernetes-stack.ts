@@ -159,7 +159,7 @@ export class KubernetesStack extends TerraformStack {
           data,
         });
         // Hashed by Terraform, so a changed host variable rolls the pods too.
-        return [component, { name: map.metadata.name, hash: Fn.sha256(Fn.jsonencode(data)) }];
+        return [component, { name: map.metadata.name, hash: Fn.sha256(Fn.jsonencode(map.data)) }];
       }),
     ) as Record<Component, { name: string; hash: string }>;
     const image = (component: Component) => `${KODUS_IMAGES[component]}:${config.kodus.version}`;

@@ -1,0 +1,256 @@
+import { KODUS_HEALTH, KODUS_PORTS, LLM_COMPONENTS, SECRET_ENV_NAMES, secretEnvFor } from "../../contract/kodus-env";
+import { SECRET_INPUTS } from "../../contract/secrets";
+import { deploymentEnv, podSpecs } from "../helpers/kubernetes";
+import { synthStack, type TfJson } from "../helpers/synth";
+
+const k8s = (input: object = {}) => synthStack("kubernetes", input).json;
+const { json, text } = synthStack("kubernetes");
+const deployments = json.resource.kubernetes_deployment_v1;
+const kodus = ["api", "worker", "webhooks", "web"] as const;
+const SECRET_REF = "${kubernetes_secret_v1.secret.metadata[0].name}";
+
+test("snapshot (guards against unintended change)", () => {
+  expect(text).toMatchSnapshot();
+});
+
+describe("secrets", () => {
+  test("no secret value anywhere: the Secret has only write-only data built from variables", () => {
+    const secret = json.resource.kubernetes_secret_v1.secret;
+    expect(secret.data).toBeUndefined();
+    expect(secret.binary_data).toBeUndefined();
+    expect(Object.keys(secret.data_wo).sort()).toEqual([...SECRET_ENV_NAMES].sort());
+    for (const value of Object.values<string>(secret.data_wo)) expect(value).toMatch(/\$\{(urlencode\()?var\.[a-z_]+\)?\}/);
+    expect(secret.data_wo.API_OPEN_AI_API_KEY).toBe("${var.chutes_api_key}");
+    expect(secret.data_wo_revision).toBe("${var.secrets_revision}");
+  });
+
+  test("secret inputs are sensitive and ephemeral (never in plan or state); Terraform >= 1.11 is required", () => {
+    for (const { variable } of SECRET_INPUTS) expect(json.variable[variable]).toMatchObject({ sensitive: true, ephemeral: true, nullable: false });
+    expect(json.variable.secrets_revision).toMatchObject({ type: "number", default: 1 });
+    expect(json.terraform.required_version).toBe(">= 1.11.0");
+  });
+
+  test.each(LLM_COMPONENTS)("%s reads the Chutes key through secretKeyRef", (component) => {
+    expect(deploymentEnv(json, component).API_OPEN_AI_API_KEY.value_from.secret_key_ref).toEqual({ name: SECRET_REF, key: "API_OPEN_AI_API_KEY" });
+  });
+
+  test.each(kodus)("%s gets exactly its contract's secrets, each by secretKeyRef, none as a literal", (component) => {
+    const env = deploymentEnv(json, component);
+    expect(Object.keys(env).sort()).toEqual(secretEnvFor(component).sort());
+    for (const e of Object.values(env)) expect(e.value).toBeUndefined();
+  });
+
+  test("Fixed Mode model and base URL are in the ConfigMap of every LLM component", () => {
+    for (const c of LLM_COMPONENTS) {
+      const data = json.resource.kubernetes_config_map_v1[`env-${c}`].data;
+      expect(data).toMatchObject({ API_LLM_PROVIDER_MODEL: "deepseek-ai/DeepSeek-V3-0324-TEE", API_OPENAI_FORCE_BASE_URL: "https://llm.chutes.ai/v1" });
+      expect(data).not.toHaveProperty("API_OPEN_AI_API_KEY");
+    }
+  });
+
+  test("rotation: every Kodus pod template carries the revision, and the preflight re-runs on it", () => {
+    for (const c of kodus) expect(deployments[c].spec.template.metadata.annotations["kodus.io/secrets-revision"]).toBe("${var.secrets_revision}");
+    expect(json.resource.kubernetes_job_v1["chutes-preflight"].metadata.name).toMatch(/^kodus-chutes-preflight-[0-9a-f]{8}-r\$\{var\.secrets_revision\}$/);
+  });
+
+  test("a ConfigMap change rolls its pods (hash computed by Terraform)", () => {
+    for (const c of kodus) {
+      expect(deployments[c].spec.template.metadata.annotations["kodus.io/config-hash"]).toBe(`\${sha256(jsonencode(kubernetes_config_map_v1.env-${c}.data))}`);
+    }
+  });
+
+  test("existing mode: no Secret resource, no secret variables, references by name, same rotation annotation", () => {
+    const existing = k8s({ kubernetes: { secrets: { mode: "existing", name: "kodus-from-vault" } } });
+    expect(existing.resource.kubernetes_secret_v1).toBeUndefined();
+    for (const { variable } of SECRET_INPUTS) expect(existing.variable[variable]).toBeUndefined();
+    expect(deploymentEnv(existing, "api").API_OPEN_AI_API_KEY.value_from.secret_key_ref).toEqual({ name: "kodus-from-vault", key: "API_OPEN_AI_API_KEY" });
+    expect(existing.resource.kubernetes_deployment_v1.web.spec.template.metadata.annotations["kodus.io/secrets-revision"]).toBe("${var.secrets_revision}");
+    const preflightEnv = podSpecs(existing)["kubernetes_job_v1.chutes-preflight"].container[0].env;
+    expect(preflightEnv.find((e: any) => e.name === "CHUTES_API_KEY").value_from.secret_key_ref).toEqual({ name: "kodus-from-vault", key: "API_OPEN_AI_API_KEY" });
+  });
+});
+
+describe("pods", () => {
+  const hardenedEverywhere = (tf: TfJson, exceptions: Record<string, string> = {}) => {
+    const specs = podSpecs(tf);
+    expect(Object.keys(specs).length).toBeGreaterThan(5);
+    for (const [where, spec] of Object.entries(specs)) {
+      expect([where, spec.security_context.run_as_non_root, spec.security_context.seccomp_profile.type]).toEqual([where, true, "RuntimeDefault"]);
+      expect([where, spec.automount_service_account_token]).toEqual([where, false]);
+      for (const c of spec.container) {
+        const sc = c.security_context;
+        expect([where, sc.run_as_non_root, sc.allow_privilege_escalation, sc.privileged, sc.capabilities.drop, sc.seccomp_profile.type]).toEqual([
+          where,
+          true,
+          false,
+          false,
+          ["ALL"],
+          "RuntimeDefault",
+        ]);
+        if (!(where in exceptions)) expect([where, sc.read_only_root_filesystem]).toEqual([where, true]);
+        expect(c.volume_mount).toEqual(expect.arrayContaining([{ name: "tmp", mount_path: "/tmp" }]));
+      }
+      expect(spec.volume).toEqual(expect.arrayContaining([{ name: "tmp", empty_dir: { size_limit: "1Gi" } }]));
+    }
+  };
+
+  test("every container is hardened: non-root, read-only root, no escalation, no capabilities, seccomp, writable /tmp", () => {
+    hardenedEverywhere(json);
+  });
+
+  test("bundled data stores are hardened too (RabbitMQ keeps a writable root: its entrypoint writes config)", () => {
+    hardenedEverywhere(k8s({ kubernetes: { dataStores: { mode: "bundled" } } }), { "kubernetes_stateful_set_v1.rabbitmq": "entrypoint writes /etc/rabbitmq" });
+  });
+
+  test("the namespace enforces the restricted Pod Security Standard", () => {
+    expect(json.resource.kubernetes_namespace_v1.namespace.metadata.labels["pod-security.kubernetes.io/enforce"]).toBe("restricted");
+  });
+
+  test.each([
+    ["api", "/health/simple", "/health", 3001],
+    ["webhooks", "/health/live", "/health/ready", 3332],
+    ["worker", "/health", "/health", 3334],
+    ["web", "/api/health", "/api/health", 3000],
+  ] as const)("%s probes: startup and liveness on %s, readiness on %s, port %d", (c, live, ready, port) => {
+    const container = deployments[c].spec.template.spec.container[0];
+    expect(container.startup_probe.http_get).toEqual({ path: live, port: String(port) });
+    expect(container.liveness_probe.http_get).toEqual({ path: live, port: String(port) });
+    expect(container.readiness_probe.http_get).toEqual({ path: ready, port: String(port) });
+    expect(KODUS_HEALTH[c]).toEqual({ liveness: live, readiness: ready });
+    expect(KODUS_PORTS[c]).toBe(port);
+  });
+
+  test("requests and limits come from the config", () => {
+    expect(deployments.api.spec.template.spec.container[0].resources).toEqual({ requests: { cpu: "250m", memory: "768Mi" }, limits: { cpu: "1", memory: "1536Mi" } });
+    const custom = k8s({ kubernetes: { resources: { worker: { limits: { memory: "3Gi" } } } } });
+    expect(custom.resource.kubernetes_deployment_v1.worker.spec.template.spec.container[0].resources.limits).toEqual({ cpu: "1", memory: "3Gi" });
+  });
+
+  test("the worker has the code-review role and a grace period covering its drain", () => {
+    expect(json.resource.kubernetes_config_map_v1["env-worker"].data.WORKER_ROLE).toBe("code-review");
+    expect(deployments.worker.spec.template.spec.termination_grace_period_seconds).toBe(25 + 15);
+    const slow = k8s({ kodus: { workerDrainTimeoutMs: 120000 } });
+    expect(slow.resource.kubernetes_deployment_v1.worker.spec.template.spec.termination_grace_period_seconds).toBe(135);
+  });
+
+  test("the web gets a writable Next.js cache", () => {
+    expect(deployments.web.spec.template.spec.container[0].volume_mount).toEqual(expect.arrayContaining([{ name: "next-cache", mount_path: "/usr/src/app/apps/web/.next/cache" }]));
+  });
+});
+
+describe("rollouts", () => {
+  test.each(kodus)("%s: replicas from config, never below desired during a rollout, fails at its deadline instead of hanging", (c) => {
+    const d = deployments[c];
+    expect(d.spec.replicas).toBe("2");
+    expect(d.spec.strategy.rolling_update).toEqual({ max_unavailable: "0", max_surge: "1" });
+    expect(d.wait_for_rollout).toBe(true);
+    expect(d.spec.progress_deadline_seconds).toBe(600);
+    expect(d.timeouts.update).toBe("720s");
+    expect(d.depends_on).toEqual(expect.arrayContaining(["kubernetes_job_v1.migrate", "kubernetes_job_v1.chutes-preflight"]));
+  });
+
+  test("replica counts follow the config", () => {
+    const tf = k8s({ kubernetes: { replicas: { api: 3, worker: 5, webhooks: 1, web: 4 } } });
+    const r = Object.fromEntries(kodus.map((c) => [c, tf.resource.kubernetes_deployment_v1[c].spec.replicas]));
+    expect(r).toEqual({ api: "3", worker: "5", webhooks: "1", web: "4" });
+  });
+
+  test("exactly one migrator: the migration Job, renamed on a version change", () => {
+    const migrators = Object.entries(podSpecs(json)).filter(([, spec]) =>
+      spec.container.some((c: any) => (c.env ?? []).some((e: any) => e.name === "RUN_MIGRATIONS" && e.value === "true")),
+    );
+    expect(migrators.map(([where]) => where)).toEqual(["kubernetes_job_v1.migrate"]);
+    for (const c of ["api", "worker", "webhooks"]) expect(json.resource.kubernetes_config_map_v1[`env-${c}`].data.RUN_MIGRATIONS).toBe("false");
+    expect(json.resource.kubernetes_job_v1.migrate.metadata.name).toBe("kodus-migrate-2-1-28");
+    expect(k8s({ kodus: { version: "2.2.0" } }).resource.kubernetes_job_v1.migrate.metadata.name).toBe("kodus-migrate-2-2-0");
+  });
+
+  // Every replica count the schema accepts: a PDB only for multi-replica components, and it always lets one pod go.
+  test.each([1, 2, 3, 7, 50])("PDBs never block a node drain (replicas = %d)", (replicas) => {
+    const tf = k8s({ kubernetes: { replicas: { api: replicas, worker: replicas, webhooks: replicas, web: replicas } } });
+    const pdbs = tf.resource.kubernetes_pod_disruption_budget_v1 ?? {};
+    for (const c of kodus) {
+      const pdb = pdbs[c];
+      if (replicas === 1) {
+        expect(pdb).toBeUndefined();
+        continue;
+      }
+      expect(pdb.spec.min_available).toBeUndefined();
+      const maxUnavailable = Number(pdb.spec.max_unavailable);
+      expect(Math.min(maxUnavailable, replicas)).toBeGreaterThanOrEqual(1); // allowed disruptions when healthy
+      expect(pdb.spec.selector.match_labels).toEqual(tf.resource.kubernetes_deployment_v1[c].spec.selector.match_labels);
+    }
+  });
+
+  test("autoscaling: HPA for api and worker, Terraform leaves the replica count to it", () => {
+    const tf = k8s({ kubernetes: { autoscaling: { api: { enabled: true, minReplicas: 2, maxReplicas: 8 }, worker: { enabled: true } } } });
+    const hpa = tf.resource.kubernetes_horizontal_pod_autoscaler_v2;
+    expect(Object.keys(hpa).sort()).toEqual(["api", "worker"]);
+    expect(hpa.api.spec).toMatchObject({ min_replicas: 2, max_replicas: 8, scale_target_ref: { kind: "Deployment", name: "kodus-api" } });
+    expect(tf.resource.kubernetes_deployment_v1.api.lifecycle.ignore_changes).toEqual(["spec[0].replicas"]);
+    expect(json.resource.kubernetes_horizontal_pod_autoscaler_v2).toBeUndefined();
+  });
+});
+
+describe("network and exposure", () => {
+  test("NetworkPolicies: API only from the web, the worker from nobody, web and webhooks on their port only", () => {
+    const np = json.resource.kubernetes_network_policy_v1;
+    expect(np.api.spec.ingress).toEqual([
+      { ports: [{ port: "3001", protocol: "TCP" }], from: [{ pod_selector: { match_labels: deployments.web.spec.selector.match_labels } }] },
+    ]);
+    expect(np.worker.spec.ingress).toEqual([]);
+    expect(np.worker.spec.policy_types).toEqual(["Ingress"]);
+    expect(np.web.spec.ingress).toEqual([{ ports: [{ port: "3000", protocol: "TCP" }] }]);
+    expect(np.webhooks.spec.ingress).toEqual([{ ports: [{ port: "3332", protocol: "TCP" }] }]);
+  });
+
+  test("Services for api, web and webhooks; none for the worker", () => {
+    expect(Object.keys(json.resource.kubernetes_service_v1).sort()).toEqual(["api", "web", "webhooks"]);
+  });
+
+  test("optional Ingress routes the web and webhooks hosts", () => {
+    expect(json.resource.kubernetes_ingress_v1).toBeUndefined();
+    const tf = k8s({ kubernetes: { ingress: { enabled: true, className: "nginx", webHost: "kodus.example.com", webhooksHost: "hooks.example.com", tlsSecretName: "kodus-tls" } } });
+    const ing = tf.resource.kubernetes_ingress_v1.kodus ?? Object.values<any>(tf.resource.kubernetes_ingress_v1)[0];
+    expect(ing.spec.ingress_class_name).toBe("nginx");
+    expect(ing.spec.rule.map((r: any) => [r.host, r.http.path[0].backend.service.name])).toEqual([
+      ["kodus.example.com", "kodus-web"],
+      ["hooks.example.com", "kodus-webhooks"],
+    ]);
+    expect(ing.spec.tls).toEqual([{ hosts: ["kodus.example.com", "hooks.example.com"], secret_name: "kodus-tls" }]);
+  });
+
+  test("provider connection comes from kubeconfig settings or the environment, never credentials", () => {
+    expect(json.provider.kubernetes).toEqual([{}]);
+    expect(k8s({ kubernetes: { kubeconfig: { path: "~/.kube/config", context: "prod" } } }).provider.kubernetes).toEqual([{ config_path: "~/.kube/config", config_context: "prod" }]);
+  });
+});
+
+describe("data stores", () => {
+  test("external (default): hosts are variables defaulting to the config, no StatefulSets", () => {
+    expect(json.resource.kubernetes_stateful_set_v1).toBeUndefined();
+    expect(json.variable.postgres_host).toMatchObject({ type: "string" });
+    expect(json.variable.postgres_host.default).toBeUndefined();
+    expect(json.resource.kubernetes_config_map_v1["env-api"].data.API_PG_DB_HOST).toBe("${var.postgres_host}");
+    expect(json.resource.kubernetes_config_map_v1["env-api"].data.API_DATABASE_DISABLE_SSL).toBe("false");
+    const named = k8s({ kubernetes: { dataStores: { postgres: { host: "pg.internal.example.com" } } } });
+    expect(named.variable.postgres_host.default).toBe("pg.internal.example.com");
+  });
+
+  test("bundled: pgvector, MongoDB and Kodus RabbitMQ StatefulSets with volumes; migrations wait for them", () => {
+    const tf = k8s({ kubernetes: { dataStores: { mode: "bundled", storageSize: "20Gi" } } });
+    const sts = tf.resource.kubernetes_stateful_set_v1;
+    expect(Object.keys(sts).sort()).toEqual(["mongodb", "postgres", "rabbitmq"]);
+    expect(sts.postgres.spec.template.spec.container[0].image).toBe("pgvector/pgvector:pg16");
+    expect(sts.rabbitmq.spec.template.spec.container[0].image).toBe("ghcr.io/kodustech/kodus-rabbitmq:4.2.2-kodus");
+    expect(sts.mongodb.spec.volume_claim_template[0].spec.resources.requests.storage).toBe("20Gi");
+    expect(tf.resource.kubernetes_config_map_v1["postgres-init"].data["10-vector.sql"]).toContain("CREATE EXTENSION IF NOT EXISTS vector");
+    expect(tf.resource.kubernetes_config_map_v1["env-api"].data).toMatchObject({ API_PG_DB_HOST: "kodus-postgres", API_MG_DB_HOST: "kodus-mongodb", API_DATABASE_DISABLE_SSL: "true" });
+    expect(tf.resource.kubernetes_secret_v1.secret.data_wo.API_RABBITMQ_URI).toBe("amqp://kodus:${urlencode(var.rabbitmq_password)}@kodus-rabbitmq:5672/kodus-ai");
+    expect(tf.resource.kubernetes_secret_v1.secret.data_wo.RABBITMQ_DEFAULT_PASS).toBe("${var.rabbitmq_password}");
+    expect(tf.resource.kubernetes_job_v1.migrate.depends_on).toEqual(expect.arrayContaining(["kubernetes_stateful_set_v1.postgres", "kubernetes_stateful_set_v1.rabbitmq"]));
+    expect(tf.variable.postgres_host).toBeUndefined();
+    const pgEnv = sts.postgres.spec.template.spec.container[0].env.find((e: any) => e.name === "POSTGRES_PASSWORD");
+    expect(pgEnv.value_from.secret_key_ref.key).toBe("API_PG_DB_PASSWORD");
+  });
+});

@@ -18,8 +18,26 @@ const DNS1123_LABEL = /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/;
 const IMAGE_TAG = /^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$/;
 /** Kubernetes resource quantity, e.g. 250m, 1, 1.5, 768Mi, 2Gi. */
 const QUANTITY = /^[0-9]+(\.[0-9]+)?(m|k|M|G|T|Ki|Mi|Gi|Ti)?$/;
-/** Five whitespace-separated cron fields of the usual characters; cron-parser checks ranges. */
-const CRON_5_FIELDS = /^\s*[0-9*/,A-Za-z-]+(\s+[0-9*/,A-Za-z-]+){4}\s*$/;
+/**
+ * Five cron fields (minute hour day-of-month month day-of-week), each a list of `*`, values or
+ * ranges with an optional step, with values in range. Written as one regular expression so the
+ * Helm chart's values.schema.json enforces the same rule; cron-parser double-checks.
+ */
+const cronField = (value: string) => {
+  const item = `(\\*|(${value})(-(${value}))?)(/[0-9]{1,2})?`;
+  return `${item}(,${item})*`;
+};
+const CRON_5_FIELDS = new RegExp(
+  `^${[
+    "[0-5]?[0-9]", // minute
+    "[01]?[0-9]|2[0-3]", // hour
+    "0?[1-9]|[12][0-9]|3[01]", // day of month
+    "0?[1-9]|1[0-2]|[A-Za-z]{3}", // month
+    "[0-7]|[A-Za-z]{3}", // day of week
+  ]
+    .map(cronField)
+    .join("\\s+")}$`,
+);
 
 function isUrl(value: string, protocols: readonly string[]): boolean {
   try {

@@ -25,6 +25,8 @@ import {
 import { secretEnvValues } from "../contract/secrets";
 import { SecretVariables } from "../constructs/secret-variables";
 import { DATA_STORE_IMAGES, DATA_STORE_PORTS, POSTGRES_INIT_SQL } from "../contract/data-stores";
+import { DockerChutesHealthChecks } from "../constructs/docker/chutes-health-checks";
+import { scheduleIntervalSeconds } from "../config/schedule";
 
 export interface DockerStackProps {
   readonly config: Config;
@@ -130,6 +132,26 @@ export class DockerStack extends TerraformStack {
     });
     const published: Partial<Record<Component, number>> = { api: config.docker.ports.api, web: config.docker.ports.web, webhooks: config.docker.ports.webhooks };
     const stores = [postgres, mongodb, rabbitmq];
+    const images: Partial<Record<Component, string>> = {};
+    const kodusImage = (component: Component) => (images[component] ??= image(component, `${KODUS_IMAGES[component]}:${config.kodus.version}`));
+
+    // --- Chutes preflight (gates every deploy) and monitor ---
+    const gates = [...stores];
+    if (config.healthcheck.enabled) {
+      const checks = new DockerChutesHealthChecks(this, "chutes-health", {
+        image: kodusImage("api"),
+        apiKey: secrets.ref("chutes_api_key"),
+        probe: {
+          baseUrl: config.llm.baseUrl,
+          model: config.llm.model,
+          timeoutMs: config.healthcheck.timeoutSeconds * 1000,
+          maxLatencyMs: config.healthcheck.maxLatencyMs,
+        },
+        intervalSeconds: scheduleIntervalSeconds(config.healthcheck.schedule),
+        networkName: network.name,
+      });
+      gates.push(checks.preflight);
+    }
 
     const kodus = (component: Component, extra: Partial<ContainerConfig> = {}) => {
       const env: Record<string, string> = { ...plainEnvFor(component, settings), ...(component === DOCKER_MIGRATOR ? MIGRATOR_ENV : {}) };
@@ -137,7 +159,7 @@ export class DockerStack extends TerraformStack {
       const hostPort = published[component];
       return new Container(this, component, {
         name: DOCKER_NAMES[component],
-        image: image(component, `${KODUS_IMAGES[component]}:${config.kodus.version}`),
+        image: kodusImage(component),
         restart,
         ...logging,
         networksAdvanced,
@@ -155,14 +177,14 @@ export class DockerStack extends TerraformStack {
         wait: true,
         // The migrator runs migrations before it listens; give it room on a first deploy.
         waitTimeout: component === DOCKER_MIGRATOR ? 600 : 300,
-        dependsOn: stores,
+        dependsOn: gates,
         ...extra,
       });
     };
 
     const api = kodus("api");
     // The others start after the API, so they never race its migrations.
-    for (const component of ["worker", "webhooks", "web"] as const) kodus(component, { dependsOn: [...stores, api] });
+    for (const component of ["worker", "webhooks", "web"] as const) kodus(component, { dependsOn: [...gates, api] });
 
     new TerraformOutput(this, "web_url", { value: config.kodus.publicUrl, description: "Kodus web UI" });
     new TerraformOutput(this, "api_url", { value: `http://localhost:${config.docker.ports.api}`, description: "Kodus API, on the Docker host" });

@@ -2,11 +2,13 @@
  * Chutes health checks on Kubernetes: the probe's code in a ConfigMap, a preflight Job that
  * the Deployments depend on (a failing probe fails `cdktf deploy` before any rollout), and a
  * CronJob that repeats the probe on a schedule. Both read the key from the Kodus Secret.
+ * The preflight runs on every apply; its name also changes with what it checks and with the
+ * secrets revision, so a rotated key is always checked before pods roll onto it.
  */
 import { ConfigMapV1 } from "@cdktf/provider-kubernetes/lib/config-map-v1";
 import { CronJobV1 } from "@cdktf/provider-kubernetes/lib/cron-job-v1";
 import { JobV1 } from "@cdktf/provider-kubernetes/lib/job-v1";
-import type { ITerraformDependable } from "cdktf";
+import { DataResource, type ITerraformDependable } from "cdktf";
 import { Construct } from "constructs";
 import { PROBE_COMMAND, PROBE_DIR, PROBE_FILE, PROBE_KEY_ENV, probeEnv, probeSource, shortHash, type ProbeSettings } from "../../probe/probe-program";
 import { componentLabels, type LabelProps } from "./labels";
@@ -69,8 +71,12 @@ export class ChutesHealthChecks extends Construct {
     // The preflight gates on "Chutes serves us" within the timeout; slowness is the periodic check's business.
     const preflightSettings = { ...props.probe, maxLatencyMs: props.probe.timeoutMs };
     const preflightName = `kodus-chutes-preflight-${shortHash({ probe: preflightSettings, source, image: props.image })}-r${props.revision}`;
+    // Changes on every apply (timestamp() is unknown at plan time), so the preflight runs before every rollout.
+    const everyDeploy = new DataResource(this, "every-deploy", { triggersReplace: { at: "${timestamp()}" } });
+    everyDeploy.overrideLogicalId("chutes-preflight-trigger");
     this.preflight = new JobV1(this, "preflight", {
       metadata: { name: preflightName, namespace: props.namespace, labels: componentLabels(props.labels, PREFLIGHT_COMPONENT) },
+      lifecycle: { replaceTriggeredBy: [everyDeploy] },
       waitForCompletion: true,
       timeouts: { create: `${timeoutSeconds + 240}s`, update: `${timeoutSeconds + 240}s` },
       dependsOn: props.dependsOn,

@@ -1,3 +1,5 @@
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
 import { KODUS_HEALTH, KODUS_PORTS, LLM_COMPONENTS, SECRET_ENV_NAMES } from "../../contract/kodus-env";
 import { SECRET_INPUTS } from "../../contract/secrets";
 import { envList, synthStack } from "../helpers/synth";
@@ -104,4 +106,55 @@ test("model, temperature and concurrency follow the config", () => {
   expect(envList(c.api.env).API_LLM_PROVIDER_MODEL).toBe("zai-org/GLM-4.6-TEE");
   expect(envList(c.worker.env).API_LLM_TEMPERATURE_OVERRIDE).toBe("0.3");
   expect(envList(c.worker.env).WORKFLOW_QUEUE_CODE_REVIEW_PREFETCH).toBe("4");
+});
+
+describe("Chutes health checks", () => {
+  const preflight = containers["chutes-preflight"];
+  const monitor = containers["chutes-monitor"];
+  const probeEnv = (c: any) => envList(c.env);
+
+  test("a one-shot preflight runs the probe from the API image with the key from the variable", () => {
+    expect(preflight.image).toBe("${docker_image.image-api.image_id}");
+    expect(preflight.entrypoint).toEqual(["node", "/opt/kodus-chutes-probe/chutes-probe.mjs"]);
+    expect(probeEnv(preflight)).toMatchObject({
+      PROBE_BASE_URL: "https://llm.chutes.ai/v1",
+      PROBE_MODEL: "deepseek-ai/DeepSeek-V3-0324-TEE",
+      PROBE_TIMEOUT_MS: "30000",
+      CHUTES_API_KEY: "${var.chutes_api_key}",
+    });
+    expect(preflight).toMatchObject({ attach: true, logs: true, must_run: false, restart: "no" });
+  });
+
+  test("the deployed probe is the tested probe, byte for byte", () => {
+    const source = readFileSync(join(__dirname, "..", "..", "probe", "chutes-probe.mjs"), "utf8");
+    expect(preflight.upload).toEqual([{ file: "/opt/kodus-chutes-probe/chutes-probe.mjs", content: source }]);
+    expect(monitor.upload).toEqual(preflight.upload);
+  });
+
+  test("a non-zero exit fails the deploy with the probe's verdict in the message", () => {
+    const [post] = preflight.lifecycle.postcondition;
+    expect(post.condition).toBe("${self.exit_code == 0}");
+    expect(post.error_message).toContain("${trimspace(self.container_logs)}");
+  });
+
+  test("the preflight re-runs on every deploy and gates every Kodus container", () => {
+    expect(json.resource.terraform_data["chutes-preflight-trigger"].triggers_replace).toEqual({ at: "${timestamp()}" });
+    expect(preflight.lifecycle.replace_triggered_by).toEqual(["${terraform_data.chutes-preflight-trigger}"]);
+    for (const c of kodus) expect(containers[c].depends_on).toContain("docker_container.chutes-preflight");
+  });
+
+  test("the monitor's Docker health status is the probe, on the schedule's interval, unhealthy after one failure", () => {
+    expect(monitor.healthcheck).toMatchObject({ test: ["CMD", "node", "/opt/kodus-chutes-probe/chutes-probe.mjs"], interval: "900s", retries: 1, timeout: "40s" });
+    expect(probeEnv(monitor).PROBE_MAX_LATENCY_MS).toBe("20000");
+    expect(monitor.restart).toBe("unless-stopped");
+    const hourly = synthStack("docker", { healthcheck: { schedule: "0 * * * *", timeoutSeconds: 10 } }).json.resource.docker_container["chutes-monitor"];
+    expect(hourly.healthcheck).toMatchObject({ interval: "3600s", timeout: "20s" });
+  });
+
+  test("healthcheck.enabled: false removes both", () => {
+    const off = synthStack("docker", { healthcheck: { enabled: false } }).json;
+    expect(off.resource.docker_container["chutes-preflight"]).toBeUndefined();
+    expect(off.resource.docker_container["chutes-monitor"]).toBeUndefined();
+    expect(off.resource.docker_container.api.depends_on).not.toContain("docker_container.chutes-preflight");
+  });
 });

@@ -1,3 +1,5 @@
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
 import { KODUS_HEALTH, KODUS_PORTS, LLM_COMPONENTS, SECRET_ENV_NAMES, secretEnvFor } from "../../contract/kodus-env";
 import { SECRET_INPUTS } from "../../contract/secrets";
 import { deploymentEnv, podSpecs } from "../helpers/kubernetes";
@@ -252,5 +254,55 @@ describe("data stores", () => {
     expect(tf.variable.postgres_host).toBeUndefined();
     const pgEnv = sts.postgres.spec.template.spec.container[0].env.find((e: any) => e.name === "POSTGRES_PASSWORD");
     expect(pgEnv.value_from.secret_key_ref.key).toBe("API_PG_DB_PASSWORD");
+  });
+});
+
+describe("Chutes health checks", () => {
+  const jobs = json.resource.kubernetes_job_v1;
+  const preflight = jobs["chutes-preflight"];
+  const cron = json.resource.kubernetes_cron_job_v1["chutes-healthcheck"];
+  const envOf = (spec: any) => Object.fromEntries(spec.container[0].env.map((e: any) => [e.name, e.value ?? e.value_from]));
+
+  test("preflight Job: the probe from a ConfigMap, key from the Kodus Secret, no retries, waited for", () => {
+    const spec = preflight.spec.template.spec;
+    expect(spec.container[0].command).toEqual(["node", "/opt/kodus-chutes-probe/chutes-probe.mjs"]);
+    expect(spec.container[0].image).toBe("ghcr.io/kodustech/kodus-ai-api:2.1.28");
+    expect(envOf(spec)).toMatchObject({
+      PROBE_BASE_URL: "https://llm.chutes.ai/v1",
+      PROBE_MODEL: "deepseek-ai/DeepSeek-V3-0324-TEE",
+      CHUTES_API_KEY: { secret_key_ref: { name: SECRET_REF, key: "API_OPEN_AI_API_KEY" } },
+    });
+    expect(spec.restart_policy).toBe("Never");
+    expect(preflight.spec.backoff_limit).toBe(0);
+    expect(preflight.wait_for_completion).toBe(true);
+    expect(spec.volume).toEqual(expect.arrayContaining([{ name: "probe", config_map: { name: "${kubernetes_config_map_v1.chutes-probe.metadata[0].name}", default_mode: "0444" } }]));
+  });
+
+  test("the deployed probe is the tested probe, byte for byte", () => {
+    const source = readFileSync(join(__dirname, "..", "..", "probe", "chutes-probe.mjs"), "utf8");
+    expect(json.resource.kubernetes_config_map_v1["chutes-probe"].data).toEqual({ "chutes-probe.mjs": source });
+  });
+
+  test("every Deployment waits for the preflight, which re-runs on every deploy", () => {
+    for (const c of kodus) expect(deployments[c].depends_on).toContain("kubernetes_job_v1.chutes-preflight");
+    expect(preflight.lifecycle.replace_triggered_by).toEqual(["${terraform_data.chutes-preflight-trigger}"]);
+    expect(json.resource.terraform_data["chutes-preflight-trigger"].triggers_replace).toEqual({ at: "${timestamp()}" });
+  });
+
+  test("CronJob: the schedule, no overlap, no retry storm, bounded history and run time", () => {
+    expect(cron.spec).toMatchObject({ schedule: "*/15 * * * *", concurrency_policy: "Forbid", successful_jobs_history_limit: 3, failed_jobs_history_limit: 5 });
+    expect(cron.spec.starting_deadline_seconds).toBeGreaterThan(0);
+    const job = cron.spec.job_template.spec;
+    expect(job.backoff_limit).toBe(0);
+    expect(job.active_deadline_seconds).toBeGreaterThan(30);
+    expect(envOf(job.template.spec)).toMatchObject({ PROBE_MAX_LATENCY_MS: "20000", CHUTES_API_KEY: { secret_key_ref: { name: SECRET_REF, key: "API_OPEN_AI_API_KEY" } } });
+    expect(k8s({ healthcheck: { schedule: "0 */6 * * *" } }).resource.kubernetes_cron_job_v1["chutes-healthcheck"].spec.schedule).toBe("0 */6 * * *");
+  });
+
+  test("healthcheck.enabled: false removes the preflight and the CronJob", () => {
+    const off = k8s({ healthcheck: { enabled: false } });
+    expect(off.resource.kubernetes_cron_job_v1).toBeUndefined();
+    expect(Object.keys(off.resource.kubernetes_job_v1)).toEqual(["migrate"]);
+    expect(off.resource.kubernetes_deployment_v1.api.depends_on).toEqual(["kubernetes_job_v1.migrate"]);
   });
 });

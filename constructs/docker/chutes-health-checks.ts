@@ -1,0 +1,87 @@
+/**
+ * Chutes health checks on a Docker host:
+ * - a one-shot preflight container, re-run on every deploy, whose non-zero exit fails the
+ *   deploy with the probe's verdict in the message (a postcondition on its exit code); the
+ *   Kodus containers depend on it;
+ * - a monitor container whose Docker healthcheck is the probe, so `docker ps` shows it
+ *   unhealthy within one interval of Chutes failing.
+ * Both run the probe with the Kodus API image's Node: no extra image.
+ */
+import { Container } from "@cdktf/provider-docker/lib/container";
+import { DataResource } from "cdktf";
+import { Construct } from "constructs";
+import { PROBE_COMMAND, PROBE_DIR, PROBE_FILE, PROBE_KEY_ENV, probeEnv, probeSource, type ProbeSettings } from "../../probe/probe-program";
+
+export interface DockerChutesHealthChecksProps {
+  /** Image id of an image with Node 20+ (the Kodus API image). */
+  readonly image: string;
+  /** Reference to the Chutes key (a Terraform variable). */
+  readonly apiKey: string;
+  readonly probe: ProbeSettings;
+  /** Seconds between two checks of the monitor. */
+  readonly intervalSeconds: number;
+  readonly networkName: string;
+}
+
+export const PREFLIGHT_CONTAINER = "kodus-chutes-preflight";
+export const MONITOR_CONTAINER = "kodus-chutes-monitor";
+
+export class DockerChutesHealthChecks extends Construct {
+  readonly preflight: Container;
+  readonly monitor: Container;
+
+  constructor(scope: Construct, id: string, props: DockerChutesHealthChecksProps) {
+    super(scope, id);
+    const upload = [{ file: `${PROBE_DIR}/${PROBE_FILE}`, content: probeSource() }];
+    const env = (settings: ProbeSettings) => [...Object.entries(probeEnv(settings)).map(([k, v]) => `${k}=${v}`), `${PROBE_KEY_ENV}=${props.apiKey}`];
+    const hardening = { securityOpts: ["no-new-privileges:true"], capabilities: { drop: ["ALL"] }, networksAdvanced: [{ name: props.networkName }] };
+
+    // Changes on every apply (timestamp() is unknown at plan time), so the preflight runs before every rollout.
+    const everyDeploy = new DataResource(this, "every-deploy", { triggersReplace: { at: "${timestamp()}" } });
+    everyDeploy.overrideLogicalId("chutes-preflight-trigger");
+
+    // The preflight gates on "Chutes serves us" within the timeout; slowness is the monitor's business.
+    this.preflight = new Container(this, "preflight", {
+      name: PREFLIGHT_CONTAINER,
+      image: props.image,
+      entrypoint: [...PROBE_COMMAND], // the probe, not the Kodus entrypoint: no migrations
+      env: env({ ...props.probe, maxLatencyMs: props.probe.timeoutMs }),
+      upload,
+      ...hardening,
+      mustRun: false,
+      attach: true, // wait for the probe to exit
+      logs: true, // keep its JSON line for the message below
+      restart: "no",
+      lifecycle: {
+        replaceTriggeredBy: [everyDeploy],
+        postcondition: [
+          {
+            condition: "${self.exit_code == 0}",
+            errorMessage: `Chutes preflight failed, Kodus was not (re)deployed. Probe verdict: \${trimspace(self.container_logs)}. See the README's health-check table; run "docker logs ${PREFLIGHT_CONTAINER}" for the same line.`,
+          },
+        ],
+      },
+    });
+    this.preflight.overrideLogicalId("chutes-preflight");
+
+    const interval = `${props.intervalSeconds}s`;
+    this.monitor = new Container(this, "monitor", {
+      name: MONITOR_CONTAINER,
+      image: props.image,
+      // Idles; Docker runs the probe as the healthcheck, on the schedule's interval.
+      entrypoint: ["node", "-e", "setInterval(() => {}, 1 << 30)"],
+      env: env(props.probe),
+      upload,
+      ...hardening,
+      restart: "unless-stopped",
+      healthcheck: {
+        test: ["CMD", ...PROBE_COMMAND],
+        interval,
+        timeout: `${Math.ceil(props.probe.timeoutMs / 1000) + 10}s`,
+        retries: 1, // unhealthy after one failed check: no retry storm, no delay
+        startPeriod: "0s",
+      },
+    });
+    this.monitor.overrideLogicalId("chutes-monitor");
+  }
+}

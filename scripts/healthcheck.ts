@@ -1,0 +1,34 @@
+/**
+ * npm run --silent healthcheck -- [--base-url URL] [--model ID] [--timeout-ms N] [--max-latency-ms N]
+ *
+ * Runs the Chutes probe (probe/chutes-probe.mjs, the same code the stacks deploy) from this
+ * machine, with its settings defaulting to the configuration (KODUS_CONFIG, kodus.config.yaml
+ * or the built-in defaults). The key comes from CHUTES_API_KEY. Prints one JSON line; exits 0
+ * only when Chutes serves the model.
+ */
+import { spawnSync } from "node:child_process";
+import { resolve } from "node:path";
+import { ConfigError, loadConfig, resolveConfigPath } from "../config/load";
+import { PROBE_FILE, probeEnv } from "../probe/probe-program";
+
+const projectRoot = resolve(__dirname, "..");
+let env: Record<string, string>;
+try {
+  const config = loadConfig(resolveConfigPath(process.env, projectRoot, process.cwd()));
+  env = probeEnv({
+    baseUrl: config.llm.baseUrl,
+    model: config.llm.model,
+    timeoutMs: config.healthcheck.timeoutSeconds * 1000,
+    maxLatencyMs: config.healthcheck.maxLatencyMs,
+  });
+} catch (err) {
+  if (!(err instanceof ConfigError)) throw err;
+  console.error(`kodus-chutes-deploy: ${err.message}`);
+  process.exit(2);
+}
+// Flags given on the command line win over these defaults (the probe's own rule).
+const result = spawnSync(process.execPath, [resolve(projectRoot, "probe", PROBE_FILE), ...process.argv.slice(2)], {
+  stdio: "inherit",
+  env: { ...process.env, ...env },
+});
+process.exit(result.status ?? 1);

@@ -49,19 +49,18 @@ interface ProbeRun {
 }
 
 /** Run the probe with a clean env (only PATH plus `env`), then check the output contract. */
-function runProbe(args: string[], env: Record<string, string> = { CHUTES_API_KEY: FAKE_KEY }): Promise<ProbeRun> {
+async function runProbe(args: string[], env: Record<string, string> = { CHUTES_API_KEY: FAKE_KEY }): Promise<ProbeRun> {
   const started = Date.now();
-  return new Promise((resolve) => {
+  const run = await new Promise<Omit<ProbeRun, "result">>((resolve) => {
     const child = execFile(
       process.execPath,
       [PROBE, ...args],
-      { cwd: ROOT, env: { PATH: process.env.PATH ?? "", ...env }, timeout: 10_000 },
-      (_error, stdout, stderr) => {
-        const run = { code: child.exitCode, stdout, stderr, wallMs: Date.now() - started };
-        resolve({ ...run, result: checkOutputContract(run) });
-      },
+      { cwd: ROOT, env: { PATH: process.env.PATH ?? "", ...env }, timeout: 5_000 },
+      (_error, stdout, stderr) => resolve({ code: child.exitCode, stdout, stderr, wallMs: Date.now() - started }),
     );
   });
+  // Outside the callback, so a failed expectation fails the test (and servers still close).
+  return { ...run, result: checkOutputContract(run) };
 }
 
 /** Exactly one JSON line on stdout, nothing on stderr, no key anywhere, exit code matching status. */
@@ -262,7 +261,7 @@ const cases: Case[] = [
 ];
 
 describe("chutes probe: one status per provider answer", () => {
-  test.each(cases)("$name → $status", async (c) => {
+  test.concurrent.each(cases)("$name → $status", async (c) => {
     await withServer(c.scenario, async (server) => {
       const run = await runProbe(probeArgs(server, c.args));
       expect(run.result.status).toBe(c.status);

@@ -1,0 +1,54 @@
+import { execFile } from "node:child_process";
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { PROJECT_ROOT } from "../helpers/cli";
+import { OK_COMPLETION, TEST_MODEL, chutesError, modelsList, startChutesServer } from "../probe/chutes-server";
+
+const KEY = `cpk_${"probe".repeat(7)}.script.test`; // key-shaped, obviously fake
+// Asynchronous on purpose: the fake Chutes server runs in this process and must keep answering.
+const run = (args: string[], env: Record<string, string>) =>
+  new Promise<{ status: number | null; stdout: string; stderr: string }>((resolve) => {
+    const child = execFile(
+      join(PROJECT_ROOT, "node_modules/.bin/tsx"),
+      [join(PROJECT_ROOT, "scripts/healthcheck.ts"), ...args],
+      { env: { PATH: process.env.PATH, CHUTES_API_KEY: KEY, ...env }, encoding: "utf8" },
+      (_err, stdout, stderr) => resolve({ status: child.exitCode, stdout, stderr }),
+    );
+  });
+
+test("npm run healthcheck takes its defaults from the config and lets flags win", async () => {
+  const server = await startChutesServer({ models: modelsList([TEST_MODEL, "org/other"]), completion: OK_COMPLETION });
+  try {
+    const dir = mkdtempSync(join(tmpdir(), "kodus-hc-"));
+    const config = join(dir, "c.yaml");
+    writeFileSync(config, `llm:\n  model: chutes/${TEST_MODEL}\n  baseUrl: ${server.baseUrl}\n`);
+    const fromConfig = await run([], { KODUS_CONFIG: config });
+    expect(fromConfig.status).toBe(0);
+    expect(JSON.parse(fromConfig.stdout)).toMatchObject({ status: "ok", model: TEST_MODEL, baseUrl: server.baseUrl });
+    const flagged = await run(["--model", "org/other"], { KODUS_CONFIG: config });
+    expect(JSON.parse(flagged.stdout).model).toBe("org/other");
+    expect(fromConfig.stdout + fromConfig.stderr + flagged.stdout).not.toContain(KEY);
+  } finally {
+    await server.close();
+  }
+});
+
+test("a failing Chutes gives a non-zero exit and the status", async () => {
+  const server = await startChutesServer({ models: modelsList([TEST_MODEL]), completion: chutesError(401, "Invalid token or user not found") });
+  try {
+    const r = await run(["--base-url", server.baseUrl], {});
+    expect(r.status).toBe(1);
+    expect(JSON.parse(r.stdout)).toMatchObject({ status: "auth_failed", httpStatus: 401 });
+  } finally {
+    await server.close();
+  }
+});
+
+test("a bad config exits 2 with the field named, before any request", async () => {
+  const dir = mkdtempSync(join(tmpdir(), "kodus-hc-"));
+  writeFileSync(join(dir, "bad.yaml"), "llm:\n  model: auto\n");
+  const r = await run([], { KODUS_CONFIG: join(dir, "bad.yaml") });
+  expect(r.status).toBe(2);
+  expect(r.stderr).toContain("llm.model");
+});

@@ -3,7 +3,7 @@
  * synthesized next to `outdir` and moved into place only when complete, so a failure never
  * leaves a half-written cdktf.out behind.
  */
-import { mkdtempSync, renameSync, rmSync } from "node:fs";
+import { chmodSync, mkdtempSync, renameSync, rmSync } from "node:fs";
 import { basename, dirname, join } from "node:path";
 import { App } from "cdktf";
 import type { Config } from "./config/schema";
@@ -24,6 +24,7 @@ export function synthesize(config: Config, outdir: string): string[] {
     const app = new App({ outdir: staging, skipBackendValidation: true });
     const stacks = buildStacks(app, config);
     app.synth();
+    chmodSync(staging, 0o755); // mkdtemp creates 0700; cdktf.out is an ordinary directory
     rmSync(outdir, { recursive: true, force: true });
     renameSync(staging, outdir);
     return stacks;

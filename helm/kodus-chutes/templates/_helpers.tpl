@@ -1,0 +1,338 @@
+{{/*
+Shared definitions. The environment below is the chart's copy of the Kodus environment
+contract (contract/kodus-env.ts); test/helm/parity.test.ts renders the chart and synthesizes
+the cdktf Kubernetes stack from the same settings and requires the two to agree.
+*/}}
+
+{{/* Object name prefix: the release name, short enough for every suffix (CronJob names: 52 chars). */}}
+{{- define "kodus.prefix" -}}
+{{- .Release.Name | trunc 32 | trimSuffix "-" -}}
+{{- end -}}
+
+{{/* The labels that select one component's pods. Args: root, component. */}}
+{{- define "kodus.selectorLabels" -}}
+app.kubernetes.io/name: kodus
+app.kubernetes.io/instance: {{ .root.Release.Name | quote }}
+app.kubernetes.io/component: {{ .component | quote }}
+{{- end -}}
+
+{{/* All recommended labels of one component (pod templates too). Args: root, component. */}}
+{{- define "kodus.labels" -}}
+{{ include "kodus.selectorLabels" . }}
+app.kubernetes.io/part-of: kodus
+app.kubernetes.io/version: {{ regexReplaceAll "[-_.]+$" (.root.Values.kodus.version | trunc 63) "" | quote }}
+app.kubernetes.io/managed-by: {{ .root.Release.Service | quote }}
+{{- end -}}
+
+{{/* Object metadata labels: the recommended ones plus the chart (not on pod templates: a chart bump must not roll pods). */}}
+{{- define "kodus.metaLabels" -}}
+{{ include "kodus.labels" . }}
+helm.sh/chart: {{ printf "%s-%s" .root.Chart.Name .root.Chart.Version | replace "+" "_" | quote }}
+{{- end -}}
+
+{{- define "kodus.serviceAccountName" -}}
+{{- include "kodus.prefix" . -}}
+{{- end -}}
+
+{{/* The Secret every Kodus pod reads (chart mode: rendered by this chart; existing mode: yours). */}}
+{{- define "kodus.secretName" -}}
+{{- if eq .Values.secrets.mode "existing" -}}
+{{- required "secrets.name is required when secrets.mode is existing" .Values.secrets.name -}}
+{{- else -}}
+{{- .Values.secrets.name | default (printf "%s-secrets" (include "kodus.prefix" .)) -}}
+{{- end -}}
+{{- end -}}
+
+{{/* The model id without a leading "chutes/" (some clients write it). */}}
+{{- define "kodus.model" -}}
+{{- .Values.llm.model | trim | trimPrefix "chutes/" -}}
+{{- end -}}
+
+{{/* A URL without trailing slashes (the config loader strips them too). Arg: the URL. */}}
+{{- define "kodus.url" -}}
+{{- regexReplaceAll "/+$" (trim .) "" -}}
+{{- end -}}
+
+{{- define "kodus.image" -}}
+{{- $repos := dict "api" "ghcr.io/kodustech/kodus-ai-api" "worker" "ghcr.io/kodustech/kodus-ai-worker" "webhooks" "ghcr.io/kodustech/kodus-ai-webhook" "web" "ghcr.io/kodustech/kodus-ai-web" -}}
+{{- printf "%s:%s" (index $repos .component) .root.Values.kodus.version -}}
+{{- end -}}
+
+{{/* Container port and health paths of each Kodus image (contract KODUS_PORTS, KODUS_HEALTH). */}}
+{{- define "kodus.ports" -}}
+api: 3001
+webhooks: 3332
+worker: 3334
+web: 3000
+{{- end -}}
+{{- define "kodus.health" -}}
+api: { liveness: /health/simple, readiness: /health }
+webhooks: { liveness: /health/live, readiness: /health/ready }
+worker: { liveness: /health, readiness: /health }
+web: { liveness: /api/health, readiness: /api/health }
+{{- end -}}
+
+{{/* Data-store endpoint. Args: root, store (postgres | mongodb | rabbitmq). Output: YAML {host, port}. */}}
+{{- define "kodus.store" -}}
+{{- $stores := .root.Values.dataStores -}}
+{{- if eq $stores.mode "bundled" -}}
+host: {{ printf "%s-%s" (include "kodus.prefix" .root) .store | quote }}
+port: {{ index (dict "postgres" 5432 "mongodb" 27017 "rabbitmq" 5672) .store }}
+{{- else -}}
+host: {{ required (printf "dataStores.%s.host is required when dataStores.mode is external" .store) (index $stores .store).host | quote }}
+port: {{ (index $stores .store).port | int64 }}
+{{- end -}}
+{{- end -}}
+
+{{/* The code-review workers at most (autoscaling max when the worker autoscales). */}}
+{{- define "kodus.maxWorkers" -}}
+{{- if .Values.autoscaling.worker.enabled -}}{{ .Values.autoscaling.worker.maxReplicas | int64 }}{{- else -}}{{ .Values.replicas.worker | int64 }}{{- end -}}
+{{- end -}}
+
+{{/*
+Plain environment of one component, as YAML (name: "value"), exactly the contract's plain
+variables. Args: root, component.
+*/}}
+{{- define "kodus.plainEnv" -}}
+{{- $root := .root -}}
+{{- $v := $root.Values -}}
+{{- $c := .component -}}
+{{- $ports := include "kodus.ports" $root | fromYaml -}}
+{{- $pg := include "kodus.store" (dict "root" $root "store" "postgres") | fromYaml -}}
+{{- $mg := include "kodus.store" (dict "root" $root "store" "mongodb") | fromYaml -}}
+{{- $publicUrl := include "kodus.url" $v.kodus.publicUrl -}}
+{{- $webhooksUrl := include "kodus.url" $v.kodus.webhooksUrl -}}
+{{- $env := dict -}}
+{{- if has $c (list "api" "worker" "webhooks") -}}
+  {{- /* Fixed Mode: one global provider (Chutes) */ -}}
+  {{- $_ := set $env "API_LLM_PROVIDER_MODEL" (include "kodus.model" $root) -}}
+  {{- $_ := set $env "API_OPENAI_FORCE_BASE_URL" (include "kodus.url" $v.llm.baseUrl) -}}
+  {{- if hasKey $v.llm "temperature" -}}
+    {{- $_ := set $env "API_LLM_TEMPERATURE_OVERRIDE" (toString $v.llm.temperature) -}}
+  {{- end -}}
+  {{- /* Runtime */ -}}
+  {{- $_ := set $env "NODE_ENV" "production" -}}
+  {{- $_ := set $env "API_NODE_ENV" "production" -}}
+  {{- $_ := set $env "API_CLOUD_MODE" "false" -}}
+  {{- $_ := set $env "API_HOST" "0.0.0.0" -}}
+  {{- $_ := set $env "API_PORT" (toString $ports.api) -}}
+  {{- $_ := set $env "API_WEBHOOKS_PORT" (toString $ports.webhooks) -}}
+  {{- $_ := set $env "API_DATABASE_ENV" "production" -}}
+  {{- /* Only the migration Job migrates and seeds (it overrides these two). */ -}}
+  {{- $_ := set $env "RUN_MIGRATIONS" "false" -}}
+  {{- $_ := set $env "RUN_SEEDS" "false" -}}
+  {{- $_ := set $env "API_FRONTEND_URL" $publicUrl -}}
+  {{- $_ := set $env "API_GITHUB_CODE_MANAGEMENT_WEBHOOK" (printf "%s/github/webhook" $webhooksUrl) -}}
+  {{- $_ := set $env "API_GITLAB_CODE_MANAGEMENT_WEBHOOK" (printf "%s/gitlab/webhook" $webhooksUrl) -}}
+  {{- $_ := set $env "GLOBAL_BITBUCKET_CODE_MANAGEMENT_WEBHOOK" (printf "%s/bitbucket/webhook" $webhooksUrl) -}}
+  {{- $_ := set $env "GLOBAL_AZURE_REPOS_CODE_MANAGEMENT_WEBHOOK" (printf "%s/azure-repos/webhook" $webhooksUrl) -}}
+  {{- /* Data stores */ -}}
+  {{- $_ := set $env "API_PG_DB_HOST" $pg.host -}}
+  {{- $_ := set $env "API_PG_DB_PORT" (toString $pg.port) -}}
+  {{- $_ := set $env "API_PG_DB_USERNAME" $v.dataStores.postgres.username -}}
+  {{- $_ := set $env "API_PG_DB_DATABASE" $v.dataStores.postgres.database -}}
+  {{- $_ := set $env "API_DATABASE_DISABLE_SSL" (toString (or (eq $v.dataStores.mode "bundled") $v.dataStores.postgres.disableSsl)) -}}
+  {{- $_ := set $env "API_MG_DB_HOST" $mg.host -}}
+  {{- $_ := set $env "API_MG_DB_PORT" (toString $mg.port) -}}
+  {{- $_ := set $env "API_MG_DB_USERNAME" $v.dataStores.mongodb.username -}}
+  {{- $_ := set $env "API_MG_DB_DATABASE" $v.dataStores.mongodb.database -}}
+  {{- $_ := set $env "API_RABBITMQ_ENABLED" "true" -}}
+  {{- $_ := set $env "API_RABBITMQ_WAIT" "true" -}}
+{{- end -}}
+{{- if eq $c "worker" -}}
+  {{- if hasKey $v.llm "maxConcurrentReviews" -}}
+    {{- /* Reviews per worker, so that all workers together never hold more than maxConcurrentReviews. */ -}}
+    {{- $workers := include "kodus.maxWorkers" $root | int64 -}}
+    {{- $_ := set $env "WORKFLOW_QUEUE_CODE_REVIEW_PREFETCH" (toString (max 1 (div ($v.llm.maxConcurrentReviews | int64) $workers))) -}}
+  {{- end -}}
+  {{- $_ := set $env "WORKER_ROLE" "code-review" -}}
+  {{- $_ := set $env "API_WORKER_DRAIN_TIMEOUT_MS" (toString ($v.kodus.workerDrainTimeoutMs | int64)) -}}
+{{- end -}}
+{{- if eq $c "web" -}}
+  {{- $_ := set $env "WEB_NODE_ENV" "self-hosted" -}}
+  {{- $_ := set $env "WEB_HOSTNAME_API" (printf "%s-api" (include "kodus.prefix" $root)) -}}
+  {{- $_ := set $env "WEB_PORT_API" (toString $ports.api) -}}
+  {{- $_ := set $env "WEB_PORT" (toString $ports.web) -}}
+  {{- $_ := set $env "NEXTAUTH_URL" $publicUrl -}}
+{{- end -}}
+{{- toYaml $env -}}
+{{- end -}}
+
+{{/* Names of the secret variables one component reads, in contract order. Arg: component. */}}
+{{- define "kodus.secretEnvNames" -}}
+{{- if has . (list "api" "worker" "webhooks") -}}
+- API_OPEN_AI_API_KEY
+- API_JWT_SECRET
+- API_JWT_REFRESH_SECRET
+- API_CRYPTO_KEY
+- CODE_MANAGEMENT_SECRET
+- CODE_MANAGEMENT_WEBHOOK_TOKEN
+- API_PG_DB_PASSWORD
+- API_MG_DB_PASSWORD
+- API_RABBITMQ_URI
+{{- else if eq . "web" -}}
+- API_JWT_SECRET
+- API_JWT_REFRESH_SECRET
+- NEXTAUTH_SECRET
+- WEB_NEXTAUTH_SECRET
+{{- end -}}
+{{- end -}}
+
+{{/* env entries reading each secret variable from the same key of the Kodus Secret. Args: root, component. */}}
+{{- define "kodus.secretEnv" -}}
+{{- $secret := include "kodus.secretName" .root -}}
+{{- $env := list -}}
+{{- range (include "kodus.secretEnvNames" .component | fromYamlArray) -}}
+{{- $env = append $env (dict "name" . "valueFrom" (dict "secretKeyRef" (dict "name" $secret "key" .))) -}}
+{{- end -}}
+{{- toYaml $env -}}
+{{- end -}}
+
+{{/*
+Digest of what the Kodus Secret is rendered from (chart mode): a changed value rolls every pod.
+Values generated by the chart are not in it: they are generated once and then kept.
+*/}}
+{{- define "kodus.secretHash" -}}
+{{- $rabbit := include "kodus.store" (dict "root" . "store" "rabbitmq") | fromYaml -}}
+{{- dict "values" .Values.secrets.values "rabbitmq" $rabbit "username" .Values.dataStores.rabbitmq.username "mode" .Values.dataStores.mode | toJson | sha256sum -}}
+{{- end -}}
+
+{{/* Pod-template annotations of the Kodus Deployments. Args: root, component. */}}
+{{- define "kodus.podAnnotations" -}}
+kodus.io/secrets-revision: {{ .root.Values.secrets.revision | int64 | quote }}
+kodus.io/config-hash: {{ include "kodus.plainEnv" . | sha256sum | quote }}
+{{- if eq .root.Values.secrets.mode "chart" }}
+kodus.io/secret-hash: {{ include "kodus.secretHash" .root | quote }}
+{{- end -}}
+{{- end -}}
+
+{{/* Pod security context (constructs/kubernetes/pod.ts). Arg: uid. */}}
+{{- define "kodus.podSecurityContext" -}}
+runAsNonRoot: true
+runAsUser: {{ . }}
+runAsGroup: {{ . }}
+fsGroup: {{ . }}
+seccompProfile:
+  type: RuntimeDefault
+{{- end -}}
+
+{{/* Container security context (constructs/kubernetes/pod.ts). Arg: readOnlyRootFilesystem (bool). */}}
+{{- define "kodus.containerSecurityContext" -}}
+runAsNonRoot: true
+allowPrivilegeEscalation: false
+readOnlyRootFilesystem: {{ . }}
+privileged: false
+capabilities:
+  drop:
+    - ALL
+seccompProfile:
+  type: RuntimeDefault
+{{- end -}}
+
+{{/* Pod-level settings every Kodus pod shares. Args: root, restartPolicy, grace, serviceAccount (optional). */}}
+{{- define "kodus.podCommon" -}}
+serviceAccountName: {{ .serviceAccount | default (include "kodus.serviceAccountName" .root) | quote }}
+automountServiceAccountToken: false
+enableServiceLinks: false
+restartPolicy: {{ .restartPolicy }}
+terminationGracePeriodSeconds: {{ .grace | default 30 }}
+{{- end -}}
+
+{{/* Writable emptyDir volumes: /tmp always, plus extras. Arg: list of {name, mountPath}. */}}
+{{- define "kodus.writableVolumes" -}}
+- name: tmp
+  emptyDir:
+    sizeLimit: 1Gi
+{{- range . }}
+- name: {{ .name }}
+  emptyDir:
+    sizeLimit: 1Gi
+{{- end -}}
+{{- end -}}
+{{- define "kodus.writableMounts" -}}
+- name: tmp
+  mountPath: /tmp
+{{- range . }}
+- name: {{ .name }}
+  mountPath: {{ .mountPath }}
+{{- end -}}
+{{- end -}}
+
+{{/* Chutes probe: where it is mounted and the plain env it reads (probe/probe-program.ts). */}}
+{{- define "kodus.probeDir" -}}/opt/kodus-chutes-probe{{- end -}}
+{{- define "kodus.probeFile" -}}chutes-probe.mjs{{- end -}}
+
+{{/* Args: root, maxLatencyMs. */}}
+{{- define "kodus.probeEnv" -}}
+- name: PROBE_BASE_URL
+  value: {{ include "kodus.url" .root.Values.llm.baseUrl | quote }}
+- name: PROBE_MODEL
+  value: {{ include "kodus.model" .root | quote }}
+- name: PROBE_TIMEOUT_MS
+  value: {{ mul (.root.Values.healthcheck.timeoutSeconds | int64) 1000 | quote }}
+- name: PROBE_MAX_LATENCY_MS
+  value: {{ .maxLatencyMs | int64 | quote }}
+{{- end -}}
+
+{{/*
+The probe's pod spec, shared by the preflight hook and the CronJob.
+Args: root, maxLatencyMs, secretName, configMap, serviceAccount.
+*/}}
+{{- define "kodus.probePodSpec" -}}
+{{ include "kodus.podCommon" (dict "root" .root "restartPolicy" "Never" "serviceAccount" .serviceAccount) }}
+securityContext:
+  {{- include "kodus.podSecurityContext" 1000 | nindent 2 }}
+containers:
+  - name: probe
+    image: {{ include "kodus.image" (dict "root" .root "component" "api") | quote }}
+    # The probe, not the Kodus entrypoint: no migrations, no server.
+    command:
+      - node
+      - {{ printf "%s/%s" (include "kodus.probeDir" .root) (include "kodus.probeFile" .root) | quote }}
+    env:
+      {{- include "kodus.probeEnv" . | nindent 6 }}
+      - name: CHUTES_API_KEY
+        valueFrom:
+          secretKeyRef:
+            name: {{ .secretName | quote }}
+            key: API_OPEN_AI_API_KEY
+    # The probe's one JSON line becomes the termination message: `kubectl describe` shows why.
+    terminationMessagePolicy: FallbackToLogsOnError
+    resources:
+      requests: { cpu: 10m, memory: 64Mi }
+      limits: { cpu: 200m, memory: 128Mi }
+    securityContext:
+      {{- include "kodus.containerSecurityContext" true | nindent 6 }}
+    volumeMounts:
+      {{- include "kodus.writableMounts" (list) | nindent 6 }}
+      - name: probe
+        mountPath: {{ include "kodus.probeDir" .root }}
+        readOnly: true
+volumes:
+  {{- include "kodus.writableVolumes" (list) | nindent 2 }}
+  - name: probe
+    configMap:
+      name: {{ .configMap | quote }}
+      defaultMode: 0444
+{{- end -}}
+
+{{/* Checks that JSON Schema cannot express; they run on every render. */}}
+{{- define "kodus.validate" -}}
+{{- $v := .Values -}}
+{{- range $c := list "api" "worker" -}}
+{{- $a := index $v.autoscaling $c -}}
+{{- if gt ($a.minReplicas | int64) ($a.maxReplicas | int64) -}}
+{{- fail (printf "autoscaling.%s.minReplicas (%v) must not exceed autoscaling.%s.maxReplicas (%v)" $c $a.minReplicas $c $a.maxReplicas) -}}
+{{- end -}}
+{{- end -}}
+{{- if hasKey $v.llm "maxConcurrentReviews" -}}
+{{- $workers := include "kodus.maxWorkers" . | int64 -}}
+{{- if lt ($v.llm.maxConcurrentReviews | int64) $workers -}}
+{{- fail (printf "llm.maxConcurrentReviews (%v) must be at least the largest worker count (%d): every worker holds at least one review" $v.llm.maxConcurrentReviews $workers) -}}
+{{- end -}}
+{{- end -}}
+{{- if eq $v.secrets.mode "chart" -}}
+{{- $_ := required "secrets.values.chutes_api_key is required when secrets.mode is chart (--set-file secrets.values.chutes_api_key=PATH), or use secrets.mode=existing" $v.secrets.values.chutes_api_key -}}
+{{- end -}}
+{{- $_ := include "kodus.secretName" . -}}
+{{- end -}}

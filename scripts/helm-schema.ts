@@ -1,0 +1,174 @@
+/**
+ * npm run helm:schema [-- --check]
+ *
+ * Generates helm/kodus-chutes/values.schema.json from the one zod config schema: the chart's
+ * values reuse the config file's sections (llm, kodus, healthcheck, and the kubernetes.* ones
+ * moved to the top level) so a value the config file rejects, the chart rejects too, with the
+ * same patterns and ranges. Chart-only sections (secrets in `chart` mode, the secrets revision)
+ * are added here. Every object rejects unknown keys (additionalProperties: false).
+ *
+ * Rules that JSON Schema can express only across fields (ingress hosts, external data-store
+ * hosts, the existing Secret's name, passwords of external stores) are written twice on purpose:
+ * as a zod refinement (so the zod chart schema enforces them) and as `if`/`then` JSON Schema
+ * (so `helm install` enforces them). Rules JSON Schema cannot express at all (min <= max
+ * replicas, maxConcurrentReviews >= workers, the Chutes key in `chart` mode) are enforced by
+ * the chart's templates with `fail`/`required`.
+ *
+ * --check: exit 1 if the committed file differs from the generated one (nothing is written).
+ */
+import { readFileSync, writeFileSync } from "node:fs";
+import { resolve } from "node:path";
+import { z } from "zod";
+import {
+  componentResourcesSchema,
+  configSchema,
+  dataStoresSchema,
+  healthcheckSchema,
+  ingressSchema,
+  kodusSchema,
+  llmSchema,
+  maxWorkers,
+  replicasSchema,
+  secretsSchema,
+} from "../config/schema";
+import { SECRET_FORMAT_PATTERNS, SECRET_INPUTS } from "../contract/secrets";
+
+export const VALUES_SCHEMA_FILE = resolve(__dirname, "..", "helm", "kodus-chutes", "values.schema.json");
+
+// The config schema does not export these pieces on their own; they are reached through it, so
+// the chart always uses exactly the config file's definitions.
+const kubernetesShape = configSchema.shape.kubernetes.unwrap().shape;
+const autoscalingSchema = kubernetesShape.autoscaling;
+const rolloutTimeoutSchema = kubernetesShape.rolloutTimeoutSeconds;
+const secretNameSchema = secretsSchema.unwrap().shape.name.removeDefault();
+
+const positiveInt = z
+  .number({ error: "must be a whole number >= 1" })
+  .int({ error: "must be a whole number >= 1" })
+  .min(1, { error: "must be a whole number >= 1" });
+
+/** `chart` mode: one value per secret input, named like the Terraform variables, in the format Kodus requires. */
+const secretValuesSchema = z.strictObject(
+  Object.fromEntries(
+    SECRET_INPUTS.map((input) => {
+      const pattern = SECRET_FORMAT_PATTERNS[input.format];
+      const generated = input.format === "provided" ? "Required in chart mode" : "Generated at first install when unset, then kept";
+      return [
+        input.variable,
+        z
+          .string({ error: `must be ${pattern.allowed}` })
+          // A trailing newline (as --set-file reads most key files) is allowed; the templates trim it.
+          .regex(new RegExp(pattern.regex.replace(/\$$/, "(\\r?\\n)?$")), { error: `must be ${pattern.allowed}` })
+          .optional()
+          .meta({ description: `${input.description}. Format: ${pattern.allowed}. ${generated}.` }),
+      ];
+    }),
+  ) as Record<(typeof SECRET_INPUTS)[number]["variable"], z.ZodOptional<z.ZodString>>,
+);
+
+const chartSecretsSchema = z
+  .strictObject({
+    mode: z
+      .enum(["chart", "existing"], { error: 'must be "chart" or "existing"' })
+      .default("chart")
+      .meta({ description: "chart: the chart renders the Secret from secrets.values; existing: a Secret you manage (name: secrets.name)" }),
+    name: secretNameSchema.optional().meta({ description: "The Secret's name; required in existing mode. Default in chart mode: <release>-secrets" }),
+    revision: positiveInt
+      .default(1)
+      .meta({ description: "Pod annotation kodus.io/secrets-revision: bump it after rotating an existing Secret to roll every pod that reads it" }),
+    values: secretValuesSchema.prefault({}),
+  })
+  .prefault({})
+  .refine((s) => s.mode !== "existing" || s.name !== undefined, { error: "name is required when mode is existing", path: ["name"] })
+  .meta({ if: { properties: { mode: { const: "existing" } }, required: ["mode"] }, then: { required: ["name"] } });
+
+const STORES = ["postgres", "mongodb", "rabbitmq"] as const;
+const STORE_PASSWORDS = ["postgres_password", "mongodb_password", "rabbitmq_password"] as const;
+
+/** The config's data-store section; the chart defaults to bundled so `helm install` needs only the Chutes key. */
+const chartDataStoresSchema = dataStoresSchema
+  .unwrap()
+  .extend({
+    mode: z
+      .enum(["external", "bundled"], { error: 'must be "external" or "bundled"' })
+      .default("bundled")
+      .meta({ description: "bundled: PostgreSQL, MongoDB and RabbitMQ StatefulSets (evaluation); external: your managed stores (production)" }),
+  })
+  .prefault({})
+  .superRefine((d, ctx) => {
+    if (d.mode !== "external") return;
+    for (const store of STORES) {
+      if (d[store].host === undefined) ctx.addIssue({ code: "custom", path: [store, "host"], message: "is required when mode is external" });
+    }
+  })
+  .meta({
+    if: { properties: { mode: { const: "external" } }, required: ["mode"] },
+    then: { properties: Object.fromEntries(STORES.map((s) => [s, { required: ["host"] }])) },
+  });
+
+export const chartValuesSchema = z
+  .strictObject({
+    llm: llmSchema,
+    kodus: kodusSchema,
+    healthcheck: healthcheckSchema,
+    replicas: replicasSchema,
+    resources: componentResourcesSchema,
+    autoscaling: autoscalingSchema,
+    ingress: ingressSchema.meta({ if: { properties: { enabled: { const: true } }, required: ["enabled"] }, then: { required: ["webHost", "webhooksHost"] } }),
+    secrets: chartSecretsSchema,
+    dataStores: chartDataStoresSchema,
+    rolloutTimeoutSeconds: rolloutTimeoutSchema,
+  })
+  .superRefine((v, ctx) => {
+    // Enforced by the templates (validate.yaml) too: JSON Schema cannot compare two fields.
+    const max = v.llm.maxConcurrentReviews;
+    const workers = maxWorkers({ replicas: v.replicas, autoscaling: v.autoscaling });
+    if (max !== undefined && max < workers) {
+      ctx.addIssue({ code: "custom", path: ["llm", "maxConcurrentReviews"], message: `must be at least the largest worker count (${workers}): every worker holds at least one review` });
+    }
+    if (v.secrets.mode !== "chart" || v.dataStores.mode !== "external") return;
+    for (const input of STORE_PASSWORDS) {
+      if (v.secrets.values[input] === undefined) {
+        ctx.addIssue({ code: "custom", path: ["secrets", "values", input], message: "is required with secrets.mode chart and dataStores.mode external (the chart cannot invent your stores' passwords)" });
+      }
+    }
+  })
+  .meta({
+    title: "kodus-chutes chart values",
+    description: "Generated by scripts/helm-schema.ts from config/schema.ts: do not edit by hand (npm run helm:schema).",
+    allOf: [
+      {
+        if: {
+          properties: { secrets: { properties: { mode: { const: "chart" } }, required: ["mode"] }, dataStores: { properties: { mode: { const: "external" } }, required: ["mode"] } },
+          required: ["secrets", "dataStores"],
+        },
+        then: { properties: { secrets: { properties: { values: { required: [...STORE_PASSWORDS] } }, required: ["values"] } } },
+      },
+    ],
+  });
+
+export type ChartValuesInput = z.input<typeof chartValuesSchema>;
+export type ChartValues = z.output<typeof chartValuesSchema>;
+
+/** The values.schema.json text (stable: same input, same bytes). */
+export function buildValuesSchema(): string {
+  const schema = z.toJSONSchema(chartValuesSchema, { io: "input", unrepresentable: "any", target: "draft-2020-12" });
+  return `${JSON.stringify(schema, null, 2)}\n`;
+}
+
+function main(): void {
+  const text = buildValuesSchema();
+  if (process.argv.includes("--check")) {
+    const current = readFileSync(VALUES_SCHEMA_FILE, "utf8");
+    if (current !== text) {
+      console.error(`${VALUES_SCHEMA_FILE} is out of date: run npm run helm:schema`);
+      process.exit(1);
+    }
+    console.log(`${VALUES_SCHEMA_FILE} is up to date`);
+    return;
+  }
+  writeFileSync(VALUES_SCHEMA_FILE, text);
+  console.log(`wrote ${VALUES_SCHEMA_FILE}`);
+}
+
+if (require.main === module) main();

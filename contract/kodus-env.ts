@@ -150,6 +150,8 @@ export const KODUS_ENV: readonly EnvVarSpec[] = [
   plain("WEB_HOSTNAME_API", WEB, "the API's internal host name (the web proxies to it server-side)", (s) => s.apiHost),
   constant("WEB_PORT_API", WEB, String(KODUS_PORTS.api)),
   constant("WEB_PORT", WEB, String(KODUS_PORTS.web)),
+  // Next.js' standalone server listens on $HOSTNAME, which Docker sets to the container id.
+  constant("HOSTNAME", WEB, "0.0.0.0", "listen on every interface (healthchecks use 127.0.0.1)"),
   plain("NEXTAUTH_URL", WEB, "kodus.publicUrl", (s) => s.publicUrl),
   secret("NEXTAUTH_SECRET", WEB, "32 random bytes, base64 (same value as WEB_NEXTAUTH_SECRET)"),
   secret("WEB_NEXTAUTH_SECRET", WEB, "32 random bytes, base64 (same value as NEXTAUTH_SECRET)"),

@@ -26,6 +26,7 @@ import { secretEnvValues } from "../contract/secrets";
 import { SecretVariables } from "../constructs/secret-variables";
 import { DATA_STORE_IMAGES, DATA_STORE_PORTS, POSTGRES_INIT_SQL } from "../contract/data-stores";
 import { DockerChutesHealthChecks } from "../constructs/docker/chutes-health-checks";
+import { goDuration } from "../constructs/docker/duration";
 import { scheduleIntervalSeconds } from "../config/schedule";
 
 export interface DockerStackProps {
@@ -80,7 +81,7 @@ export class DockerStack extends TerraformStack {
       env: [`POSTGRES_USER=${DB.user}`, `POSTGRES_DB=${DB.database}`, `POSTGRES_PASSWORD=${secrets.ref("postgres_password")}`],
       volumes: [{ volumeName: volume("postgres"), containerPath: "/var/lib/postgresql/data" }],
       upload: [{ file: "/docker-entrypoint-initdb.d/10-vector.sql", content: POSTGRES_INIT_SQL }],
-      healthcheck: { test: ["CMD", "pg_isready", "-U", DB.user, "-d", DB.database], interval: "10s", timeout: "5s", retries: 6, startPeriod: "30s" },
+      healthcheck: { test: ["CMD", "pg_isready", "-U", DB.user, "-d", DB.database], interval: goDuration(10), timeout: goDuration(5), retries: 6, startPeriod: goDuration(30) },
       wait: true,
       waitTimeout: 120,
     });
@@ -92,7 +93,7 @@ export class DockerStack extends TerraformStack {
       networksAdvanced,
       env: [`MONGO_INITDB_ROOT_USERNAME=${DB.user}`, `MONGO_INITDB_ROOT_PASSWORD=${secrets.ref("mongodb_password")}`, `MONGO_INITDB_DATABASE=${DB.database}`],
       volumes: [{ volumeName: volume("mongodb"), containerPath: "/data/db" }],
-      healthcheck: { test: ["CMD", "mongosh", "--quiet", "--eval", "db.adminCommand('ping')"], interval: "10s", timeout: "5s", retries: 6, startPeriod: "30s" },
+      healthcheck: { test: ["CMD", "mongosh", "--quiet", "--eval", "db.adminCommand('ping')"], interval: goDuration(10), timeout: goDuration(5), retries: 6, startPeriod: goDuration(30) },
       wait: true,
       waitTimeout: 120,
     });
@@ -105,7 +106,7 @@ export class DockerStack extends TerraformStack {
       networksAdvanced,
       env: [`RABBITMQ_DEFAULT_USER=${DB.user}`, `RABBITMQ_DEFAULT_PASS=${secrets.ref("rabbitmq_password")}`],
       volumes: [{ volumeName: volume("rabbitmq"), containerPath: "/var/lib/rabbitmq" }],
-      healthcheck: { test: ["CMD", "rabbitmq-diagnostics", "-q", "check_running"], interval: "10s", timeout: "10s", retries: 6, startPeriod: "30s" },
+      healthcheck: { test: ["CMD", "rabbitmq-diagnostics", "-q", "check_running"], interval: goDuration(10), timeout: goDuration(10), retries: 6, startPeriod: goDuration(30) },
       wait: true,
       waitTimeout: 180,
     });
@@ -169,10 +170,10 @@ export class DockerStack extends TerraformStack {
         capabilities: { drop: ["ALL"] },
         healthcheck: {
           test: nodeHttpHealthcheck(KODUS_PORTS[component], KODUS_HEALTH[component].readiness),
-          interval: "15s",
-          timeout: "5s",
+          interval: goDuration(15),
+          timeout: goDuration(5),
           retries: 4,
-          startPeriod: component === "worker" ? "60s" : "30s",
+          startPeriod: goDuration(component === "worker" ? 60 : 30),
         },
         wait: true,
         // The migrator runs migrations before it listens; give it room on a first deploy.

@@ -10,7 +10,7 @@ import { NamespaceV1 } from "@cdktf/provider-kubernetes/lib/namespace-v1";
 import { KubernetesProvider } from "@cdktf/provider-kubernetes/lib/provider";
 import { SecretV1 } from "@cdktf/provider-kubernetes/lib/secret-v1";
 import { ServiceAccountV1 } from "@cdktf/provider-kubernetes/lib/service-account-v1";
-import { Fn, LocalBackend, TerraformOutput, TerraformStack, TerraformVariable, type ITerraformDependable } from "cdktf";
+import { Fn, LocalBackend, dependable, TerraformOutput, TerraformStack, TerraformVariable, type ITerraformDependable } from "cdktf";
 import type { Construct } from "constructs";
 import { maxWorkers, type Config } from "../config/schema";
 import {
@@ -69,7 +69,7 @@ export class KubernetesStack extends TerraformStack {
       default: 1,
       nullable: false,
       description:
-        "Bump after changing any secret (e.g. chutes_api_key): rewrites the write-only Secret, re-runs the Chutes preflight and rolls every pod that reads the Secret.",
+        "Bump after changing chutes_api_key or another Kodus secret, or a RabbitMQ host/port/user (API_RABBITMQ_URI is secret): rewrites the write-only Secrets (Terraform cannot see a write-only change otherwise), re-runs the Chutes preflight and rolls every pod that reads the Secret. Data-store passwords are read by the stores only at first initialization: changing them needs a password change inside the store first.",
       validation: [{ condition: "${var.secrets_revision >= 1 && floor(var.secrets_revision) == var.secrets_revision}", errorMessage: "secrets_revision must be a whole number >= 1." }],
     });
     const revisionRef = `\${var.secrets_revision}`;
@@ -103,26 +103,68 @@ export class KubernetesStack extends TerraformStack {
       ? { postgres: "kodus-postgres", mongodb: "kodus-mongodb", rabbitmq: "kodus-rabbitmq" }
       : { postgres: hostVar("postgres"), mongodb: hostVar("mongodb"), rabbitmq: hostVar("rabbitmq") };
 
-    // --- secrets ---
-        let secretName: string = k8s.secrets.name;
-    const secretDeps: ITerraformDependable[] = [];
-    if (k8s.secrets.mode === "terraform") {
-      // Ephemeral variables: used only in write-only data, so no value reaches plan or state.
-      const secretInputs = new SecretVariables(this, "secrets", { ephemeral: true });
-      const values = secretEnvValues((name) => secretInputs.ref(name), SecretVariables.urlEncode, {
-        host: hosts.rabbitmq,
-        port: bundled ? DATA_STORE_PORTS.rabbitmq : stores.rabbitmq.port,
-        username: stores.rabbitmq.username,
+    const image = (component: Component) => `${KODUS_IMAGES[component]}:${config.kodus.version}`;
+
+    // --- secrets and the Chutes preflight ---
+    // Order: candidate key Secret -> preflight Job -> Kodus Secret -> migrations -> Deployments,
+    // so a key Chutes rejects never reaches the Kodus Secret or any pod.
+    const terraformSecrets = k8s.secrets.mode === "terraform";
+    // Ephemeral variables: used only in write-only data, so no value reaches plan or state.
+    const secretInputs = terraformSecrets ? new SecretVariables(this, "secrets", { ephemeral: true }) : undefined;
+    const values = secretInputs
+      ? secretEnvValues((name) => secretInputs.ref(name), SecretVariables.urlEncode, {
+          host: hosts.rabbitmq,
+          port: bundled ? DATA_STORE_PORTS.rabbitmq : stores.rabbitmq.port,
+          username: stores.rabbitmq.username,
+        })
+      : undefined;
+    if (values && bundled) values[RABBITMQ_PASSWORD_KEY] = secretInputs!.ref("rabbitmq_password");
+
+    let checks: ChutesHealthChecks | undefined;
+    if (config.healthcheck.enabled) {
+      // In terraform mode the preflight reads the key being deployed from a Secret of its own.
+      const candidate = values
+        ? new SecretV1(this, "preflight-key", {
+            metadata: { name: "kodus-chutes-preflight", namespace, labels: componentLabels(labelProps, PREFLIGHT_COMPONENT) },
+            type: "Opaque",
+            dataWo: { API_OPEN_AI_API_KEY: values.API_OPEN_AI_API_KEY },
+            dataWoRevision: revision.numberValue,
+          })
+        : undefined;
+      checks = new ChutesHealthChecks(this, "chutes-health", {
+        namespace,
+        labels: labelProps,
+        image: image("api"),
+        serviceAccountName: serviceAccount,
+        secretName: k8s.secrets.name,
+        preflightSecretName: candidate?.metadata.name,
+        preflightDependsOn: candidate ? [candidate] : [],
+        secretKey: "API_OPEN_AI_API_KEY",
+        probe: {
+          baseUrl: config.llm.baseUrl,
+          model: config.llm.model,
+          timeoutMs: config.healthcheck.timeoutSeconds * 1000,
+          maxLatencyMs: config.healthcheck.maxLatencyMs,
+        },
+        schedule: config.healthcheck.schedule,
+        revision: revisionRef,
       });
-      if (bundled) values[RABBITMQ_PASSWORD_KEY] = secretInputs.ref("rabbitmq_password");
+    }
+
+    let secretName: string = k8s.secrets.name;
+    const secretDeps: ITerraformDependable[] = [];
+    if (values) {
       const secret = new SecretV1(this, "secret", {
         metadata: { name: k8s.secrets.name, namespace, labels: componentLabels(labelProps, "secrets") },
         type: "Opaque",
         dataWo: values,
         dataWoRevision: revision.numberValue,
+        dependsOn: checks ? [checks.preflight] : undefined,
       });
       secretName = secret.metadata.name;
       secretDeps.push(secret);
+      // The periodic check reads the Kodus Secret: create it first.
+      if (checks) checks.cronJob.dependsOn = [dependable(secret)];
     }
 
     // --- plain settings, one ConfigMap per component ---
@@ -162,7 +204,6 @@ export class KubernetesStack extends TerraformStack {
         return [component, { name: map.metadata.name, hash: Fn.sha256(Fn.jsonencode(map.data)) }];
       }),
     ) as Record<Component, { name: string; hash: string }>;
-    const image = (component: Component) => `${KODUS_IMAGES[component]}:${config.kodus.version}`;
 
     // --- bundled data stores (evaluation clusters) ---
     const storeDeps: ITerraformDependable[] = [];
@@ -214,30 +255,8 @@ export class KubernetesStack extends TerraformStack {
       },
     });
 
-    // --- Chutes preflight and periodic check ---
-    const gates: ITerraformDependable[] = [migrate];
-    let preflightName: string | undefined;
-    if (config.healthcheck.enabled) {
-      const checks = new ChutesHealthChecks(this, "chutes-health", {
-        namespace,
-        labels: labelProps,
-        image: image("api"),
-        serviceAccountName: serviceAccount,
-        secretName,
-        secretKey: "API_OPEN_AI_API_KEY",
-        probe: {
-          baseUrl: config.llm.baseUrl,
-          model: config.llm.model,
-          timeoutMs: config.healthcheck.timeoutSeconds * 1000,
-          maxLatencyMs: config.healthcheck.maxLatencyMs,
-        },
-        schedule: config.healthcheck.schedule,
-        revision: revisionRef,
-        dependsOn: secretDeps,
-      });
-      gates.push(checks.preflight);
-      preflightName = checks.preflight.metadata.name;
-    }
+    const gates: ITerraformDependable[] = checks ? [migrate, checks.preflight] : [migrate];
+    const preflightName = checks?.preflight.metadata.name;
 
     // --- Kodus components ---
     const drainSeconds = Math.ceil(config.kodus.workerDrainTimeoutMs / 1000);

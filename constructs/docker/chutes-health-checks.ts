@@ -10,6 +10,7 @@
 import { Container } from "@cdktf/provider-docker/lib/container";
 import { DataResource } from "cdktf";
 import { Construct } from "constructs";
+import { goDuration } from "./duration";
 import { PROBE_COMMAND, PROBE_DIR, PROBE_FILE, PROBE_KEY_ENV, probeEnv, probeSource, type ProbeSettings } from "../../probe/probe-program";
 
 export interface DockerChutesHealthChecksProps {
@@ -53,18 +54,18 @@ export class DockerChutesHealthChecks extends Construct {
       logs: true, // keep its JSON line for the message below
       restart: "no",
       lifecycle: {
-        replaceTriggeredBy: [everyDeploy],
         postcondition: [
           {
             condition: "${self.exit_code == 0}",
-            errorMessage: `Chutes preflight failed, Kodus was not (re)deployed. Probe verdict: \${trimspace(self.container_logs)}. See the README's health-check table; run "docker logs ${PREFLIGHT_CONTAINER}" for the same line.`,
+            errorMessage: `Chutes preflight failed, Kodus was not (re)deployed. Probe verdict: \${try(regex("\\\\{.*\\\\}", self.container_logs), trimspace(self.container_logs))}. See the README's health-check table; run "docker logs ${PREFLIGHT_CONTAINER}" for the same line.`,
           },
         ],
       },
     });
     this.preflight.overrideLogicalId("chutes-preflight");
+    // A bare reference: cdktf would write "${...}", which Terraform's JSON syntax rejects here.
+    this.preflight.addOverride("lifecycle.replace_triggered_by", [`terraform_data.${everyDeploy.friendlyUniqueId}`]);
 
-    const interval = `${props.intervalSeconds}s`;
     this.monitor = new Container(this, "monitor", {
       name: MONITOR_CONTAINER,
       image: props.image,
@@ -76,10 +77,10 @@ export class DockerChutesHealthChecks extends Construct {
       restart: "unless-stopped",
       healthcheck: {
         test: ["CMD", ...PROBE_COMMAND],
-        interval,
-        timeout: `${Math.ceil(props.probe.timeoutMs / 1000) + 10}s`,
+        interval: goDuration(props.intervalSeconds),
+        timeout: goDuration(Math.ceil(props.probe.timeoutMs / 1000) + 10),
         retries: 1, // unhealthy after one failed check: no retry storm, no delay
-        startPeriod: "0s",
+        startPeriod: goDuration(0),
       },
     });
     this.monitor.overrideLogicalId("chutes-monitor");

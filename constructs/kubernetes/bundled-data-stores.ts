@@ -44,6 +44,15 @@ interface StoreSpec {
   readonly extraMounts?: ContainerSpec["volumeMount"];
 }
 
+/**
+ * A store's labels carry its own image tag as version, not the Kodus version: a Kodus upgrade
+ * must not restart the databases.
+ */
+function storeLabels(labels: LabelProps, store: keyof typeof DATA_STORE_IMAGES): Record<string, string> {
+  const image = DATA_STORE_IMAGES[store];
+  return componentLabels({ ...labels, version: image.slice(image.lastIndexOf(":") + 1) }, store);
+}
+
 export class BundledDataStores extends Construct {
   /** Service host names, for the Kodus environment. */
   readonly hosts = { postgres: "kodus-postgres", mongodb: "kodus-mongodb", rabbitmq: "kodus-rabbitmq" } as const;
@@ -55,7 +64,7 @@ export class BundledDataStores extends Construct {
     const fromSecret = (name: string, key: string): EnvEntry => ({ name, valueFrom: { secretKeyRef: { name: props.secretName, key } } });
 
     const initSql = new ConfigMapV1(this, "postgres-init", {
-      metadata: { name: "kodus-postgres-init", namespace: props.namespace, labels: componentLabels(props.labels, "postgres") },
+      metadata: { name: "kodus-postgres-init", namespace: props.namespace, labels: storeLabels(props.labels, "postgres") },
       data: { "10-vector.sql": POSTGRES_INIT_SQL },
     });
     initSql.overrideLogicalId("postgres-init");
@@ -94,7 +103,7 @@ export class BundledDataStores extends Construct {
 
     for (const store of stores) {
       const name = this.hosts[store.key];
-      const labels = componentLabels(props.labels, store.key);
+      const labels = storeLabels(props.labels, store.key);
       const selector = selectorLabels(props.labels.instance, store.key);
       const metadata = { name, namespace: props.namespace, labels };
       const port = DATA_STORE_PORTS[store.key];

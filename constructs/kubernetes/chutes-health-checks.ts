@@ -20,15 +20,23 @@ export interface ChutesHealthChecksProps {
   /** An image with Node 20+ (the Kodus API image: nothing extra to pull). */
   readonly image: string;
   readonly serviceAccountName: string;
-  /** Secret and key that hold the Chutes key. */
+  /** Secret and key that hold the Chutes key the periodic check uses (the Kodus Secret). */
   readonly secretName: string;
+  /**
+   * Secret the preflight reads the key from. A separate "candidate" Secret lets the preflight
+   * check a new key before the Kodus Secret is rewritten with it. @default secretName
+   */
+  readonly preflightSecretName?: string;
   readonly secretKey: string;
   readonly probe: ProbeSettings;
   /** 5-field cron schedule of the periodic check (UTC). */
   readonly schedule: string;
   /** Changes whenever the key is rotated (e.g. the secrets revision); renames, hence re-runs, the preflight. */
   readonly revision: string;
-  readonly dependsOn?: ITerraformDependable[];
+  /** What the preflight Job waits for (e.g. the candidate Secret). @default [] */
+  readonly preflightDependsOn?: ITerraformDependable[];
+  /** What the CronJob waits for (e.g. the Kodus Secret). @default [] */
+  readonly cronJobDependsOn?: ITerraformDependable[];
 }
 
 export const PREFLIGHT_COMPONENT = "chutes-preflight";
@@ -48,7 +56,7 @@ export class ChutesHealthChecks extends Construct {
     code.overrideLogicalId("chutes-probe");
     const timeoutSeconds = Math.ceil(props.probe.timeoutMs / 1000);
 
-    const podSpec = (settings: ProbeSettings): PodSpec =>
+    const podSpec = (settings: ProbeSettings, secretName: string): PodSpec =>
       hardenedPodSpec({
         serviceAccountName: props.serviceAccountName,
         restartPolicy: "Never",
@@ -59,7 +67,7 @@ export class ChutesHealthChecks extends Construct {
             image: props.image,
             // The probe, not the Kodus entrypoint: no migrations, no server.
             command: [...PROBE_COMMAND],
-            env: [...literalEnv(probeEnv(settings)), { name: PROBE_KEY_ENV, valueFrom: { secretKeyRef: { name: props.secretName, key: props.secretKey } } }],
+            env: [...literalEnv(probeEnv(settings)), { name: PROBE_KEY_ENV, valueFrom: { secretKeyRef: { name: secretName, key: props.secretKey } } }],
             // The probe's one JSON line becomes the termination message: `kubectl describe` shows why.
             terminationMessagePolicy: "FallbackToLogsOnError",
             volumeMount: [{ name: "probe", mountPath: PROBE_DIR, readOnly: true }],
@@ -76,21 +84,23 @@ export class ChutesHealthChecks extends Construct {
     everyDeploy.overrideLogicalId("chutes-preflight-trigger");
     this.preflight = new JobV1(this, "preflight", {
       metadata: { name: preflightName, namespace: props.namespace, labels: componentLabels(props.labels, PREFLIGHT_COMPONENT) },
-      lifecycle: { replaceTriggeredBy: [everyDeploy] },
       waitForCompletion: true,
-      timeouts: { create: `${timeoutSeconds + 240}s`, update: `${timeoutSeconds + 240}s` },
-      dependsOn: props.dependsOn,
+      // The deadline leaves room for pulling the API image on a cold node before the probe runs.
+      timeouts: { create: `${timeoutSeconds + 660}s`, update: `${timeoutSeconds + 660}s` },
+      dependsOn: props.preflightDependsOn,
       spec: {
         backoffLimit: 0, // no retries: a retry would hide the failure and spend quota
-        activeDeadlineSeconds: timeoutSeconds + 180,
-        template: { metadata: { labels: componentLabels(props.labels, PREFLIGHT_COMPONENT) }, spec: podSpec(preflightSettings) },
+        activeDeadlineSeconds: timeoutSeconds + 600,
+        template: { metadata: { labels: componentLabels(props.labels, PREFLIGHT_COMPONENT) }, spec: podSpec(preflightSettings, props.preflightSecretName ?? props.secretName) },
       },
     });
     this.preflight.overrideLogicalId(PREFLIGHT_COMPONENT);
+    // A bare reference: cdktf would write "${...}", which Terraform's JSON syntax rejects here.
+    this.preflight.addOverride("lifecycle.replace_triggered_by", [`terraform_data.${everyDeploy.friendlyUniqueId}`]);
 
     this.cronJob = new CronJobV1(this, "periodic", {
       metadata: { name: "kodus-chutes-healthcheck", namespace: props.namespace, labels: componentLabels(props.labels, HEALTHCHECK_COMPONENT) },
-      dependsOn: props.dependsOn,
+      dependsOn: props.cronJobDependsOn,
       spec: {
         schedule: props.schedule,
         timezone: "Etc/UTC",
@@ -104,7 +114,7 @@ export class ChutesHealthChecks extends Construct {
             backoffLimit: 0,
             activeDeadlineSeconds: timeoutSeconds + 120,
             ttlSecondsAfterFinished: "86400",
-            template: { metadata: { labels: componentLabels(props.labels, HEALTHCHECK_COMPONENT) }, spec: podSpec(props.probe) },
+            template: { metadata: { labels: componentLabels(props.labels, HEALTHCHECK_COMPONENT) }, spec: podSpec(props.probe, props.secretName) },
           },
         },
       },

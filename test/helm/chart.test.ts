@@ -101,6 +101,9 @@ describe("every rendered object is valid Kubernetes (kubernetes-models)", () => 
   });
 });
 
+/** Bundled data stores carry their image tag as version. */
+const STORE_VERSIONS: Record<string, string> = { postgres: "pg16", mongodb: "8", rabbitmq: "4.2.2-kodus" };
+
 describe("labels", () => {
   test.each([["defaults"], ["full"]])("every object carries the app.kubernetes.io labels (%s)", (which) => {
     const objects = which === "defaults" ? defaults : full;
@@ -113,10 +116,17 @@ describe("labels", () => {
           "app.kubernetes.io/instance": "kodus",
           "app.kubernetes.io/component": expect.any(String),
           "app.kubernetes.io/part-of": "kodus",
-          "app.kubernetes.io/version": which === "defaults" ? "2.1.28" : "2.1.27",
+          "app.kubernetes.io/version": STORE_VERSIONS[o.metadata.labels["app.kubernetes.io/component"]] ?? (which === "defaults" ? "2.1.28" : "2.1.27"),
           "app.kubernetes.io/managed-by": "Helm",
         }),
       ]);
+    }
+  });
+
+  test("bundled data stores are versioned by their image, so a Kodus upgrade does not restart them", () => {
+    const upgraded = render({ values: { ...MINIMAL_VALUES, kodus: { version: "2.2.0" } } });
+    for (const store of ["postgres", "mongodb", "rabbitmq"]) {
+      expect(find(upgraded, "StatefulSet", `kodus-${store}`).spec.template).toEqual(find(defaults, "StatefulSet", `kodus-${store}`).spec.template);
     }
   });
 
@@ -524,7 +534,7 @@ describe("Chutes preflight and periodic check", () => {
     });
     expect(podSpec(job).restartPolicy).toBe("Never");
     expect(job.spec.backoffLimit).toBe(0);
-    expect(job.spec.activeDeadlineSeconds).toBe(45 + 180);
+    expect(job.spec.activeDeadlineSeconds).toBe(45 + 600); // room for a cold image pull
   });
 
   test("CronJob: the schedule, no overlap, no retry storm, bounded history and run time, key from the Kodus Secret", () => {

@@ -263,14 +263,14 @@ describe("Chutes health checks", () => {
   const cron = json.resource.kubernetes_cron_job_v1["chutes-healthcheck"];
   const envOf = (spec: any) => Object.fromEntries(spec.container[0].env.map((e: any) => [e.name, e.value ?? e.value_from]));
 
-  test("preflight Job: the probe from a ConfigMap, key from the Kodus Secret, no retries, waited for", () => {
+  test("preflight Job: the probe from a ConfigMap, the key under test from its own Secret, no retries, waited for", () => {
     const spec = preflight.spec.template.spec;
     expect(spec.container[0].command).toEqual(["node", "/opt/kodus-chutes-probe/chutes-probe.mjs"]);
     expect(spec.container[0].image).toBe("ghcr.io/kodustech/kodus-ai-api:2.1.28");
     expect(envOf(spec)).toMatchObject({
       PROBE_BASE_URL: "https://llm.chutes.ai/v1",
       PROBE_MODEL: "deepseek-ai/DeepSeek-V3-0324-TEE",
-      CHUTES_API_KEY: { secret_key_ref: { name: SECRET_REF, key: "API_OPEN_AI_API_KEY" } },
+      CHUTES_API_KEY: { secret_key_ref: { name: "${kubernetes_secret_v1.preflight-key.metadata[0].name}", key: "API_OPEN_AI_API_KEY" } },
     });
     expect(spec.restart_policy).toBe("Never");
     expect(preflight.spec.backoff_limit).toBe(0);
@@ -285,8 +285,23 @@ describe("Chutes health checks", () => {
 
   test("every Deployment waits for the preflight, which re-runs on every deploy", () => {
     for (const c of kodus) expect(deployments[c].depends_on).toContain("kubernetes_job_v1.chutes-preflight");
-    expect(preflight.lifecycle.replace_triggered_by).toEqual(["${terraform_data.chutes-preflight-trigger}"]);
+    // A bare reference: Terraform's JSON syntax rejects "${...}" in replace_triggered_by.
+    expect(preflight.lifecycle.replace_triggered_by).toEqual(["terraform_data.chutes-preflight-trigger"]);
     expect(json.resource.terraform_data["chutes-preflight-trigger"].triggers_replace).toEqual({ at: "${timestamp()}" });
+  });
+
+  test("a key Chutes rejects never reaches the Kodus Secret: candidate Secret -> preflight -> Kodus Secret", () => {
+    const secrets = json.resource.kubernetes_secret_v1;
+    expect(secrets["preflight-key"].data_wo).toEqual({ API_OPEN_AI_API_KEY: "${var.chutes_api_key}" });
+    expect(secrets["preflight-key"].data_wo_revision).toBe("${var.secrets_revision}");
+    expect(preflight.depends_on).toEqual(["kubernetes_secret_v1.preflight-key"]);
+    expect(secrets.secret.depends_on).toEqual(["kubernetes_job_v1.chutes-preflight"]);
+    expect(cron.depends_on).toEqual(["kubernetes_secret_v1.secret"]);
+  });
+
+  test("the preflight's deadline leaves room for a cold image pull", () => {
+    expect(preflight.spec.active_deadline_seconds).toBe(30 + 600);
+    expect(preflight.timeouts.create).toBe(`${30 + 660}s`);
   });
 
   test("CronJob: the schedule, no overlap, no retry storm, bounded history and run time", () => {
@@ -295,7 +310,8 @@ describe("Chutes health checks", () => {
     const job = cron.spec.job_template.spec;
     expect(job.backoff_limit).toBe(0);
     expect(job.active_deadline_seconds).toBeGreaterThan(30);
-    expect(envOf(job.template.spec)).toMatchObject({ PROBE_MAX_LATENCY_MS: "20000", CHUTES_API_KEY: { secret_key_ref: { name: SECRET_REF, key: "API_OPEN_AI_API_KEY" } } });
+    // The Kodus Secret, by name; depends_on orders the CronJob after it.
+    expect(envOf(job.template.spec)).toMatchObject({ PROBE_MAX_LATENCY_MS: "20000", CHUTES_API_KEY: { secret_key_ref: { name: "kodus-secrets", key: "API_OPEN_AI_API_KEY" } } });
     expect(k8s({ healthcheck: { schedule: "0 */6 * * *" } }).resource.kubernetes_cron_job_v1["chutes-healthcheck"].spec.schedule).toBe("0 */6 * * *");
   });
 

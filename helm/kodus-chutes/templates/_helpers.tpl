@@ -20,7 +20,7 @@ app.kubernetes.io/component: {{ .component | quote }}
 {{- define "kodus.labels" -}}
 {{ include "kodus.selectorLabels" . }}
 app.kubernetes.io/part-of: kodus
-app.kubernetes.io/version: {{ regexReplaceAll "[-_.]+$" (.root.Values.kodus.version | trunc 63) "" | quote }}
+app.kubernetes.io/version: {{ regexReplaceAll "[-_.]+$" (.version | default .root.Values.kodus.version | trunc 63) "" | quote }}
 app.kubernetes.io/managed-by: {{ .root.Release.Service | quote }}
 {{- end -}}
 
@@ -153,6 +153,8 @@ variables. Args: root, component.
   {{- $_ := set $env "WEB_HOSTNAME_API" (printf "%s-api" (include "kodus.prefix" $root)) -}}
   {{- $_ := set $env "WEB_PORT_API" (toString $ports.api) -}}
   {{- $_ := set $env "WEB_PORT" (toString $ports.web) -}}
+  {{- /* Next.js' standalone server listens on $HOSTNAME (the pod name otherwise). */ -}}
+  {{- $_ := set $env "HOSTNAME" "0.0.0.0" -}}
   {{- $_ := set $env "NEXTAUTH_URL" $publicUrl -}}
 {{- end -}}
 {{- toYaml $env -}}

@@ -1,0 +1,55 @@
+/**
+ * The real Terraform (installed on these machines; no registry, so no init) parses what we
+ * synthesize. `terraform providers` reads and decodes the whole configuration, lifecycle blocks
+ * included, without downloading anything; the backend is left out because it would need init.
+ */
+import { execFileSync, spawnSync } from "node:child_process";
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { synthStack } from "../helpers/synth";
+
+function terraform(args: string[], cwd: string, input?: string) {
+  const r = spawnSync("terraform", args, { cwd, input, encoding: "utf8", env: { ...process.env, CHECKPOINT_DISABLE: "1", TF_CLI_CONFIG_FILE: "/dev/null" } });
+  if (r.error) throw new Error(`terraform is required for this test (FACTS.md: 1.11 is installed here): ${r.error.message}`);
+  return r;
+}
+
+function parses(stack: string, input: object): { status: number | null; output: string } {
+  const { json } = synthStack(stack, input);
+  delete json.terraform.backend;
+  const dir = mkdtempSync(join(tmpdir(), `kodus-tf-${stack}-`));
+  writeFileSync(join(dir, "main.tf.json"), JSON.stringify(json));
+  const r = terraform(["providers", "-no-color"], dir);
+  return { status: r.status, output: r.stdout + r.stderr };
+}
+
+test("terraform is at least 1.11 (write-only attributes)", () => {
+  const version = JSON.parse(execFileSync("terraform", ["version", "-json"], { encoding: "utf8" })).terraform_version as string;
+  const [major, minor] = version.split(".").map(Number);
+  expect(major > 1 || minor >= 11).toBe(true);
+});
+
+test.each([
+  ["docker", {}],
+  ["docker", { healthcheck: { enabled: false } }],
+  ["kubernetes", {}],
+  ["kubernetes", { kubernetes: { secrets: { mode: "existing" }, dataStores: { mode: "bundled" } } }],
+  ["kubernetes", { kubernetes: { autoscaling: { api: { enabled: true } }, ingress: { enabled: true, webHost: "k.example.com", webhooksHost: "h.example.com" } } }],
+])("terraform parses the %s stack (%j)", (stack, input) => {
+  const r = parses(stack, input);
+  expect(r.output).not.toMatch(/Error:/);
+  expect(r.status).toBe(0);
+  expect(r.output).toContain(stack === "docker" ? "kreuzwerker/docker" : "hashicorp/kubernetes");
+});
+
+test("the Docker preflight's failure message extracts the probe's JSON line from raw container logs", () => {
+  const { json } = synthStack("docker");
+  const message: string = json.resource.docker_container["chutes-preflight"].lifecycle.postcondition[0].error_message;
+  const expr = message.match(/\$\{(try\(regex\(.*\), trimspace\(self\.container_logs\)\))\}/)![1];
+  // What the provider stores: Docker's 8-byte stream header, then the line.
+  const logs = `\\u0001\\u0000\\u0000\\u0000\\u0000\\u0000\\u0000\\u0058{\\"status\\":\\"auth_failed\\",\\"httpStatus\\":401}\\n`;
+  const r = terraform(["console"], mkdtempSync(join(tmpdir(), "kodus-tf-console-")), `${expr.replaceAll("self.container_logs", `"${logs}"`)}\n`);
+  expect(r.stderr).toBe("");
+  expect(JSON.parse(JSON.parse(r.stdout.trim()))).toEqual({ status: "auth_failed", httpStatus: 401 });
+});

@@ -116,7 +116,7 @@ describe("labels", () => {
           "app.kubernetes.io/instance": "kodus",
           "app.kubernetes.io/component": expect.any(String),
           "app.kubernetes.io/part-of": "kodus",
-          "app.kubernetes.io/version": STORE_VERSIONS[o.metadata.labels["app.kubernetes.io/component"]] ?? (which === "defaults" ? "2.1.28" : "2.1.27"),
+          "app.kubernetes.io/version": STORE_VERSIONS[o.metadata.labels?.["app.kubernetes.io/component"] ?? ""] ?? (which === "defaults" ? "2.1.28" : "2.1.27"),
           "app.kubernetes.io/managed-by": "Helm",
         }),
       ]);

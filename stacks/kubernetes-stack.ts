@@ -29,7 +29,7 @@ import {
 import { DATA_STORE_PORTS } from "../contract/data-stores";
 import { secretEnvValues } from "../contract/secrets";
 import { SecretVariables } from "../constructs/secret-variables";
-import { BundledDataStores, RABBITMQ_PASSWORD_KEY } from "../constructs/kubernetes/bundled-data-stores";
+import { BUNDLED_HOSTS, BundledDataStores, RABBITMQ_PASSWORD_KEY } from "../constructs/kubernetes/bundled-data-stores";
 import { ChutesHealthChecks, PREFLIGHT_COMPONENT } from "../constructs/kubernetes/chutes-health-checks";
 import { KodusWorkload, type IngressPeers } from "../constructs/kubernetes/kodus-workload";
 import { componentLabels, type LabelProps } from "../constructs/kubernetes/labels";
@@ -100,7 +100,7 @@ export class KubernetesStack extends TerraformStack {
         description: `Host of the external ${store} (kubernetes.dataStores.${store}.host in the config).`,
       }).stringValue;
     const hosts = bundled
-      ? { postgres: "kodus-postgres", mongodb: "kodus-mongodb", rabbitmq: "kodus-rabbitmq" }
+      ? BUNDLED_HOSTS
       : { postgres: hostVar("postgres"), mongodb: hostVar("mongodb"), rabbitmq: hostVar("rabbitmq") };
 
     const image = (component: Component) => `${KODUS_IMAGES[component]}:${config.kodus.version}`;

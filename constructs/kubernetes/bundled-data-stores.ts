@@ -15,6 +15,8 @@ import { hardenedPodSpec, literalEnv, type ContainerSpec, type EnvEntry, type Wr
 
 /** Secret key that holds the bundled RabbitMQ's password (besides API_RABBITMQ_URI). */
 export const RABBITMQ_PASSWORD_KEY = "RABBITMQ_DEFAULT_PASS";
+/** Service host names of the bundled stores, for the Kodus environment. */
+export const BUNDLED_HOSTS = { postgres: "kodus-postgres", mongodb: "kodus-mongodb", rabbitmq: "kodus-rabbitmq" } as const;
 /** The data-store images run as uid 999. */
 const STORE_UID = 999;
 
@@ -54,8 +56,6 @@ function storeLabels(labels: LabelProps, store: keyof typeof DATA_STORE_IMAGES):
 }
 
 export class BundledDataStores extends Construct {
-  /** Service host names, for the Kodus environment. */
-  readonly hosts = { postgres: "kodus-postgres", mongodb: "kodus-mongodb", rabbitmq: "kodus-rabbitmq" } as const;
   /** The StatefulSets; Kodus waits for them. */
   readonly statefulSets: StatefulSetV1[] = [];
 
@@ -102,7 +102,7 @@ export class BundledDataStores extends Construct {
     ];
 
     for (const store of stores) {
-      const name = this.hosts[store.key];
+      const name = BUNDLED_HOSTS[store.key];
       const labels = storeLabels(props.labels, store.key);
       const selector = selectorLabels(props.labels.instance, store.key);
       const metadata = { name, namespace: props.namespace, labels };

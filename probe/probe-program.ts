@@ -6,6 +6,7 @@
 import { createHash } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { resolve } from "node:path";
+import type { Config } from "../config/schema";
 
 export const PROBE_FILE = "chutes-probe.mjs";
 /** Where the probe is mounted or uploaded inside the container. */
@@ -19,6 +20,16 @@ export interface ProbeSettings {
   readonly model: string;
   readonly timeoutMs: number;
   readonly maxLatencyMs: number;
+}
+
+/** The probe's settings as the configuration gives them (llm.* and healthcheck.*). */
+export function probeSettingsFor(config: Config): ProbeSettings {
+  return {
+    baseUrl: config.llm.baseUrl,
+    model: config.llm.model,
+    timeoutMs: config.healthcheck.timeoutSeconds * 1000,
+    maxLatencyMs: config.healthcheck.maxLatencyMs,
+  };
 }
 
 /** The probe's plain environment (the key comes separately, from the secret store). */

@@ -9,18 +9,13 @@
 import { spawnSync } from "node:child_process";
 import { resolve } from "node:path";
 import { ConfigError, loadConfig, resolveConfigPath } from "../config/load";
-import { PROBE_FILE, probeEnv } from "../probe/probe-program";
+import { PROBE_FILE, probeEnv, probeSettingsFor } from "../probe/probe-program";
 
 const projectRoot = resolve(__dirname, "..");
 let env: Record<string, string>;
 try {
   const config = loadConfig(resolveConfigPath(process.env, projectRoot, process.cwd()));
-  env = probeEnv({
-    baseUrl: config.llm.baseUrl,
-    model: config.llm.model,
-    timeoutMs: config.healthcheck.timeoutSeconds * 1000,
-    maxLatencyMs: config.healthcheck.maxLatencyMs,
-  });
+  env = probeEnv(probeSettingsFor(config));
 } catch (err) {
   if (!(err instanceof ConfigError)) throw err;
   console.error(`kodus-chutes-deploy: ${err.message}`);

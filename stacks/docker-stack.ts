@@ -26,6 +26,7 @@ import { secretEnvValues } from "../contract/secrets";
 import { SecretVariables } from "../constructs/secret-variables";
 import { DATA_STORE_IMAGES, DATA_STORE_PORTS, POSTGRES_INIT_SQL } from "../contract/data-stores";
 import { DockerChutesHealthChecks } from "../constructs/docker/chutes-health-checks";
+import { probeSettingsFor } from "../probe/probe-program";
 import { goDuration } from "../constructs/docker/duration";
 import { scheduleIntervalSeconds } from "../config/schedule";
 
@@ -142,12 +143,7 @@ export class DockerStack extends TerraformStack {
       const checks = new DockerChutesHealthChecks(this, "chutes-health", {
         image: kodusImage("api"),
         apiKey: secrets.ref("chutes_api_key"),
-        probe: {
-          baseUrl: config.llm.baseUrl,
-          model: config.llm.model,
-          timeoutMs: config.healthcheck.timeoutSeconds * 1000,
-          maxLatencyMs: config.healthcheck.maxLatencyMs,
-        },
+        probe: probeSettingsFor(config),
         intervalSeconds: scheduleIntervalSeconds(config.healthcheck.schedule),
         networkName: network.name,
       });

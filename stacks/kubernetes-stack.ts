@@ -31,6 +31,7 @@ import { secretEnvValues } from "../contract/secrets";
 import { SecretVariables } from "../constructs/secret-variables";
 import { BUNDLED_HOSTS, BundledDataStores, RABBITMQ_PASSWORD_KEY } from "../constructs/kubernetes/bundled-data-stores";
 import { ChutesHealthChecks, PREFLIGHT_COMPONENT } from "../constructs/kubernetes/chutes-health-checks";
+import { probeSettingsFor } from "../probe/probe-program";
 import { KodusWorkload, type IngressPeers } from "../constructs/kubernetes/kodus-workload";
 import { componentLabels, type LabelProps } from "../constructs/kubernetes/labels";
 import { hardenedPodSpec, literalEnv, secretEnv } from "../constructs/kubernetes/pod";
@@ -140,12 +141,7 @@ export class KubernetesStack extends TerraformStack {
         preflightSecretName: candidate?.metadata.name,
         preflightDependsOn: candidate ? [candidate] : [],
         secretKey: "API_OPEN_AI_API_KEY",
-        probe: {
-          baseUrl: config.llm.baseUrl,
-          model: config.llm.model,
-          timeoutMs: config.healthcheck.timeoutSeconds * 1000,
-          maxLatencyMs: config.healthcheck.maxLatencyMs,
-        },
+        probe: probeSettingsFor(config),
         schedule: config.healthcheck.schedule,
         revision: revisionRef,
       });

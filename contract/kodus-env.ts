@@ -9,6 +9,8 @@
  * variable's own name (see contract/secrets.ts).
  */
 
+import type { Config } from "../config/schema";
+
 export const COMPONENTS = ["api", "worker", "webhooks", "web"] as const;
 export type Component = (typeof COMPONENTS)[number];
 
@@ -186,4 +188,31 @@ export const SECRET_ENV_NAMES: readonly string[] = KODUS_ENV.filter((v) => v.sec
 /** Reviews per worker so that all workers together never hold more than `maxConcurrentReviews`. */
 export function codeReviewPrefetch(maxConcurrentReviews: number | undefined, workers: number): number | undefined {
   return maxConcurrentReviews === undefined ? undefined : Math.max(1, Math.floor(maxConcurrentReviews / workers));
+}
+
+/** What differs between deployment targets: where things run and how many workers there are. */
+export interface KodusTopology {
+  /** The most code-review workers that can run at once (for the prefetch bound). */
+  readonly workers: number;
+  readonly apiHost: string;
+  readonly postgres: KodusEnvSettings["postgres"];
+  readonly mongodb: KodusEnvSettings["mongodb"];
+}
+
+/** The settings of the plain variables: the config's, placed on one target's topology. */
+export function kodusEnvSettings(config: Config, topology: KodusTopology): KodusEnvSettings {
+  return {
+    llm: {
+      model: config.llm.model,
+      baseUrl: config.llm.baseUrl,
+      temperature: config.llm.temperature,
+      codeReviewPrefetch: codeReviewPrefetch(config.llm.maxConcurrentReviews, topology.workers),
+    },
+    publicUrl: config.kodus.publicUrl,
+    webhooksUrl: config.kodus.webhooksUrl,
+    apiHost: topology.apiHost,
+    workerDrainTimeoutMs: config.kodus.workerDrainTimeoutMs,
+    postgres: topology.postgres,
+    mongodb: topology.mongodb,
+  };
 }

@@ -16,11 +16,10 @@ import {
   KODUS_IMAGES,
   KODUS_PORTS,
   MIGRATOR_ENV,
-  codeReviewPrefetch,
+  kodusEnvSettings,
   plainEnvFor,
   secretEnvFor,
   type Component,
-  type KodusEnvSettings,
 } from "../contract/kodus-env";
 import { secretEnvValues } from "../contract/secrets";
 import { SecretVariables } from "../constructs/secret-variables";
@@ -113,20 +112,12 @@ export class DockerStack extends TerraformStack {
     });
 
     // --- Kodus ---
-    const settings: KodusEnvSettings = {
-      llm: {
-        model: config.llm.model,
-        baseUrl: config.llm.baseUrl,
-        temperature: config.llm.temperature,
-        codeReviewPrefetch: codeReviewPrefetch(config.llm.maxConcurrentReviews, 1),
-      },
-      publicUrl: config.kodus.publicUrl,
-      webhooksUrl: config.kodus.webhooksUrl,
+    const settings = kodusEnvSettings(config, {
+      workers: 1,
       apiHost: DOCKER_NAMES.api,
-      workerDrainTimeoutMs: config.kodus.workerDrainTimeoutMs,
       postgres: { host: DOCKER_NAMES.postgres, port: DATA_STORE_PORTS.postgres, database: DB.database, username: DB.user, disableSsl: true },
       mongodb: { host: DOCKER_NAMES.mongodb, port: DATA_STORE_PORTS.mongodb, database: DB.database, username: DB.user },
-    };
+    });
     const secretValues = secretEnvValues((name) => secrets.ref(name), SecretVariables.urlEncode, {
       host: DOCKER_NAMES.rabbitmq,
       port: DATA_STORE_PORTS.rabbitmq,

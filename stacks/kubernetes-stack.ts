@@ -20,11 +20,10 @@ import {
   KODUS_IMAGES,
   KODUS_PORTS,
   MIGRATOR_ENV,
-  codeReviewPrefetch,
+  kodusEnvSettings,
   plainEnvFor,
   secretEnvFor,
   type Component,
-  type KodusEnvSettings,
 } from "../contract/kodus-env";
 import { DATA_STORE_PORTS } from "../contract/data-stores";
 import { secretEnvValues } from "../contract/secrets";
@@ -164,17 +163,9 @@ export class KubernetesStack extends TerraformStack {
     }
 
     // --- plain settings, one ConfigMap per component ---
-    const settings: KodusEnvSettings = {
-      llm: {
-        model: config.llm.model,
-        baseUrl: config.llm.baseUrl,
-        temperature: config.llm.temperature,
-        codeReviewPrefetch: codeReviewPrefetch(config.llm.maxConcurrentReviews, maxWorkers(k8s)),
-      },
-      publicUrl: config.kodus.publicUrl,
-      webhooksUrl: config.kodus.webhooksUrl,
+    const settings = kodusEnvSettings(config, {
+      workers: maxWorkers(k8s),
       apiHost: "kodus-api",
-      workerDrainTimeoutMs: config.kodus.workerDrainTimeoutMs,
       postgres: {
         host: hosts.postgres,
         port: bundled ? DATA_STORE_PORTS.postgres : stores.postgres.port,
@@ -188,7 +179,7 @@ export class KubernetesStack extends TerraformStack {
         database: stores.mongodb.database,
         username: stores.mongodb.username,
       },
-    };
+    });
     const configMaps = Object.fromEntries(
       COMPONENTS.map((component) => {
         const data = plainEnvFor(component, settings);

@@ -8,8 +8,8 @@
  * Both run the probe with the Kodus API image's Node: no extra image.
  */
 import { Container } from "@cdktf/provider-docker/lib/container";
-import { DataResource } from "cdktf";
 import { Construct } from "constructs";
+import { rerunOnEveryApply } from "../rerun-every-apply";
 import { goDuration } from "./duration";
 import { PROBE_COMMAND, PROBE_DIR, PROBE_FILE, PROBE_KEY_ENV, probeEnv, probeSource, type ProbeSettings } from "../../probe/probe-program";
 
@@ -37,9 +37,6 @@ export class DockerChutesHealthChecks extends Construct {
     const env = (settings: ProbeSettings) => [...Object.entries(probeEnv(settings)).map(([k, v]) => `${k}=${v}`), `${PROBE_KEY_ENV}=${props.apiKey}`];
     const hardening = { securityOpts: ["no-new-privileges:true"], capabilities: { drop: ["ALL"] }, networksAdvanced: [{ name: props.networkName }] };
 
-    // Changes on every apply (timestamp() is unknown at plan time), so the preflight runs before every rollout.
-    const everyDeploy = new DataResource(this, "every-deploy", { triggersReplace: { at: "${timestamp()}" } });
-    everyDeploy.overrideLogicalId("chutes-preflight-trigger");
 
     // The preflight gates on "Chutes serves us" within the timeout; slowness is the monitor's business.
     this.preflight = new Container(this, "preflight", {
@@ -63,8 +60,8 @@ export class DockerChutesHealthChecks extends Construct {
       },
     });
     this.preflight.overrideLogicalId("chutes-preflight");
-    // A bare reference: cdktf would write "${...}", which Terraform's JSON syntax rejects here.
-    this.preflight.addOverride("lifecycle.replace_triggered_by", [`terraform_data.${everyDeploy.friendlyUniqueId}`]);
+    // The preflight runs before every rollout, not only when its settings change.
+    rerunOnEveryApply(this, this.preflight, "chutes-preflight-trigger");
 
     this.monitor = new Container(this, "monitor", {
       name: MONITOR_CONTAINER,

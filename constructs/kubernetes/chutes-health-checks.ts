@@ -8,7 +8,8 @@
 import { ConfigMapV1 } from "@cdktf/provider-kubernetes/lib/config-map-v1";
 import { CronJobV1 } from "@cdktf/provider-kubernetes/lib/cron-job-v1";
 import { JobV1 } from "@cdktf/provider-kubernetes/lib/job-v1";
-import { DataResource, type ITerraformDependable } from "cdktf";
+import type { ITerraformDependable } from "cdktf";
+import { rerunOnEveryApply } from "../rerun-every-apply";
 import { Construct } from "constructs";
 import { PROBE_COMMAND, PROBE_DIR, PROBE_FILE, PROBE_KEY_ENV, probeEnv, probeSource, shortHash, type ProbeSettings } from "../../probe/probe-program";
 import { componentLabels, type LabelProps } from "./labels";
@@ -79,9 +80,6 @@ export class ChutesHealthChecks extends Construct {
     // The preflight gates on "Chutes serves us" within the timeout; slowness is the periodic check's business.
     const preflightSettings = { ...props.probe, maxLatencyMs: props.probe.timeoutMs };
     const preflightName = `kodus-chutes-preflight-${shortHash({ probe: preflightSettings, source, image: props.image })}-r${props.revision}`;
-    // Changes on every apply (timestamp() is unknown at plan time), so the preflight runs before every rollout.
-    const everyDeploy = new DataResource(this, "every-deploy", { triggersReplace: { at: "${timestamp()}" } });
-    everyDeploy.overrideLogicalId("chutes-preflight-trigger");
     this.preflight = new JobV1(this, "preflight", {
       metadata: { name: preflightName, namespace: props.namespace, labels: componentLabels(props.labels, PREFLIGHT_COMPONENT) },
       waitForCompletion: true,
@@ -95,8 +93,8 @@ export class ChutesHealthChecks extends Construct {
       },
     });
     this.preflight.overrideLogicalId(PREFLIGHT_COMPONENT);
-    // A bare reference: cdktf would write "${...}", which Terraform's JSON syntax rejects here.
-    this.preflight.addOverride("lifecycle.replace_triggered_by", [`terraform_data.${everyDeploy.friendlyUniqueId}`]);
+    // The preflight runs before every rollout, not only when its settings or the revision change.
+    rerunOnEveryApply(this, this.preflight, "chutes-preflight-trigger");
 
     this.cronJob = new CronJobV1(this, "periodic", {
       metadata: { name: "kodus-chutes-healthcheck", namespace: props.namespace, labels: componentLabels(props.labels, HEALTHCHECK_COMPONENT) },

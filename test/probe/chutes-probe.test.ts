@@ -26,7 +26,7 @@ const FAKE_KEY = "cpk_" + "test".repeat(8) + ".fake.key";
 const EXPECTED_BODY =
   `{"model":"${TEST_MODEL}","messages":[{"role":"user","content":"Reply with the single word: pong"}],` +
   `"max_tokens":16,"temperature":0,"stream":false}`;
-const FIELDS = ["status", "ok", "httpStatus", "latencyMs", "model", "baseUrl", "detail", "hint", "checkedAt"];
+const FIELDS = ["status", "ok", "httpStatus", "latencyMs", "model", "baseUrl", "detail", "hint", "checkedAt", "inference", "budget"];
 
 interface ProbeResult {
   status: string;
@@ -38,6 +38,8 @@ interface ProbeResult {
   detail: string;
   hint: string;
   checkedAt: string;
+  inference: string | null;
+  budget: unknown;
 }
 
 interface ProbeRun {
@@ -75,6 +77,9 @@ function checkOutputContract(run: { code: number | null; stdout: string; stderr:
   expect(Object.keys(result)).toEqual(FIELDS);
   expect(result.ok).toBe(result.status === "ok");
   expect(run.code).toBe(result.status === "ok" ? 0 : result.status === "config_error" ? 2 : 1);
+  // Without --budget the probe reads no budget and the status is the inference verdict.
+  expect(result.budget).toBeNull();
+  expect(result.inference).toBe(result.status === "config_error" ? null : result.status);
   expect(typeof result.detail).toBe("string");
   expect(result.detail.length).toBeLessThanOrEqual(200);
   expect(result.detail).not.toMatch(/\s{2}|^\s|\s$/);

@@ -1,8 +1,10 @@
 /**
- * A local stand-in for Chutes' OpenAI-compatible API (https://llm.chutes.ai/v1), for the probe
- * tests. It listens on 127.0.0.1 (random port), records every request, and answers
- * GET /v1/models and POST /v1/chat/completions as a scenario says, using the response shapes
- * Chutes really sends (FastAPI `{"detail": ...}` errors, nginx HTML for rate limiting).
+ * A local stand-in for Chutes' OpenAI-compatible API (https://llm.chutes.ai/v1) and its
+ * management API (https://api.chutes.ai), for the probe tests. It listens on 127.0.0.1 (random
+ * port), records every request, and answers GET /v1/models, POST /v1/chat/completions,
+ * GET /users/me/subscription_usage and GET /users/me/quota_usage/me as a scenario says, using the
+ * response shapes Chutes really sends (FastAPI `{"detail": ...}` errors, nginx HTML for rate
+ * limiting, `{"subscription": false}` for pay-as-you-go, `{"quota": "unlimited"}`).
  */
 import * as http from "node:http";
 import type { AddressInfo } from "node:net";
@@ -32,11 +34,17 @@ export interface Scenario {
   models?: Responder;
   /** POST /v1/chat/completions; default: a normal "pong" completion. */
   completion?: Responder;
+  /** GET /users/me/subscription_usage (management API); default: a subscription at 10 %. */
+  subscription?: Responder;
+  /** GET /users/me/quota_usage/me (management API); default: 100 of 1000 daily requests. */
+  quota?: Responder;
 }
 
 export interface ChutesServer {
   /** e.g. http://127.0.0.1:12345/v1 */
   baseUrl: string;
+  /** The management API's base, e.g. http://127.0.0.1:12345 (no /v1, like https://api.chutes.ai). */
+  managementUrl: string;
   requests: RecordedRequest[];
   close(): Promise<void>;
 }
@@ -78,9 +86,41 @@ export function completion(
 
 export const OK_COMPLETION = completion({ content: "pong" });
 
+const HOUR_MS = 3_600_000;
+
+/**
+ * GET /users/me/subscription_usage of a subscribed key, shaped like Chutes' answer: usage and
+ * caps in pay-as-you-go dollars (monthly cap = 5x the $20 price = 100; four-hour cap 10).
+ * The monthly window resets in 10 days, the four-hour window in 1 hour (so it opened 3 h ago).
+ */
+export function subscriptionUsage(monthlyPercent: number, fourHourPercent: number, now = Date.now()): Reply {
+  const monthly = { cap: 100, usage: monthlyPercent };
+  const fourHour = { cap: 10, usage: fourHourPercent / 10 };
+  return {
+    status: 200,
+    body: {
+      subscription: true,
+      custom: false,
+      monthly_price: 20,
+      anchor_date: "2026-10-06T00:00:00+00:00",
+      effective_date: "2026-10-06T00:00:00+00:00",
+      updated_at: new Date(now).toISOString(),
+      four_hour: { ...fourHour, remaining: Math.max(0, fourHour.cap - fourHour.usage), reset_at: new Date(now + HOUR_MS).toISOString().replace("Z", "") },
+      monthly: { ...monthly, remaining: Math.max(0, monthly.cap - monthly.usage), reset_at: new Date(now + 240 * HOUR_MS).toISOString().replace("Z", "+00:00") },
+    },
+  };
+}
+
+/** GET /users/me/quota_usage/me: the daily request quota. */
+export function quotaUsage(used: number, quota: number | "unlimited" = 1000): Reply {
+  return { status: 200, body: { quota, used } };
+}
+
 const DEFAULT_SCENARIO: Required<Scenario> = {
   models: modelsList(["Qwen/Qwen3-32B", TEST_MODEL, "zai-org/GLM-4.5-FP8"]),
   completion: OK_COMPLETION,
+  subscription: subscriptionUsage(10, 10),
+  quota: quotaUsage(100),
 };
 
 export async function startChutesServer(scenario: Scenario = {}): Promise<ChutesServer> {
@@ -89,6 +129,8 @@ export async function startChutesServer(scenario: Scenario = {}): Promise<Chutes
   const routes: Record<string, Responder> = {
     "GET /v1/models": scenario.models ?? DEFAULT_SCENARIO.models,
     "POST /v1/chat/completions": scenario.completion ?? DEFAULT_SCENARIO.completion,
+    "GET /users/me/subscription_usage": scenario.subscription ?? DEFAULT_SCENARIO.subscription,
+    "GET /users/me/quota_usage/me": scenario.quota ?? DEFAULT_SCENARIO.quota,
   };
 
   const server = http.createServer((req, res) => {
@@ -134,6 +176,7 @@ export async function startChutesServer(scenario: Scenario = {}): Promise<Chutes
   const { port } = server.address() as AddressInfo;
   return {
     baseUrl: `http://127.0.0.1:${port}/v1`,
+    managementUrl: `http://127.0.0.1:${port}`,
     requests,
     close: () =>
       new Promise<void>((resolve) => {

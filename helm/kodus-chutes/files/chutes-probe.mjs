@@ -6,24 +6,41 @@
  *
  * Usage:
  *   CHUTES_API_KEY=cpk_... node chutes-probe.mjs --base-url https://llm.chutes.ai/v1 \
- *     --model deepseek-ai/DeepSeek-V3-0324-TEE [--timeout-ms 30000] [--max-latency-ms 20000]
+ *     --model deepseek-ai/DeepSeek-V3-0324-TEE [--timeout-ms 30000] [--max-latency-ms 20000] \
+ *     [--budget off|report|alert|only] [--management-url https://api.chutes.ai] \
+ *     [--budget-warn-percent 80] [--budget-critical-percent 95]
  *   The settings may come from env instead (flags win): PROBE_BASE_URL, PROBE_MODEL,
- *   PROBE_TIMEOUT_MS, PROBE_MAX_LATENCY_MS. A leading "chutes/" on the model id is stripped.
+ *   PROBE_TIMEOUT_MS, PROBE_MAX_LATENCY_MS, PROBE_BUDGET, PROBE_MANAGEMENT_URL,
+ *   PROBE_BUDGET_WARN_PERCENT, PROBE_BUDGET_CRITICAL_PERCENT. A leading "chutes/" on the model
+ *   id is stripped. `--budget` without a value means `--budget alert`.
  *
- * What it does, with no retries and one timeout covering both requests:
+ * What it does, with no retries and one timeout covering every request:
  *   1. GET {base}/models (public; the key is NOT sent). A 200 catalog without the model means
  *      model_not_found and no completion is spent. Any other answer is only noted in detail.
  *   2. Exactly one POST {base}/chat/completions with a fixed body: the same bytes every run,
  *      so Chutes bills a repeat within 15 minutes at 0.1 request.
+ *   3. With --budget other than off, at the same time as 1-2: GET {management}/users/me/subscription_usage
+ *      and GET {management}/users/me/quota_usage/me (Chutes' management API; reading them spends
+ *      no inference quota). Their failure never changes the inference verdict: it is reported
+ *      in the "budget" field only.
+ *   Budget modes: off (default: no budget read), report (figures in "budget", the status and
+ *   exit code stay the inference's: the preflight), alert (a cap at or above the warn/critical
+ *   percentage becomes the status budget_warning/budget_critical when nothing worse happened),
+ *   only (no inference request at all: budget statuses only).
  *
  * Output: exactly one JSON line on stdout, nothing on stderr:
- *   {"status","ok","httpStatus","latencyMs","model","baseUrl","detail","hint","checkedAt"}
+ *   {"status","ok","httpStatus","latencyMs","model","baseUrl","detail","hint","checkedAt","inference","budget"}
  *   httpStatus is the status of POST /chat/completions (null when none was received);
- *   latencyMs covers both requests. The key is redacted from every printed string.
- * Exit codes: 0 = ok; 1 = any other probe status (slow, auth_failed, model_not_found,
- *   tier_required, quota_exhausted, rate_limited, capacity, cold_start, upstream_error,
- *   timeout, network_error, bad_response); 2 = config_error (bad flags or missing
- *   base URL / model / CHUTES_API_KEY).
+ *   latencyMs covers the inference requests; inference is the inference verdict alone (null in
+ *   only mode); budget is null when off, else {status, plan, window, percent, resetAt, capAt,
+ *   detail, monthly, fourHour, dailyQuota}. The key is redacted from every printed string.
+ * Statuses, least to most severe (the most severe of the inference and budget verdicts is the
+ *   status): ok, budget_warning, slow, budget_unavailable (only mode), budget_critical, then the
+ *   inference failures, then config_error.
+ * Exit codes: 0 = ok or budget_warning (serving; a heads-up); 1 = any inference failure (slow,
+ *   auth_failed, model_not_found, tier_required, quota_exhausted, rate_limited, capacity,
+ *   cold_start, upstream_error, timeout, network_error, bad_response); 2 = config_error (bad flags
+ *   or missing base URL / model / CHUTES_API_KEY); 3 = budget_critical; 4 = budget_unavailable.
  */
 
 const HINTS = {
@@ -41,7 +58,17 @@ const HINTS = {
   network_error: "Could not reach the base URL: check the URL, DNS, firewall and egress rules from this host.",
   bad_response: "The endpoint answered 200 without a chat completion: check that the base URL points at Chutes' OpenAI-compatible /v1 API.",
   config_error: "Set --base-url and --model (or PROBE_BASE_URL and PROBE_MODEL) and the CHUTES_API_KEY env var.",
+  budget_warning: "A Chutes cap is getting close (see budget): plan for the reset time in budget.resetAt, lower review volume or raise the plan.",
+  budget_critical: "A Chutes cap is nearly used up (see budget): reviews stop when it is reached; raise the plan or pause reviews until budget.resetAt.",
+  budget_unavailable: "Chutes' management API did not give the budget (see budget.detail): check --management-url, egress to it and the key.",
 };
+/** Least to most severe; the reported status is the most severe verdict. */
+const SEVERITY = ["ok", "budget_warning", "slow", "budget_unavailable", "budget_critical"];
+/** @param {string} status */
+const severity = (status) => (SEVERITY.includes(status) ? SEVERITY.indexOf(status) : SEVERITY.length);
+/** @param {string} status */
+const exitCode = (status) =>
+  status === "ok" || status === "budget_warning" ? 0 : status === "config_error" ? 2 : status === "budget_critical" ? 3 : status === "budget_unavailable" ? 4 : 1;
 /** @typedef {keyof typeof HINTS} Status */
 /** @typedef {{ status: Status, detail: string }} Verdict */
 /**
@@ -191,24 +218,211 @@ async function request(url, init, deadline, phase, timeoutMs) {
   }
 }
 
+// --- budget: Chutes' management API (subscription caps and the daily request quota) ---
+
+const DEFAULT_MANAGEMENT_URL = "https://api.chutes.ai";
+const BUDGET_MODES = ["off", "report", "alert", "only"];
+const HOUR_MS = 3_600_000;
+
+/** @param {unknown} v @returns {number | undefined} a finite number (numeric strings too) */
+function num(v) {
+  if (typeof v === "number") return Number.isFinite(v) ? v : undefined;
+  if (typeof v === "string" && /^\s*-?\d+(\.\d+)?\s*$/.test(v)) return Number(v);
+  return undefined;
+}
+
+/** @param {unknown} v unix seconds or ms, or an ISO date-time (no offset = UTC) @returns {Date | undefined} */
+function toDate(v) {
+  const n = num(v);
+  if (n !== undefined) return n > 0 ? new Date(n > 1e12 ? n : n * 1000) : undefined;
+  if (typeof v !== "string" || !v.trim()) return undefined;
+  const s = v.trim();
+  const d = new Date(/T\d\d:\d\d(:\d\d(\.\d+)?)?$/.test(s) ? `${s}Z` : s);
+  return Number.isNaN(d.getTime()) ? undefined : d;
+}
+
+/** @param {Date | undefined} d */
+const iso = (d) => (d ? d.toISOString() : null);
+/** @param {number} x */
+const round1 = (x) => Math.round(x * 10) / 10;
+
+/**
+ * @typedef {{ usage: number | null, cap: number | null, remaining: number | null, percent: number | null,
+ *   resetAt: string | null, capAt: string | null, uncapped?: true }} Window
+ * @typedef {"ok" | "warning" | "critical"} Level
+ */
+
+/**
+ * Pure: one usage window (monthly, four-hour or daily quota) with its percentage and a forecast:
+ * at the average burn rate since the window opened, when usage reaches the cap (null when it
+ * would not before the reset, or when there is no burn to extrapolate).
+ * @param {unknown} usageRaw @param {unknown} capRaw @param {unknown} remainingRaw
+ * @param {Date | undefined} resetAt @param {(reset: Date) => Date} openedAt @param {Date} now
+ * @returns {Window | undefined} undefined when usage or cap is unreadable
+ */
+function usageWindow(usageRaw, capRaw, remainingRaw, resetAt, openedAt, now) {
+  const usage = num(usageRaw);
+  const cap = num(capRaw);
+  if (usage === undefined || cap === undefined || cap <= 0 || usage < 0) return undefined;
+  const remaining = num(remainingRaw) ?? Math.max(0, cap - usage);
+  const percent = round1((usage / cap) * 100);
+  let capAt = null;
+  if (resetAt) {
+    const opened = openedAt(resetAt).getTime();
+    const elapsed = now.getTime() - opened;
+    if (remaining <= 0) capAt = iso(now);
+    else if (usage > 0 && elapsed > 0) {
+      const at = now.getTime() + remaining / (usage / elapsed);
+      if (at < resetAt.getTime()) capAt = new Date(Math.round(at)).toISOString();
+    }
+  }
+  return { usage, cap, remaining, percent, resetAt: iso(resetAt), capAt };
+}
+
+/** @param {Date} reset */
+const monthBefore = (reset) => { const d = new Date(reset); d.setUTCMonth(d.getUTCMonth() - 1); return d; };
+
+/**
+ * Pure: GET /users/me/subscription_usage. {"subscription": false} is pay-as-you-go; a custom
+ * plan may have "monthly": {"uncapped": true}. Anything else unexpected is a bad shape.
+ * @param {unknown} json @param {Date} now
+ * @returns {{ plan: "pay_as_you_go" | "subscription" | "custom", monthly: Window | null, fourHour: Window | null } | { error: string }}
+ */
+function parseSubscription(json, now) {
+  if (!isObject(json)) return { error: "unexpected shape: not a JSON object" };
+  const hasWindows = isObject(json.monthly) || isObject(json.four_hour);
+  if (json.subscription === false || (json.subscription === undefined && !hasWindows)) {
+    return json.subscription === false ? { plan: "pay_as_you_go", monthly: null, fourHour: null } : { error: "unexpected shape: no subscription field" };
+  }
+  const plan = json.custom === true ? "custom" : "subscription";
+  /** @param {unknown} w @param {(reset: Date) => Date} openedAt @returns {Window | null} */
+  const read = (w, openedAt) => {
+    if (!isObject(w)) return null;
+    if (w.uncapped === true) return { usage: num(w.usage) ?? null, cap: null, remaining: null, percent: null, resetAt: iso(toDate(w.reset_at)), capAt: null, uncapped: true };
+    return usageWindow(w.usage, w.cap, w.remaining, toDate(w.reset_at), openedAt, now) ?? null;
+  };
+  const monthly = read(json.monthly, monthBefore);
+  const fourHour = read(json.four_hour, (reset) => new Date(reset.getTime() - 4 * HOUR_MS));
+  if (!monthly && !fourHour) return { error: "unexpected shape: no readable monthly or four_hour window" };
+  return { plan, monthly, fourHour };
+}
+
+/**
+ * Pure: GET /users/me/quota_usage/me, the daily request quota (1 request = 1, resets 00:00 UTC).
+ * @param {unknown} json @param {Date} now @returns {Window | { error: string }}
+ */
+function parseQuota(json, now) {
+  if (!isObject(json) || !("quota" in json)) return { error: "unexpected shape: no quota field" };
+  const used = num(json.used);
+  if (typeof json.quota === "string" && json.quota.trim().toLowerCase() === "unlimited") {
+    return { usage: used ?? null, cap: null, remaining: null, percent: null, resetAt: null, capAt: null, uncapped: true };
+  }
+  const midnight = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate() + 1));
+  return usageWindow(json.used, json.quota, undefined, midnight, (reset) => new Date(reset.getTime() - 24 * HOUR_MS), now)
+    ?? { error: "unexpected shape: quota/used are not numbers" };
+}
+
+/**
+ * Pure: the budget verdict from the two reads (each a parsed JSON body or an error string).
+ * @param {{ subscription: { json: unknown } | { error: string }, quota: { json: unknown } | { error: string } }} reads
+ * @param {{ warnPercent: number, criticalPercent: number }} limits @param {Date} now
+ */
+function assessBudget(reads, limits, now) {
+  const sub = "json" in reads.subscription ? parseSubscription(reads.subscription.json, now) : { error: reads.subscription.error };
+  const quota = "json" in reads.quota ? parseQuota(reads.quota.json, now) : { error: reads.quota.error };
+  const subOk = !("error" in sub);
+  const quotaOk = !("error" in quota);
+  /** @type {[string, Window | null][]} */
+  const windows = [["monthly", subOk ? sub.monthly : null], ["four_hour", subOk ? sub.fourHour : null], ["daily_quota", quotaOk ? quota : null]];
+  /** @param {Window} w @returns {Level} */
+  const level = (w) => (w.percent === null ? "ok" : w.percent >= limits.criticalPercent ? "critical" : w.percent >= limits.warnPercent ? "warning" : "ok");
+  const rank = { ok: 0, warning: 1, critical: 2 };
+  /** @type {[string, Window] | undefined} */
+  let worst;
+  for (const [name, w] of windows) {
+    if (!w || w.percent === null) continue;
+    if (!worst || rank[level(w)] > rank[level(worst[1])] || (level(w) === level(worst[1]) && w.percent > (worst[1].percent ?? 0))) worst = [name, w];
+  }
+  const worstLevel = worst ? level(worst[1]) : "ok";
+  const plan = subOk ? sub.plan : null;
+  const uncapped = subOk && sub.monthly?.uncapped === true;
+  /** @type {"ok" | "warning" | "critical" | "pay_as_you_go" | "uncapped" | "unavailable"} */
+  let status = worstLevel;
+  if (worstLevel === "ok") status = !subOk ? "unavailable" : plan === "pay_as_you_go" ? "pay_as_you_go" : uncapped ? "uncapped" : "ok";
+
+  const parts = [];
+  if (worst) {
+    const [name, w] = worst;
+    parts.push(`${name} at ${w.percent}% of its cap${w.resetAt ? `, resets ${w.resetAt}` : ""}`
+      + (w.capAt ? `; at this pace the cap is hit ${w.capAt}` : w.resetAt ? "; at this pace it lasts until the reset" : ""));
+  }
+  if (plan === "pay_as_you_go") parts.push("no subscription (pay-as-you-go: no usage cap)");
+  else if (uncapped) parts.push("custom plan without a monthly cap");
+  if (!subOk) parts.push(`subscription usage unavailable: ${sub.error}`);
+  if (!quotaOk) parts.push(`daily quota unavailable: ${quota.error}`);
+  else if (quota.uncapped) parts.push("daily quota unlimited");
+  const [name, w] = worst ?? [null, null];
+  return {
+    status,
+    plan,
+    window: name,
+    percent: w ? w.percent : null,
+    resetAt: w ? w.resetAt : null,
+    capAt: w ? w.capAt : null,
+    detail: parts.join("; "),
+    monthly: windows[0][1],
+    fourHour: windows[1][1],
+    dailyQuota: windows[2][1],
+  };
+}
+
+/**
+ * One management read under the shared deadline: the parsed JSON body, or why not.
+ * @param {string} url @param {string} key @param {number} deadline @param {string} phase @param {number} timeoutMs
+ * @returns {Promise<{ json: unknown } | { error: string }>}
+ */
+async function readManagement(url, key, deadline, phase, timeoutMs) {
+  const res = await request(url, { headers: { accept: "application/json", "user-agent": USER_AGENT, authorization: `Bearer ${key}` } }, deadline, phase, timeoutMs);
+  if (!("httpStatus" in res)) return { error: res.kind === "failure" && res.error === "timeout" ? `no answer within ${timeoutMs} ms` : `unreachable (${res.detail})` };
+  if (res.httpStatus !== 200) return { error: `HTTP ${res.httpStatus}: ${providerMessage(res.body).message.trim().slice(0, 80) || "empty body"}` };
+  const json = parseJson(res.body);
+  return json === undefined ? { error: "unexpected shape: the body is not JSON" } : { json };
+}
+
+/**
+ * Both management reads, in parallel, never throwing.
+ * @param {string} managementUrl @param {string} key @param {{ warnPercent: number, criticalPercent: number }} limits
+ * @param {number} deadline @param {number} timeoutMs
+ */
+async function readBudget(managementUrl, key, limits, deadline, timeoutMs) {
+  const [subscription, quota] = await Promise.all([
+    readManagement(`${managementUrl}/users/me/subscription_usage`, key, deadline, "GET /users/me/subscription_usage", timeoutMs),
+    readManagement(`${managementUrl}/users/me/quota_usage/me`, key, deadline, "GET /users/me/quota_usage/me", timeoutMs),
+  ]);
+  return assessBudget({ subscription, quota }, limits, new Date());
+}
+
 /** @param {string | undefined} v */
 const positiveInt = (v) => (v !== undefined && /^\d+$/.test(v.trim()) && Number(v) > 0 ? Number(v) : NaN);
 
 /**
  * @param {string[]} argv @param {NodeJS.ProcessEnv} env
- * @returns {{ baseUrl: string, model: string, key: string, timeoutMs: number, maxLatencyMs: number, problems: string[] }}
+ * @returns {{ baseUrl: string, model: string, key: string, timeoutMs: number, maxLatencyMs: number,
+ *   budget: string, managementUrl: string, warnPercent: number, criticalPercent: number, problems: string[] }}
  */
 function readConfig(argv, env) {
   /** @type {Record<string, string>} */
   const flags = {};
   const problems = [];
-  const known = ["--base-url", "--model", "--timeout-ms", "--max-latency-ms"];
+  const known = ["--base-url", "--model", "--timeout-ms", "--max-latency-ms", "--budget", "--management-url", "--budget-warn-percent", "--budget-critical-percent"];
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
     const eq = arg.indexOf("=");
     const name = arg.startsWith("--") && eq > 0 ? arg.slice(0, eq) : arg;
     // Never echo values: a stray argument could be a key.
     if (!known.includes(name)) { problems.push(name.startsWith("-") ? `unknown flag ${name}` : "unexpected argument"); continue; }
+    // A bare --budget (last, or followed by another flag) means --budget alert.
+    if (name === "--budget" && name === arg && (i + 1 >= argv.length || argv[i + 1].startsWith("--"))) { flags[name] = "alert"; continue; }
     const value = eq > 0 && name !== arg ? arg.slice(eq + 1) : argv[++i];
     if (value === undefined) problems.push(`${name} needs a value`);
     else flags[name] = value;
@@ -219,48 +433,61 @@ function readConfig(argv, env) {
   const key = (env.CHUTES_API_KEY ?? "").trim();
   const timeoutRaw = pick("--timeout-ms", "PROBE_TIMEOUT_MS") || "30000";
   const maxLatencyRaw = pick("--max-latency-ms", "PROBE_MAX_LATENCY_MS") || "20000";
-  if (!baseUrl) problems.push("missing base URL (--base-url or PROBE_BASE_URL)");
+  const budget = (pick("--budget", "PROBE_BUDGET") || "off").toLowerCase();
+  const managementUrl = (pick("--management-url", "PROBE_MANAGEMENT_URL") || DEFAULT_MANAGEMENT_URL).replace(/\/+$/, "");
+  const warnPercent = positiveInt(pick("--budget-warn-percent", "PROBE_BUDGET_WARN_PERCENT") || "80");
+  const criticalPercent = positiveInt(pick("--budget-critical-percent", "PROBE_BUDGET_CRITICAL_PERCENT") || "95");
+  const inference = budget !== "only";
+  if (!baseUrl) { if (inference) problems.push("missing base URL (--base-url or PROBE_BASE_URL)"); }
   else if (!/^https?:\/\/[^/]/i.test(baseUrl) || !URL.canParse(baseUrl)) problems.push("base URL is not an http(s) URL");
-  if (!model) problems.push("missing model (--model or PROBE_MODEL)");
+  if (!model && inference) problems.push("missing model (--model or PROBE_MODEL)");
   if (!key) problems.push("missing API key (env CHUTES_API_KEY)");
   const timeoutMs = positiveInt(timeoutRaw);
   const maxLatencyMs = positiveInt(maxLatencyRaw);
   if (Number.isNaN(timeoutMs)) problems.push("timeout must be a positive integer of ms");
   if (Number.isNaN(maxLatencyMs)) problems.push("max latency must be a positive integer of ms");
-  return { baseUrl, model, key, timeoutMs, maxLatencyMs, problems };
+  if (!BUDGET_MODES.includes(budget)) problems.push(`budget must be one of ${BUDGET_MODES.join(", ")}`);
+  if (!/^https?:\/\/[^/]/i.test(managementUrl) || !URL.canParse(managementUrl)) problems.push("management URL is not an http(s) URL");
+  if (Number.isNaN(warnPercent) || warnPercent > 100) problems.push("budget warn percent must be a whole number from 1 to 100");
+  if (Number.isNaN(criticalPercent) || criticalPercent > 100) problems.push("budget critical percent must be a whole number from 1 to 100");
+  else if (warnPercent > criticalPercent) problems.push("budget warn percent must not exceed the critical percent");
+  return { baseUrl, model, key, timeoutMs, maxLatencyMs, budget, managementUrl, warnPercent, criticalPercent, problems };
 }
 
 /**
  * Print the single JSON line (key redacted from every string) and exit.
- * @param {{ status: Status, httpStatus: number | null, latencyMs: number | null, model: string, baseUrl: string, detail: string }} r
+ * @param {{ status: string, inference: string | null, httpStatus: number | null, latencyMs: number | null, model: string,
+ *   baseUrl: string, detail: string, budget?: (ReturnType<typeof assessBudget>) | null }} r
  * @param {string} key
  */
 function emit(r, key) {
   const clean = (/** @type {string} */ s) => (key ? s.split(key).join("[REDACTED]") : s);
   const short = clean(r.detail).replace(/\s+/g, " ").trim();
+  const budget = r.budget ? JSON.parse(clean(JSON.stringify(r.budget))) : null;
+  if (budget && budget.detail.length > 300) budget.detail = `${budget.detail.slice(0, 299)}…`;
   const line = JSON.stringify({
     status: r.status,
-    ok: r.status === "ok",
+    ok: exitCode(r.status) === 0,
     httpStatus: r.httpStatus,
     latencyMs: r.latencyMs,
     model: clean(r.model) || null,
     baseUrl: clean(r.baseUrl) || null,
     detail: short.length > 200 ? `${short.slice(0, 199)}…` : short,
-    hint: HINTS[r.status],
+    hint: HINTS[/** @type {Status} */ (r.status)],
     checkedAt: new Date().toISOString(),
+    inference: r.inference,
+    budget,
   });
-  const code = r.status === "ok" ? 0 : r.status === "config_error" ? 2 : 1;
-  process.stdout.write(`${line}\n`, () => process.exit(code));
+  process.stdout.write(`${line}\n`, () => process.exit(exitCode(r.status)));
 }
 
-async function main() {
-  const cfg = readConfig(process.argv.slice(2), process.env);
+/**
+ * GET /models, then at most one completion; never throws.
+ * @param {ReturnType<typeof readConfig>} cfg @param {number} start @param {number} deadline
+ * @returns {Promise<{ verdict: Verdict, httpStatus: number | null, latencyMs: number }>}
+ */
+async function checkInference(cfg, start, deadline) {
   const { baseUrl, model, key, timeoutMs } = cfg;
-  const base = { httpStatus: null, latencyMs: null, model, baseUrl };
-  if (cfg.problems.length > 0) return emit({ ...base, status: "config_error", detail: cfg.problems.join("; ") }, key);
-
-  const start = performance.now();
-  const deadline = start + timeoutMs;
   const headers = { accept: "application/json", "user-agent": USER_AGENT };
   let note = "";
   /** @type {Outcome | { httpStatus: number, body: string }} */
@@ -277,17 +504,57 @@ async function main() {
   const latencyMs = Math.round(performance.now() - start);
   const outcome = "httpStatus" in res ? { kind: /** @type {const} */ ("http"), ...res, latencyMs } : res;
   const verdict = classify(outcome, cfg.maxLatencyMs);
-  emit({
-    ...base,
-    status: verdict.status,
+  return {
+    verdict: note ? { status: verdict.status, detail: `${verdict.detail}; ${note}` } : verdict,
     httpStatus: "httpStatus" in res ? res.httpStatus : null,
     latencyMs,
-    detail: note ? `${verdict.detail}; ${note}` : verdict.detail,
+  };
+}
+
+/** The top-level status a budget verdict stands for (null: it never outranks anything). */
+const BUDGET_STATUS = /** @type {Record<string, string | null>} */ ({ warning: "budget_warning", critical: "budget_critical", unavailable: "budget_unavailable" });
+
+async function main() {
+  const cfg = readConfig(process.argv.slice(2), process.env);
+  const { baseUrl, model, key, timeoutMs } = cfg;
+  const base = { httpStatus: null, latencyMs: null, model, baseUrl, inference: null };
+  if (cfg.problems.length > 0) return emit({ ...base, status: "config_error", detail: cfg.problems.join("; ") }, key);
+
+  const start = performance.now();
+  const deadline = start + timeoutMs;
+  const limits = { warnPercent: cfg.warnPercent, criticalPercent: cfg.criticalPercent };
+  // Both run at once under the one deadline: a slow management API never delays the completion.
+  const [inference, budget] = await Promise.all([
+    cfg.budget === "only" ? null : checkInference(cfg, start, deadline),
+    cfg.budget === "off" ? null : readBudget(cfg.managementUrl, key, limits, deadline, timeoutMs),
+  ]);
+  /** @type {string} */
+  let status = inference ? inference.verdict.status : "ok";
+  let detail = inference ? inference.verdict.detail : "";
+  const budgetStatus = budget ? BUDGET_STATUS[budget.status] ?? null : null;
+  // Only alert/only modes let the budget decide the status; unavailable only where nothing else is checked.
+  const budgetDecides = (cfg.budget === "alert" && budgetStatus !== "budget_unavailable") || cfg.budget === "only";
+  if (budget && budgetStatus && budgetDecides && severity(budgetStatus) > severity(status)) {
+    status = budgetStatus;
+    detail = inference ? `${budget.detail}; completion ${inference.verdict.status}: ${inference.verdict.detail}` : budget.detail;
+  } else if (budget && inference === null) {
+    detail = budget.detail || `budget ${budget.status}`;
+  } else if (budget && (budget.status === "warning" || budget.status === "critical")) {
+    detail = `${detail}; budget ${budget.status}: ${budget.detail}`;
+  }
+  emit({
+    ...base,
+    status,
+    inference: inference ? inference.verdict.status : null,
+    httpStatus: inference ? inference.httpStatus : null,
+    latencyMs: inference ? inference.latencyMs : null,
+    detail,
+    budget,
   }, key);
 }
 
 main().catch((err) => {
   // Unreachable by design (every request error is classified); keep the one-line contract anyway.
-  emit({ status: "bad_response", httpStatus: null, latencyMs: null, model: "", baseUrl: "",
+  emit({ status: "bad_response", inference: null, httpStatus: null, latencyMs: null, model: "", baseUrl: "",
     detail: `internal probe error: ${err instanceof Error ? err.message : String(err)}` }, (process.env.CHUTES_API_KEY ?? "").trim());
 });

@@ -3,7 +3,7 @@
  * one scenario per status, and checks the verdict, the exit code, the exact request the probe
  * sent (and that it sent it once), and that the fake key never reaches stdout or stderr.
  */
-import { execFile } from "node:child_process";
+import { fork } from "node:child_process";
 import * as path from "node:path";
 import {
   NGINX_429_HTML,
@@ -16,11 +16,15 @@ import {
   startChutesServer,
   type ChutesServer,
   type RecordedRequest,
+  type Reply,
   type Scenario,
 } from "./chutes-server";
 
 const ROOT = path.resolve(__dirname, "../..");
 const PROBE = path.join(ROOT, "probe", "chutes-probe.mjs");
+const CLOCK = path.join(__dirname, "virtual-clock.cjs");
+/** The probe's default timeout (its usage text and the config's healthcheck.timeoutSeconds default). */
+const DEFAULT_TIMEOUT_MS = 30_000;
 // Key-shaped but obviously fake, built at run time.
 const FAKE_KEY = "cpk_" + "test".repeat(8) + ".fake.key";
 const EXPECTED_BODY =
@@ -50,18 +54,42 @@ interface ProbeRun {
   wallMs: number;
 }
 
-/** Run the probe with a clean env (only PATH plus `env`), then check the output contract. */
-async function runProbe(args: string[], env: Record<string, string> = { CHUTES_API_KEY: FAKE_KEY }): Promise<ProbeRun> {
+/** Moves the probe's clock (test/probe/virtual-clock.cjs) forward; resolves once the probe has done it. */
+interface ProbeClock {
+  advance(ms: number): Promise<void>;
+}
+
+/**
+ * Run the probe with a clean env (only PATH plus `env`) on a virtual clock, then check the output
+ * contract. `drive` runs while the probe does, e.g. to advance its clock once a hang is reached.
+ */
+async function runProbe(
+  args: string[],
+  env: Record<string, string> = { CHUTES_API_KEY: FAKE_KEY },
+  drive?: (clock: ProbeClock) => Promise<void>,
+): Promise<ProbeRun> {
   const started = Date.now();
-  const run = await new Promise<Omit<ProbeRun, "result">>((resolve) => {
-    const child = execFile(
-      process.execPath,
-      [PROBE, ...args],
-      { cwd: ROOT, env: { PATH: process.env.PATH ?? "", ...env }, timeout: 5_000 },
-      (_error, stdout, stderr) => resolve({ code: child.exitCode, stdout, stderr, wallMs: Date.now() - started }),
-    );
-  });
-  // Outside the callback, so a failed expectation fails the test (and servers still close).
+  const child = fork(PROBE, args, { cwd: ROOT, env: { PATH: process.env.PATH ?? "", ...env }, execArgv: ["--require", CLOCK], silent: true });
+  let stdout = "";
+  let stderr = "";
+  child.stdout!.setEncoding("utf8").on("data", (d: string) => (stdout += d));
+  child.stderr!.setEncoding("utf8").on("data", (d: string) => (stderr += d));
+  const exited = new Promise<number | null>((resolve) => child.on("close", (code) => resolve(code)));
+  const clock: ProbeClock = {
+    advance: (ms) =>
+      Promise.race([
+        new Promise<void>((resolve) => {
+          child.once("message", () => resolve());
+          child.send({ advanceMs: ms });
+        }),
+        exited.then(() => {
+          throw new Error(`the probe exited before its clock was advanced by ${ms} ms: ${stdout}${stderr}`);
+        }),
+      ]),
+  };
+  if (drive) await drive(clock);
+  const run = { code: await exited, stdout, stderr, wallMs: Date.now() - started };
+  // Outside any callback, so a failed expectation fails the test (and servers still close).
   return { ...run, result: checkOutputContract(run) };
 }
 
@@ -102,6 +130,19 @@ function checkCompletionRequest(req: RecordedRequest) {
   expect(body.stream).toBe(false);
 }
 
+/** A reply the server sends only when the test releases it; `arrived` resolves when its request comes in. */
+function held(reply: Reply) {
+  let arrive!: () => void;
+  let release!: () => void;
+  const arrived = new Promise<void>((resolve) => (arrive = resolve));
+  const released = new Promise<void>((resolve) => (release = resolve));
+  const responder = (): Reply => {
+    arrive();
+    return { ...reply, until: released };
+  };
+  return { responder, arrived, release };
+}
+
 async function withServer<T>(scenario: Scenario, fn: (s: ChutesServer) => Promise<T>): Promise<T> {
   const server = await startChutesServer(scenario);
   try {
@@ -121,6 +162,8 @@ interface Case {
   httpStatus: number | null;
   completions: 0 | 1;
   detail?: RegExp;
+  /** The server hangs on a request: once it has arrived, move the probe's clock past its timeout. */
+  hang?: true;
 }
 
 const QUOTA_DETAIL = { message: "Quota exceeded for today (1000/1000)", quota_reset_timestamp: 1767225600 };
@@ -244,14 +287,24 @@ const cases: Case[] = [
   {
     name: "completion that never answers",
     scenario: { completion: { status: 200, hang: true } },
-    args: ["--timeout-ms", "300"],
-    status: "timeout", httpStatus: null, completions: 1, detail: /300 ms \(POST \/chat\/completions\)/,
+    hang: true,
+    status: "timeout", httpStatus: null, completions: 1, detail: /^no answer within 30000 ms \(POST \/chat\/completions\)$/,
   },
   {
     name: "/models that never answers (no completion)",
     scenario: { models: { status: 200, hang: true } },
-    args: ["--timeout-ms", "300"],
-    status: "timeout", httpStatus: null, completions: 0, detail: /GET \/models/,
+    hang: true,
+    status: "timeout", httpStatus: null, completions: 0, detail: /^no answer within 30000 ms \(GET \/models\)$/,
+  },
+  {
+    name: "completion connection dropped (no retry)",
+    scenario: { completion: { status: 0, reset: true } },
+    status: "network_error", httpStatus: null, completions: 1, detail: /^POST \/chat\/completions: /,
+  },
+  {
+    name: "/models connection dropped (no retry, no completion)",
+    scenario: { models: { status: 0, reset: true } },
+    status: "network_error", httpStatus: null, completions: 0, detail: /^GET \/models: /,
   },
   {
     name: "/models 500: the completion still decides",
@@ -268,7 +321,11 @@ const cases: Case[] = [
 describe("chutes probe: one status per provider answer", () => {
   test.concurrent.each(cases)("$name → $status", async (c) => {
     await withServer(c.scenario, async (server) => {
-      const run = await runProbe(probeArgs(server, c.args));
+      const run = await runProbe(probeArgs(server, c.args), undefined, async (clock) => {
+        if (!c.hang) return;
+        await server.waitForHang();
+        await clock.advance(DEFAULT_TIMEOUT_MS);
+      });
       expect(run.result.status).toBe(c.status);
       expect(run.result.httpStatus).toBe(c.httpStatus);
       expect(run.result.model).toBe(TEST_MODEL);
@@ -285,13 +342,23 @@ describe("chutes probe: one status per provider answer", () => {
     });
   });
 
-  test("a hang is cut at the timeout, not later", async () => {
-    await withServer({ completion: { status: 200, hang: true } }, async (server) => {
-      const run = await runProbe(probeArgs(server, ["--timeout-ms", "300"]));
+  test("one deadline covers both requests: a slow catalog leaves the completion only the rest", async () => {
+    const catalog = held(modelsList([TEST_MODEL]));
+    const scenario: Scenario = { models: catalog.responder, completion: { status: 200, hang: true } };
+    await withServer(scenario, async (server) => {
+      const run = await runProbe(probeArgs(server), undefined, async (clock) => {
+        await catalog.arrived;
+        await clock.advance(20_000); // the catalog takes 20 s of the 30 s
+        catalog.release();
+        await server.waitForHang();
+        await clock.advance(10_000); // 30 s in all: the completion must be cut now, not 30 s later
+      });
       expect(run.result.status).toBe("timeout");
-      expect(run.result.latencyMs).toBeGreaterThanOrEqual(250);
-      expect(run.result.latencyMs).toBeLessThan(1500);
-      expect(run.wallMs).toBeLessThan(3000);
+      expect(run.result.detail).toBe("no answer within 30000 ms (POST /chat/completions)");
+      // Virtual 30 s plus the real time the probe ran, which is less than the test's own wall time.
+      expect(run.result.latencyMs).toBeGreaterThanOrEqual(30_000);
+      expect(run.result.latencyMs).toBeLessThan(30_000 + run.wallMs);
+      expect(posts(server)).toHaveLength(1);
     });
   });
 
@@ -318,15 +385,25 @@ describe("chutes probe: one status per provider answer", () => {
 
 describe("chutes probe: settings", () => {
   test("env settings are used when no flags are given", async () => {
-    await withServer({ completion: { ...OK_COMPLETION, delayMs: 300 } }, async (server) => {
-      const run = await runProbe([], {
-        CHUTES_API_KEY: FAKE_KEY,
-        PROBE_BASE_URL: `${server.baseUrl}/`,
-        PROBE_MODEL: `chutes/${TEST_MODEL}`,
-        PROBE_TIMEOUT_MS: "5000",
-        PROBE_MAX_LATENCY_MS: "100",
-      });
+    const answer = held(OK_COMPLETION);
+    await withServer({ completion: answer.responder }, async (server) => {
+      const run = await runProbe(
+        [],
+        {
+          CHUTES_API_KEY: FAKE_KEY,
+          PROBE_BASE_URL: `${server.baseUrl}/`,
+          PROBE_MODEL: `chutes/${TEST_MODEL}`,
+          PROBE_TIMEOUT_MS: "60000",
+          PROBE_MAX_LATENCY_MS: "100",
+        },
+        async (clock) => {
+          await answer.arrived;
+          await clock.advance(59_000); // past the 30 s default: only PROBE_TIMEOUT_MS keeps it waiting
+          answer.release();
+        },
+      );
       expect(run.result.status).toBe("slow");
+      expect(run.result.detail).toMatch(/> 100 ms/);
       expect(run.result.baseUrl).toBe(server.baseUrl);
       expect(posts(server)).toHaveLength(1);
       checkCompletionRequest(posts(server)[0]);

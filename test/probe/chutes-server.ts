@@ -23,8 +23,12 @@ export interface Reply {
   headers?: Record<string, string>;
   /** Wait this long before answering. */
   delayMs?: number;
-  /** Never answer (the socket stays open until close()). */
+  /** Answer only once this settles (the test decides when, e.g. after moving the probe's clock). */
+  until?: Promise<unknown>;
+  /** Never answer (the socket stays open until close()); `waitForHang()` resolves when such a request arrives. */
   hang?: boolean;
+  /** Drop the connection without answering (the client sees a network error, "other side closed"). */
+  reset?: boolean;
 }
 
 type Responder = Reply | ((req: RecordedRequest) => Reply);
@@ -46,6 +50,8 @@ export interface ChutesServer {
   /** The management API's base, e.g. http://127.0.0.1:12345 (no /v1, like https://api.chutes.ai). */
   managementUrl: string;
   requests: RecordedRequest[];
+  /** Resolves with the first request the server is hanging on (at once if one already arrived). */
+  waitForHang(): Promise<RecordedRequest>;
   close(): Promise<void>;
 }
 
@@ -125,6 +131,8 @@ const DEFAULT_SCENARIO: Required<Scenario> = {
 
 export async function startChutesServer(scenario: Scenario = {}): Promise<ChutesServer> {
   const requests: RecordedRequest[] = [];
+  let hangArrived: (req: RecordedRequest) => void = () => {};
+  const hang = new Promise<RecordedRequest>((resolve) => (hangArrived = resolve));
   const timers = new Set<NodeJS.Timeout>();
   const routes: Record<string, Responder> = {
     "GET /v1/models": scenario.models ?? DEFAULT_SCENARIO.models,
@@ -150,7 +158,8 @@ export async function startChutesServer(scenario: Scenario = {}): Promise<Chutes
         : typeof responder === "function"
           ? responder(recorded)
           : responder;
-      if (reply.hang) return;
+      if (reply.hang) return hangArrived(recorded);
+      if (reply.reset) return void req.socket.destroy();
       const send = () => {
         const isText = typeof reply.body === "string";
         const payload = reply.body === undefined ? "" : isText ? (reply.body as string) : JSON.stringify(reply.body);
@@ -160,7 +169,9 @@ export async function startChutesServer(scenario: Scenario = {}): Promise<Chutes
         });
         res.end(payload);
       };
-      if (reply.delayMs) {
+      if (reply.until) {
+        void reply.until.then(send, send);
+      } else if (reply.delayMs) {
         const t = setTimeout(() => {
           timers.delete(t);
           send();
@@ -178,6 +189,7 @@ export async function startChutesServer(scenario: Scenario = {}): Promise<Chutes
     baseUrl: `http://127.0.0.1:${port}/v1`,
     managementUrl: `http://127.0.0.1:${port}`,
     requests,
+    waitForHang: () => hang,
     close: () =>
       new Promise<void>((resolve) => {
         for (const t of timers) clearTimeout(t);

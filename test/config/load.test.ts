@@ -1,4 +1,4 @@
-import { mkdtempSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { ConfigError, loadConfig, parseConfig, parseConfigText, resolveConfigPath } from "../../config/load";
@@ -68,6 +68,12 @@ describe("invalid configs are rejected with the field named", () => {
     ["model with spaces", { llm: { model: "deepseek ai/DeepSeek V3" } }, "llm.model"],
     ["model as number", { llm: { model: 3 } }, "llm.model"],
     ["plain http base URL", { llm: { baseUrl: "http://llm.chutes.ai/v1" } }, "llm.baseUrl", /https/],
+    ["http base URL on a private address", { llm: { baseUrl: "http://10.0.0.5:8000/v1" } }, "llm.baseUrl", /localhost/],
+    ["http base URL on a host that starts like localhost", { llm: { baseUrl: "http://localhost.example.com/v1" } }, "llm.baseUrl"],
+    ["http base URL with localhost as user name", { llm: { baseUrl: "http://localhost@llm.example.com/v1" } }, "llm.baseUrl"],
+    // Shaped like a loopback URL, but not a URL at all: only parsing it (the refinement) tells.
+    ["http loopback base URL with an out-of-range address", { llm: { baseUrl: "http://127.0.0.300/v1" } }, "llm.baseUrl", /localhost/],
+    ["http loopback base URL with an out-of-range port", { llm: { baseUrl: "http://localhost:99999/v1" } }, "llm.baseUrl", /localhost/],
     ["base URL without scheme", { llm: { baseUrl: "llm.chutes.ai/v1" } }, "llm.baseUrl"],
     ["temperature above 2", { llm: { temperature: 2.5 } }, "llm.temperature", /0 to 2/],
     ["temperature as string", { llm: { temperature: "0.2" } }, "llm.temperature"],
@@ -154,9 +160,11 @@ describe("files", () => {
     expect(resolveConfigPath({}, dir, "/work")).toBe(join(dir, "kodus.config.yaml"));
   });
 
-  test("the shipped example file is valid and documents every section", () => {
+  test("the shipped example file is valid and has every top-level section", () => {
     const example = join(__dirname, "..", "..", "kodus.config.example.yaml");
     const config = loadConfig(example);
     expect(config.llm.model).toMatch(/\//);
+    const sections = readFileSync(example, "utf8").match(/^[a-z][A-Za-z]*(?=:)/gm);
+    expect([...(sections ?? [])].sort()).toEqual(["docker", "healthcheck", "kodus", "kubernetes", "llm"]);
   });
 });

@@ -1,6 +1,5 @@
 import {
   COMPONENTS,
-  FIXED_MODE_VARS,
   KODUS_ENV,
   LLM_COMPONENTS,
   SECRET_ENV_NAMES,
@@ -10,6 +9,7 @@ import {
   type KodusEnvSettings,
 } from "../../contract/kodus-env";
 import { SECRET_INPUTS, secretEnvValues } from "../../contract/secrets";
+import { EXPECTED_SECRET_ENV } from "../helpers/kodus-expected";
 
 const settings: KodusEnvSettings = {
   llm: { model: "org/model", baseUrl: "https://llm.example/v1" },
@@ -39,8 +39,8 @@ test("the web never receives the LLM key or data-store passwords", () => {
   expect(secretEnvFor("web").filter((n) => /PASSWORD|RABBITMQ|CRYPTO/.test(n))).toEqual([]);
 });
 
-test("Fixed Mode names are the three FACTS.md names", () => {
-  expect(FIXED_MODE_VARS).toEqual(["API_LLM_PROVIDER_MODEL", "API_OPENAI_FORCE_BASE_URL", "API_OPEN_AI_API_KEY"]);
+test.each(COMPONENTS)("%s's secret variables are exactly what Kodus needs", (component) => {
+  expect([...secretEnvFor(component)].sort()).toEqual([...EXPECTED_SECRET_ENV[component]].sort());
 });
 
 test("only the worker has a role, and it is code-review", () => {
@@ -71,8 +71,9 @@ test.each([
   [5, 2, 2],
   [3, 3, 1],
 ])("maxConcurrentReviews %p over %p workers gives prefetch %p (never more in flight)", (max, workers, prefetch) => {
-  expect(codeReviewPrefetch(max, workers)).toBe(prefetch);
-  if (max !== undefined) expect(prefetch! * workers).toBeLessThanOrEqual(max);
+  const got = codeReviewPrefetch(max, workers);
+  expect(got).toBe(prefetch);
+  if (max !== undefined) expect(got! * workers).toBeLessThanOrEqual(max);
 });
 
 test("every secret variable of the contract has a source, and nothing else does", () => {

@@ -1,15 +1,24 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { KODUS_HEALTH, KODUS_PORTS, LLM_COMPONENTS, SECRET_ENV_NAMES } from "../../contract/kodus-env";
-import { SECRET_INPUTS } from "../../contract/secrets";
+import { EXPECTED_SECRET_ENV, EXPECTED_SECRET_INPUTS, EXPECTED_SECRET_VARIABLE } from "../helpers/kodus-expected";
 import { envList, synthStack } from "../helpers/synth";
 
-const { json, text } = synthStack("docker");
+const { json } = synthStack("docker");
 const containers = json.resource.docker_container;
 const kodus = ["api", "worker", "webhooks", "web"] as const;
+const llmComponents = ["api", "worker", "webhooks"] as const;
 
-test("snapshot (guards against unintended change)", () => {
-  expect(text).toMatchSnapshot();
+test("the stack has exactly these resources (a new or lost one fails here)", () => {
+  const inventory = Object.entries(json.resource).flatMap(([type, byName]) => Object.keys(byName).map((name) => `${type}.${name}`));
+  expect(inventory.sort()).toEqual(
+    [
+      ...["api", "worker", "webhooks", "web", "postgres", "mongodb", "rabbitmq", "chutes-preflight", "chutes-monitor"].map((n) => `docker_container.${n}`),
+      ...["api", "worker", "webhooks", "web", "postgres", "mongodb", "rabbitmq"].map((n) => `docker_image.image-${n}`),
+      "docker_network.network",
+      ...["postgres", "mongodb", "rabbitmq"].map((n) => `docker_volume.volume-${n}`),
+      "terraform_data.chutes-preflight-trigger",
+    ].sort(),
+  );
 });
 
 test("all four Kodus components and three data stores run", () => {
@@ -19,7 +28,7 @@ test("all four Kodus components and three data stores run", () => {
   expect(json.resource.docker_image["image-webhooks"].name).toBe("ghcr.io/kodustech/kodus-ai-webhook:2.1.28");
 });
 
-test.each(LLM_COMPONENTS)("%s runs in Fixed Mode against Chutes, the key from the variable", (component) => {
+test.each(llmComponents)("%s runs in Fixed Mode against Chutes, the key from the variable", (component) => {
   const env = envList(containers[component].env);
   expect(env.API_LLM_PROVIDER_MODEL).toBe("deepseek-ai/DeepSeek-V3-0324-TEE");
   expect(env.API_OPENAI_FORCE_BASE_URL).toBe("https://llm.chutes.ai/v1");
@@ -27,19 +36,38 @@ test.each(LLM_COMPONENTS)("%s runs in Fixed Mode against Chutes, the key from th
 });
 
 test("the Chutes key and every internal secret are sensitive, required variables", () => {
-  for (const { variable } of SECRET_INPUTS) {
+  const sensitive = Object.entries(json.variable).filter(([, v]) => v.sensitive).map(([name]) => name);
+  expect(sensitive.sort()).toEqual([...EXPECTED_SECRET_INPUTS].sort());
+  for (const variable of EXPECTED_SECRET_INPUTS) {
     expect(json.variable[variable]).toMatchObject({ sensitive: true, type: "string", nullable: false });
     expect(json.variable[variable].default).toBeUndefined();
     expect(json.variable[variable].validation[0].error_message).toContain(variable);
   }
 });
 
-test("every secret env value is a variable reference, never a literal", () => {
-  for (const c of kodus) {
-    const env = envList(containers[c].env);
-    for (const name of SECRET_ENV_NAMES.filter((n) => n in env)) expect(env[name]).toMatch(/\$\{(var\.[a-z_]+|urlencode\(var\.[a-z_]+\))\}/);
+test.each(kodus)("%s gets exactly its secrets, each from its variable, never a literal", (c) => {
+  const env = envList(containers[c].env);
+  const expected: readonly string[] = EXPECTED_SECRET_ENV[c];
+  for (const name of expected) {
+    const value = name === "API_RABBITMQ_URI" ? "amqp://kodus:${urlencode(var.rabbitmq_password)}@kodus-rabbitmq:5672/kodus-ai" : `\${var.${EXPECTED_SECRET_VARIABLE[name]}}`;
+    expect([name, env[name]]).toEqual([name, value]);
   }
-  expect(envList(containers.api.env).API_RABBITMQ_URI).toBe("amqp://kodus:${urlencode(var.rabbitmq_password)}@kodus-rabbitmq:5672/kodus-ai");
+  // Nothing else: no other value references a variable, and no other secret-looking name is set.
+  const others = Object.entries(env).filter(([name]) => !expected.includes(name));
+  expect(others.filter(([, value]) => value.includes("var.")).map(([name]) => name)).toEqual([]);
+  expect(others.map(([name]) => name).filter((n) => /SECRET|PASSWORD|CRYPTO|TOKEN|API_KEY|_URI$/.test(n))).toEqual([]);
+});
+
+test("the data stores get their passwords from the variables, never a literal", () => {
+  expect(envList(containers.postgres.env)).toEqual({ POSTGRES_USER: "kodus", POSTGRES_DB: "kodus_db", POSTGRES_PASSWORD: "${var.postgres_password}" });
+  expect(envList(containers.mongodb.env)).toMatchObject({ MONGO_INITDB_ROOT_USERNAME: "kodus", MONGO_INITDB_ROOT_PASSWORD: "${var.mongodb_password}" });
+  expect(envList(containers.rabbitmq.env)).toMatchObject({ RABBITMQ_DEFAULT_USER: "kodus", RABBITMQ_DEFAULT_PASS: "${var.rabbitmq_password}" });
+});
+
+test.each([...kodus, "chutes-preflight", "chutes-monitor"])("%s runs without Linux capabilities and cannot gain privileges", (c) => {
+  expect(containers[c].capabilities).toEqual({ drop: ["ALL"] });
+  expect(containers[c].security_opts).toEqual(["no-new-privileges:true"]);
+  expect(containers[c].privileged).toBeUndefined();
 });
 
 test("the worker has the code-review role", () => {
@@ -53,18 +81,29 @@ test("exactly one component runs migrations and seeds, and the others wait for i
   for (const c of ["worker", "webhooks", "web"]) expect(containers[c].depends_on).toContain("docker_container.api");
 });
 
-test.each(kodus)("%s has a Node-based healthcheck on its Kodus endpoint and the deploy waits for it", (c) => {
+test.each([
+  ["api", "http://127.0.0.1:3001/health"],
+  ["worker", "http://127.0.0.1:3334/health"],
+  ["webhooks", "http://127.0.0.1:3332/health/ready"],
+  ["web", "http://127.0.0.1:3000/api/health"],
+] as const)("%s has a Node-based healthcheck on %s and the deploy waits for it", (c, url) => {
   const hc = containers[c].healthcheck;
   expect(hc.test.slice(0, 3)).toEqual(["CMD", "node", "-e"]);
-  expect(hc.test[3]).toContain(`http://127.0.0.1:${KODUS_PORTS[c]}${KODUS_HEALTH[c].readiness}`);
+  expect(hc.test[3]).toContain(`fetch('${url}')`);
   expect(containers[c].wait).toBe(true);
   expect(containers[c].restart).toBe("unless-stopped");
 });
 
-test("data stores have their own healthchecks", () => {
-  expect(containers.postgres.healthcheck.test).toContain("pg_isready");
-  expect(containers.mongodb.healthcheck.test).toContain("mongosh");
-  expect(containers.rabbitmq.healthcheck.test).toEqual(expect.arrayContaining(["rabbitmq-diagnostics", "check_running"]));
+test.each([
+  ["postgres", ["CMD", "pg_isready", "-U", "kodus", "-d", "kodus_db"]],
+  ["mongodb", ["CMD", "mongosh", "--quiet", "--eval", "db.adminCommand('ping')"]],
+  ["rabbitmq", ["CMD", "rabbitmq-diagnostics", "-q", "check_running"]],
+] as const)("%s has its own healthcheck, and the deploy waits until it is healthy", (c, check) => {
+  expect(containers[c].healthcheck.test).toEqual(check);
+  // Docker's `wait` makes the apply wait for "healthy"; depends_on alone only waits for "created".
+  expect(containers[c].wait).toBe(true);
+  expect(containers[c].wait_timeout).toBeGreaterThanOrEqual(60);
+  for (const k of kodus) expect(containers[k].depends_on).toContain(`docker_container.${c}`);
 });
 
 test("only the API, web and webhooks ports are published; data stores are not", () => {
@@ -88,7 +127,7 @@ test("everything is on one private network, with named volumes and pgvector", ()
   expect(containers.postgres.upload[0]).toEqual({ file: "/docker-entrypoint-initdb.d/10-vector.sql", content: "CREATE EXTENSION IF NOT EXISTS vector;\n" });
 });
 
-test("the Docker host follows DOCKER_HOST unless the config names one", () => {
+test("the Docker provider gets no host (so DOCKER_HOST applies) unless the config names one", () => {
   expect(json.provider.docker).toEqual([{}]);
   expect(synthStack("docker", { docker: { host: "ssh://deploy@kodus-host" } }).json.provider.docker).toEqual([{ host: "ssh://deploy@kodus-host" }]);
 });
@@ -136,6 +175,13 @@ describe("Chutes health checks", () => {
     expect(post.condition).toBe("${self.exit_code == 0}");
     expect(post.error_message).toContain("${try(regex(");
     expect(post.error_message).toContain("self.container_logs");
+  });
+
+  test("the preflight fails on any answer slower than healthcheck.timeoutSeconds; the monitor also on maxLatencyMs", () => {
+    expect(probeEnv(preflight)).toMatchObject({ PROBE_TIMEOUT_MS: "30000", PROBE_MAX_LATENCY_MS: "30000" });
+    const tight = synthStack("docker", { healthcheck: { timeoutSeconds: 10, maxLatencyMs: 5000 } }).json.resource.docker_container;
+    expect(probeEnv(tight["chutes-preflight"])).toMatchObject({ PROBE_TIMEOUT_MS: "10000", PROBE_MAX_LATENCY_MS: "10000" });
+    expect(probeEnv(tight["chutes-monitor"])).toMatchObject({ PROBE_TIMEOUT_MS: "10000", PROBE_MAX_LATENCY_MS: "5000" });
   });
 
   test("the preflight re-runs on every deploy and gates every Kodus container", () => {

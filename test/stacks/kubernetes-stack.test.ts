@@ -1,18 +1,47 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { KODUS_HEALTH, KODUS_PORTS, LLM_COMPONENTS, SECRET_ENV_NAMES, secretEnvFor } from "../../contract/kodus-env";
-import { SECRET_INPUTS } from "../../contract/secrets";
+import { KODUS_HEALTH, KODUS_PORTS } from "../../contract/kodus-env";
+import { EXPECTED_SECRET_ENV, EXPECTED_SECRET_INPUTS, EXPECTED_SECRET_VARIABLE } from "../helpers/kodus-expected";
 import { deploymentEnv, podSpecs } from "../helpers/kubernetes";
 import { synthStack, type TfJson } from "../helpers/synth";
 
 const k8s = (input: object = {}) => synthStack("kubernetes", input).json;
-const { json, text } = synthStack("kubernetes");
+const { json } = synthStack("kubernetes");
 const deployments = json.resource.kubernetes_deployment_v1;
 const kodus = ["api", "worker", "webhooks", "web"] as const;
+const llmComponents = ["api", "worker", "webhooks"] as const;
 const SECRET_REF = "${kubernetes_secret_v1.secret.metadata[0].name}";
 
-test("snapshot (guards against unintended change)", () => {
-  expect(text).toMatchSnapshot();
+const inventory = (tf: TfJson) => Object.entries(tf.resource).flatMap(([type, byName]) => Object.keys(byName).map((name) => `${type}.${name}`)).sort();
+const each = (type: string, names: string[]) => names.map((n) => `${type}.${n}`);
+const KODUS = ["api", "web", "webhooks", "worker"];
+
+test("the stack has exactly these resources (a new or lost one fails here)", () => {
+  expect(inventory(json)).toEqual(
+    [
+      ...each("kubernetes_config_map_v1", ["chutes-probe", "env-api", "env-web", "env-webhooks", "env-worker"]),
+      "kubernetes_cron_job_v1.chutes-healthcheck",
+      ...each("kubernetes_deployment_v1", KODUS),
+      ...each("kubernetes_job_v1", ["chutes-preflight", "migrate"]),
+      "kubernetes_namespace_v1.namespace",
+      ...each("kubernetes_network_policy_v1", KODUS),
+      ...each("kubernetes_pod_disruption_budget_v1", KODUS),
+      ...each("kubernetes_secret_v1", ["preflight-key", "secret"]),
+      "kubernetes_service_account_v1.service-account",
+      ...each("kubernetes_service_v1", ["api", "web", "webhooks"]),
+      "terraform_data.chutes-preflight-trigger",
+    ].sort(),
+  );
+  const bundled = inventory(k8s({ kubernetes: { dataStores: { mode: "bundled" } } }));
+  const stores = ["mongodb", "postgres", "rabbitmq"];
+  expect(bundled.filter((r) => !inventory(json).includes(r))).toEqual(
+    [
+      "kubernetes_config_map_v1.postgres-init",
+      ...each("kubernetes_network_policy_v1", stores),
+      ...each("kubernetes_service_v1", stores),
+      ...each("kubernetes_stateful_set_v1", stores),
+    ].sort(),
+  );
 });
 
 describe("secrets", () => {
@@ -20,30 +49,33 @@ describe("secrets", () => {
     const secret = json.resource.kubernetes_secret_v1.secret;
     expect(secret.data).toBeUndefined();
     expect(secret.binary_data).toBeUndefined();
-    expect(Object.keys(secret.data_wo).sort()).toEqual([...SECRET_ENV_NAMES].sort());
-    for (const value of Object.values<string>(secret.data_wo)) expect(value).toMatch(/\$\{(urlencode\()?var\.[a-z_]+\)?\}/);
-    expect(secret.data_wo.API_OPEN_AI_API_KEY).toBe("${var.chutes_api_key}");
+    expect(secret.data_wo).toEqual({
+      ...Object.fromEntries(Object.entries(EXPECTED_SECRET_VARIABLE).map(([name, variable]) => [name, `\${var.${variable}}`])),
+      API_RABBITMQ_URI: "amqp://kodus:${urlencode(var.rabbitmq_password)}@${var.rabbitmq_host}:5672/kodus-ai",
+    });
     expect(secret.data_wo_revision).toBe("${var.secrets_revision}");
   });
 
   test("secret inputs are sensitive and ephemeral (never in plan or state); Terraform >= 1.11 is required", () => {
-    for (const { variable } of SECRET_INPUTS) expect(json.variable[variable]).toMatchObject({ sensitive: true, ephemeral: true, nullable: false });
+    const sensitive = Object.entries(json.variable).filter(([, v]) => v.sensitive).map(([name]) => name);
+    expect(sensitive.sort()).toEqual([...EXPECTED_SECRET_INPUTS].sort());
+    for (const variable of EXPECTED_SECRET_INPUTS) expect(json.variable[variable]).toMatchObject({ sensitive: true, ephemeral: true, nullable: false });
     expect(json.variable.secrets_revision).toMatchObject({ type: "number", default: 1 });
     expect(json.terraform.required_version).toBe(">= 1.11.0");
   });
 
-  test.each(LLM_COMPONENTS)("%s reads the Chutes key through secretKeyRef", (component) => {
+  test.each(llmComponents)("%s reads the Chutes key through secretKeyRef", (component) => {
     expect(deploymentEnv(json, component).API_OPEN_AI_API_KEY.value_from.secret_key_ref).toEqual({ name: SECRET_REF, key: "API_OPEN_AI_API_KEY" });
   });
 
-  test.each(kodus)("%s gets exactly its contract's secrets, each by secretKeyRef, none as a literal", (component) => {
+  test.each(kodus)("%s gets exactly its secrets, each by secretKeyRef to the same key, none as a literal", (component) => {
     const env = deploymentEnv(json, component);
-    expect(Object.keys(env).sort()).toEqual(secretEnvFor(component).sort());
-    for (const e of Object.values(env)) expect(e.value).toBeUndefined();
+    expect(Object.keys(env).sort()).toEqual([...EXPECTED_SECRET_ENV[component]].sort());
+    for (const [name, e] of Object.entries(env)) expect(e).toEqual({ name, value_from: { secret_key_ref: { name: SECRET_REF, key: name } } });
   });
 
   test("Fixed Mode model and base URL are in the ConfigMap of every LLM component", () => {
-    for (const c of LLM_COMPONENTS) {
+    for (const c of llmComponents) {
       const data = json.resource.kubernetes_config_map_v1[`env-${c}`].data;
       expect(data).toMatchObject({ API_LLM_PROVIDER_MODEL: "deepseek-ai/DeepSeek-V3-0324-TEE", API_OPENAI_FORCE_BASE_URL: "https://llm.chutes.ai/v1" });
       expect(data).not.toHaveProperty("API_OPEN_AI_API_KEY");
@@ -64,7 +96,7 @@ describe("secrets", () => {
   test("existing mode: no Secret resource, no secret variables, references by name, same rotation annotation", () => {
     const existing = k8s({ kubernetes: { secrets: { mode: "existing", name: "kodus-from-vault" } } });
     expect(existing.resource.kubernetes_secret_v1).toBeUndefined();
-    for (const { variable } of SECRET_INPUTS) expect(existing.variable[variable]).toBeUndefined();
+    for (const variable of EXPECTED_SECRET_INPUTS) expect(existing.variable[variable]).toBeUndefined();
     expect(deploymentEnv(existing, "api").API_OPEN_AI_API_KEY.value_from.secret_key_ref).toEqual({ name: "kodus-from-vault", key: "API_OPEN_AI_API_KEY" });
     expect(existing.resource.kubernetes_deployment_v1.web.spec.template.metadata.annotations["kodus.io/secrets-revision"]).toBe("${var.secrets_revision}");
     const preflightEnv = podSpecs(existing)["kubernetes_job_v1.chutes-preflight"].container[0].env;
@@ -281,6 +313,14 @@ describe("Chutes health checks", () => {
   test("the deployed probe is the tested probe, byte for byte", () => {
     const source = readFileSync(join(__dirname, "..", "..", "probe", "chutes-probe.mjs"), "utf8");
     expect(json.resource.kubernetes_config_map_v1["chutes-probe"].data).toEqual({ "chutes-probe.mjs": source });
+  });
+
+  test("the preflight fails on any answer slower than healthcheck.timeoutSeconds; the CronJob also on maxLatencyMs", () => {
+    expect(envOf(preflight.spec.template.spec)).toMatchObject({ PROBE_TIMEOUT_MS: "30000", PROBE_MAX_LATENCY_MS: "30000" });
+    expect(envOf(cron.spec.job_template.spec.template.spec)).toMatchObject({ PROBE_TIMEOUT_MS: "30000", PROBE_MAX_LATENCY_MS: "20000" });
+    const tight = k8s({ healthcheck: { timeoutSeconds: 10, maxLatencyMs: 5000 } }).resource;
+    expect(envOf(tight.kubernetes_job_v1["chutes-preflight"].spec.template.spec)).toMatchObject({ PROBE_TIMEOUT_MS: "10000", PROBE_MAX_LATENCY_MS: "10000" });
+    expect(envOf(tight.kubernetes_cron_job_v1["chutes-healthcheck"].spec.job_template.spec.template.spec)).toMatchObject({ PROBE_TIMEOUT_MS: "10000", PROBE_MAX_LATENCY_MS: "5000" });
   });
 
   test("every Deployment waits for the preflight, which re-runs on every deploy", () => {

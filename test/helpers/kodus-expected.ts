@@ -1,0 +1,73 @@
+/**
+ * What Kodus needs, written out by hand for the tests, independently of contract/ (a test that
+ * reads its expectation back from the code under test cannot fail when that code is wrong).
+ * When Kodus' needs really change, change this file and the contract together.
+ */
+
+/** The secret environment variables each component must receive, and only these. */
+export const EXPECTED_SECRET_ENV = {
+  // API, worker and webhooks: Fixed Mode key, JWT, crypto, code-management secrets, data-store credentials.
+  api: [
+    "API_OPEN_AI_API_KEY",
+    "API_JWT_SECRET",
+    "API_JWT_REFRESH_SECRET",
+    "API_CRYPTO_KEY",
+    "CODE_MANAGEMENT_SECRET",
+    "CODE_MANAGEMENT_WEBHOOK_TOKEN",
+    "API_PG_DB_PASSWORD",
+    "API_MG_DB_PASSWORD",
+    "API_RABBITMQ_URI",
+  ],
+  worker: [
+    "API_OPEN_AI_API_KEY",
+    "API_JWT_SECRET",
+    "API_JWT_REFRESH_SECRET",
+    "API_CRYPTO_KEY",
+    "CODE_MANAGEMENT_SECRET",
+    "CODE_MANAGEMENT_WEBHOOK_TOKEN",
+    "API_PG_DB_PASSWORD",
+    "API_MG_DB_PASSWORD",
+    "API_RABBITMQ_URI",
+  ],
+  webhooks: [
+    "API_OPEN_AI_API_KEY",
+    "API_JWT_SECRET",
+    "API_JWT_REFRESH_SECRET",
+    "API_CRYPTO_KEY",
+    "CODE_MANAGEMENT_SECRET",
+    "CODE_MANAGEMENT_WEBHOOK_TOKEN",
+    "API_PG_DB_PASSWORD",
+    "API_MG_DB_PASSWORD",
+    "API_RABBITMQ_URI",
+  ],
+  // The web: its session secrets; never the LLM key, the crypto key or data-store credentials.
+  web: ["API_JWT_SECRET", "API_JWT_REFRESH_SECRET", "NEXTAUTH_SECRET", "WEB_NEXTAUTH_SECRET"],
+} as const;
+
+/** The Terraform variable each secret env var is built from (NEXTAUTH_SECRET and WEB_NEXTAUTH_SECRET share one value). */
+export const EXPECTED_SECRET_VARIABLE: Record<string, string> = {
+  API_OPEN_AI_API_KEY: "chutes_api_key",
+  API_JWT_SECRET: "api_jwt_secret",
+  API_JWT_REFRESH_SECRET: "api_jwt_refresh_secret",
+  API_CRYPTO_KEY: "api_crypto_key",
+  CODE_MANAGEMENT_SECRET: "code_management_secret",
+  CODE_MANAGEMENT_WEBHOOK_TOKEN: "code_management_webhook_token",
+  API_PG_DB_PASSWORD: "postgres_password",
+  API_MG_DB_PASSWORD: "mongodb_password",
+  NEXTAUTH_SECRET: "nextauth_secret",
+  WEB_NEXTAUTH_SECRET: "nextauth_secret",
+};
+
+/** Every sensitive input variable of a stack that manages the secrets. */
+export const EXPECTED_SECRET_INPUTS = [
+  "chutes_api_key",
+  "api_jwt_secret",
+  "api_jwt_refresh_secret",
+  "nextauth_secret",
+  "api_crypto_key",
+  "code_management_secret",
+  "code_management_webhook_token",
+  "postgres_password",
+  "mongodb_password",
+  "rabbitmq_password",
+] as const;

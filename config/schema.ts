@@ -15,6 +15,7 @@ export const DEFAULT_SCHEDULE = "*/15 * * * *";
 const MODEL_ID = /^(chutes\/)?[A-Za-z0-9][A-Za-z0-9._-]*\/[A-Za-z0-9][A-Za-z0-9._:-]*$/;
 const LOOPBACK_HOST = /^(localhost|127(\.\d{1,3}){3}|\[::1\])$/;
 const DNS1123_LABEL = /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/;
+const DNS1123_SUBDOMAIN = /^[a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?$/;
 const IMAGE_TAG = /^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$/;
 /** Kubernetes resource quantity, e.g. 250m, 1, 1.5, 768Mi, 2Gi. */
 const QUANTITY = /^[0-9]+(\.[0-9]+)?(m|k|M|G|T|Ki|Mi|Gi|Ti)?$/;
@@ -137,6 +138,10 @@ export const kodusSchema = z
 export const healthcheckSchema = z
   .strictObject({
     enabled: z.boolean({ error: "must be true or false" }).default(true),
+    // Separate switches under the master switch: turning the preflight off for one deploy
+    // (a Chutes outage) keeps the periodic check running and alerting.
+    preflight: z.boolean({ error: "must be true or false" }).default(true),
+    periodic: z.boolean({ error: "must be true or false" }).default(true),
     schedule: cronSchema.default(DEFAULT_SCHEDULE),
     timeoutSeconds: positiveInt(300).default(30),
     maxLatencyMs: positiveInt(600_000).default(20_000),
@@ -220,6 +225,142 @@ export const ingressSchema = z
     path: ["enabled"],
   });
 
+// --- cluster placement, registries and network policy (shared with the Helm chart) ---
+
+const LABEL_KEY = /^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*\/)?[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$/;
+const LABEL_VALUE = /^([A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?)?$/;
+const labelKey = z.string().regex(LABEL_KEY, { error: "must be a Kubernetes label key such as app.kubernetes.io/name or team" });
+/** Kubernetes labels: qualified keys, values of at most 63 characters. */
+const labelsSchema = z.record(labelKey, z.string().regex(LABEL_VALUE, { error: "must be a Kubernetes label value (at most 63 letters, digits, '-', '_', '.')" }));
+/** Annotations: qualified keys, any string value. */
+const annotationsSchema = z.record(labelKey, z.string());
+const selectorRequirement = (operators: readonly [string, ...string[]]) =>
+  z.strictObject({
+    key: z.string().min(1),
+    operator: z.enum(operators, { error: `must be one of ${operators.join(", ")}` }),
+    values: z.array(z.string()).optional(),
+  });
+/** A Kubernetes LabelSelector (matchLabels and/or matchExpressions). */
+export const labelSelectorSchema = z.strictObject({
+  matchLabels: labelsSchema.optional(),
+  matchExpressions: z.array(selectorRequirement(["In", "NotIn", "Exists", "DoesNotExist"])).optional(),
+});
+const nodeSelectorTerm = z.strictObject({
+  matchExpressions: z.array(selectorRequirement(["In", "NotIn", "Exists", "DoesNotExist", "Gt", "Lt"])).optional(),
+  matchFields: z.array(selectorRequirement(["In", "NotIn", "Exists", "DoesNotExist", "Gt", "Lt"])).optional(),
+});
+const weight = z.number().int().min(1, { error: "must be a whole number from 1 to 100" }).max(100, { error: "must be a whole number from 1 to 100" });
+const podAffinityTerm = z.strictObject({
+  labelSelector: labelSelectorSchema.optional(),
+  namespaceSelector: labelSelectorSchema.optional(),
+  namespaces: z.array(z.string().regex(DNS1123_LABEL)).optional(),
+  topologyKey: z.string().min(1),
+});
+const podAffinity = z.strictObject({
+  requiredDuringSchedulingIgnoredDuringExecution: z.array(podAffinityTerm).optional(),
+  preferredDuringSchedulingIgnoredDuringExecution: z.array(z.strictObject({ weight, podAffinityTerm })).optional(),
+});
+/**
+ * The Kubernetes Affinity object, limited to the fields both the Kubernetes API and the
+ * Terraform provider know (so the stack and the chart deploy the same thing); unknown keys are errors.
+ */
+export const affinitySchema = z.strictObject({
+  nodeAffinity: z
+    .strictObject({
+      requiredDuringSchedulingIgnoredDuringExecution: z.strictObject({ nodeSelectorTerms: z.array(nodeSelectorTerm).min(1) }).optional(),
+      preferredDuringSchedulingIgnoredDuringExecution: z.array(z.strictObject({ weight, preference: nodeSelectorTerm })).optional(),
+    })
+    .optional(),
+  podAffinity: podAffinity.optional(),
+  podAntiAffinity: podAffinity.optional(),
+});
+export const tolerationSchema = z.strictObject({
+  key: z.string().optional(),
+  operator: z.enum(["Exists", "Equal"], { error: 'must be "Exists" or "Equal"' }).optional(),
+  value: z.string().optional(),
+  effect: z.enum(["NoSchedule", "PreferNoSchedule", "NoExecute"], { error: 'must be "NoSchedule", "PreferNoSchedule" or "NoExecute"' }).optional(),
+  tolerationSeconds: z.number().int().min(0).optional(),
+});
+/**
+ * A topology spread constraint without its labelSelector: each component gets its own pods'
+ * selector filled in. Set, the list replaces the default (spread over nodes, ScheduleAnyway).
+ */
+export const topologySpreadSchema = z.strictObject({
+  maxSkew: positiveInt(100),
+  topologyKey: z.string().min(1),
+  whenUnsatisfiable: z.enum(["DoNotSchedule", "ScheduleAnyway"], { error: 'must be "DoNotSchedule" or "ScheduleAnyway"' }),
+  minDomains: positiveInt(1000).optional(),
+  nodeAffinityPolicy: z.enum(["Honor", "Ignore"]).optional(),
+  nodeTaintsPolicy: z.enum(["Honor", "Ignore"]).optional(),
+  matchLabelKeys: z.array(z.string().min(1)).optional(),
+});
+
+/** Where every pod of the deployment may run (Kodus, migrations, checks, bundled stores). */
+export const schedulingSchema = z
+  .strictObject({
+    nodeSelector: labelsSchema.default({}),
+    tolerations: z.array(tolerationSchema).default([]),
+    affinity: affinitySchema.optional(),
+    topologySpreadConstraints: z.array(topologySpreadSchema).optional(),
+    priorityClassName: z.string().regex(/^[a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?$/, { error: "must be a PriorityClass name (DNS-1123 subdomain)" }).optional(),
+  })
+  .prefault({});
+
+const DIGEST = /^sha256:[a-f0-9]{64}$/;
+const digest = z.string().regex(DIGEST, { error: 'must be an image digest such as "sha256:" followed by 64 hex characters' }).optional();
+/** Where images come from: a mirror registry, digests that pin the Kodus images, pull secrets. */
+export const imagesSchema = z
+  .strictObject({
+    registry: z
+      .string()
+      .regex(/^[a-z0-9]([-a-z0-9.]*[a-z0-9])?(:[0-9]{1,5})?(\/[a-z0-9]([-a-z0-9._/]*[a-z0-9])?)?$/, { error: 'must be a registry host with an optional port and path, such as "registry.internal:5000" or "harbor.example.com/mirror"' })
+      .optional(),
+    digests: z.strictObject({ api: digest, worker: digest, webhooks: digest, web: digest }).prefault({}),
+    pullSecrets: z.array(z.string().regex(DNS1123_SUBDOMAIN, { error: "must be a Secret name (DNS-1123 subdomain)" })).default([]),
+  })
+  .prefault({});
+
+const podMetadata = z.strictObject({ annotations: annotationsSchema.default({}), labels: labelsSchema.default({}) }).prefault({});
+/** Extra annotations and labels on each Kodus component's pods (service meshes, cost allocation, ...). */
+export const podMetadataSchema = z
+  .strictObject({ api: podMetadata, worker: podMetadata, webhooks: podMetadata, web: podMetadata })
+  .prefault({});
+
+/** An IPv4 or IPv6 CIDR (a pattern, so the chart's JSON Schema checks it too). */
+const cidr = z
+  .string()
+  .regex(/^((25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])\.){3}(25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])\/(3[0-2]|[12]?[0-9])$|^[0-9a-fA-F:]*:[0-9a-fA-F:]*\/(12[0-8]|1[01][0-9]|[1-9]?[0-9])$/, {
+    error: "must be a CIDR such as 0.0.0.0/0, 10.0.0.0/8 or ::/0",
+  });
+
+/**
+ * NetworkPolicies: a default deny (ingress and egress) for every pod of the deployment, then
+ * only what Kodus needs: DNS, HTTPS to Chutes (and git providers), the data stores, the
+ * in-deployment paths, and web/webhooks from the ingress controller.
+ */
+export const networkPolicySchema = z
+  .strictObject({
+    // Opt-in: a default deny can break clusters whose DNS or egress differs from the defaults below.
+    defaultDeny: z.boolean({ error: "must be true or false" }).default(false),
+    ingressController: z
+      .strictObject({
+        // Unset both: web and webhooks accept connections from any pod in any namespace (no controller known).
+        namespace: z.string().regex(DNS1123_LABEL, { error: "must be a namespace name (DNS-1123 label)" }).optional(),
+        podLabels: labelsSchema.optional(),
+      })
+      .prefault({}),
+    egress: z
+      .strictObject({
+        // CIDRs the pods may reach over HTTPS (Chutes, git providers); cluster-internal ranges are not excluded.
+        httpsCidrs: z.array(cidr).default(["0.0.0.0/0", "::/0"]),
+        // Where external data stores live (their ports are allowed only to these ranges).
+        dataStoreCidrs: z.array(cidr).default(["0.0.0.0/0", "::/0"]),
+        dnsNamespace: z.string().regex(DNS1123_LABEL).default("kube-system"),
+      })
+      .prefault({}),
+  })
+  .prefault({});
+
 export const configSchema = z
   .strictObject({
     llm: llmSchema,
@@ -248,6 +389,9 @@ export const configSchema = z
         autoscaling: z.strictObject({ api: autoscaleSchema(2, 6), worker: autoscaleSchema(2, 6) }).prefault({}),
         ingress: ingressSchema,
         rolloutTimeoutSeconds: positiveInt(3600).default(600),
+        scheduling: schedulingSchema,
+        images: imagesSchema,
+        pods: podMetadataSchema,
       })
       .prefault({}),
     healthcheck: healthcheckSchema,

@@ -24,11 +24,14 @@ import {
   configSchema,
   dataStoresSchema,
   healthcheckSchema,
+  imagesSchema,
   ingressSchema,
   kodusSchema,
   llmSchema,
   maxWorkers,
+  podMetadataSchema,
   replicasSchema,
+  schedulingSchema,
   secretsSchema,
 } from "../config/schema";
 import { SECRET_FORMAT_PATTERNS, SECRET_INPUTS } from "../contract/secrets";
@@ -66,21 +69,87 @@ const secretValuesSchema = z.strictObject(
   ) as Record<(typeof SECRET_INPUTS)[number]["variable"], z.ZodOptional<z.ZodString>>,
 );
 
+/** The Kodus Secret's keys (the contract's secret variables, as the stack's `existing` mode expects them). */
+const KODUS_SECRET_KEYS = [
+  "API_OPEN_AI_API_KEY",
+  "API_JWT_SECRET",
+  "API_JWT_REFRESH_SECRET",
+  "NEXTAUTH_SECRET",
+  "WEB_NEXTAUTH_SECRET",
+  "API_CRYPTO_KEY",
+  "CODE_MANAGEMENT_SECRET",
+  "CODE_MANAGEMENT_WEBHOOK_TOKEN",
+  "API_PG_DB_PASSWORD",
+  "API_MG_DB_PASSWORD",
+  "API_RABBITMQ_URI",
+  "RABBITMQ_DEFAULT_PASS",
+] as const;
+
+const remoteRef = z.strictObject({ key: z.string().min(1), property: z.string().min(1).optional(), version: z.string().min(1).optional() });
+
+/** secrets.mode externalSecret: an External Secrets Operator ExternalSecret writes the Kodus Secret. */
+const externalSecretSchema = z
+  .strictObject({
+    apiVersion: z
+      .enum(["external-secrets.io/v1", "external-secrets.io/v1beta1"], { error: 'must be "external-secrets.io/v1" or "external-secrets.io/v1beta1"' })
+      .default("external-secrets.io/v1")
+      .meta({ description: "ExternalSecret API version your operator serves (v1 since External Secrets Operator 0.16)" }),
+    secretStoreRef: z
+      .strictObject({
+        name: z.string().regex(/^[a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?$/, { error: "must be a SecretStore name" }).optional(),
+        kind: z.enum(["SecretStore", "ClusterSecretStore"], { error: 'must be "SecretStore" or "ClusterSecretStore"' }).default("SecretStore"),
+      })
+      .prefault({}),
+    refreshInterval: z.string().regex(/^([0-9]+(ns|us|ms|s|m|h))+$/, { error: 'must be a duration such as "1h" or "15m"' }).default("1h"),
+    remoteKey: z.string().min(1).optional().meta({ description: "One remote secret holding every Kodus key by name (dataFrom.extract)" }),
+    data: z
+      .strictObject(Object.fromEntries(KODUS_SECRET_KEYS.map((k) => [k, remoteRef.optional()])) as Record<(typeof KODUS_SECRET_KEYS)[number], z.ZodOptional<typeof remoteRef>>)
+      .prefault({})
+      .meta({ description: "Per Kodus key: where it lives in the store (overrides remoteKey for that key)" }),
+  })
+  .prefault({});
+
 const chartSecretsSchema = z
   .strictObject({
     mode: z
-      .enum(["chart", "existing"], { error: 'must be "chart" or "existing"' })
+      .enum(["chart", "existing", "externalSecret"], { error: 'must be "chart", "existing" or "externalSecret"' })
       .default("chart")
-      .meta({ description: "chart: the chart renders the Secret from secrets.values; existing: a Secret you manage (name: secrets.name)" }),
+      .meta({ description: "chart: the chart renders the Secret from secrets.values; existing: a Secret you manage (name: secrets.name); externalSecret: an ExternalSecret (External Secrets Operator) writes it" }),
     name: secretNameSchema.optional().meta({ description: "The Secret's name; required in existing mode. Default in chart mode: <release>-secrets" }),
     revision: positiveInt
       .default(1)
       .meta({ description: "Pod annotation kodus.io/secrets-revision: bump it after rotating an existing Secret to roll every pod that reads it" }),
     values: secretValuesSchema.prefault({}),
+    externalSecret: externalSecretSchema,
   })
   .prefault({})
   .refine((s) => s.mode !== "existing" || s.name !== undefined, { error: "name is required when mode is existing", path: ["name"] })
-  .meta({ if: { properties: { mode: { const: "existing" } }, required: ["mode"] }, then: { required: ["name"] } });
+  .refine((s) => s.mode !== "externalSecret" || s.externalSecret.secretStoreRef.name !== undefined, {
+    error: "is required when mode is externalSecret",
+    path: ["externalSecret", "secretStoreRef", "name"],
+  })
+  .refine((s) => s.mode !== "externalSecret" || s.externalSecret.remoteKey !== undefined || Object.keys(s.externalSecret.data).length > 0, {
+    error: "remoteKey or data is required when mode is externalSecret",
+    path: ["externalSecret", "remoteKey"],
+  })
+  .meta({
+    allOf: [
+      { if: { properties: { mode: { const: "existing" } }, required: ["mode"] }, then: { required: ["name"] } },
+      {
+        if: { properties: { mode: { const: "externalSecret" } }, required: ["mode"] },
+        then: {
+          required: ["externalSecret"],
+          properties: {
+            externalSecret: {
+              properties: { secretStoreRef: { required: ["name"] } },
+              required: ["secretStoreRef"],
+              anyOf: [{ required: ["remoteKey"] }, { required: ["data"], properties: { data: { minProperties: 1 } } }],
+            },
+          },
+        },
+      },
+    ],
+  });
 
 const STORES = ["postgres", "mongodb", "rabbitmq"] as const;
 const STORE_PASSWORDS = ["postgres_password", "mongodb_password", "rabbitmq_password"] as const;
@@ -118,6 +187,9 @@ export const chartValuesSchema = z
     secrets: chartSecretsSchema,
     dataStores: chartDataStoresSchema,
     rolloutTimeoutSeconds: rolloutTimeoutSchema,
+    scheduling: schedulingSchema,
+    images: imagesSchema,
+    pods: podMetadataSchema,
   })
   .superRefine((v, ctx) => {
     // Enforced by the templates (validate.yaml) too: JSON Schema cannot compare two fields.

@@ -33,7 +33,8 @@ import { ChutesHealthChecks, PREFLIGHT_COMPONENT } from "../constructs/kubernete
 import { probeSettingsFor } from "../probe/probe-program";
 import { KodusWorkload, type IngressPeers } from "../constructs/kubernetes/kodus-workload";
 import { componentLabels, type LabelProps } from "../constructs/kubernetes/labels";
-import { hardenedPodSpec, literalEnv, secretEnv } from "../constructs/kubernetes/pod";
+import { hardenedPodSpec, literalEnv, secretEnv, type PodPlacement } from "../constructs/kubernetes/pod";
+import { imageRef } from "../constructs/kubernetes/images";
 
 export interface KubernetesStackProps {
   readonly config: Config;
@@ -103,7 +104,9 @@ export class KubernetesStack extends TerraformStack {
       ? BUNDLED_HOSTS
       : { postgres: hostVar("postgres"), mongodb: hostVar("mongodb"), rabbitmq: hostVar("rabbitmq") };
 
-    const image = (component: Component) => `${KODUS_IMAGES[component]}:${config.kodus.version}`;
+    const image = (component: Component) => imageRef(KODUS_IMAGES[component], config.kodus.version, k8s.images, component);
+    // Every pod of the deployment: Kodus, migrations, checks and bundled stores.
+    const placement: PodPlacement = { ...k8s.scheduling, imagePullSecrets: k8s.images.pullSecrets };
 
     // --- secrets and the Chutes preflight ---
     // Order: candidate key Secret -> preflight Job -> Kodus Secret -> migrations -> Deployments,
@@ -121,9 +124,11 @@ export class KubernetesStack extends TerraformStack {
     if (values && bundled) values[RABBITMQ_PASSWORD_KEY] = secretInputs!.ref("rabbitmq_password");
 
     let checks: ChutesHealthChecks | undefined;
-    if (config.healthcheck.enabled) {
+    const runPreflight = config.healthcheck.enabled && config.healthcheck.preflight;
+    const runPeriodic = config.healthcheck.enabled && config.healthcheck.periodic;
+    if (runPreflight || runPeriodic) {
       // In terraform mode the preflight reads the key being deployed from a Secret of its own.
-      const candidate = values
+      const candidate = values && runPreflight
         ? new SecretV1(this, "preflight-key", {
             metadata: { name: "kodus-chutes-preflight", namespace, labels: componentLabels(labelProps, PREFLIGHT_COMPONENT) },
             type: "Opaque",
@@ -143,6 +148,9 @@ export class KubernetesStack extends TerraformStack {
         probe: probeSettingsFor(config),
         schedule: config.healthcheck.schedule,
         revision: revisionRef,
+        preflight: runPreflight,
+        periodic: runPeriodic,
+        placement,
       });
     }
 
@@ -154,12 +162,12 @@ export class KubernetesStack extends TerraformStack {
         type: "Opaque",
         dataWo: values,
         dataWoRevision: revision.numberValue,
-        dependsOn: checks ? [checks.preflight] : undefined,
+        dependsOn: checks?.preflight ? [checks.preflight] : undefined,
       });
       secretName = secret.metadata.name;
       secretDeps.push(secret);
       // The periodic check reads the Kodus Secret: create it first.
-      if (checks) checks.cronJob.dependsOn = [dependable(secret)];
+      if (checks?.cronJob) checks.cronJob.dependsOn = [dependable(secret)];
     }
 
     // --- plain settings, one ConfigMap per component ---
@@ -207,24 +215,32 @@ export class KubernetesStack extends TerraformStack {
         storageSize: stores.storageSize,
         clients: [...BACKEND, MIGRATE_COMPONENT],
         dependsOn: secretDeps,
+        placement,
+        registry: k8s.images.registry,
       });
       storeDeps.push(...data.statefulSets);
     }
 
-    // --- the only migrator: a Job, renamed (hence re-run) whenever the Kodus version changes ---
+    // --- the only migrator: a Job named from what it runs (the image and the API's settings,
+    // hashed by Terraform so a changed host variable counts), so a new version or database
+    // setting is a new Job, hence a new run; an unchanged deploy keeps the completed one.
     const migrateLabels = componentLabels(labelProps, MIGRATE_COMPONENT);
+    const migrateHash = Fn.substr(Fn.sha256(Fn.join(" ", [image("api"), configMaps.api.hash])), 0, 10);
     const migrate = new JobV1(this, "migrate", {
-      metadata: { name: `kodus-migrate-${config.kodus.version.toLowerCase().replace(/[^a-z0-9]+/g, "-").slice(0, 40)}`, namespace, labels: migrateLabels },
+      metadata: { name: `kodus-migrate-${migrateHash}`, namespace, labels: migrateLabels },
       waitForCompletion: true,
       timeouts: { create: "15m", update: "15m" },
       dependsOn: [...secretDeps, ...storeDeps],
       spec: {
         backoffLimit: 2,
         activeDeadlineSeconds: 840,
+        // Finished Jobs expire; a later deploy with the same settings re-creates it (migrations are idempotent).
+        ttlSecondsAfterFinished: "604800",
         template: {
           metadata: { labels: migrateLabels },
           spec: hardenedPodSpec({
             serviceAccountName: serviceAccount,
+            placement,
             restartPolicy: "Never",
             containers: [
               {
@@ -242,8 +258,8 @@ export class KubernetesStack extends TerraformStack {
       },
     });
 
-    const gates: ITerraformDependable[] = checks ? [migrate, checks.preflight] : [migrate];
-    const preflightName = checks?.preflight.metadata.name;
+    const gates: ITerraformDependable[] = checks?.preflight ? [migrate, checks.preflight] : [migrate];
+    const preflightName = checks?.preflight?.metadata.name;
 
     // --- Kodus components ---
     const drainSeconds = Math.ceil(config.kodus.workerDrainTimeoutMs / 1000);
@@ -260,7 +276,10 @@ export class KubernetesStack extends TerraformStack {
         configMapName: configMaps[component].name,
         env: secretEnv(secretName, secretEnvFor(component)),
         serviceAccountName: serviceAccount,
-        podAnnotations: { [SECRETS_REVISION_ANNOTATION]: revisionRef, [CONFIG_HASH_ANNOTATION]: configMaps[component].hash },
+        podAnnotations: { ...k8s.pods[component].annotations, [SECRETS_REVISION_ANNOTATION]: revisionRef, [CONFIG_HASH_ANNOTATION]: configMaps[component].hash },
+        podLabels: { ...k8s.pods[component].labels },
+        placement,
+        spread: k8s.scheduling.topologySpreadConstraints,
         probes: {
           port: KODUS_PORTS[component],
           ...KODUS_HEALTH[component],

@@ -11,7 +11,8 @@ import type { ITerraformDependable } from "cdktf";
 import { Construct } from "constructs";
 import { DATA_STORE_IMAGES, DATA_STORE_PORTS, POSTGRES_INIT_SQL } from "../../contract/data-stores";
 import { componentLabels, selectorLabels, type LabelProps } from "./labels";
-import { hardenedPodSpec, literalEnv, type ContainerSpec, type EnvEntry, type WritablePath } from "./pod";
+import { hardenedPodSpec, literalEnv, type ContainerSpec, type EnvEntry, type PodPlacement, type WritablePath } from "./pod";
+import { mirrored } from "./images";
 
 /** Secret key that holds the bundled RabbitMQ's password (besides API_RABBITMQ_URI). */
 export const RABBITMQ_PASSWORD_KEY = "RABBITMQ_DEFAULT_PASS";
@@ -34,6 +35,10 @@ export interface BundledDataStoresProps {
   /** Pod components (app.kubernetes.io/component) allowed to connect. */
   readonly clients: readonly string[];
   readonly dependsOn?: ITerraformDependable[];
+  /** Where the stores' pods may run and how they pull images. @default undefined */
+  readonly placement?: PodPlacement;
+  /** Mirror registry for the store images. @default undefined (their own registries) */
+  readonly registry?: string;
 }
 
 interface StoreSpec {
@@ -123,6 +128,7 @@ export class BundledDataStores extends Construct {
               metadata: { labels },
               spec: hardenedPodSpec({
                 serviceAccountName: props.serviceAccountName,
+                placement: props.placement,
                 runAsUser: STORE_UID,
                 readOnlyRootFilesystem: store.readOnlyRootFilesystem,
                 writablePaths: store.writablePaths,
@@ -130,7 +136,7 @@ export class BundledDataStores extends Construct {
                 containers: [
                   {
                     name: store.key,
-                    image: DATA_STORE_IMAGES[store.key],
+                    image: mirrored(DATA_STORE_IMAGES[store.key], props.registry),
                     port: [{ name: store.key, containerPort: port }],
                     env: store.env,
                     volumeMount: [{ name: "data", mountPath: store.dataPath }, ...(store.extraMounts ?? [])],

@@ -13,7 +13,7 @@ import { rerunOnEveryApply } from "../rerun-every-apply";
 import { Construct } from "constructs";
 import { PROBE_COMMAND, PROBE_DIR, PROBE_FILE, PROBE_KEY_ENV, probeEnv, probeSource, shortHash, type ProbeSettings } from "../../probe/probe-program";
 import { componentLabels, type LabelProps } from "./labels";
-import { hardenedPodSpec, literalEnv, type PodSpec } from "./pod";
+import { hardenedPodSpec, literalEnv, type PodPlacement, type PodSpec } from "./pod";
 
 export interface ChutesHealthChecksProps {
   readonly namespace: string;
@@ -38,14 +38,20 @@ export interface ChutesHealthChecksProps {
   readonly preflightDependsOn?: ITerraformDependable[];
   /** What the CronJob waits for (e.g. the Kodus Secret). @default [] */
   readonly cronJobDependsOn?: ITerraformDependable[];
+  /** Deploy the preflight Job (off: e.g. one deploy during a Chutes outage). @default true */
+  readonly preflight?: boolean;
+  /** Deploy the periodic CronJob. @default true */
+  readonly periodic?: boolean;
+  /** Where the probe pods may run and how they pull images. @default undefined */
+  readonly placement?: PodPlacement;
 }
 
 export const PREFLIGHT_COMPONENT = "chutes-preflight";
 export const HEALTHCHECK_COMPONENT = "chutes-healthcheck";
 
 export class ChutesHealthChecks extends Construct {
-  readonly preflight: JobV1;
-  readonly cronJob: CronJobV1;
+  readonly preflight?: JobV1;
+  readonly cronJob?: CronJobV1;
 
   constructor(scope: Construct, id: string, props: ChutesHealthChecksProps) {
     super(scope, id);
@@ -60,6 +66,7 @@ export class ChutesHealthChecks extends Construct {
     const podSpec = (settings: ProbeSettings, secretName: string): PodSpec =>
       hardenedPodSpec({
         serviceAccountName: props.serviceAccountName,
+        placement: props.placement,
         restartPolicy: "Never",
         volumes: [{ name: "probe", configMap: { name: code.metadata.name, defaultMode: "0444" } }],
         containers: [
@@ -79,6 +86,7 @@ export class ChutesHealthChecks extends Construct {
 
     // The preflight gates on "Chutes serves us" within the timeout; slowness is the periodic check's business.
     const preflightSettings = { ...props.probe, maxLatencyMs: props.probe.timeoutMs };
+    if (props.preflight ?? true) {
     const preflightName = `kodus-chutes-preflight-${shortHash({ probe: preflightSettings, source, image: props.image })}-r${props.revision}`;
     this.preflight = new JobV1(this, "preflight", {
       metadata: { name: preflightName, namespace: props.namespace, labels: componentLabels(props.labels, PREFLIGHT_COMPONENT) },
@@ -95,7 +103,9 @@ export class ChutesHealthChecks extends Construct {
     this.preflight.overrideLogicalId(PREFLIGHT_COMPONENT);
     // The preflight runs before every rollout, not only when its settings or the revision change.
     rerunOnEveryApply(this, this.preflight, "chutes-preflight-trigger");
+    }
 
+    if (props.periodic ?? true) {
     this.cronJob = new CronJobV1(this, "periodic", {
       metadata: { name: "kodus-chutes-healthcheck", namespace: props.namespace, labels: componentLabels(props.labels, HEALTHCHECK_COMPONENT) },
       dependsOn: props.cronJobDependsOn,
@@ -118,5 +128,6 @@ export class ChutesHealthChecks extends Construct {
       },
     });
     this.cronJob.overrideLogicalId(HEALTHCHECK_COMPONENT);
+    }
   }
 }

@@ -10,7 +10,7 @@ import { ServiceV1 } from "@cdktf/provider-kubernetes/lib/service-v1";
 import type { ITerraformDependable } from "cdktf";
 import { Construct } from "constructs";
 import { componentLabels, selectorLabels, type LabelProps } from "./labels";
-import { hardenedPodSpec, type EnvEntry, type WritablePath } from "./pod";
+import { hardenedPodSpec, type EnvEntry, type PodPlacement, type TopologySpread, type WritablePath } from "./pod";
 
 export interface ComputeResources {
   readonly requests: { readonly cpu: string; readonly memory: string };
@@ -54,6 +54,12 @@ export interface KodusWorkloadProps {
   readonly serviceAccountName: string;
   /** Annotations on the pod template; a change rolls every pod. @default {} */
   readonly podAnnotations?: Record<string, string>;
+  /** Extra pod labels (the component's own labels win). @default {} */
+  readonly podLabels?: Record<string, string>;
+  /** Where the pods may run and how they pull images. @default undefined */
+  readonly placement?: PodPlacement;
+  /** Replaces the default spread over nodes (the component's selector is filled in). @default undefined */
+  readonly spread?: readonly TopologySpread[];
   readonly probes: HttpProbes;
   /** Expose the port through a ClusterIP Service. @default true */
   readonly service?: boolean;
@@ -106,9 +112,11 @@ export class KodusWorkload extends Construct {
         // Never below the desired count during a rollout: one extra pod at a time.
         strategy: { type: "RollingUpdate", rollingUpdate: { maxUnavailable: "0", maxSurge: "1" } },
         template: {
-          metadata: { labels, annotations: props.podAnnotations ?? {} },
+          metadata: { labels: { ...props.podLabels, ...labels }, annotations: props.podAnnotations ?? {} },
           spec: hardenedPodSpec({
             serviceAccountName: props.serviceAccountName,
+            placement: props.placement,
+            spread: props.spread,
             terminationGracePeriodSeconds: props.terminationGracePeriodSeconds,
             writablePaths: props.writablePaths,
             spreadLabels: selector,

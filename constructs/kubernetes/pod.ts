@@ -60,6 +60,67 @@ export interface HardenedPodProps {
   readonly runAsUser?: number;
   /** Only for images that must write outside their volumes (documented per use). @default true */
   readonly readOnlyRootFilesystem?: boolean;
+  /** Where the pod may run and how it pulls images. @default undefined (anywhere, no pull secrets) */
+  readonly placement?: PodPlacement;
+  /**
+   * Topology spread constraints (Kubernetes API shape, without labelSelector: spreadLabels is
+   * filled in). Set, they replace the default spread over nodes. @default undefined
+   */
+  readonly spread?: readonly TopologySpread[];
+}
+
+/** Kubernetes-API-shaped pod placement, as config kubernetes.scheduling gives it. */
+export interface PodPlacement {
+  readonly nodeSelector?: Readonly<Record<string, string>>;
+  readonly tolerations?: readonly Readonly<{ key?: string; operator?: string; value?: string; effect?: string; tolerationSeconds?: number }>[];
+  /** The Kubernetes Affinity object (camelCase API fields). */
+  readonly affinity?: unknown;
+  readonly priorityClassName?: string;
+  /** Names of image pull Secrets. */
+  readonly imagePullSecrets?: readonly string[];
+}
+
+export interface TopologySpread {
+  readonly maxSkew: number;
+  readonly topologyKey: string;
+  readonly whenUnsatisfiable: string;
+  readonly minDomains?: number;
+  readonly nodeAffinityPolicy?: string;
+  readonly nodeTaintsPolicy?: string;
+  readonly matchLabelKeys?: readonly string[];
+}
+
+/**
+ * The Kubernetes API's Affinity turned into the Terraform provider's blocks: the same field
+ * names except nodeSelectorTerms (nodeSelectorTerm) and label/namespace selectors, which are
+ * lists of one block.
+ */
+export function affinityBlocks(value: unknown, key = ""): unknown {
+  if (Array.isArray(value)) return value.map((v) => affinityBlocks(v));
+  if (value === null || typeof value !== "object") return value;
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(value as Record<string, unknown>)) {
+    if (k === "matchLabels") out[k] = v; // a map: keys are labels, not fields
+    else if (k === "nodeSelectorTerms") out.nodeSelectorTerm = affinityBlocks(v, k);
+    else if (k === "labelSelector" || k === "namespaceSelector") out[k] = [affinityBlocks(v, k)];
+    else out[k] = affinityBlocks(v, k);
+  }
+  void key;
+  return out;
+}
+
+/** The placement fields of a pod spec (Terraform provider shape). */
+export function placementSpec(p: PodPlacement | undefined): Partial<PodSpec> {
+  if (!p) return {};
+  const out: Record<string, unknown> = {};
+  if (p.nodeSelector && Object.keys(p.nodeSelector).length > 0) out.nodeSelector = { ...p.nodeSelector };
+  if (p.tolerations && p.tolerations.length > 0) {
+    out.toleration = p.tolerations.map((t) => ({ ...t, tolerationSeconds: t.tolerationSeconds === undefined ? undefined : String(t.tolerationSeconds) }));
+  }
+  if (p.affinity) out.affinity = affinityBlocks(p.affinity);
+  if (p.priorityClassName) out.priorityClassName = p.priorityClassName;
+  if (p.imagePullSecrets && p.imagePullSecrets.length > 0) out.imagePullSecrets = p.imagePullSecrets.map((name) => ({ name }));
+  return out as Partial<PodSpec>;
 }
 
 /** A pod spec whose every container is hardened and gets the writable emptyDirs mounted. */
@@ -86,8 +147,13 @@ export function hardenedPodSpec(props: HardenedPodProps): PodSpec {
     })),
     volume: [...writable.map((w) => ({ name: w.name, emptyDir: { sizeLimit: "1Gi" } })), ...(props.volumes ?? [])],
     topologySpreadConstraint: props.spreadLabels
-      ? [{ maxSkew: 1, topologyKey: "kubernetes.io/hostname", whenUnsatisfiable: "ScheduleAnyway", labelSelector: [{ matchLabels: props.spreadLabels }] }]
+      ? (props.spread ?? [{ maxSkew: 1, topologyKey: "kubernetes.io/hostname", whenUnsatisfiable: "ScheduleAnyway" }]).map((c) => ({
+          ...c,
+          matchLabelKeys: c.matchLabelKeys ? [...c.matchLabelKeys] : undefined,
+          labelSelector: [{ matchLabels: props.spreadLabels }],
+        }))
       : undefined,
+    ...placementSpec(props.placement),
   };
 }
 

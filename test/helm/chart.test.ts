@@ -9,6 +9,7 @@ import { KODUS_HEALTH, KODUS_PORTS, LLM_COMPONENTS, SECRET_ENV_NAMES, COMPONENTS
 import { SECRET_FORMAT_PATTERNS, SECRET_INPUTS } from "../../contract/secrets";
 import {
   CHART_DIR,
+  EXPLICIT_SECRET_FLAGS,
   EXPLICIT_SECRET_VALUES,
   FULL_VALUES_FILE,
   MINIMAL_VALUES,
@@ -21,27 +22,47 @@ import {
   hookEvents,
   hookWeight,
   isHook,
+  namespaceObjects,
   podSpec,
-  render,
+  renderOnCluster,
   secretData,
+  startFakeCluster,
   validateWithKubernetesModels,
   workloads,
+  type FakeCluster,
   type K8sObject,
+  type RenderOptions,
 } from "./helm";
 import { EXPECTED_SECRET_ENV } from "../helpers/kodus-expected";
 
 const kodus = COMPONENTS;
 let defaults: K8sObject[];
 let full: K8sObject[];
+let cluster: FakeCluster;
+/**
+ * Renders as `helm install` does, against a (stand-in) cluster whose namespace exists and holds
+ * no Kodus Secret yet: `lookup` works, so the chart may generate the secrets it is not given.
+ * (Offline `helm template` refuses to generate them: see gitops.test.ts.)
+ */
+const render = (o: RenderOptions = {}) => renderOnCluster(cluster, o);
 
-beforeAll(() => {
+beforeAll(async () => {
   helmBin(); // fails every test below with an install hint if helm is missing
+  cluster = await startFakeCluster();
+  await cluster.setObjects(namespaceObjects());
   defaults = render({ values: MINIMAL_VALUES });
   full = render({ files: [FULL_VALUES_FILE] });
 });
 
+afterAll(() => cluster?.close());
+
 const deployment = (objects: K8sObject[], c: string) => find(objects, "Deployment", `kodus-${c}`);
 const container = (objects: K8sObject[], c: string) => podSpec(deployment(objects, c)).containers[0];
+const migrateJob = (objects: K8sObject[]) => {
+  const jobs = byKind(objects, "Job").filter((j) => j.metadata.name.startsWith("kodus-migrate-"));
+  expect(jobs).toHaveLength(1);
+  return jobs[0];
+};
 const envByName = (c: any): Record<string, any> => Object.fromEntries((c.env ?? []).map((e: any) => [e.name, e]));
 
 describe("helm lint --strict", () => {
@@ -366,7 +387,7 @@ describe("rollouts", () => {
       );
     for (const objects of [defaults, full]) {
       const migrators = workloads(objects).filter(runsMigrations);
-      expect(migrators.map((o) => `${o.kind}/${o.metadata.name}`)).toEqual(["Job/kodus-migrate-r1"]);
+      expect(migrators.map((o) => `${o.kind}/${o.metadata.name}`)).toEqual([expect.stringMatching(/^Job\/kodus-migrate-[0-9a-f]{10}$/)]);
       const job = migrators[0];
       expect(isHook(job)).toBe(false);
       const c = podSpec(job).containers[0];
@@ -379,11 +400,11 @@ describe("rollouts", () => {
   });
 
   test("bundled mode: the migration waits for the three stores (init container), and that wait works", async () => {
-    const job = find(defaults, "Job", "kodus-migrate-r1");
+    const job = migrateJob(defaults);
     const init = podSpec(job).initContainers;
     expect(init).toHaveLength(1);
     expect(envByName(init[0]).WAIT_FOR.value).toBe("kodus-postgres:5432 kodus-mongodb:27017 kodus-rabbitmq:5672");
-    expect(podSpec(find(full, "Job", "kodus-migrate-r1")).initContainers).toBeUndefined();
+    expect(podSpec(migrateJob(full)).initContainers).toBeUndefined();
     // Run the init container's program against a local listener: it must exit 0 once the port answers.
     const { createServer } = await import("node:net");
     const { spawn } = await import("node:child_process");
@@ -524,7 +545,7 @@ describe("Chutes preflight and periodic check", () => {
     const job = preflight(full);
     const c = podSpec(job).containers[0];
     expect(c.command).toEqual(["node", "/opt/kodus-chutes-probe/chutes-probe.mjs"]);
-    expect(c.image).toBe("ghcr.io/kodustech/kodus-ai-api:2.1.27");
+    expect(c.image).toBe(`registry.internal.example.com:5000/mirror/kodustech/kodus-ai-api:2.1.27@sha256:${"1".repeat(64)}`); // full values: mirror + digest
     expect(c.volumeMounts).toEqual(expect.arrayContaining([{ name: "probe", mountPath: "/opt/kodus-chutes-probe", readOnly: true }]));
     expect(podSpec(job).volumes).toEqual(expect.arrayContaining([{ name: "probe", configMap: { name: "kodus-chutes-preflight", defaultMode: 0o444 } }]));
     expect(envOf(job)).toMatchObject({
@@ -554,13 +575,62 @@ describe("Chutes preflight and periodic check", () => {
     const off = render({ values: { ...MINIMAL_VALUES, healthcheck: { enabled: false } } });
     expect(off.filter(isHook)).toEqual([]);
     expect(byKind(off, "CronJob")).toEqual([]);
-    expect(byKind(off, "Job").map((j) => j.metadata.name)).toEqual(["kodus-migrate-r1"]);
+    expect(byKind(off, "Job").map((j) => j.metadata.name)).toEqual([migrateJob(defaults).metadata.name]);
     expect(byKind(off, "ConfigMap").map((c) => c.metadata.name)).not.toContain("kodus-chutes-probe");
+  });
+
+  test("healthcheck.preflight: false (an upgrade during a Chutes outage) skips only the preflight hook; the periodic check stays", () => {
+    const outage = render({ values: { ...MINIMAL_VALUES, healthcheck: { preflight: false } } });
+    expect(outage.filter((o) => o.metadata.name === "kodus-chutes-preflight")).toEqual([]);
+    expect(outage.filter(isHook)).toEqual([]);
+    expect(find(outage, "CronJob", "kodus-chutes-healthcheck").spec.schedule).toBe("*/15 * * * *");
+    expect(find(outage, "ConfigMap", "kodus-chutes-probe").data["chutes-probe.mjs"]).toContain("chat/completions");
+    // Nothing else changes: no pod rolls because the gate was skipped.
+    const keyed = (objects: K8sObject[]) => objects.filter((o) => !isHook(o) && o.kind !== "Secret").map((o) => JSON.stringify(o)).sort();
+    expect(keyed(outage)).toEqual(keyed(defaults));
+    const notes = helm(["install", "kodus", CHART_DIR, "--dry-run=client", "--namespace", "kodus", ...EXPLICIT_SECRET_FLAGS, "--set", "healthcheck.preflight=false"]);
+    expect(notes.stdout).toContain("The Chutes preflight is off");
+    expect(notes.stdout).toContain("kubectl -n kodus get cronjob kodus-chutes-healthcheck");
+  });
+
+  test("healthcheck.periodic: false removes only the CronJob and its probe ConfigMap; the preflight still gates", () => {
+    const noCron = render({ values: { ...MINIMAL_VALUES, healthcheck: { periodic: false } } });
+    expect(byKind(noCron, "CronJob")).toEqual([]);
+    expect(noCron.map((o) => o.metadata.name)).not.toContain("kodus-chutes-probe");
+    expect(hookEvents(find(noCron, "Job", "kodus-chutes-preflight"))).toEqual(["pre-install", "pre-upgrade"]);
+  });
+});
+
+describe("migration Job under GitOps", () => {
+  test("named from what it runs: a new image or database setting is a new Job; the same render is the same Job", () => {
+    const name = migrateJob(defaults).metadata.name;
+    expect(migrateJob(render({ values: MINIMAL_VALUES })).metadata.name).toBe(name);
+    // `helm template` has no revisions: the name must not depend on one.
+    const revisionless = helm(["template", "kodus", CHART_DIR, "-n", "kodus", ...EXPLICIT_SECRET_FLAGS]);
+    expect(revisionless.stdout).toContain(`name: "${name}"`);
+    const bumped = migrateJob(render({ values: { ...MINIMAL_VALUES, kodus: { version: "2.1.29" } } }));
+    expect(bumped.metadata.name).not.toBe(name);
+    expect(podSpec(bumped).containers[0].image).toBe("ghcr.io/kodustech/kodus-ai-api:2.1.29");
+    const pinned = migrateJob(render({ values: { ...MINIMAL_VALUES, images: { digests: { api: `sha256:${"a".repeat(64)}` } } } }));
+    expect(pinned.metadata.name).not.toBe(name);
+    const otherDb = migrateJob(render({ values: { ...MINIMAL_VALUES, dataStores: { postgres: { database: "kodus_other" } } } }));
+    expect(otherDb.metadata.name).not.toBe(name);
+    // Settings the migration does not read leave it alone (no re-run for a replica count).
+    expect(migrateJob(render({ values: { ...MINIMAL_VALUES, replicas: { web: 3 } } })).metadata.name).toBe(name);
+  });
+
+  test("Helm never deletes a migration Job (even a running one) when an upgrade renames it; finished ones expire", () => {
+    for (const objects of [defaults, full]) {
+      const job = migrateJob(objects);
+      expect(job.metadata.annotations?.["helm.sh/resource-policy"]).toBe("keep");
+      expect(job.spec.ttlSecondsAfterFinished).toBe(604800);
+      expect(isHook(job)).toBe(false);
+    }
   });
 });
 
 describe("NOTES.txt", () => {
-  test.each([["defaults", ["--set-string", `secrets.values.chutes_api_key=${TEST_CHUTES_KEY}`]], ["full", ["-f", FULL_VALUES_FILE]]])("%s: tells how to check the install", (which, flags) => {
+  test.each([["defaults", EXPLICIT_SECRET_FLAGS], ["full", ["-f", FULL_VALUES_FILE]]])("%s: tells how to check the install", (which, flags) => {
     const r = helm(["install", "kodus", CHART_DIR, "--dry-run=client", "--namespace", "kodus", ...flags]);
     expect(r.status).toBe(0);
     const notes = r.stdout.slice(r.stdout.indexOf("NOTES:"));

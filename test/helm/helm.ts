@@ -3,8 +3,9 @@
  * its output into plain objects. A missing binary fails the tests with a message saying how to
  * install it: CI runs the install script first, and nothing here is ever skipped silently.
  */
-import { spawnSync } from "node:child_process";
-import { accessSync, constants } from "node:fs";
+import { spawn, spawnSync } from "node:child_process";
+import { accessSync, constants, mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { parseAllDocuments } from "yaml";
 
@@ -44,7 +45,7 @@ export interface HelmResult {
 }
 
 /** Runs helm with `args`; `values` (if any) is passed as a values file on stdin (`-f -`). */
-export function helm(args: readonly string[], values?: unknown): HelmResult {
+export function helm(args: readonly string[], values?: unknown, env: Record<string, string> = {}): HelmResult {
   const input = values === undefined ? undefined : JSON.stringify(values);
   const result = spawnSync(helmBin(), [...args, ...(input === undefined ? [] : ["-f", "-"])], {
     cwd: PROJECT_ROOT,
@@ -52,7 +53,7 @@ export function helm(args: readonly string[], values?: unknown): HelmResult {
     encoding: "utf8",
     timeout: 30_000,
     // No kubeconfig, no plugins, no repositories: rendering must not depend on the machine.
-    env: { PATH: process.env.PATH ?? "", HOME: "/nonexistent", HELM_CACHE_HOME: "/tmp/helm-test-cache", HELM_CONFIG_HOME: "/tmp/helm-test-config", HELM_DATA_HOME: "/tmp/helm-test-data", KUBECONFIG: "/nonexistent" },
+    env: { PATH: process.env.PATH ?? "", HOME: "/nonexistent", HELM_CACHE_HOME: "/tmp/helm-test-cache", HELM_CONFIG_HOME: "/tmp/helm-test-config", HELM_DATA_HOME: "/tmp/helm-test-data", KUBECONFIG: "/nonexistent", ...env },
   });
   if (result.error) throw result.error;
   return { status: result.status, stdout: result.stdout, stderr: result.stderr };
@@ -67,10 +68,12 @@ export interface RenderOptions {
   flags?: readonly string[];
   release?: string;
   namespace?: string;
+  /** Another copy of the chart (mutation tests). @default CHART_DIR */
+  chart?: string;
 }
 
 function templateArgs(o: RenderOptions): string[] {
-  return ["template", o.release ?? RELEASE, CHART_DIR, "--namespace", o.namespace ?? "kodus", ...(o.files ?? []).flatMap((f) => ["-f", f]), ...(o.flags ?? [])];
+  return ["template", o.release ?? RELEASE, o.chart ?? CHART_DIR, "--namespace", o.namespace ?? "kodus", ...(o.files ?? []).flatMap((f) => ["-f", f]), ...(o.flags ?? [])];
 }
 
 /** `helm template`, expecting success; the rendered objects (hooks included). */
@@ -151,3 +154,62 @@ export const EXPLICIT_SECRET_VALUES = {
   mongodb_password: "b0b000000000000000000000000000000000000000000002",
   rabbitmq_password: "ca7000000000000000000000000000000000000000000003",
 } as const;
+
+/**
+ * A stand-in Kubernetes API server (fake-kube-api.mjs, in a child process: helm runs
+ * synchronously and would block an in-process server). `helm template --dry-run=server`
+ * against it runs the chart's `lookup` calls for real: they see exactly `objects`.
+ */
+export interface FakeCluster {
+  url: string;
+  /** Replaces what the cluster holds (and clears the request log). */
+  setObjects(objects: readonly unknown[]): Promise<void>;
+  /** "GET /api/v1/namespaces/kodus/secrets/kodus-secrets", ... since the last setObjects. */
+  requests(): Promise<string[]>;
+  close(): Promise<void>;
+}
+
+export async function startFakeCluster(): Promise<FakeCluster> {
+  const child = spawn(process.execPath, [join(__dirname, "fake-kube-api.mjs")], { stdio: ["ignore", "pipe", "inherit"] });
+  const port = await new Promise<number>((resolvePort, reject) => {
+    child.once("error", reject);
+    child.stdout.once("data", (d: Buffer) => resolvePort(Number(d.toString().trim())));
+  });
+  const url = `http://127.0.0.1:${port}`;
+  return {
+    url,
+    async setObjects(objects) {
+      const r = await fetch(`${url}/__objects`, { method: "PUT", body: JSON.stringify(objects) });
+      if (!r.ok) throw new Error(`fake cluster: ${r.status}`);
+    },
+    async requests() {
+      return (await fetch(`${url}/__requests`)).json() as Promise<string[]>;
+    },
+    close: () =>
+      new Promise<void>((done) => {
+        child.once("exit", () => done());
+        child.kill("SIGTERM");
+      }),
+  };
+}
+
+/** `helm template --dry-run=server` against a fake cluster: `lookup` asks it. */
+export function tryRenderOnCluster(cluster: FakeCluster, o: RenderOptions = {}): HelmResult {
+  // A kubeconfig path that does not exist (an empty config): only --kube-apiserver counts.
+  const kubeconfig = join(mkdtempSync(join(tmpdir(), "kodus-helm-")), "no-kubeconfig");
+  return helm([...templateArgs(o), "--dry-run=server", "--disable-openapi-validation", "--kube-apiserver", cluster.url], o.values, { KUBECONFIG: kubeconfig });
+}
+
+export function renderOnCluster(cluster: FakeCluster, o: RenderOptions = {}): K8sObject[] {
+  const r = tryRenderOnCluster(cluster, o);
+  if (r.status !== 0) throw new Error(`helm template --dry-run=server failed (${r.status}):\n${r.stderr}`);
+  return parseManifests(r.stdout);
+}
+
+/** What a namespace of a real cluster always holds: the kube-root-ca.crt ConfigMap. */
+export const namespaceObjects = (namespace = "kodus") => [
+  { apiVersion: "v1", kind: "ConfigMap", metadata: { name: "kube-root-ca.crt", namespace }, data: { "ca.crt": "-----BEGIN CERTIFICATE-----\ntest\n-----END CERTIFICATE-----\n" } },
+];
+
+/** --set-string flags giving every secret input explicitly (offline renders generate nothing). */
+export const EXPLICIT_SECRET_FLAGS: string[] = Object.entries(EXPLICIT_SECRET_VALUES).flatMap(([k, v]) => ["--set-string", `secrets.values.${k}=${v}`]);

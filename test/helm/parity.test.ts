@@ -40,7 +40,7 @@ const DIFFERENCES = {
   "ServiceAccount/kodus-chutes-preflight": "the preflight hook runs before the release's ServiceAccount exists: it brings its own (hook, deleted after success)",
   "ConfigMap/kodus-chutes-preflight": "the preflight hook runs before the release's probe ConfigMap exists: it brings its own copy (hook)",
   "Secret/kodus-chutes-preflight": "both check the key being deployed from a Secret of its own before the Kodus Secret gets it; the chart's is a hook (deleted after success), the stack's a write-only Secret",
-  "Job names": "the stack names the migration per Kodus version and the preflight per settings hash + secrets revision; the chart per release revision / one hook name",
+  "Job names": "both name the migration from a hash of its image and settings, but Terraform hashes its JSON and Helm its own, so the hashes differ; the stack names the preflight per settings hash + secrets revision, the chart uses one hook name",
   "Deployment replicas with an HPA": "the stack sets minReplicas and ignores later changes; the chart leaves spec.replicas to the HPA (rendering it would reset the count on every upgrade)",
   "migrate initContainers": "bundled mode: the stack orders the migration after the StatefulSets with depends_on; the chart waits in an init container",
   "pod annotation values": "config-hash is computed by Terraform vs by Helm; secret-hash exists only in chart mode (the stack rewrites write-only data on a revision bump instead)",
@@ -86,9 +86,11 @@ const PLURAL: Record<string, string> = {
   rule: "rules",
   path: "paths",
   metric: "metrics",
+  node_selector_term: "nodeSelectorTerms",
+  toleration: "tolerations",
 };
 const RENAMED: Record<string, string> = { timezone: "timeZone", cluster_ip: "clusterIP" };
-const MAPS = new Set(["data", "labels", "annotations", "match_labels", "selector_labels"]);
+const MAPS = new Set(["data", "labels", "annotations", "match_labels", "selector_labels", "node_selector"]);
 const camel = (k: string) => k.replace(/_([a-z])/g, (_m, c: string) => c.toUpperCase());
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === "object" && v !== null && !Array.isArray(v);
 
@@ -104,7 +106,7 @@ function fromTerraform(node: unknown, resolve: (s: string) => string, key = ""):
       }
       const name = RENAMED[k] ?? (PLURAL[k] && Array.isArray(v) && v.every(isObject) ? PLURAL[k] : camel(k));
       let value: unknown = v;
-      if (k === "label_selector" && Array.isArray(v) && v.length === 1) value = v[0]; // a list of one block in Terraform
+      if ((k === "label_selector" || k === "namespace_selector") && Array.isArray(v) && v.length === 1) value = v[0]; // a list of one block in Terraform
       if (k === "default_mode" && typeof v === "string") value = parseInt(v, 8);
       out[name] = fromTerraform(value, resolve, k);
     }
@@ -261,7 +263,9 @@ describe.each(SETUPS)("parity with the cdktf Kubernetes stack: $name", ({ values
     expect(cc.env.map((e: any) => e.name)).toEqual(secretEnvFor(component));
     // image, port, probes
     expect(cc.image).toBe(sc.image);
-    expect(cc.image.startsWith(`${KODUS_IMAGES[component]}:`)).toBe(true);
+    // A mirror replaces the registry host (ghcr.io) and keeps the repository path.
+    const repository = values.images?.registry ? `${values.images.registry}/${KODUS_IMAGES[component].replace(/^ghcr\.io\//, "")}` : KODUS_IMAGES[component];
+    expect(cc.image.startsWith(`${repository}:`)).toBe(true);
     expect(normalize(cc.ports)).toEqual(normalize(sc.ports));
     expect(cc.ports[0].containerPort).toBe(KODUS_PORTS[component]);
     for (const probe of ["startupProbe", "livenessProbe", "readinessProbe"]) expect([probe, normalize(cc[probe])]).toEqual([probe, normalize(sc[probe])]);

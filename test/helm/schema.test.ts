@@ -8,7 +8,7 @@ import { join } from "node:path";
 import { parse } from "yaml";
 import { ConfigError, parseConfig } from "../../config/load";
 import { buildValuesSchema, chartValuesSchema, VALUES_SCHEMA_FILE } from "../../scripts/helm-schema";
-import { CHART_DIR, FULL_VALUES_FILE, TEST_CHUTES_KEY, find, helmBin, render, tryRender } from "./helm";
+import { CHART_DIR, EXPLICIT_SECRET_FLAGS, FULL_VALUES_FILE, TEST_CHUTES_KEY, find, helmBin, render, tryRender } from "./helm";
 
 beforeAll(() => {
   helmBin();
@@ -69,7 +69,8 @@ describe("values.schema.json", () => {
       if (node.type === "object") {
         objects++;
         if (node.properties !== undefined && node.additionalProperties !== false) open.push(path);
-        if (node.properties === undefined && JSON.stringify(node.additionalProperties) !== JSON.stringify({ type: "string" })) open.push(path);
+        // A string map (annotations, labels: values strings, maybe with a pattern) is the one open kind.
+        if (node.properties === undefined && node.additionalProperties?.type !== "string") open.push(path);
       }
       for (const [k, v] of Object.entries(node)) walk(v, `${path}/${k}`);
     };
@@ -142,7 +143,8 @@ const ACCEPTED: Case[] = [
 function helmFlags(c: Case): string[] {
   // --set splits on commas: a literal one (cron lists) is written \,
   const flags = [typeof c.value === "string" ? "--set-string" : "--set", `${c.path}=${String(c.value).replace(/,/g, "\\,")}`];
-  return [...KEY_FLAGS, ...flags];
+  // Every secret given: an offline render must not generate any (the GitOps guard).
+  return [...EXPLICIT_SECRET_FLAGS, ...flags];
 }
 
 /** Where helm's message names the field: a JSON pointer from the schema, or the dotted path from a template check. */
@@ -180,7 +182,7 @@ describe("agreement: the chart and the config loader reject the same values, nam
 
   test("both strip the chutes/ prefix the same way", () => {
     const model = "chutes/deepseek-ai/DeepSeek-R1-0528";
-    const objects = render({ flags: [...KEY_FLAGS, "--set-string", `llm.model=${model}`] });
+    const objects = render({ flags: [...EXPLICIT_SECRET_FLAGS, "--set-string", `llm.model=${model}`] });
     const config = parseConfig({ llm: { model } }, "test");
     expect(find(objects, "ConfigMap", "kodus-api-env").data.API_LLM_PROVIDER_MODEL).toBe(config.llm.model);
     expect(config.llm.model).toBe("deepseek-ai/DeepSeek-R1-0528");

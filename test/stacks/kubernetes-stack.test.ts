@@ -1,3 +1,4 @@
+import { parseConfig } from "../../config/load";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { KODUS_HEALTH, KODUS_PORTS } from "../../contract/kodus-env";
@@ -189,14 +190,20 @@ describe("rollouts", () => {
     expect(r).toEqual({ api: "3", worker: "5", webhooks: "1", web: "4" });
   });
 
-  test("exactly one migrator: the migration Job, renamed on a version change", () => {
+  test("exactly one migrator: the migration Job, named from what it runs (image + the API's settings)", () => {
     const migrators = Object.entries(podSpecs(json)).filter(([, spec]) =>
       spec.container.some((c: any) => (c.env ?? []).some((e: any) => e.name === "RUN_MIGRATIONS" && e.value === "true")),
     );
     expect(migrators.map(([where]) => where)).toEqual(["kubernetes_job_v1.migrate"]);
     for (const c of ["api", "worker", "webhooks"]) expect(json.resource.kubernetes_config_map_v1[`env-${c}`].data.RUN_MIGRATIONS).toBe("false");
-    expect(json.resource.kubernetes_job_v1.migrate.metadata.name).toBe("kodus-migrate-2-1-28");
-    expect(k8s({ kodus: { version: "2.2.0" } }).resource.kubernetes_job_v1.migrate.metadata.name).toBe("kodus-migrate-2-2-0");
+    // Terraform hashes the image and the API ConfigMap's data (host variables included) into the name.
+    const name = json.resource.kubernetes_job_v1.migrate.metadata.name;
+    expect(name).toBe('kodus-migrate-${substr(sha256(join(" ", ["ghcr.io/kodustech/kodus-ai-api:2.1.28", sha256(jsonencode(kubernetes_config_map_v1.env-api.data))])), 0, 10)}');
+    expect(k8s({ kodus: { version: "2.2.0" } }).resource.kubernetes_job_v1.migrate.metadata.name).toContain('"ghcr.io/kodustech/kodus-ai-api:2.2.0"');
+    const pinned = k8s({ kubernetes: { images: { digests: { api: `sha256:${"b".repeat(64)}` } } } }).resource.kubernetes_job_v1.migrate;
+    expect(pinned.metadata.name).toContain(`"ghcr.io/kodustech/kodus-ai-api:2.1.28@sha256:${"b".repeat(64)}"`);
+    expect(k8s({ kubernetes: { replicas: { web: 3 } } }).resource.kubernetes_job_v1.migrate.metadata.name).toBe(name);
+    expect(json.resource.kubernetes_job_v1.migrate.spec.ttl_seconds_after_finished).toBe("604800");
   });
 
   // Every replica count the schema accepts: a PDB only for multi-replica components, and it always lets one pod go.
@@ -360,5 +367,81 @@ describe("Chutes health checks", () => {
     expect(off.resource.kubernetes_cron_job_v1).toBeUndefined();
     expect(Object.keys(off.resource.kubernetes_job_v1)).toEqual(["migrate"]);
     expect(off.resource.kubernetes_deployment_v1.api.depends_on).toEqual(["kubernetes_job_v1.migrate"]);
+  });
+
+  test("healthcheck.preflight: false (a deploy during a Chutes outage) drops only the gate; the CronJob keeps checking", () => {
+    const outage = k8s({ healthcheck: { preflight: false } });
+    expect(Object.keys(outage.resource.kubernetes_job_v1)).toEqual(["migrate"]);
+    expect(outage.resource.terraform_data?.["chutes-preflight-trigger"]).toBeUndefined();
+    expect(Object.keys(outage.resource.kubernetes_secret_v1)).toEqual(["secret"]); // no candidate-key Secret
+    expect(outage.resource.kubernetes_secret_v1.secret.depends_on).toBeUndefined();
+    expect(outage.resource.kubernetes_cron_job_v1["chutes-healthcheck"].spec.schedule).toBe("*/15 * * * *");
+    expect(outage.resource.kubernetes_config_map_v1["chutes-probe"]).toBeDefined();
+    expect(outage.resource.kubernetes_deployment_v1.worker.depends_on).toEqual(["kubernetes_job_v1.migrate"]);
+    expect(outage.output?.preflight_logs).toBeUndefined();
+  });
+
+  test("healthcheck.periodic: false drops only the CronJob; the preflight still gates every Deployment", () => {
+    const noCron = k8s({ healthcheck: { periodic: false } });
+    expect(noCron.resource.kubernetes_cron_job_v1).toBeUndefined();
+    expect(noCron.resource.kubernetes_deployment_v1.api.depends_on).toContain("kubernetes_job_v1.chutes-preflight");
+  });
+});
+
+describe("scheduling, registries and pod metadata", () => {
+  const tf = () =>
+    k8s({
+      kubernetes: {
+        scheduling: {
+          nodeSelector: { "node-pool": "kodus" },
+          tolerations: [{ key: "dedicated", operator: "Equal", value: "kodus", effect: "NoSchedule", tolerationSeconds: 60 }],
+          affinity: { nodeAffinity: { requiredDuringSchedulingIgnoredDuringExecution: { nodeSelectorTerms: [{ matchExpressions: [{ key: "arch", operator: "In", values: ["arm64"] }] }] } } },
+          topologySpreadConstraints: [{ maxSkew: 1, topologyKey: "topology.kubernetes.io/zone", whenUnsatisfiable: "DoNotSchedule" }],
+          priorityClassName: "kodus-critical",
+        },
+        images: { registry: "mirror.example.com", digests: { worker: `sha256:${"c".repeat(64)}` }, pullSecrets: ["mirror-pull"] },
+        pods: { web: { labels: { team: "ui", "app.kubernetes.io/component": "nope" }, annotations: { "sidecar.istio.io/inject": "false" } } },
+        dataStores: { mode: "bundled" },
+      },
+    });
+
+  test("every pod (Kodus, migration, checks, bundled stores) gets the placement in the provider's block shape", () => {
+    const json = tf();
+    const specs = Object.entries(podSpecs(json));
+    expect(specs.length).toBeGreaterThanOrEqual(9);
+    for (const [where, spec] of specs) {
+      expect([where, spec.node_selector]).toEqual([where, { "node-pool": "kodus" }]);
+      expect([where, spec.toleration]).toEqual([where, [{ key: "dedicated", operator: "Equal", value: "kodus", effect: "NoSchedule", toleration_seconds: "60" }]]);
+      expect(spec.affinity.node_affinity.required_during_scheduling_ignored_during_execution.node_selector_term).toEqual([{ match_expressions: [{ key: "arch", operator: "In", values: ["arm64"] }] }]);
+      expect(spec.priority_class_name).toBe("kodus-critical");
+      expect(spec.image_pull_secrets).toEqual([{ name: "mirror-pull" }]);
+    }
+    expect(json.resource.kubernetes_deployment_v1.api.spec.template.spec.topology_spread_constraint).toEqual([
+      { max_skew: 1, topology_key: "topology.kubernetes.io/zone", when_unsatisfiable: "DoNotSchedule", label_selector: [{ match_labels: { "app.kubernetes.io/name": "kodus", "app.kubernetes.io/instance": "kodus", "app.kubernetes.io/component": "api" } }] },
+    ]);
+  });
+
+  test("images come through the mirror; a digest pins its component; pod labels never override the selector", () => {
+    const json = tf();
+    const image = (spec: any) => spec.container[0].image;
+    const specs = podSpecs(json);
+    expect(image(specs["kubernetes_deployment_v1.api"])).toBe("mirror.example.com/kodustech/kodus-ai-api:2.1.28");
+    expect(image(specs["kubernetes_deployment_v1.worker"])).toBe(`mirror.example.com/kodustech/kodus-ai-worker:2.1.28@sha256:${"c".repeat(64)}`);
+    expect(image(specs["kubernetes_stateful_set_v1.mongodb"])).toBe("mirror.example.com/library/mongo:8");
+    expect(image(specs["kubernetes_stateful_set_v1.postgres"])).toBe("mirror.example.com/pgvector/pgvector:pg16");
+    const web = json.resource.kubernetes_deployment_v1.web.spec.template.metadata;
+    expect(web.labels).toMatchObject({ team: "ui", "app.kubernetes.io/component": "web" });
+    expect(web.annotations["sidecar.istio.io/inject"]).toBe("false");
+    expect(json.resource.kubernetes_deployment_v1.api.spec.template.metadata.labels.team).toBeUndefined();
+  });
+
+  test.each([
+    [{ scheduling: { tolerations: [{ effect: "Sometimes" }] } }, "kubernetes.scheduling.tolerations.0.effect"],
+    [{ scheduling: { affinity: { nodeAfinity: {} } } }, "kubernetes.scheduling.affinity.nodeAfinity"],
+    [{ images: { digests: { api: "latest" } } }, "kubernetes.images.digests.api"],
+    [{ images: { registry: "http://mirror" } }, "kubernetes.images.registry"],
+    [{ pods: { api: { labels: { "bad key!": "x" } } } }, "kubernetes.pods.api.labels"],
+  ])("the config rejects %j, naming %s", (kubernetes, path) => {
+    expect(() => parseConfig({ kubernetes } as any, "test")).toThrow(new RegExp(path.replace(/\./g, "\\.")));
   });
 });

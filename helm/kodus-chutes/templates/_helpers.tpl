@@ -55,7 +55,12 @@ helm.sh/chart: {{ printf "%s-%s" .root.Chart.Name .root.Chart.Version | replace 
 
 {{- define "kodus.image" -}}
 {{- $repos := dict "api" "ghcr.io/kodustech/kodus-ai-api" "worker" "ghcr.io/kodustech/kodus-ai-worker" "webhooks" "ghcr.io/kodustech/kodus-ai-webhook" "web" "ghcr.io/kodustech/kodus-ai-web" -}}
-{{- printf "%s:%s" (index $repos .component) .root.Values.kodus.version -}}
+{{- $ref := include "kodus.mirrored" (dict "root" .root "image" (printf "%s:%s" (index $repos .component) .root.Values.kodus.version)) -}}
+{{- /* A digest pins the image; the tag stays for people reading the manifest (the runtime ignores it). */ -}}
+{{- with (index .root.Values.images.digests .component) -}}
+{{- $ref = printf "%s@%s" $ref . -}}
+{{- end -}}
+{{- $ref -}}
 {{- end -}}
 
 {{/* Container port and health paths of each Kodus image (contract KODUS_PORTS, KODUS_HEALTH). */}}
@@ -238,6 +243,7 @@ automountServiceAccountToken: false
 enableServiceLinks: false
 restartPolicy: {{ .restartPolicy }}
 terminationGracePeriodSeconds: {{ .grace | default 30 }}
+{{- include "kodus.podPlacement" .root | nindent 0 }}
 {{- end -}}
 
 {{/* Writable emptyDir volumes: /tmp always, plus extras. Arg: list of {name, mountPath}. */}}
@@ -337,4 +343,137 @@ volumes:
 {{- $_ := required "secrets.values.chutes_api_key is required when secrets.mode is chart (--set-file secrets.values.chutes_api_key=PATH), or use secrets.mode=existing" $v.secrets.values.chutes_api_key -}}
 {{- end -}}
 {{- $_ := include "kodus.secretName" . -}}
+{{- end -}}
+
+{{/*
+An image reference with the registry override applied (images.registry): the original
+registry host (ghcr.io, or docker.io for names without one, where official images live under
+library/) is replaced by the mirror. Args: root, image (e.g. "mongo:8"). Same rule as the
+stack (constructs/kubernetes/images.ts).
+*/}}
+{{- define "kodus.mirrored" -}}
+{{- $registry := .root.Values.images.registry -}}
+{{- if not $registry -}}
+{{- .image -}}
+{{- else -}}
+{{- $parts := splitList "/" .image -}}
+{{- $first := first $parts -}}
+{{- if and (gt (len $parts) 1) (or (contains "." $first) (contains ":" $first) (eq $first "localhost")) -}}
+{{- printf "%s/%s" (trimSuffix "/" $registry) (join "/" (rest $parts)) -}}
+{{- else if eq (len $parts) 1 -}}
+{{- printf "%s/library/%s" (trimSuffix "/" $registry) .image -}}
+{{- else -}}
+{{- printf "%s/%s" (trimSuffix "/" $registry) .image -}}
+{{- end -}}
+{{- end -}}
+{{- end -}}
+
+{{/*
+Pod placement shared by every pod of the release: image pull secrets, node selector,
+tolerations, affinity, priority class (scheduling.*, images.pullSecrets). Arg: root.
+Renders nothing when none is set.
+*/}}
+{{- define "kodus.podPlacement" -}}
+{{- $s := .Values.scheduling -}}
+{{- with .Values.images.pullSecrets }}
+imagePullSecrets:
+{{- range . }}
+  - name: {{ . | quote }}
+{{- end }}
+{{- end }}
+{{- with $s.nodeSelector }}
+nodeSelector:
+  {{- toYaml . | nindent 2 }}
+{{- end }}
+{{- with $s.tolerations }}
+tolerations:
+  {{- toYaml . | nindent 2 }}
+{{- end }}
+{{- with $s.affinity }}
+affinity:
+  {{- toYaml . | nindent 2 }}
+{{- end }}
+{{- with $s.priorityClassName }}
+priorityClassName: {{ . | quote }}
+{{- end }}
+{{- end -}}
+
+{{/*
+Topology spread of one component's replicas: scheduling.topologySpreadConstraints with the
+component's selector filled in, else spread over nodes when possible. Args: root, component.
+*/}}
+{{- define "kodus.topologySpread" -}}
+{{- $selector := include "kodus.selectorLabels" . | fromYaml -}}
+{{- $constraints := list -}}
+{{- range (.root.Values.scheduling.topologySpreadConstraints | default (list (dict "maxSkew" 1 "topologyKey" "kubernetes.io/hostname" "whenUnsatisfiable" "ScheduleAnyway"))) -}}
+{{- $constraints = append $constraints (merge (dict "labelSelector" (dict "matchLabels" $selector)) .) -}}
+{{- end -}}
+topologySpreadConstraints:
+  {{- toYaml $constraints | nindent 2 }}
+{{- end -}}
+
+
+{{/*
+The migration Job's name, from what it runs: the image and the API's plain settings it
+migrates with. A new Kodus version (or a changed database setting) is a new Job, hence a new
+run, also under `helm template`/Argo CD where the release revision is always 1; rendering the
+same release again is the same, already completed Job. Arg: root.
+*/}}
+{{- define "kodus.migrateName" -}}
+{{- $what := dict "image" (include "kodus.image" (dict "root" . "component" "api")) "env" (include "kodus.plainEnv" (dict "root" . "component" "api")) -}}
+{{- printf "%s-migrate-%s" (include "kodus.prefix" .) (toJson $what | sha256sum | trunc 10) -}}
+{{- end -}}
+
+{{/*
+"true" when helm renders against a cluster (helm install/upgrade, --dry-run=server), empty
+under `helm template`, Argo CD or --dry-run=client, where `lookup` returns nothing. Every
+namespace holds the kube-root-ca.crt ConfigMap (Kubernetes >= 1.21); a namespace that
+`helm install --create-namespace` is about to create does not exist yet, so then the
+kube-system namespace is asked for (whoever creates namespaces may read them). Arg: root.
+*/}}
+{{- define "kodus.clusterVisible" -}}
+{{- if (lookup "v1" "ConfigMap" .Release.Namespace "kube-root-ca.crt") -}}
+true
+{{- else if (lookup "v1" "Namespace" "" "kube-system") -}}
+true
+{{- end -}}
+{{- end -}}
+
+{{/*
+The spec of an ExternalSecret writing Secret `name` (secrets.externalSecret). Args: root, name,
+keys (only these keys, each by its data entry or remoteKey/property=<key>; empty: all, with
+remoteKey extracted whole).
+*/}}
+{{- define "kodus.externalSecretSpec" -}}
+{{- $es := .root.Values.secrets.externalSecret -}}
+{{- $data := list -}}
+{{- range $key, $ref := $es.data -}}
+{{- if or (not $.keys) (has $key $.keys) -}}
+{{- $data = append $data (dict "secretKey" $key "remoteRef" $ref) -}}
+{{- end -}}
+{{- end -}}
+{{- if and .keys $es.remoteKey -}}
+{{- range $key := .keys -}}
+{{- if not (hasKey $es.data $key) -}}
+{{- $data = append $data (dict "secretKey" $key "remoteRef" (dict "key" $es.remoteKey "property" $key)) -}}
+{{- end -}}
+{{- end -}}
+{{- end -}}
+refreshInterval: {{ $es.refreshInterval | quote }}
+secretStoreRef:
+  name: {{ required "secrets.externalSecret.secretStoreRef.name is required when secrets.mode is externalSecret" $es.secretStoreRef.name | quote }}
+  kind: {{ $es.secretStoreRef.kind }}
+target:
+  name: {{ .name | quote }}
+  creationPolicy: Owner
+  deletionPolicy: Retain
+{{- if and (not .keys) $es.remoteKey }}
+dataFrom:
+  - extract:
+      key: {{ $es.remoteKey | quote }}
+{{- end }}
+{{- with $data }}
+data:
+  {{- toYaml . | nindent 2 }}
+{{- end }}
 {{- end -}}

@@ -1,0 +1,141 @@
+/**
+ * What real clusters need from the chart, rendered by the real helm: ExternalSecret delivery,
+ * scheduling, registries and digests, extra pod metadata, and the values schema's rejections.
+ */
+import { EXPLICIT_SECRET_FLAGS, FULL_VALUES_FILE, byKind, find, helmBin, isHook, podSpec, render, tryRender, workloads, type K8sObject } from "./helm";
+
+beforeAll(() => helmBin());
+
+const ES = { mode: "externalSecret", externalSecret: { secretStoreRef: { name: "vault-backend", kind: "ClusterSecretStore" }, remoteKey: "kodus/production" } };
+
+describe("secrets.mode=externalSecret (External Secrets Operator)", () => {
+  test("an ExternalSecret writes the Secret every Kodus pod reads; the chart renders no Secret and generates nothing", () => {
+    const objects = render({ values: { secrets: ES } });
+    expect(byKind(objects, "Secret")).toEqual([]);
+    const es = byKind(objects, "ExternalSecret").filter((o) => !isHook(o));
+    expect(es).toHaveLength(1);
+    expect(es[0].apiVersion).toBe("external-secrets.io/v1");
+    expect(es[0].spec).toMatchObject({
+      secretStoreRef: { name: "vault-backend", kind: "ClusterSecretStore" },
+      target: { name: "kodus-secrets", creationPolicy: "Owner" },
+      dataFrom: [{ extract: { key: "kodus/production" } }],
+    });
+    const api = podSpec(find(objects, "Deployment", "kodus-api")).containers[0];
+    expect(api.env.find((e: any) => e.name === "API_CRYPTO_KEY").valueFrom.secretKeyRef).toEqual({ name: "kodus-secrets", key: "API_CRYPTO_KEY" });
+  });
+
+  test("per-key data entries win over remoteKey; the preflight gets its own ExternalSecret with the Chutes key alone", () => {
+    const values = { secrets: { ...ES, externalSecret: { ...ES.externalSecret, data: { API_OPEN_AI_API_KEY: { key: "chutes", property: "api_key" } } } } };
+    const objects = render({ values });
+    const main = byKind(objects, "ExternalSecret").find((o) => !isHook(o))!;
+    expect(main.spec.data).toEqual([{ secretKey: "API_OPEN_AI_API_KEY", remoteRef: { key: "chutes", property: "api_key" } }]);
+    const hook = byKind(objects, "ExternalSecret").find(isHook)!;
+    expect(hook.metadata.name).toBe("kodus-chutes-preflight");
+    expect(hook.metadata.annotations?.["helm.sh/hook"]).toBe("pre-install,pre-upgrade");
+    expect(Number(hook.metadata.annotations?.["helm.sh/hook-weight"])).toBeLessThan(0);
+    expect(hook.spec.target.name).toBe("kodus-chutes-preflight");
+    expect(hook.spec.data).toEqual([{ secretKey: "API_OPEN_AI_API_KEY", remoteRef: { key: "chutes", property: "api_key" } }]);
+    expect(hook.spec.dataFrom).toBeUndefined();
+    const preflight = find(objects, "Job", "kodus-chutes-preflight");
+    expect(podSpec(preflight).containers[0].env.find((e: any) => e.name === "CHUTES_API_KEY").valueFrom.secretKeyRef).toEqual({ name: "kodus-chutes-preflight", key: "API_OPEN_AI_API_KEY" });
+    // Without per-key data the hook reads the Chutes key from remoteKey by its name.
+    const byName = byKind(render({ values: { secrets: ES } }), "ExternalSecret").find(isHook)!;
+    expect(byName.spec.data).toEqual([{ secretKey: "API_OPEN_AI_API_KEY", remoteRef: { key: "kodus/production", property: "API_OPEN_AI_API_KEY" } }]);
+  });
+
+  test.each([
+    [{ mode: "externalSecret", externalSecret: { remoteKey: "k" } }, /'\/secrets\/externalSecret\/secretStoreRef': missing property 'name'/],
+    [{ mode: "externalSecret", externalSecret: { secretStoreRef: { name: "s" } } }, /'\/secrets\/externalSecret': 'anyOf' failed/],
+    [{ ...ES, externalSecret: { ...ES.externalSecret, secretStoreRef: { name: "s", kind: "Vault" } } }, /'\/secrets\/externalSecret\/secretStoreRef\/kind'/],
+    [{ ...ES, externalSecret: { ...ES.externalSecret, data: { API_CRYPTOKEY: { key: "x" } } } }, /additional properties 'API_CRYPTOKEY'/],
+    [{ ...ES, externalSecret: { ...ES.externalSecret, refreshInterval: "hourly" } }, /'\/secrets\/externalSecret\/refreshInterval'/],
+  ])("rejected: %j", (secrets, message) => {
+    const r = tryRender({ values: { secrets } });
+    expect(r.status).not.toBe(0);
+    expect(r.stderr).toMatch(message);
+  });
+});
+
+describe("scheduling, registries, digests and pod metadata", () => {
+  let full: K8sObject[];
+  beforeAll(() => {
+    full = render({ files: [FULL_VALUES_FILE] });
+  });
+
+  test("every pod of the release gets the node selector, tolerations, affinity, priority class and pull secrets", () => {
+    const pods = workloads(full);
+    expect(pods.length).toBeGreaterThanOrEqual(6);
+    for (const w of pods) {
+      const spec = podSpec(w);
+      expect([w.metadata.name, spec.nodeSelector]).toEqual([w.metadata.name, { "kubernetes.io/os": "linux", "node-pool": "kodus" }]);
+      expect(spec.tolerations).toEqual([
+        { key: "dedicated", operator: "Equal", value: "kodus", effect: "NoSchedule" },
+        { key: "node.kubernetes.io/unreachable", operator: "Exists", effect: "NoExecute", tolerationSeconds: 120 },
+      ]);
+      expect(spec.affinity.nodeAffinity.requiredDuringSchedulingIgnoredDuringExecution.nodeSelectorTerms[0].matchExpressions[0]).toEqual({ key: "kubernetes.io/arch", operator: "In", values: ["amd64", "arm64"] });
+      expect(spec.priorityClassName).toBe("kodus-critical");
+      expect(spec.imagePullSecrets).toEqual([{ name: "mirror-credentials" }]);
+    }
+  });
+
+  test("topologySpreadConstraints replace the default spread, each with its component's own selector", () => {
+    const api = podSpec(find(full, "Deployment", "kodus-api")).topologySpreadConstraints;
+    expect(api).toEqual([
+      { maxSkew: 1, topologyKey: "topology.kubernetes.io/zone", whenUnsatisfiable: "ScheduleAnyway", labelSelector: { matchLabels: { "app.kubernetes.io/name": "kodus", "app.kubernetes.io/instance": "kodus", "app.kubernetes.io/component": "api" } } },
+      { maxSkew: 2, topologyKey: "kubernetes.io/hostname", whenUnsatisfiable: "DoNotSchedule", minDomains: 2, labelSelector: { matchLabels: { "app.kubernetes.io/name": "kodus", "app.kubernetes.io/instance": "kodus", "app.kubernetes.io/component": "api" } } },
+    ]);
+    expect(podSpec(find(full, "Deployment", "kodus-web")).topologySpreadConstraints[1].labelSelector.matchLabels["app.kubernetes.io/component"]).toBe("web");
+    const plain = render({ flags: EXPLICIT_SECRET_FLAGS });
+    expect(podSpec(find(plain, "Deployment", "kodus-worker")).topologySpreadConstraints).toEqual([
+      { maxSkew: 1, topologyKey: "kubernetes.io/hostname", whenUnsatisfiable: "ScheduleAnyway", labelSelector: { matchLabels: { "app.kubernetes.io/name": "kodus", "app.kubernetes.io/instance": "kodus", "app.kubernetes.io/component": "worker" } } },
+    ]);
+    expect(podSpec(find(plain, "Deployment", "kodus-worker")).nodeSelector).toBeUndefined();
+  });
+
+  test("a registry mirror repoints every image; digests pin the Kodus images", () => {
+    const images = workloads(full).flatMap((w) => podSpec(w).containers.map((c: any) => c.image));
+    for (const image of images) expect(image.startsWith("registry.internal.example.com:5000/mirror/kodustech/")).toBe(true);
+    expect(podSpec(find(full, "Deployment", "kodus-api")).containers[0].image).toBe(
+      `registry.internal.example.com:5000/mirror/kodustech/kodus-ai-api:2.1.27@sha256:${"1".repeat(64)}`,
+    );
+    expect(podSpec(find(full, "Deployment", "kodus-worker")).containers[0].image).toBe("registry.internal.example.com:5000/mirror/kodustech/kodus-ai-worker:2.1.27");
+    // Bundled stores: docker.io names (official ones under library/) and ghcr.io alike.
+    const bundled = render({ flags: [...EXPLICIT_SECRET_FLAGS, "--set-string", "images.registry=mirror.example.com"] });
+    const storeImage = (name: string) => podSpec(find(bundled, "StatefulSet", name)).containers[0].image;
+    expect([storeImage("kodus-postgres"), storeImage("kodus-mongodb"), storeImage("kodus-rabbitmq")]).toEqual([
+      "mirror.example.com/pgvector/pgvector:pg16",
+      "mirror.example.com/library/mongo:8",
+      "mirror.example.com/kodustech/kodus-rabbitmq:4.2.2-kodus",
+    ]);
+  });
+
+  test("pods.<component> adds labels and annotations to that component only; the selector labels cannot be overridden", () => {
+    const tpl = (c: string) => find(full, "Deployment", `kodus-${c}`).spec.template.metadata;
+    expect(tpl("api").labels.team).toBe("platform");
+    expect(tpl("api").annotations).toMatchObject({ "prometheus.io/scrape": "true", "prometheus.io/port": "3001" });
+    expect(tpl("worker").labels["cost-center"]).toBe("reviews");
+    expect(tpl("web").labels.team).toBeUndefined();
+    const clash = render({ flags: [...EXPLICIT_SECRET_FLAGS, "--set-string", "pods.api.labels.app\\.kubernetes\\.io/component=hijack"] });
+    expect(find(clash, "Deployment", "kodus-api").spec.template.metadata.labels["app.kubernetes.io/component"]).toBe("api");
+  });
+
+  test.each([
+    [["--set", "scheduling.tolerations[0].effect=NoWhere"], /'\/scheduling\/tolerations\/0\/effect'/],
+    [["--set", "scheduling.affinity.nodeAffinity.requiredDuringSchedulingIgnoredDuringExecution.nodeSelectorTerms[0].matchExpressions[0].key=k", "--set", "scheduling.affinity.nodeAffinity.requiredDuringSchedulingIgnoredDuringExecution.nodeSelectorTerms[0].matchExpressions[0].operator=Like"], /matchExpressions\/0\/operator'/],
+    [["--set", "scheduling.affinity.nodeAfinity.x=1"], /additional properties 'nodeAfinity'/],
+    [["--set", "scheduling.topologySpreadConstraints[0].maxSkew=1", "--set", "scheduling.topologySpreadConstraints[0].topologyKey=zone"], /missing property 'whenUnsatisfiable'/],
+    [["--set", "scheduling.topologySpreadConstraints[0].maxSkew=1", "--set", "scheduling.topologySpreadConstraints[0].topologyKey=zone", "--set", "scheduling.topologySpreadConstraints[0].whenUnsatisfiable=ScheduleAnyway", "--set", "scheduling.topologySpreadConstraints[0].labelSelector.matchLabels.a=b"], /additional properties 'labelSelector'/],
+    [["--set-string", "scheduling.priorityClassName=Not_A_Name"], /'\/scheduling\/priorityClassName'/],
+    [["--set-string", "scheduling.nodeSelector.pool=bad value"], /'\/scheduling\/nodeSelector\/pool'/],
+    [["--set-string", "images.registry=https://registry.example.com"], /'\/images\/registry'/],
+    [["--set-string", "images.digests.api=sha256:abc"], /'\/images\/digests\/api'/],
+    [["--set-string", "images.digests.mongo=sha256:abc"], /additional properties 'mongo'/],
+    [["--set", "images.pullSecrets[0]=Bad_Name"], /'\/images\/pullSecrets\/0'/],
+    [["--set-string", "pods.api.labels.team=has spaces"], /'\/pods\/api\/labels\/team'/],
+    [["--set-string", "pods.scheduler.labels.a=b"], /additional properties 'scheduler'/],
+  ])("rejected before rendering: %j", (flags, message) => {
+    const r = tryRender({ flags: [...EXPLICIT_SECRET_FLAGS, ...(flags as string[])] });
+    expect(r.status).not.toBe(0);
+    expect(r.stderr).toMatch(message as RegExp);
+  });
+});

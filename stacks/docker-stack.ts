@@ -130,15 +130,18 @@ export class DockerStack extends TerraformStack {
 
     // --- Chutes preflight (gates every deploy) and monitor ---
     const gates = [...stores];
-    if (config.healthcheck.enabled) {
+    const hc = config.healthcheck;
+    if (hc.enabled && (hc.preflight || hc.periodic)) {
       const checks = new DockerChutesHealthChecks(this, "chutes-health", {
         image: kodusImage("api"),
         apiKey: secrets.ref("chutes_api_key"),
         probe: probeSettingsFor(config),
         intervalSeconds: scheduleIntervalSeconds(config.healthcheck.schedule),
         networkName: network.name,
+        preflight: hc.preflight,
+        periodic: hc.periodic,
       });
-      gates.push(checks.preflight);
+      if (checks.preflight) gates.push(checks.preflight);
     }
 
     const kodus = (component: Component, extra: Partial<ContainerConfig> = {}) => {

@@ -22,14 +22,18 @@ export interface DockerChutesHealthChecksProps {
   /** Seconds between two checks of the monitor. */
   readonly intervalSeconds: number;
   readonly networkName: string;
+  /** Run the preflight container (off: one deploy during a Chutes outage). @default true */
+  readonly preflight?: boolean;
+  /** Run the monitor container. @default true */
+  readonly periodic?: boolean;
 }
 
 export const PREFLIGHT_CONTAINER = "kodus-chutes-preflight";
 export const MONITOR_CONTAINER = "kodus-chutes-monitor";
 
 export class DockerChutesHealthChecks extends Construct {
-  readonly preflight: Container;
-  readonly monitor: Container;
+  readonly preflight?: Container;
+  readonly monitor?: Container;
 
   constructor(scope: Construct, id: string, props: DockerChutesHealthChecksProps) {
     super(scope, id);
@@ -39,6 +43,7 @@ export class DockerChutesHealthChecks extends Construct {
 
 
     // The preflight gates on "Chutes serves us" within the timeout; slowness is the monitor's business.
+    if (props.preflight ?? true) {
     this.preflight = new Container(this, "preflight", {
       name: PREFLIGHT_CONTAINER,
       image: props.image,
@@ -62,7 +67,9 @@ export class DockerChutesHealthChecks extends Construct {
     this.preflight.overrideLogicalId("chutes-preflight");
     // The preflight runs before every rollout, not only when its settings change.
     rerunOnEveryApply(this, this.preflight, "chutes-preflight-trigger");
+    }
 
+    if (props.periodic ?? true) {
     this.monitor = new Container(this, "monitor", {
       name: MONITOR_CONTAINER,
       image: props.image,
@@ -81,5 +88,6 @@ export class DockerChutesHealthChecks extends Construct {
       },
     });
     this.monitor.overrideLogicalId("chutes-monitor");
+    }
   }
 }

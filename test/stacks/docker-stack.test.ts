@@ -205,4 +205,15 @@ describe("Chutes health checks", () => {
     expect(off.resource.docker_container["chutes-monitor"]).toBeUndefined();
     expect(off.resource.docker_container.api.depends_on).not.toContain("docker_container.chutes-preflight");
   });
+
+  test("healthcheck.preflight: false (a deploy during a Chutes outage) drops only the gate; the monitor keeps checking", () => {
+    const outage = synthStack("docker", { healthcheck: { preflight: false } }).json;
+    expect(outage.resource.docker_container["chutes-preflight"]).toBeUndefined();
+    expect(outage.resource.terraform_data?.["chutes-preflight-trigger"]).toBeUndefined();
+    expect(outage.resource.docker_container["chutes-monitor"].healthcheck.test).toEqual(["CMD", "node", "/opt/kodus-chutes-probe/chutes-probe.mjs"]);
+    expect(outage.resource.docker_container.api.depends_on).not.toContain("docker_container.chutes-preflight");
+    const noMonitor = synthStack("docker", { healthcheck: { periodic: false } }).json;
+    expect(noMonitor.resource.docker_container["chutes-monitor"]).toBeUndefined();
+    expect(noMonitor.resource.docker_container.api.depends_on).toContain("docker_container.chutes-preflight");
+  });
 });

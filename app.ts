@@ -9,14 +9,17 @@ import { mkdirSync, mkdtempSync, readdirSync, renameSync, rmSync, statSync } fro
 import { basename, dirname, join } from "node:path";
 import { App } from "cdktf";
 import type { Config } from "./config/schema";
+import { stackName } from "./config/state-backend";
 import { DockerStack } from "./stacks/docker-stack";
 import { KubernetesStack } from "./stacks/kubernetes-stack";
 
 /** Adds the stacks the config enables to `app`; returns their names. */
 export function buildStacks(app: App, config: Config): string[] {
   const stacks: string[] = [];
-  if (config.docker.enabled) stacks.push(new DockerStack(app, "docker", { config }).node.id);
-  if (config.kubernetes.enabled) stacks.push(new KubernetesStack(app, "kubernetes", { config }).node.id);
+  // Stack names carry the environment (docker-production), and so do their state locations.
+  const name = (base: "docker" | "kubernetes") => stackName(base, config.environment);
+  if (config.docker.enabled) stacks.push(new DockerStack(app, name("docker"), { config }).node.id);
+  if (config.kubernetes.enabled) stacks.push(new KubernetesStack(app, name("kubernetes"), { config }).node.id);
   return stacks;
 }
 

@@ -4,6 +4,7 @@
  * Helm chart's values.schema.json is generated from the same pieces (scripts/helm-schema.ts).
  */
 import { z } from "zod";
+import { checkStateLocations, environmentSchema, terraformSchema } from "./state-backend";
 
 /** Default model: an open model on Chutes' base tier, served in a TEE. */
 export const DEFAULT_MODEL = "deepseek-ai/DeepSeek-V3-0324-TEE";
@@ -395,7 +396,12 @@ export const configSchema = z
       })
       .prefault({}),
     healthcheck: healthcheckSchema,
+    /** Names the environment: stacks become <stack>-<environment>, and so do their states. */
+    environment: environmentSchema.optional(),
+    /** Where Terraform keeps the state (config/state-backend.ts). Default: local files. */
+    terraform: terraformSchema,
   })
+  .superRefine((c, ctx) => checkStateLocations(c.terraform.backend, c.environment, ctx))
   .superRefine((c, ctx) => {
     const max = c.llm.maxConcurrentReviews;
     if (max === undefined) return;

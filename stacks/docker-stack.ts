@@ -8,8 +8,9 @@ import { Image } from "@cdktf/provider-docker/lib/image";
 import { Network } from "@cdktf/provider-docker/lib/network";
 import { DockerProvider } from "@cdktf/provider-docker/lib/provider";
 import { Volume } from "@cdktf/provider-docker/lib/volume";
-import { LocalBackend, TerraformOutput, TerraformStack } from "cdktf";
+import { TerraformOutput, TerraformStack } from "cdktf";
 import type { Construct } from "constructs";
+import { addStateBackend } from "./state-backend";
 import type { Config } from "../config/schema";
 import {
   KODUS_HEALTH,
@@ -58,9 +59,7 @@ export class DockerStack extends TerraformStack {
   constructor(scope: Construct, id: string, props: DockerStackProps) {
     super(scope, id);
     const { config } = props;
-    // A relative path keeps the synthesized JSON identical on every machine; Terraform runs in
-    // cdktf.out/stacks/<id>, so the state lands in the project root (git-ignored).
-    new LocalBackend(this, { path: `../../../terraform.${id}.tfstate` });
+    addStateBackend(this, config.terraform.backend, id); // id = the stack name, environment included
     new DockerProvider(this, "docker", config.docker.host ? { host: config.docker.host } : {});
 
     const secrets = new SecretVariables(this, "secrets");

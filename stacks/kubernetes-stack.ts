@@ -10,8 +10,9 @@ import { NamespaceV1 } from "@cdktf/provider-kubernetes/lib/namespace-v1";
 import { KubernetesProvider } from "@cdktf/provider-kubernetes/lib/provider";
 import { SecretV1 } from "@cdktf/provider-kubernetes/lib/secret-v1";
 import { ServiceAccountV1 } from "@cdktf/provider-kubernetes/lib/service-account-v1";
-import { Fn, LocalBackend, dependable, TerraformOutput, TerraformStack, TerraformVariable, type ITerraformDependable } from "cdktf";
+import { Fn, dependable, TerraformOutput, TerraformStack, TerraformVariable, type ITerraformDependable } from "cdktf";
 import type { Construct } from "constructs";
+import { addStateBackend } from "./state-backend";
 import { maxWorkers, type Config } from "../config/schema";
 import {
   BACKEND,
@@ -60,7 +61,7 @@ export class KubernetesStack extends TerraformStack {
     super(scope, id);
     const { config } = props;
     const k8s = config.kubernetes;
-    new LocalBackend(this, { path: `../../../terraform.${id}.tfstate` });
+    addStateBackend(this, config.terraform.backend, id); // id = the stack name, environment included
     // Write-only Secret data needs Terraform 1.11.
     this.addOverride("terraform.required_version", ">= 1.11.0");
     new KubernetesProvider(this, "kubernetes", { configPath: k8s.kubeconfig.path, configContext: k8s.kubeconfig.context });

@@ -1,0 +1,363 @@
+/**
+ * The synthesized state backend of each stack: one block per backend and environment, written
+ * out literally here; the real Terraform (1.11, installed here) initializes each block as far as
+ * it can without the network; two environments never share a stack name, a state or a folder.
+ */
+import { spawnSync } from "node:child_process";
+import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { dirname, join } from "node:path";
+import { stringify } from "yaml";
+import type { ConfigInput } from "../../config/schema";
+import { PROJECT_ROOT, readTree, runSynth } from "../helpers/cli";
+import { synthStack } from "../helpers/synth";
+
+const tmp = () => mkdtempSync(join(tmpdir(), "kodus-state-"));
+const withBackend = (backend: object, environment?: string): ConfigInput => ({ ...(environment ? { environment } : {}), terraform: { backend } }) as ConfigInput;
+
+/** [name, config, stack, the stack's `terraform.backend` (or `terraform.cloud`) block as Terraform must get it] */
+const VARIANTS: [string, ConfigInput, string, { backend?: object; cloud?: object }][] = [
+  ["local, no environment (today's default)", {}, "docker", { backend: { local: { path: "../../../terraform.docker.tfstate" } } }],
+  ["local, staging", { environment: "staging" }, "kubernetes-staging", { backend: { local: { path: "../../../terraform.kubernetes-staging.tfstate" } } }],
+  [
+    "s3, production, defaults",
+    withBackend({ s3: { bucket: "acme-tf-state", region: "eu-west-1" } }, "production"),
+    "docker-production",
+    { backend: { s3: { bucket: "acme-tf-state", key: "kodus-chutes-deploy/docker-production.tfstate", region: "eu-west-1", encrypt: true, use_lockfile: true } } },
+  ],
+  [
+    "s3, every setting",
+    withBackend(
+      {
+        s3: {
+          bucket: "acme-tf-state",
+          region: "eu-west-1",
+          prefix: "platform/kodus",
+          kmsKeyId: "arn:aws:kms:eu-west-1:111122223333:key/0b4a7d3e-5c2f-4e1a-9d8b-2f6e1c0a7b94",
+          roleArn: "arn:aws:iam::111122223333:role/terraform-state",
+        },
+      },
+      "staging",
+    ),
+    "kubernetes-staging",
+    {
+      backend: {
+        s3: {
+          bucket: "acme-tf-state",
+          key: "platform/kodus/kubernetes-staging.tfstate",
+          region: "eu-west-1",
+          encrypt: true,
+          use_lockfile: true,
+          kms_key_id: "arn:aws:kms:eu-west-1:111122223333:key/0b4a7d3e-5c2f-4e1a-9d8b-2f6e1c0a7b94",
+          assume_role: { role_arn: "arn:aws:iam::111122223333:role/terraform-state" },
+        },
+      },
+    },
+  ],
+  [
+    "s3-compatible store (MinIO, R2), DynamoDB lock instead of the lock file",
+    withBackend({
+      s3: {
+        bucket: "tf-state",
+        region: "auto",
+        endpoint: "https://minio.example.com",
+        usePathStyle: true,
+        useLockfile: false,
+        dynamodbTable: "terraform-locks",
+        skipCredentialsValidation: true,
+        skipRegionValidation: true,
+        skipRequestingAccountId: true,
+        skipMetadataApiCheck: true,
+        skipS3Checksum: true,
+      },
+    }),
+    "docker",
+    {
+      backend: {
+        s3: {
+          bucket: "tf-state",
+          key: "kodus-chutes-deploy/docker.tfstate",
+          region: "auto",
+          encrypt: true,
+          dynamodb_table: "terraform-locks",
+          endpoints: { s3: "https://minio.example.com" },
+          use_path_style: true,
+          skip_credentials_validation: true,
+          skip_region_validation: true,
+          skip_requesting_account_id: true,
+          skip_metadata_api_check: true,
+          skip_s3_checksum: true,
+        },
+      },
+    },
+  ],
+  [
+    "gcs, staging",
+    withBackend({ gcs: { bucket: "acme-tf-state", impersonateServiceAccount: "terraform@acme-prod.iam.gserviceaccount.com" } }, "staging"),
+    "docker-staging",
+    { backend: { gcs: { bucket: "acme-tf-state", prefix: "kodus-chutes-deploy/docker-staging", impersonate_service_account: "terraform@acme-prod.iam.gserviceaccount.com" } } },
+  ],
+  [
+    "azurerm, production, Entra ID auth",
+    withBackend({ azurerm: { storageAccountName: "acmetfstate", containerName: "tfstate", resourceGroupName: "rg-terraform", useAzureadAuth: true } }, "production"),
+    "kubernetes-production",
+    {
+      backend: {
+        azurerm: {
+          storage_account_name: "acmetfstate",
+          container_name: "tfstate",
+          key: "kodus-chutes-deploy/kubernetes-production.tfstate",
+          resource_group_name: "rg-terraform",
+          use_azuread_auth: true,
+        },
+      },
+    },
+  ],
+  [
+    "kubernetes Secret, production",
+    withBackend({ kubernetes: { namespace: "terraform-state" } }, "production"),
+    "kubernetes-production",
+    { backend: { kubernetes: { secret_suffix: "kodus-chutes-deploy-kubernetes-production", namespace: "terraform-state" } } },
+  ],
+  ["kubernetes Secret, no environment, in-cluster CI", withBackend({ kubernetes: { inClusterConfig: true } }), "docker", { backend: { kubernetes: { secret_suffix: "kodus-chutes-deploy-docker", in_cluster_config: true } } }],
+  ["pg, staging, connection from PG_CONN_STR", withBackend({ pg: {} }, "staging"), "kubernetes-staging", { backend: { pg: { schema_name: "kodus_chutes_deploy_kubernetes_staging" } } }],
+  [
+    "pg, URL without password",
+    withBackend({ pg: { connStr: "postgres://terraform@127.0.0.1:1/state?sslmode=disable", prefix: "kodus" } }),
+    "docker",
+    { backend: { pg: { conn_str: "postgres://terraform@127.0.0.1:1/state?sslmode=disable", schema_name: "kodus_docker" } } },
+  ],
+  [
+    "HCP Terraform, production",
+    withBackend({ cloud: { organization: "acme", project: "kodus" } }, "production"),
+    "kubernetes-production",
+    { cloud: { organization: "acme", workspaces: { name: "kodus-chutes-deploy-kubernetes-production", project: "kodus" } } },
+  ],
+  [
+    "Terraform Enterprise",
+    withBackend({ cloud: { organization: "acme", hostname: "tfe.invalid", prefix: "kodus" } }),
+    "docker",
+    { cloud: { organization: "acme", hostname: "tfe.invalid", workspaces: { name: "kodus-docker" } } },
+  ],
+];
+
+/** Each variant's stack's `terraform` block, synthesized once. */
+const synthesized = new Map<string, any>();
+function terraformBlock(input: ConfigInput, stack: string) {
+  const key = JSON.stringify([input, stack]);
+  if (!synthesized.has(key)) synthesized.set(key, synthStack(stack, input).json.terraform);
+  return synthesized.get(key);
+}
+
+describe("synthesized backend blocks", () => {
+  test.each(VARIANTS)("%s", (_name, input, stack, expected) => {
+    const terraform = terraformBlock(input, stack);
+    expect({ backend: terraform.backend, cloud: terraform.cloud }).toEqual({ backend: undefined, cloud: undefined, ...expected });
+  });
+
+  test("both stacks of one config get different states in the same place", () => {
+    const input = withBackend({ s3: { bucket: "acme-tf-state" } }, "production");
+    expect(synthStack("docker-production", input).json.terraform.backend.s3.key).toBe("kodus-chutes-deploy/docker-production.tfstate");
+    expect(synthStack("kubernetes-production", input).json.terraform.backend.s3.key).toBe("kodus-chutes-deploy/kubernetes-production.tfstate");
+  });
+});
+
+// --- the real Terraform ------------------------------------------------------------------------
+
+const TERRAFORM_DIR = (() => {
+  const r = spawnSync("sh", ["-c", "command -v terraform"], { encoding: "utf8" });
+  if (r.status !== 0) throw new Error("terraform is required for this test (1.11 is installed on these machines)");
+  return dirname(r.stdout.trim());
+})();
+
+/**
+ * `terraform init` on the block alone, in an empty environment (no credentials, no kubeconfig, no
+ * cloud CLI on PATH, no network here): Terraform decodes and validates the block against the
+ * backend's schema, then stops where it would need credentials or the network.
+ */
+function terraformInit(block: object): { status: number | null; output: string } {
+  const dir = tmp();
+  writeFileSync(join(dir, "main.tf.json"), JSON.stringify({ terraform: block }));
+  const r = spawnSync(join(TERRAFORM_DIR, "terraform"), ["init", "-input=false", "-no-color"], {
+    cwd: dir,
+    encoding: "utf8",
+    timeout: 60_000,
+    env: {
+      PATH: TERRAFORM_DIR, // nothing else: no az, gcloud or kubectl to borrow credentials from
+      HOME: dir,
+      CHECKPOINT_DISABLE: "1",
+      TF_CLI_CONFIG_FILE: "/dev/null",
+      AWS_EC2_METADATA_DISABLED: "true",
+      PGHOST: "127.0.0.1",
+      PGPORT: "1", // nothing listens there: a refused connection, at once
+      PGCONNECT_TIMEOUT: "2",
+    },
+  });
+  return { status: r.status, output: `${r.stdout}${r.stderr}` };
+}
+
+/** What Terraform says about a block it could not decode or validate (the failure we must never cause). */
+const CONFIG_ERROR = /Error: (Extraneous JSON object property|Unsupported argument|Unsupported block type|Missing required argument|Incorrect attribute value type|Invalid [A-Za-z ]*(Value|ARN)|Unsupported backend type|Invalid backend configuration)/;
+
+/** Where each backend stops here once its configuration is accepted. */
+const CONNECT_STEP: Record<string, RegExp> = {
+  s3: /No valid credential sources found/,
+  gcs: /could not find default credentials/,
+  azurerm: /Azure CLI|authoriz/i,
+  kubernetes: /no configuration has been provided|unable to load in-cluster configuration/,
+  pg: /connection refused/,
+  cloud: /Failed to request discovery document|no such host|token/i,
+};
+
+describe("terraform 1.11 accepts every variant", () => {
+  test.each(VARIANTS)("%s", (_name, input, stack) => {
+    const terraform = terraformBlock(input, stack);
+    const block = terraform.cloud ? { cloud: terraform.cloud } : { backend: terraform.backend };
+    const type = terraform.cloud ? "cloud" : Object.keys(terraform.backend)[0];
+    const r = terraformInit(block);
+    expect(r.output).not.toMatch(CONFIG_ERROR);
+    if (type === "local") {
+      expect([r.status, r.output]).toEqual([0, expect.stringContaining("Terraform has been successfully initialized")]);
+    } else {
+      expect(r.output).toMatch(CONNECT_STEP[type]);
+    }
+    // The DynamoDB lock table is deprecated since Terraform 1.11 (S3 native locking replaces it):
+    // that variant warns, no other does.
+    const dynamodb = JSON.stringify(block).includes("dynamodb_table");
+    expect(/Warning:/.test(r.output)).toBe(dynamodb);
+  });
+
+  test("control: the same check catches a block Terraform refuses", () => {
+    expect(terraformInit({ backend: { s3: { bucket: "acme-tf-state", key: "k.tfstate", region: "eu-west-1", bukket: "x" } } }).output).toMatch(CONFIG_ERROR);
+    expect(terraformInit({ backend: { s3: { bucket: "acme-tf-state", key: "/k.tfstate", region: "eu-west-1" } } }).output).toMatch(CONFIG_ERROR);
+    expect(terraformInit({ backend: { kubernetes: { secret_suffix: "kodus-docker", config_file: "x" } } }).output).toMatch(CONFIG_ERROR);
+    expect(terraformInit({ cloud: { organization: "acme", workspaces: { name: "a", tags: ["b"] } } }).output).not.toMatch(/no such host|discovery document/);
+  });
+});
+
+// --- environments, through `npm run synth` and the cdktf CLI ------------------------------------
+
+function synthTo(dir: string, name: string, input: object) {
+  const file = join(dir, `${name}.yaml`);
+  writeFileSync(file, stringify(input));
+  const outdir = join(dir, `out-${name}`);
+  const r = runSynth(dir, { KODUS_CONFIG: file, CDKTF_OUTDIR: outdir });
+  expect([r.status, r.stderr]).toEqual([0, ""]);
+  const stacks = readdirSync(join(outdir, "stacks")).sort();
+  const tf = (s: string) => JSON.parse(readFileSync(join(outdir, "stacks", s, "cdk.tf.json"), "utf8"));
+  return { outdir, stacks, tf, manifest: JSON.parse(readFileSync(join(outdir, "manifest.json"), "utf8")) };
+}
+
+describe("two environments never share anything", () => {
+  test("staging and production: disjoint stack names, state keys and output folders", () => {
+    const dir = tmp();
+    const backend = { s3: { bucket: "acme-tf-state", region: "eu-west-1" } };
+    const staging = synthTo(dir, "staging", { environment: "staging", terraform: { backend } });
+    const production = synthTo(dir, "production", { environment: "production", terraform: { backend } });
+
+    expect(staging.stacks).toEqual(["docker-staging", "kubernetes-staging"]);
+    expect(production.stacks).toEqual(["docker-production", "kubernetes-production"]);
+    expect(Object.keys(staging.manifest.stacks).sort()).toEqual(staging.stacks);
+    expect(Object.keys(production.manifest.stacks).sort()).toEqual(production.stacks);
+
+    const keys = (s: ReturnType<typeof synthTo>) => s.stacks.map((n) => s.tf(n).terraform.backend.s3.key as string);
+    expect(keys(staging)).toEqual(["kodus-chutes-deploy/docker-staging.tfstate", "kodus-chutes-deploy/kubernetes-staging.tfstate"]);
+    expect(keys(production)).toEqual(["kodus-chutes-deploy/docker-production.tfstate", "kodus-chutes-deploy/kubernetes-production.tfstate"]);
+
+    // cdktf's output folders (cdktf.out/stacks/<stack>, where Terraform keeps .terraform/)
+    const folders = (s: ReturnType<typeof synthTo>) => s.stacks.map((n) => s.manifest.stacks[n].workingDirectory as string);
+    expect([...folders(staging), ...folders(production)]).toEqual(["stacks/docker-staging", "stacks/kubernetes-staging", "stacks/docker-production", "stacks/kubernetes-production"]);
+  });
+
+  test("local state too: one state file per stack and environment, none of them today's", () => {
+    const dir = tmp();
+    const paths = ["qa", "production"].flatMap((environment) => {
+      const s = synthTo(dir, environment, { environment, kubernetes: { enabled: false } });
+      return s.stacks.map((n) => s.tf(n).terraform.backend.local.path as string);
+    });
+    expect(paths).toEqual(["../../../terraform.docker-qa.tfstate", "../../../terraform.docker-production.tfstate"]);
+  });
+
+  test("the cdktf CLI sees the environment's stack names (`cdktf deploy kubernetes-production`)", () => {
+    const dir = tmp();
+    const file = join(dir, "production.yaml");
+    writeFileSync(file, "environment: production\n");
+    const r = spawnSync(join(PROJECT_ROOT, "node_modules", ".bin", "cdktf"), ["list", "--output", join(dir, "out")], {
+      cwd: PROJECT_ROOT,
+      encoding: "utf8",
+      timeout: 120_000,
+      env: { PATH: process.env.PATH ?? "", HOME: dir, CHECKPOINT_DISABLE: "1", KODUS_CONFIG: file, CI: "1" },
+    });
+    expect(r.status).toBe(0);
+    const names = r.stdout.split("\n").map((l) => l.trim().split(/\s+/)[0]);
+    expect(names).toEqual(expect.arrayContaining(["docker-production", "kubernetes-production"]));
+    expect(names).not.toContain("docker");
+    expect(existsSync(join(dir, "out", "stacks", "kubernetes-production", "cdk.tf.json"))).toBe(true);
+  }, 150_000);
+});
+
+describe("canary: no credential reaches the output", () => {
+  const canary = "CANARY-b3V0cHV0LWNhbmFyeQ-not-a-real-credential";
+  /** Every credential variable the README names, set to the canary. */
+  const credentialEnv: Record<string, string> = {
+    ...Object.fromEntries(
+      [
+        "AWS_ACCESS_KEY_ID",
+        "AWS_SECRET_ACCESS_KEY",
+        "AWS_SESSION_TOKEN",
+        "GOOGLE_CREDENTIALS",
+        "GOOGLE_OAUTH_ACCESS_TOKEN",
+        "ARM_CLIENT_SECRET",
+        "ARM_ACCESS_KEY",
+        "ARM_SAS_TOKEN",
+        "KUBE_TOKEN",
+        "PGPASSWORD",
+        "TF_TOKEN_app_terraform_io",
+      ].map((v) => [v, canary]),
+    ),
+    PG_CONN_STR: `postgres://terraform:${canary}@db.internal/state`,
+  };
+  const backends: Record<string, object> = {
+    s3: { s3: { bucket: "acme-tf-state" } },
+    gcs: { gcs: { bucket: "acme-tf-state" } },
+    azurerm: { azurerm: { storageAccountName: "acmetfstate", containerName: "tfstate" } },
+    kubernetes: { kubernetes: {} },
+    pg: { pg: {} },
+    cloud: { cloud: { organization: "acme" } },
+  };
+
+  test.each(Object.keys(backends))("%s: credentials in the environment stay out of the synthesized stacks", (name) => {
+    const saved = { ...process.env };
+    Object.assign(process.env, credentialEnv);
+    try {
+      const input = withBackend(backends[name], "production");
+      for (const stack of ["docker-production", "kubernetes-production"]) expect(synthStack(stack, input).text).not.toContain(canary);
+    } finally {
+      process.env = saved;
+    }
+  });
+
+  test("`npm run synth` with every credential variable set: not in cdktf.out, stdout or stderr", () => {
+    const dir = tmp();
+    const file = join(dir, "production.yaml");
+    writeFileSync(file, stringify({ environment: "production", terraform: { backend: backends.s3 } }));
+    const r = runSynth(dir, { ...credentialEnv, KODUS_CONFIG: file, CDKTF_OUTDIR: join(dir, "out") });
+    expect(r.status).toBe(0);
+    const tree = readTree(join(dir, "out"));
+    expect(Object.keys(tree)).toEqual(expect.arrayContaining(["manifest.json", "stacks/docker-production/cdk.tf.json", "stacks/kubernetes-production/cdk.tf.json"]));
+    for (const [f, content] of Object.entries(tree)) expect([f, content.includes(canary)]).toEqual([f, false]);
+    expect(r.stdout + r.stderr).not.toContain(canary);
+  });
+
+  test("a credential written into the config is refused, not echoed, and nothing is written", () => {
+    const dir = tmp();
+    const file = join(dir, "leaky.yaml");
+    writeFileSync(file, stringify({ terraform: { backend: { s3: { bucket: "acme-tf-state", access_key: canary, secretKey: canary } } } }));
+    const r = runSynth(dir, { KODUS_CONFIG: file, CDKTF_OUTDIR: join(dir, "out") });
+    expect(r.status).toBe(1);
+    expect(r.stderr).toMatch(/terraform\.backend\.s3\.access_key: is a credential/);
+    expect(r.stderr).toMatch(/terraform\.backend\.s3\.secretKey: is a credential/);
+    expect(r.stdout + r.stderr).not.toContain(canary);
+    expect(existsSync(join(dir, "out"))).toBe(false);
+  });
+});

@@ -4,7 +4,7 @@
  * it can without the network; two environments never share a stack name, a state or a folder.
  */
 import { spawnSync } from "node:child_process";
-import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { stringify } from "yaml";
@@ -232,6 +232,29 @@ describe("terraform 1.11 accepts every variant", () => {
     expect(terraformInit({ backend: { s3: { bucket: "acme-tf-state", key: "/k.tfstate", region: "eu-west-1" } } }).output).toMatch(CONFIG_ERROR);
     expect(terraformInit({ backend: { kubernetes: { secret_suffix: "kodus-docker", config_file: "x" } } }).output).toMatch(CONFIG_ERROR);
     expect(terraformInit({ cloud: { organization: "acme", workspaces: { name: "a", tags: ["b"] } } }).output).not.toMatch(/no such host|discovery document/);
+  });
+});
+
+describe("the README's migration (terraform init -migrate-state in the stack's folder)", () => {
+  test("the old local state of `docker` ends up as the state of `docker-production`, lineage kept", () => {
+    // Offline, so local to local: adding `environment: production` moves the state like a new backend would.
+    const root = tmp();
+    const lineage = "6f1c2a4e-0d3b-4c55-9a7e-2b8d1f0e4c11";
+    const old = { version: 4, terraform_version: "1.11.4", serial: 7, lineage, outputs: { web_url: { value: "http://localhost:3000", type: "string" } }, resources: [], check_results: null };
+    writeFileSync(join(root, "terraform.docker.tfstate"), JSON.stringify(old));
+    const folder = join(root, "cdktf.out", "stacks", "docker-production");
+    mkdirSync(folder, { recursive: true });
+    const { backend } = terraformBlock({ environment: "production" } as ConfigInput, "docker-production");
+    writeFileSync(join(folder, "main.tf.json"), JSON.stringify({ terraform: { backend } })); // the block alone: no provider download
+    copyFileSync(join(root, "terraform.docker.tfstate"), join(folder, "terraform.tfstate")); // README step: cp ../../../terraform.docker.tfstate terraform.tfstate
+    const r = spawnSync(join(TERRAFORM_DIR, "terraform"), ["init", "-migrate-state", "-force-copy", "-input=false", "-no-color"], {
+      cwd: folder,
+      encoding: "utf8",
+      env: { PATH: TERRAFORM_DIR, HOME: root, CHECKPOINT_DISABLE: "1", TF_CLI_CONFIG_FILE: "/dev/null" },
+    });
+    expect([r.status, r.stderr]).toEqual([0, ""]);
+    const migrated = JSON.parse(readFileSync(join(root, "terraform.docker-production.tfstate"), "utf8"));
+    expect([migrated.lineage, migrated.serial, migrated.outputs]).toEqual([lineage, 7, old.outputs]);
   });
 });
 

@@ -260,15 +260,15 @@ describe("the README's migration (terraform init -migrate-state in the stack's f
 
 // --- environments, through `npm run synth` and the cdktf CLI ------------------------------------
 
-function synthTo(dir: string, name: string, input: object) {
+function synthTo(dir: string, name: string, input: object, outdir = join(dir, `out-${name}`)) {
   const file = join(dir, `${name}.yaml`);
   writeFileSync(file, stringify(input));
-  const outdir = join(dir, `out-${name}`);
   const r = runSynth(dir, { KODUS_CONFIG: file, CDKTF_OUTDIR: outdir });
   expect([r.status, r.stderr]).toEqual([0, ""]);
-  const stacks = readdirSync(join(outdir, "stacks")).sort();
+  const manifest = JSON.parse(readFileSync(join(outdir, "manifest.json"), "utf8"));
+  const stacks = Object.keys(manifest.stacks).sort();
   const tf = (s: string) => JSON.parse(readFileSync(join(outdir, "stacks", s, "cdk.tf.json"), "utf8"));
-  return { outdir, stacks, tf, manifest: JSON.parse(readFileSync(join(outdir, "manifest.json"), "utf8")) };
+  return { outdir, stacks, tf, manifest };
 }
 
 describe("two environments never share anything", () => {
@@ -280,8 +280,6 @@ describe("two environments never share anything", () => {
 
     expect(staging.stacks).toEqual(["docker-staging", "kubernetes-staging"]);
     expect(production.stacks).toEqual(["docker-production", "kubernetes-production"]);
-    expect(Object.keys(staging.manifest.stacks).sort()).toEqual(staging.stacks);
-    expect(Object.keys(production.manifest.stacks).sort()).toEqual(production.stacks);
 
     const keys = (s: ReturnType<typeof synthTo>) => s.stacks.map((n) => s.tf(n).terraform.backend.s3.key as string);
     expect(keys(staging)).toEqual(["kodus-chutes-deploy/docker-staging.tfstate", "kodus-chutes-deploy/kubernetes-staging.tfstate"]);
@@ -290,6 +288,21 @@ describe("two environments never share anything", () => {
     // cdktf's output folders (cdktf.out/stacks/<stack>, where Terraform keeps .terraform/)
     const folders = (s: ReturnType<typeof synthTo>) => s.stacks.map((n) => s.manifest.stacks[n].workingDirectory as string);
     expect([...folders(staging), ...folders(production)]).toEqual(["stacks/docker-staging", "stacks/kubernetes-staging", "stacks/docker-production", "stacks/kubernetes-production"]);
+  });
+
+  test("one cdktf.out for both: production's synth leaves staging's Terraform working files alone", () => {
+    const dir = tmp();
+    const outdir = join(dir, "cdktf.out");
+    synthTo(dir, "staging", { environment: "staging", docker: { enabled: false } }, outdir);
+    // What `terraform init` leaves in the stack folder: the backend it was initialized with.
+    const marker = join(outdir, "stacks", "kubernetes-staging", ".terraform", "terraform.tfstate");
+    mkdirSync(dirname(marker), { recursive: true });
+    writeFileSync(marker, '{"backend":{"type":"local"}}');
+    const production = synthTo(dir, "production", { environment: "production", docker: { enabled: false } }, outdir);
+    expect(production.stacks).toEqual(["kubernetes-production"]);
+    expect(readdirSync(join(outdir, "stacks")).sort()).toEqual(["kubernetes-production", "kubernetes-staging"]);
+    expect(readFileSync(marker, "utf8")).toBe('{"backend":{"type":"local"}}');
+    expect(existsSync(join(outdir, "stacks", "kubernetes-production", ".terraform"))).toBe(false);
   });
 
   test("local state too: one state file per stack and environment, none of them today's", () => {

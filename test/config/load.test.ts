@@ -165,6 +165,6 @@ describe("files", () => {
     const config = loadConfig(example);
     expect(config.llm.model).toMatch(/\//);
     const sections = readFileSync(example, "utf8").match(/^[a-z][A-Za-z]*(?=:)/gm);
-    expect([...(sections ?? [])].sort()).toEqual(["docker", "healthcheck", "kodus", "kubernetes", "llm"]);
+    expect([...(sections ?? [])].sort()).toEqual(["docker", "healthcheck", "kodus", "kubernetes", "llm", "terraform"]);
   });
 });

@@ -179,7 +179,7 @@ const kubernetesShape = {
   inClusterConfig: bool.optional(),
   prefix: dnsLabel.default(DEFAULT_STATE_PREFIX),
 };
-const kubeEnv = "Terraform reads KUBE_CONFIG_PATH (or ~/.kube/config), KUBE_TOKEN, KUBE_CLIENT_CERT_DATA / KUBE_CLIENT_KEY_DATA, or the in-cluster service account";
+const kubeEnv = "Terraform reads KUBE_CONFIG_PATH (it does not fall back to ~/.kube/config), KUBE_TOKEN, KUBE_CLIENT_CERT_DATA / KUBE_CLIENT_KEY_DATA, or the in-cluster service account";
 const kubernetesSchema = backendBlock("kubernetes", kubernetesShape, {
   token: credential(kubeEnv),
   password: credential(kubeEnv),

@@ -98,6 +98,12 @@ const VARIANTS: [string, ConfigInput, string, { backend?: object; cloud?: object
     { backend: { gcs: { bucket: "acme-tf-state", prefix: "kodus-chutes-deploy/docker-staging", impersonate_service_account: "terraform@acme-prod.iam.gserviceaccount.com" } } },
   ],
   [
+    "gcs, customer-managed encryption key",
+    withBackend({ gcs: { bucket: "acme-tf-state", prefix: "kodus", kmsEncryptionKey: "projects/acme/locations/europe/keyRings/tf/cryptoKeys/state" } }),
+    "docker",
+    { backend: { gcs: { bucket: "acme-tf-state", prefix: "kodus/docker", kms_encryption_key: "projects/acme/locations/europe/keyRings/tf/cryptoKeys/state" } } },
+  ],
+  [
     "azurerm, production, Entra ID auth",
     withBackend({ azurerm: { storageAccountName: "acmetfstate", containerName: "tfstate", resourceGroupName: "rg-terraform", useAzureadAuth: true } }, "production"),
     "kubernetes-production",
@@ -114,13 +120,50 @@ const VARIANTS: [string, ConfigInput, string, { backend?: object; cloud?: object
     },
   ],
   [
+    "azurerm, CI with OIDC",
+    withBackend({
+      azurerm: {
+        storageAccountName: "acmetfstate",
+        containerName: "tfstate",
+        subscriptionId: "00000000-0000-0000-0000-000000000001",
+        tenantId: "00000000-0000-0000-0000-000000000002",
+        clientId: "00000000-0000-0000-0000-000000000003",
+        useOidc: true,
+        useMsi: false,
+        useAzureadAuth: true, // Terraform needs this, resourceGroupName, or ARM_ACCESS_KEY / ARM_SAS_TOKEN
+      },
+    }),
+    "docker",
+    {
+      backend: {
+        azurerm: {
+          storage_account_name: "acmetfstate",
+          container_name: "tfstate",
+          key: "kodus-chutes-deploy/docker.tfstate",
+          subscription_id: "00000000-0000-0000-0000-000000000001",
+          tenant_id: "00000000-0000-0000-0000-000000000002",
+          client_id: "00000000-0000-0000-0000-000000000003",
+          use_oidc: true,
+          use_msi: false,
+          use_azuread_auth: true,
+        },
+      },
+    },
+  ],
+  [
     "kubernetes Secret, production",
-    withBackend({ kubernetes: { namespace: "terraform-state" } }, "production"),
+    withBackend({ kubernetes: { namespace: "terraform-state", configContext: "ops" } }, "production"),
     "kubernetes-production",
-    { backend: { kubernetes: { secret_suffix: "kodus-chutes-deploy-kubernetes-production", namespace: "terraform-state" } } },
+    { backend: { kubernetes: { secret_suffix: "kodus-chutes-deploy-kubernetes-production", namespace: "terraform-state", config_context: "ops" } } },
   ],
   ["kubernetes Secret, no environment, in-cluster CI", withBackend({ kubernetes: { inClusterConfig: true } }), "docker", { backend: { kubernetes: { secret_suffix: "kodus-chutes-deploy-docker", in_cluster_config: true } } }],
   ["pg, staging, connection from PG_CONN_STR", withBackend({ pg: {} }, "staging"), "kubernetes-staging", { backend: { pg: { schema_name: "kodus_chutes_deploy_kubernetes_staging" } } }],
+  [
+    "pg, schema, table and index made by a DBA",
+    withBackend({ pg: { skipSchemaCreation: true, skipTableCreation: true, skipIndexCreation: true } }),
+    "docker",
+    { backend: { pg: { schema_name: "kodus_chutes_deploy_docker", skip_schema_creation: true, skip_table_creation: true, skip_index_creation: true } } },
+  ],
   [
     "pg, URL without password",
     withBackend({ pg: { connStr: "postgres://terraform@127.0.0.1:1/state?sslmode=disable", prefix: "kodus" } }),
@@ -204,7 +247,7 @@ const CONNECT_STEP: Record<string, RegExp> = {
   s3: /No valid credential sources found/,
   gcs: /could not find default credentials/,
   azurerm: /Azure CLI|authoriz/i,
-  kubernetes: /no configuration has been provided|unable to load in-cluster configuration/,
+  kubernetes: /no configuration has been provided|unable to load in-cluster configuration|context "ops" does not exist/,
   pg: /connection refused/,
   cloud: /Failed to request discovery document|no such host|token/i,
 };

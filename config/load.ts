@@ -7,7 +7,7 @@ import { existsSync, readFileSync } from "node:fs";
 import { isAbsolute, resolve } from "node:path";
 import { parseDocument } from "yaml";
 import type { z } from "zod";
-import { configSchema, type Config } from "./schema";
+import { configSchema, inputProblems, type Config } from "./schema";
 
 export const DEFAULT_CONFIG_FILE = "kodus.config.yaml";
 
@@ -69,8 +69,42 @@ export function parseConfig(data: unknown, source: string): Config {
     throw new ConfigError(source, ["(top level): must be a mapping of sections (llm, kodus, docker, kubernetes, healthcheck)"]);
   }
   const result = configSchema.safeParse(data, { reportInput: true });
-  if (!result.success) throw new ConfigError(source, result.error.issues.flatMap(describeIssue));
+  const problems = result.success ? [] : onePerPath(result.error.issues).flatMap(describeIssue);
+  problems.push(...inputProblems(data).map((p) => `${p.path.join(".")}: ${p.message}`));
+  if (!result.success || problems.length > 0) throw new ConfigError(source, problems);
   return deepFreeze(result.data) as Config;
+}
+
+/** One problem per field: a value that breaks several checks (huge numbers: int and max) is reported once. */
+function onePerPath(issues: readonly z.core.$ZodIssue[]): z.core.$ZodIssue[] {
+  const seen = new Set<string>();
+  return issues.filter((issue) => {
+    if (issue.code === "unrecognized_keys") return true;
+    const key = issue.path.map(String).join(".");
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+}
+
+const ZOD_DEFAULT_MESSAGE = /^(Invalid|Too (small|big)|Expected|Unrecognized)/;
+const TYPE_NAMES: Record<string, string> = { object: "a mapping (key: value lines)", array: "a list", string: "a string", number: "a number", boolean: "true or false" };
+
+/** Our own wording for the checks whose message the schema leaves to zod. */
+function plainMessage(issue: z.core.$ZodIssue): string {
+  if (!ZOD_DEFAULT_MESSAGE.test(issue.message)) return issue.message;
+  switch (issue.code) {
+    case "invalid_type":
+      return `must be ${TYPE_NAMES[issue.expected] ?? issue.expected}`;
+    case "too_small":
+      return issue.origin === "string" && Number(issue.minimum) === 1 ? "must not be empty" : `must be at least ${issue.minimum}`;
+    case "too_big":
+      return `must be at most ${issue.maximum}`;
+    case "invalid_format":
+      return issue.format === "regex" && "pattern" in issue ? `has an invalid format (allowed: ${String(issue.pattern)})` : `must be a valid ${issue.format}`;
+    default:
+      return "has an invalid value";
+  }
 }
 
 function describeIssue(issue: z.core.$ZodIssue): string[] {
@@ -79,7 +113,7 @@ function describeIssue(issue: z.core.$ZodIssue): string[] {
     const allowed = allowedKeysAt(issue.path.map(String));
     return issue.keys.map((key) => `${path ? `${path}.` : ""}${key}: unknown key${allowed ? ` (allowed: ${allowed.join(", ")})` : ""}`);
   }
-  let message = issue.message;
+  let message = plainMessage(issue);
   if (issue.code === "invalid_type" && issue.input === undefined) message = `is required (${message})`;
   if (issue.code === "invalid_value") message = `must be one of ${issue.values.map((v) => JSON.stringify(v)).join(", ")}`;
   const got = "input" in issue && issue.input !== undefined && typeof issue.input !== "object" ? ` (got ${showValue(issue.input)})` : "";
@@ -88,6 +122,9 @@ function describeIssue(issue: z.core.$ZodIssue): string[] {
 
 /** Shows a rejected value, unless it looks like a credential someone pasted in the wrong place. */
 function showValue(value: unknown): string {
+  if (typeof value === "number" && !Number.isFinite(value)) return "a number too large to represent";
+  // Credentials inside a URL are masked, whatever else is wrong with the value.
+  if (typeof value === "string" && /^[A-Za-z][A-Za-z0-9+.-]*:\/\/[^/?#]*@/.test(value)) return JSON.stringify(value.replace(/^([A-Za-z][A-Za-z0-9+.-]*:\/\/)[^/?#]*@/, "$1***@"));
   const text = JSON.stringify(value);
   return /(cpk_|sk-|Bearer\s)/i.test(text) || (typeof value === "string" && value.length > 40 && /^[A-Za-z0-9+/=._-]+$/.test(value))
     ? "a value that looks like a secret, not shown"

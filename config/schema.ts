@@ -18,6 +18,17 @@ const LOOPBACK_HOST = /^(localhost|127(\.\d{1,3}){3}|\[::1\])$/;
 const DNS1123_LABEL = /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/;
 const DNS1123_SUBDOMAIN = /^[a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?$/;
 const IMAGE_TAG = /^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$/;
+/**
+ * A release version: major.minor.patch with an optional pre-release suffix. Floating tags
+ * (latest, stable, main, 2, 2.1 ...) would make the deployed code change without the config
+ * changing, and the migrations (run once per version) would never re-run on such an upgrade.
+ */
+const RELEASE_VERSION = /^v?[0-9]+\.[0-9]+\.[0-9]+([-+][0-9A-Za-z.-]+)?$/;
+/** scheme://authority with no "@" in the authority: no user name or password in the URL. */
+const NO_USERINFO = /^[A-Za-z][A-Za-z0-9+.-]*:\/\/[^/?#@]*([/?#]\S*)?$/;
+/** Same, but a user name without password is allowed (ssh://deploy@host). */
+const NO_PASSWORD = /^[A-Za-z][A-Za-z0-9+.-]*:\/\/([^/?#@:]*@)?[^/?#@]*([/?#]\S*)?$/;
+const NO_CREDENTIALS_ERROR = "must not contain credentials (user:password@): secrets belong in the var file written by `npm run secrets`, never in the config";
 /** Kubernetes resource quantity, e.g. 250m, 1, 1.5, 768Mi, 2Gi. */
 const QUANTITY = /^[0-9]+(\.[0-9]+)?(m|k|M|G|T|Ki|Mi|Gi|Ti)?$/;
 /**
@@ -71,6 +82,11 @@ export const baseUrlSchema = z
   .refine((v) => isUrl(v, ["https:"]) || (isUrl(v, ["http:"]) && LOOPBACK_HOST.test(new URL(v).hostname)), {
     error: "must be an https:// URL (http:// is allowed only for localhost/127.0.0.1/[::1])",
   })
+  .regex(NO_USERINFO, { error: NO_CREDENTIALS_ERROR })
+  // Kodus appends /chat/completions to the base URL itself.
+  .refine((v) => !/\/(chat\/)?completions\/*$/.test(v), {
+    error: 'must be the API base such as "https://llm.chutes.ai/v1", without /chat/completions (Kodus appends it)',
+  })
   .transform((v) => v.replace(/\/+$/, ""));
 
 const httpUrl = z
@@ -78,6 +94,7 @@ const httpUrl = z
   .trim()
   .regex(/^https?:\/\/\S+$/, { error: "must be an absolute http:// or https:// URL", abort: true })
   .refine((v) => isUrl(v, ["http:", "https:"]), { error: "must be an absolute http:// or https:// URL" })
+  .regex(NO_USERINFO, { error: NO_CREDENTIALS_ERROR })
   .transform((v) => v.replace(/\/+$/, ""));
 
 const positiveInt = (max: number) =>
@@ -108,13 +125,29 @@ function isValidCron(expr: string): boolean {
 
 const quantity = z.string().regex(QUANTITY, { error: 'must be a Kubernetes quantity such as "250m", "1", "768Mi" or "2Gi"' });
 
+/** A Kubernetes quantity as a number (cores or bytes), for comparisons. */
+export function quantityValue(q: string): number {
+  const m = /^([0-9]+(?:\.[0-9]+)?)(m|k|M|G|T|Ki|Mi|Gi|Ti)?$/.exec(q);
+  if (!m) return NaN;
+  const unit = { "": 1, m: 1e-3, k: 1e3, M: 1e6, G: 1e9, T: 1e12, Ki: 2 ** 10, Mi: 2 ** 20, Gi: 2 ** 30, Ti: 2 ** 40 }[m[2] ?? ""]!;
+  return Number(m[1]) * unit;
+}
+
 const resourcesSchema = (requests: { cpu: string; memory: string }, limits: { cpu: string; memory: string }) =>
   z
     .strictObject({
       requests: z.strictObject({ cpu: quantity.default(requests.cpu), memory: quantity.default(requests.memory) }).prefault({}),
       limits: z.strictObject({ cpu: quantity.default(limits.cpu), memory: quantity.default(limits.memory) }).prefault({}),
     })
-    .prefault({});
+    .prefault({})
+    .superRefine((r, ctx) => {
+      // Kubernetes rejects a Pod whose request exceeds its limit, at apply time; say so now.
+      for (const kind of ["cpu", "memory"] as const) {
+        if (quantityValue(r.requests[kind]) > quantityValue(r.limits[kind])) {
+          ctx.addIssue({ code: "custom", path: ["requests", kind], input: r.requests[kind], message: `must not exceed limits.${kind} (${r.limits[kind]})` });
+        }
+      }
+    });
 
 // --- sections shared with the Helm chart's values (same names, same meaning) ---
 
@@ -129,7 +162,13 @@ export const llmSchema = z
 
 export const kodusSchema = z
   .strictObject({
-    version: z.string().regex(IMAGE_TAG, { error: 'must be an image tag such as "2.1.28"' }).default(DEFAULT_KODUS_VERSION),
+    version: z
+      .string({ error: 'must be a Kodus release version such as "2.1.28"' })
+      .regex(IMAGE_TAG, { error: 'must be an image tag such as "2.1.28"', abort: true })
+      .regex(RELEASE_VERSION, {
+        error: 'must be a release version such as "2.1.28": a floating tag (latest, stable, 2.1 ...) changes what runs without a config change, and migrations only re-run when the version changes',
+      })
+      .default(DEFAULT_KODUS_VERSION),
     publicUrl: httpUrl.default("http://localhost:3000"),
     webhooksUrl: httpUrl.default("http://localhost:3332"),
     workerDrainTimeoutMs: positiveInt(600_000).default(25_000),
@@ -217,7 +256,7 @@ export const ingressSchema = z
     className: z.string().min(1).optional(),
     webHost: hostname.optional(),
     webhooksHost: hostname.optional(),
-    tlsSecretName: z.string().regex(DNS1123_LABEL).optional(),
+    tlsSecretName: z.string().regex(DNS1123_LABEL, { error: "must be a Secret name: a DNS-1123 label (lowercase letters, digits, '-')" }).optional(),
     annotations: z.record(z.string(), z.string()).default({}),
   })
   .prefault({})
@@ -369,7 +408,11 @@ export const configSchema = z
     docker: z
       .strictObject({
         enabled: z.boolean({ error: "must be true or false" }).default(true),
-        host: z.string().regex(/^(unix|tcp|ssh|npipe):\/\/\S+$/, { error: "must be a Docker host URL such as unix:///var/run/docker.sock, tcp://host:2376 or ssh://user@host" }).optional(),
+        host: z
+          .string()
+          .regex(/^(unix|tcp|ssh|npipe):\/\/\S+$/, { error: "must be a Docker host URL such as unix:///var/run/docker.sock, tcp://host:2376 or ssh://user@host", abort: true })
+          .regex(NO_PASSWORD, { error: "must not contain a password (user:password@): use an SSH key or TLS certificates" })
+          .optional(),
         bindAddress: z.union([z.ipv4(), z.ipv6()], { error: "must be an IP address such as 0.0.0.0 or 127.0.0.1" }).default("0.0.0.0"),
         ports: z
           .strictObject({ api: port.default(3001), web: port.default(3000), webhooks: port.default(3332) })
@@ -403,6 +446,11 @@ export const configSchema = z
   })
   .superRefine((c, ctx) => checkStateLocations(c.terraform.backend, c.environment, ctx))
   .superRefine((c, ctx) => {
+    if (!c.docker.enabled && !c.kubernetes.enabled) {
+      ctx.addIssue({ code: "custom", path: ["docker", "enabled"], message: "docker.enabled and kubernetes.enabled are both false: nothing would be deployed; enable at least one stack" });
+    }
+  })
+  .superRefine((c, ctx) => {
     const max = c.llm.maxConcurrentReviews;
     if (max === undefined) return;
     const workers = Math.max(c.docker.enabled ? 1 : 0, c.kubernetes.enabled ? maxWorkers(c.kubernetes) : 0);
@@ -415,6 +463,26 @@ export const configSchema = z
       });
     }
   });
+
+/**
+ * Rules about what the file says rather than what it means after defaults: a replica count
+ * written next to an enabled autoscaler would be silently ignored (the HorizontalPodAutoscaler
+ * owns the count), so it is rejected. Returns one problem per offending field.
+ */
+export function inputProblems(input: unknown): { path: string[]; message: string }[] {
+  const at = (value: unknown, ...keys: string[]): unknown =>
+    keys.reduce<unknown>((v, k) => (typeof v === "object" && v !== null && !Array.isArray(v) ? (v as Record<string, unknown>)[k] : undefined), value);
+  const problems: { path: string[]; message: string }[] = [];
+  for (const component of ["api", "worker"] as const) {
+    if (at(input, "kubernetes", "autoscaling", component, "enabled") === true && at(input, "kubernetes", "replicas", component) !== undefined) {
+      problems.push({
+        path: ["kubernetes", "replicas", component],
+        message: `must not be set while kubernetes.autoscaling.${component}.enabled is true: the autoscaler owns the count (set autoscaling.${component}.minReplicas/maxReplicas instead)`,
+      });
+    }
+  }
+  return problems;
+}
 
 /** The highest number of code-review workers the Kubernetes stack may run. */
 export function maxWorkers(k: { replicas: { worker: number }; autoscaling: { worker: { enabled: boolean; maxReplicas: number } } }): number {

@@ -12,6 +12,15 @@ import { ConfigError, loadConfig, resolveConfigPath } from "../config/load";
 import { PROBE_FILE, probeEnv, probeSettingsFor } from "../probe/probe-program";
 
 const projectRoot = resolve(__dirname, "..");
+if (process.argv.slice(2).some((a) => a === "--help" || a === "-h")) {
+  console.log(`Usage: CHUTES_API_KEY=cpk_... npm run --silent healthcheck -- [probe flags]
+Runs the Chutes probe from this machine. Its settings default to the configuration
+(KODUS_CONFIG, else kodus.config.yaml, else the built-in defaults: llm.baseUrl, llm.model,
+healthcheck.timeoutSeconds, healthcheck.maxLatencyMs); a flag overrides its setting.
+The probe's flags:`);
+  const help = spawnSync(process.execPath, [resolve(projectRoot, "probe", PROBE_FILE), "--help"], { stdio: "inherit" });
+  process.exit(help.status ?? 1);
+}
 let env: Record<string, string>;
 try {
   const config = loadConfig(resolveConfigPath(process.env, projectRoot, process.cwd()));

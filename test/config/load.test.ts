@@ -168,3 +168,93 @@ describe("files", () => {
     expect([...(sections ?? [])].sort()).toEqual(["docker", "healthcheck", "kodus", "kubernetes", "llm", "terraform"]);
   });
 });
+
+describe("inputs a config must not get past (operator workflow)", () => {
+  const PASSWORD = "cpk_hunter2hunter2.secret.value";
+
+  test.each([
+    ["llm.baseUrl", { llm: { baseUrl: `https://user:${PASSWORD}@llm.chutes.ai/v1` } }],
+    ["llm.baseUrl", { llm: { baseUrl: `https://${PASSWORD}@llm.chutes.ai/v1` } }],
+    ["kodus.publicUrl", { kodus: { publicUrl: `https://admin:${PASSWORD}@kodus.example.com` } }],
+    ["kodus.webhooksUrl", { kodus: { webhooksUrl: `http://admin:${PASSWORD}@hooks.example.com/x` } }],
+    ["docker.host", { docker: { host: `tcp://admin:${PASSWORD}@docker.example.com:2376` } }],
+  ])("credentials in %s are rejected and never echoed", (field, input) => {
+    const lines = problems(() => parseConfig(input, "test"));
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toMatch(new RegExp(`^${field.replace(".", "\\.")}: must not contain (credentials|a password)`));
+    expect(lines[0]).not.toContain(PASSWORD);
+    expect(lines[0]).not.toContain("hunter2");
+  });
+
+  test("an SSH user name (no password) in docker.host is fine", () => {
+    expect(parseConfig({ docker: { host: "ssh://deploy@kodus-host" } }, "test").docker.host).toBe("ssh://deploy@kodus-host");
+  });
+
+  test.each(["api", "worker"])("kubernetes.replicas.%s next to an enabled autoscaler is rejected, not silently ignored", (component) => {
+    const input = { kubernetes: { replicas: { [component]: 5 }, autoscaling: { [component]: { enabled: true } } } };
+    expect(problems(() => parseConfig(input, "test"))).toEqual([expect.stringMatching(new RegExp(`^kubernetes\\.replicas\\.${component}: must not be set while kubernetes\\.autoscaling\\.${component}\\.enabled is true`))]);
+    // Either one alone is fine.
+    expect(() => parseConfig({ kubernetes: { autoscaling: { [component]: { enabled: true } } } }, "test")).not.toThrow();
+    expect(() => parseConfig({ kubernetes: { replicas: { [component]: 5 } } }, "test")).not.toThrow();
+  });
+
+  test("both stacks disabled is rejected: nothing would be deployed", () => {
+    expect(problems(() => parseConfig({ docker: { enabled: false }, kubernetes: { enabled: false } }, "test"))).toEqual([
+      expect.stringMatching(/^docker\.enabled: .*both false.*enable at least one/),
+    ]);
+  });
+
+  test.each(["latest", "stable", "main", "2", "2.1", "v2"])("floating Kodus tag %j is rejected", (version) => {
+    expect(problems(() => parseConfig({ kodus: { version } }, "test"))).toEqual([expect.stringMatching(/^kodus\.version: must be a release version such as "2\.1\.28"/)]);
+  });
+
+  test.each(["2.1.28", "2.2.0", "v2.1.28", "2.2.0-rc.1"])("release version %j is accepted", (version) => {
+    expect(parseConfig({ kodus: { version } }, "test").kodus.version).toBe(version);
+  });
+
+  test.each([
+    [{ requests: { cpu: "2" } }, "kubernetes.resources.api.requests.cpu: must not exceed limits.cpu (1)"],
+    [{ requests: { cpu: "1500m" }, limits: { cpu: "1" } }, "kubernetes.resources.api.requests.cpu: must not exceed limits.cpu (1)"],
+    [{ requests: { memory: "2Gi" } }, "kubernetes.resources.api.requests.memory: must not exceed limits.memory (1536Mi)"],
+    [{ requests: { memory: "1G" }, limits: { memory: "512Mi" } }, "kubernetes.resources.api.requests.memory: must not exceed limits.memory (512Mi)"],
+  ])("requests above limits are rejected: %j", (api, line) => {
+    const lines = problems(() => parseConfig({ kubernetes: { resources: { api } } }, "test"));
+    expect(lines).toHaveLength(1);
+    expect(lines[0].startsWith(line)).toBe(true);
+  });
+
+  test("requests equal to limits in other units are fine", () => {
+    expect(() => parseConfig({ kubernetes: { resources: { worker: { requests: { cpu: "1000m", memory: "1Gi" }, limits: { cpu: "1", memory: "1024Mi" } } } } }, "test")).not.toThrow();
+  });
+
+  test.each(["https://llm.chutes.ai/v1/chat/completions", "https://llm.chutes.ai/v1/chat/completions/", "https://llm.chutes.ai/v1/completions"])(
+    "a baseUrl that is the completions endpoint (%s) is rejected",
+    (baseUrl) => {
+      expect(problems(() => parseConfig({ llm: { baseUrl } }, "test"))).toEqual([expect.stringMatching(/^llm\.baseUrl: must be the API base .*without \/chat\/completions/)]);
+    },
+  );
+
+  test("a huge number is reported once, with its value", () => {
+    expect(problems(() => parseConfigText("kubernetes:\n  replicas:\n    api: 1e20\n", "c.yaml"))).toEqual(["kubernetes.replicas.api: must be a whole number from 1 to 50 (got 100000000000000000000)"]);
+  });
+
+  test("1e309 is not shown as null", () => {
+    const lines = problems(() => parseConfigText("docker:\n  ports:\n    api: 1e309\n", "c.yaml"));
+    expect(lines).toEqual([expect.stringMatching(/^docker\.ports\.api: must be a whole number from 1 to 65535 \(got a number too large to represent\)$/)]);
+  });
+
+  test.each([
+    ["llm: foo\n", "llm: must be a mapping"],
+    ["kubernetes:\n  replicas: 3\n", "kubernetes.replicas: must be a mapping"],
+    ["kubernetes:\n  dataStores:\n    postgres:\n      username: ''\n", "kubernetes.dataStores.postgres.username: must not be empty"],
+    ["kubernetes:\n  kubeconfig:\n    path: ''\n", "kubernetes.kubeconfig.path: must not be empty"],
+    ["kubernetes:\n  dataStores:\n    storageClass: 5\n", "kubernetes.dataStores.storageClass: must be a string"],
+    ["kubernetes:\n  ingress:\n    annotations: {a: 1}\n", "kubernetes.ingress.annotations.a: must be a string"],
+    ["kubernetes:\n  ingress:\n    tlsSecretName: Bad_Name\n", "kubernetes.ingress.tlsSecretName: must be a Secret name"],
+    ["kodus:\n  version: 3\n", "kodus.version: must be a Kodus release version"],
+  ])("one clear line per problem, in our words, never zod's: %j", (text, start) => {
+    const lines = problems(() => parseConfigText(text, "c.yaml"));
+    expect(lines).toEqual([expect.stringContaining(start)]);
+    expect(lines[0]).not.toMatch(/Invalid input|Invalid string|Too small|Too big|expected \w+, received|>=1 characters/);
+  });
+});

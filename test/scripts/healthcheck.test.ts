@@ -52,3 +52,36 @@ test("a bad config exits 2 with the field named, before any request", async () =
   expect(r.status).toBe(2);
   expect(r.stderr).toContain("llm.model");
 });
+
+test("--help prints usage and exits 0, without a probe run or a config_error", async () => {
+  for (const flag of ["--help", "-h"]) {
+    const r = await run([flag], { KODUS_CONFIG: "/nonexistent/kodus.config.yaml" });
+    expect(r.status).toBe(0);
+    expect(r.stdout).toMatch(/^Usage: .*npm run --silent healthcheck -- \[--base-url URL\] \[--model ORG\/MODEL\]/);
+    expect(r.stdout).toContain("--timeout-ms");
+    expect(r.stdout).not.toContain("config_error\"");
+  }
+});
+
+test.each([
+  [["--bogus"], "unknown flag --bogus", /--help/],
+  [["--timeout-ms", "soon"], "timeout must be a positive integer of ms", /whole number of milliseconds/],
+  [["--model"], "--model needs a value", /--flag VALUE/],
+])("each config_error's hint is about its own cause: %j", async (args, detail, hint) => {
+  const r = await run(args, {});
+  expect(r.status).toBe(2);
+  const line = JSON.parse(r.stdout);
+  expect(line.status).toBe("config_error");
+  expect(line.detail).toContain(detail);
+  expect(line.hint).toMatch(hint);
+  // Not the generic "set everything" text.
+  expect(line.hint).not.toBe("Set --base-url and --model (or PROBE_BASE_URL and PROBE_MODEL) and the CHUTES_API_KEY env var.");
+});
+
+test("a missing key's hint names CHUTES_API_KEY and nothing else", async () => {
+  const r = await run(["--base-url", "https://llm.chutes.ai/v1"], { CHUTES_API_KEY: "" });
+  const line = JSON.parse(r.stdout);
+  expect(line.detail).toBe("missing API key (env CHUTES_API_KEY)");
+  expect(line.hint).toMatch(/^Export CHUTES_API_KEY=cpk_\.\.\./);
+  expect(line.hint).not.toMatch(/--timeout-ms|--help/);
+});

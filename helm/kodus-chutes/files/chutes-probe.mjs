@@ -62,6 +62,31 @@ const HINTS = {
   budget_critical: "A Chutes cap is nearly used up (see budget): reviews stop when it is reached; raise the plan or pause reviews until budget.resetAt.",
   budget_unavailable: "Chutes' management API did not give the budget (see budget.detail): check --management-url, egress to it and the key.",
 };
+/** What to do about each kind of config_error: the hint names the cause, not a generic list. */
+const CONFIG_HINTS = {
+  flag: "Run with --help to list the flags.",
+  value: "Give the flag a value: --flag VALUE or --flag=VALUE.",
+  baseUrl: "Set --base-url or PROBE_BASE_URL to the provider's API base, e.g. https://llm.chutes.ai/v1.",
+  model: "Set --model or PROBE_MODEL to an org/model id, e.g. deepseek-ai/DeepSeek-V3-0324-TEE.",
+  key: "Export CHUTES_API_KEY=cpk_... (the key is read only from the environment, never from a flag).",
+  number: "Use a whole number of milliseconds greater than 0, e.g. --timeout-ms 30000.",
+  budget: "Use --budget off, report, alert or only.",
+  managementUrl: "Set --management-url or PROBE_MANAGEMENT_URL to Chutes' management API, https://api.chutes.ai (the default).",
+  percent: "Use whole percentages from 1 to 100 with warn <= critical, e.g. --budget-warn-percent 80 --budget-critical-percent 95.",
+};
+const USAGE = `Usage: CHUTES_API_KEY=cpk_... node chutes-probe.mjs --base-url URL --model ORG/MODEL [flags]
+  --base-url URL                 OpenAI-compatible API base (env PROBE_BASE_URL), e.g. https://llm.chutes.ai/v1
+  --model ORG/MODEL              model id (env PROBE_MODEL); a leading "chutes/" is stripped
+  --timeout-ms N                 one timeout for every request (env PROBE_TIMEOUT_MS, default 30000)
+  --max-latency-ms N             slower answers are "slow" (env PROBE_MAX_LATENCY_MS, default 20000)
+  --budget off|report|alert|only read Chutes' usage caps too (env PROBE_BUDGET, default off; bare --budget = alert)
+  --management-url URL           Chutes' management API (env PROBE_MANAGEMENT_URL, default https://api.chutes.ai)
+  --budget-warn-percent N        budget_warning at this share of a cap (default 80)
+  --budget-critical-percent N    budget_critical at this share of a cap (default 95)
+  --help                         this text
+Prints one JSON line. Exit codes: 0 ok or budget_warning; 1 an inference failure; 2 config_error;
+3 budget_critical; 4 budget_unavailable.
+`;
 /** Least to most severe; the reported status is the most severe verdict. */
 const SEVERITY = ["ok", "budget_warning", "slow", "budget_unavailable", "budget_critical"];
 /** @param {string} status */
@@ -408,23 +433,28 @@ const positiveInt = (v) => (v !== undefined && /^\d+$/.test(v.trim()) && Number(
 /**
  * @param {string[]} argv @param {NodeJS.ProcessEnv} env
  * @returns {{ baseUrl: string, model: string, key: string, timeoutMs: number, maxLatencyMs: number,
- *   budget: string, managementUrl: string, warnPercent: number, criticalPercent: number, problems: string[] }}
+ *   budget: string, managementUrl: string, warnPercent: number, criticalPercent: number, problems: string[], hint: string }}
  */
 function readConfig(argv, env) {
   /** @type {Record<string, string>} */
   const flags = {};
+  /** @type {string[]} */
   const problems = [];
+  /** @type {Set<keyof typeof CONFIG_HINTS>} */
+  const causes = new Set();
+  /** @param {string} text @param {keyof typeof CONFIG_HINTS} cause */
+  const problem = (text, cause) => { problems.push(text); causes.add(cause); };
   const known = ["--base-url", "--model", "--timeout-ms", "--max-latency-ms", "--budget", "--management-url", "--budget-warn-percent", "--budget-critical-percent"];
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
     const eq = arg.indexOf("=");
     const name = arg.startsWith("--") && eq > 0 ? arg.slice(0, eq) : arg;
     // Never echo values: a stray argument could be a key.
-    if (!known.includes(name)) { problems.push(name.startsWith("-") ? `unknown flag ${name}` : "unexpected argument"); continue; }
+    if (!known.includes(name)) { problem(name.startsWith("-") ? `unknown flag ${name}` : "unexpected argument", "flag"); continue; }
     // A bare --budget (last, or followed by another flag) means --budget alert.
     if (name === "--budget" && name === arg && (i + 1 >= argv.length || argv[i + 1].startsWith("--"))) { flags[name] = "alert"; continue; }
     const value = eq > 0 && name !== arg ? arg.slice(eq + 1) : argv[++i];
-    if (value === undefined) problems.push(`${name} needs a value`);
+    if (value === undefined) problem(`${name} needs a value`, "value");
     else flags[name] = value;
   }
   const pick = (/** @type {string} */ flag, /** @type {string} */ envName) => (flags[flag] ?? env[envName] ?? "").trim();
@@ -438,26 +468,26 @@ function readConfig(argv, env) {
   const warnPercent = positiveInt(pick("--budget-warn-percent", "PROBE_BUDGET_WARN_PERCENT") || "80");
   const criticalPercent = positiveInt(pick("--budget-critical-percent", "PROBE_BUDGET_CRITICAL_PERCENT") || "95");
   const inference = budget !== "only";
-  if (!baseUrl) { if (inference) problems.push("missing base URL (--base-url or PROBE_BASE_URL)"); }
-  else if (!/^https?:\/\/[^/]/i.test(baseUrl) || !URL.canParse(baseUrl)) problems.push("base URL is not an http(s) URL");
-  if (!model && inference) problems.push("missing model (--model or PROBE_MODEL)");
-  if (!key) problems.push("missing API key (env CHUTES_API_KEY)");
+  if (!baseUrl) { if (inference) problem("missing base URL (--base-url or PROBE_BASE_URL)", "baseUrl"); }
+  else if (!/^https?:\/\/[^/]/i.test(baseUrl) || !URL.canParse(baseUrl)) problem("base URL is not an http(s) URL", "baseUrl");
+  if (!model && inference) problem("missing model (--model or PROBE_MODEL)", "model");
+  if (!key) problem("missing API key (env CHUTES_API_KEY)", "key");
   const timeoutMs = positiveInt(timeoutRaw);
   const maxLatencyMs = positiveInt(maxLatencyRaw);
-  if (Number.isNaN(timeoutMs)) problems.push("timeout must be a positive integer of ms");
-  if (Number.isNaN(maxLatencyMs)) problems.push("max latency must be a positive integer of ms");
-  if (!BUDGET_MODES.includes(budget)) problems.push(`budget must be one of ${BUDGET_MODES.join(", ")}`);
-  if (!/^https?:\/\/[^/]/i.test(managementUrl) || !URL.canParse(managementUrl)) problems.push("management URL is not an http(s) URL");
-  if (Number.isNaN(warnPercent) || warnPercent > 100) problems.push("budget warn percent must be a whole number from 1 to 100");
-  if (Number.isNaN(criticalPercent) || criticalPercent > 100) problems.push("budget critical percent must be a whole number from 1 to 100");
-  else if (warnPercent > criticalPercent) problems.push("budget warn percent must not exceed the critical percent");
-  return { baseUrl, model, key, timeoutMs, maxLatencyMs, budget, managementUrl, warnPercent, criticalPercent, problems };
+  if (Number.isNaN(timeoutMs)) problem("timeout must be a positive integer of ms", "number");
+  if (Number.isNaN(maxLatencyMs)) problem("max latency must be a positive integer of ms", "number");
+  if (!BUDGET_MODES.includes(budget)) problem(`budget must be one of ${BUDGET_MODES.join(", ")}`, "budget");
+  if (!/^https?:\/\/[^/]/i.test(managementUrl) || !URL.canParse(managementUrl)) problem("management URL is not an http(s) URL", "managementUrl");
+  if (Number.isNaN(warnPercent) || warnPercent > 100) problem("budget warn percent must be a whole number from 1 to 100", "percent");
+  if (Number.isNaN(criticalPercent) || criticalPercent > 100) problem("budget critical percent must be a whole number from 1 to 100", "percent");
+  else if (warnPercent > criticalPercent) problem("budget warn percent must not exceed the critical percent", "percent");
+  return { baseUrl, model, key, timeoutMs, maxLatencyMs, budget, managementUrl, warnPercent, criticalPercent, problems, hint: [...causes].map((c) => CONFIG_HINTS[c]).join(" ") };
 }
 
 /**
  * Print the single JSON line (key redacted from every string) and exit.
  * @param {{ status: string, inference: string | null, httpStatus: number | null, latencyMs: number | null, model: string,
- *   baseUrl: string, detail: string, budget?: (ReturnType<typeof assessBudget>) | null }} r
+ *   baseUrl: string, detail: string, hint?: string, budget?: (ReturnType<typeof assessBudget>) | null }} r
  * @param {string} key
  */
 function emit(r, key) {
@@ -473,7 +503,7 @@ function emit(r, key) {
     model: clean(r.model) || null,
     baseUrl: clean(r.baseUrl) || null,
     detail: short.length > 200 ? `${short.slice(0, 199)}…` : short,
-    hint: HINTS[/** @type {Status} */ (r.status)],
+    hint: r.hint || HINTS[/** @type {Status} */ (r.status)],
     checkedAt: new Date().toISOString(),
     inference: r.inference,
     budget,
@@ -515,10 +545,11 @@ async function checkInference(cfg, start, deadline) {
 const BUDGET_STATUS = /** @type {Record<string, string | null>} */ ({ warning: "budget_warning", critical: "budget_critical", unavailable: "budget_unavailable" });
 
 async function main() {
+  if (process.argv.slice(2).some((a) => a === "--help" || a === "-h")) return process.stdout.write(USAGE, () => process.exit(0));
   const cfg = readConfig(process.argv.slice(2), process.env);
   const { baseUrl, model, key, timeoutMs } = cfg;
   const base = { httpStatus: null, latencyMs: null, model, baseUrl, inference: null };
-  if (cfg.problems.length > 0) return emit({ ...base, status: "config_error", detail: cfg.problems.join("; ") }, key);
+  if (cfg.problems.length > 0) return emit({ ...base, status: "config_error", detail: cfg.problems.join("; "), hint: cfg.hint }, key);
 
   const start = performance.now();
   const deadline = start + timeoutMs;

@@ -22,6 +22,9 @@ export const SECRET_FORMAT_PATTERNS: Record<SecretFormat, { regex: string; allow
   provided: { regex: "^\\S{20,}$", allowed: "your Chutes API key (cpk_...), without spaces" },
 };
 
+/** What Chutes issues as API keys: "cpk_" and three dot-separated parts (about 100 characters). */
+export const CHUTES_KEY_FORMAT = /^cpk_[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/;
+
 export const SECRET_INPUTS = [
   { variable: "chutes_api_key", format: "provided", description: "Chutes API key (cpk_...), sent as Bearer token to llm.baseUrl" },
   { variable: "api_jwt_secret", format: "base64", description: "Kodus API_JWT_SECRET" },

@@ -1,29 +1,70 @@
 /**
- * npm run secrets [-- --out FILE]
+ * npm run secrets -- [command] [--out FILE] [--no-check]
  *
- * Writes a git-ignored Terraform var file with fresh values for every Kodus secret, in the
- * formats Kodus requires. cdktf passes *.auto.tfvars.json in the project root to every
- * `cdktf deploy` automatically. An existing file is never overwritten: values already in it
- * are kept (API_CRYPTO_KEY encrypts stored data and must not change), only missing ones are
- * added. The Chutes key is taken from CHUTES_API_KEY if set; otherwise set TF_VAR_chutes_api_key
- * at deploy time. No value is ever printed.
+ *   (no command) | init    first set-up: every missing secret is generated; the Chutes key is
+ *                          taken from CHUTES_API_KEY. Values already in the file are kept.
+ *   rotate chutes_api_key  replace the Chutes key with CHUTES_API_KEY
+ *   rotate NAME            replace one generated secret with a fresh random value
+ *
+ * The file is a git-ignored Terraform var file (default kodus.secrets.auto.tfvars.json in the
+ * project root; cdktf passes every *.auto.tfvars.json there to each `cdktf deploy`). Every
+ * rotation also bumps `secrets_revision` in it: the Kubernetes stack needs the bump to rewrite
+ * its write-only Secrets and roll the pods, and both stacks show it as an output.
+ *
+ * A new Chutes key is format-checked and then probed against Chutes (the probe the stacks
+ * deploy, with the config's llm.baseUrl and llm.model) before it is written: on a Docker host,
+ * Terraform replaces the Kodus containers whose environment changes before it re-runs the
+ * on-host preflight, so this is where a rejected key must stop. --no-check skips the probe.
+ *
+ * Writes are atomic (temporary file + rename) with mode 0600. No secret value is ever printed:
+ * errors name the file and the problem, never the content.
  */
+import { spawnSync } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { existsSync, readFileSync, writeFileSync, chmodSync } from "node:fs";
-import { resolve } from "node:path";
+import { chmodSync, closeSync, existsSync, fsyncSync, openSync, readFileSync, renameSync, rmSync, statSync, writeSync } from "node:fs";
+import { dirname, resolve } from "node:path";
 import { parseArgs } from "node:util";
-import { SECRET_INPUTS, generateSecretValue } from "../contract/secrets";
+import { ConfigError, loadConfig, resolveConfigPath } from "../config/load";
+import { CHUTES_KEY_FORMAT, SECRET_INPUTS, generateSecretValue, type SecretInputName } from "../contract/secrets";
+import { PROBE_FILE, probeEnv, probeSettingsFor } from "../probe/probe-program";
 
 export const DEFAULT_SECRETS_FILE = "kodus.secrets.auto.tfvars.json";
+/** Not secret: the Kubernetes stack's rotation counter (a Terraform number variable). */
+export const REVISION_VARIABLE = "secrets_revision";
+const PROJECT_ROOT = resolve(__dirname, "..");
 
-export function fillSecrets(existing: Record<string, string>, chutesKey: string | undefined): { values: Record<string, string>; added: string[] } {
-  const values: Record<string, string> = { ...existing };
+export const USAGE = `Usage: npm run secrets -- [command] [--out FILE] [--no-check]
+  (none) or init          first set-up: generate every missing secret; the Chutes key comes from
+                          CHUTES_API_KEY. Values already in the file are kept.
+  rotate chutes_api_key   replace the Chutes key with CHUTES_API_KEY (checked against Chutes first)
+  rotate NAME             replace one generated secret with a fresh random value; NAME is one of
+                          ${SECRET_INPUTS.filter((i) => i.format !== "provided" && i.variable !== "api_crypto_key").map((i) => i.variable).join(", ")}
+  --out FILE              the var file (default ${DEFAULT_SECRETS_FILE} in the project root)
+  --no-check              do not probe Chutes with a new key (e.g. no egress from this machine)
+Every rotation bumps ${REVISION_VARIABLE}. Then run: npx cdktf deploy <stack>
+No value is ever printed.`;
+
+/** A problem to report: names the file and what is wrong, never a value. */
+export class SecretsError extends Error {
+  constructor(
+    message: string,
+    readonly exitCode = 1,
+  ) {
+    super(message);
+  }
+}
+
+export type SecretsFile = Record<string, string | number>;
+
+/** Fills in every missing secret (first set-up); never changes a value already there. */
+export function fillSecrets(existing: SecretsFile, chutesKey: string | undefined): { values: SecretsFile; added: string[] } {
+  const values: SecretsFile = { ...existing };
   const added: string[] = [];
   for (const input of SECRET_INPUTS) {
     if (values[input.variable]) continue;
     if (input.format === "provided") {
       if (!chutesKey) continue;
-      values[input.variable] = chutesKey.trim();
+      values[input.variable] = chutesKey;
     } else {
       values[input.variable] = generateSecretValue(input.format, randomBytes);
     }
@@ -32,15 +73,174 @@ export function fillSecrets(existing: Record<string, string>, chutesKey: string 
   return { values, added };
 }
 
-function main(): void {
-  const { values: args } = parseArgs({ options: { out: { type: "string" } } });
-  const file = resolve(process.cwd(), args.out ?? resolve(__dirname, "..", DEFAULT_SECRETS_FILE));
-  const existing = existsSync(file) ? (JSON.parse(readFileSync(file, "utf8")) as Record<string, string>) : {};
-  const { values, added } = fillSecrets(existing, process.env.CHUTES_API_KEY);
-  writeFileSync(file, `${JSON.stringify(values, null, 2)}\n`, { mode: 0o600 });
-  chmodSync(file, 0o600);
-  console.log(`${file}: ${added.length ? `added ${added.join(", ")}` : "nothing to add"} (values not shown; keep this file out of git)`);
-  if (!values.chutes_api_key) console.log("chutes_api_key is not set: export CHUTES_API_KEY before running this, or TF_VAR_chutes_api_key before deploying.");
+/** Replaces one secret and bumps the revision; returns the new file content and the new revision. */
+export function rotateSecret(existing: SecretsFile, name: SecretInputName, chutesKey: string | undefined): { values: SecretsFile; revision: number; previousRevision: number } {
+  const input = SECRET_INPUTS.find((i) => i.variable === name)!;
+  const values: SecretsFile = { ...existing };
+  if (input.format === "provided") {
+    if (!chutesKey) throw new SecretsError("rotate chutes_api_key: set the new key in the CHUTES_API_KEY environment variable (never as an argument)", 2);
+    if (existing.chutes_api_key === chutesKey) throw new SecretsError("rotate chutes_api_key: CHUTES_API_KEY is the key already in the file: nothing to rotate");
+    values.chutes_api_key = chutesKey;
+  } else {
+    values[name] = generateSecretValue(input.format, randomBytes);
+  }
+  const previousRevision = typeof existing[REVISION_VARIABLE] === "number" ? (existing[REVISION_VARIABLE] as number) : 1;
+  values[REVISION_VARIABLE] = previousRevision + 1;
+  return { values, revision: previousRevision + 1, previousRevision };
 }
 
-if (require.main === module) main();
+/** The Chutes key as given, trimmed and checked against the shape Chutes issues (cpk_ + three dot-separated parts). */
+export function checkChutesKeyFormat(raw: string | undefined): string | undefined {
+  if (raw === undefined || raw.trim() === "") return undefined;
+  const key = raw.trim();
+  if (!CHUTES_KEY_FORMAT.test(key)) {
+    throw new SecretsError(`CHUTES_API_KEY does not look like a Chutes API key (${key.length} characters; expected "cpk_" followed by three dot-separated parts, no spaces): value not shown`, 2);
+  }
+  return key;
+}
+
+/** Reads and checks the var file; every error names the file and the problem, never content. */
+export function readSecretsFile(file: string): SecretsFile {
+  if (!existsSync(file)) return {};
+  let text: string;
+  try {
+    text = readFileSync(file, "utf8");
+  } catch (err) {
+    throw new SecretsError(`${file}: cannot be read (${(err as NodeJS.ErrnoException).code ?? "error"})`);
+  }
+  if (text.trim() === "") return {};
+  let data: unknown;
+  try {
+    data = JSON.parse(text);
+  } catch (err) {
+    // JSON.parse messages can quote the text around the error: report only where it is.
+    const position = /position (\d+)/.exec((err as Error).message);
+    const where = position ? ` at line ${text.slice(0, Number(position[1])).split("\n").length}` : "";
+    throw new SecretsError(`${file}: not valid JSON${where}; fix or restore the file (content not shown)`);
+  }
+  if (typeof data !== "object" || data === null || Array.isArray(data)) throw new SecretsError(`${file}: must be a JSON object of variable names to values`);
+  const problems: string[] = [];
+  for (const [key, value] of Object.entries(data)) {
+    if (key === REVISION_VARIABLE) {
+      if (typeof value !== "number" || !Number.isInteger(value) || value < 1) problems.push(`${REVISION_VARIABLE} must be a whole number >= 1`);
+    } else if (typeof value !== "string") {
+      problems.push(`${key} must be a string`);
+    }
+  }
+  if (problems.length > 0) throw new SecretsError(`${file}: ${problems.join("; ")} (values not shown)`);
+  return data as SecretsFile;
+}
+
+/** Writes the file atomically with mode 0600: a temporary file in the same folder, fsync, rename. */
+export function writeSecretsFile(file: string, values: SecretsFile): void {
+  const tmp = resolve(dirname(file), `.${Date.now()}-${process.pid}.secrets.tmp`);
+  const fd = openSync(tmp, "wx", 0o600);
+  try {
+    writeSync(fd, `${JSON.stringify(values, null, 2)}\n`);
+    fsyncSync(fd);
+  } catch (err) {
+    closeSync(fd);
+    rmSync(tmp, { force: true });
+    throw err;
+  }
+  closeSync(fd);
+  chmodSync(tmp, 0o600); // whatever the umask
+  renameSync(tmp, file);
+}
+
+/** Runs the deployed probe against Chutes with `key`, using the config's base URL and model. */
+function probeKey(key: string): { ok: boolean; summary: string } {
+  let env: Record<string, string>;
+  try {
+    env = probeEnv(probeSettingsFor(loadConfig(resolveConfigPath(process.env, PROJECT_ROOT, process.cwd()))));
+  } catch (err) {
+    if (err instanceof ConfigError) throw new SecretsError(`cannot check the key: ${err.message}`, 2);
+    throw err;
+  }
+  const r = spawnSync(process.execPath, [resolve(PROJECT_ROOT, "probe", PROBE_FILE)], {
+    env: { ...process.env, ...env, CHUTES_API_KEY: key },
+    encoding: "utf8",
+    timeout: 120_000,
+  });
+  // The probe redacts the key from its line; parse it and show only status, detail and hint.
+  let line: { status?: string; detail?: string; hint?: string } = {};
+  try {
+    line = JSON.parse(r.stdout.trim().split("\n").pop() ?? "");
+  } catch {
+    line = { status: "probe_failed", detail: `the probe exited ${r.status ?? r.signal}` };
+  }
+  const text = [line.status, line.detail, line.hint].filter(Boolean).join(": ").split(key).join("[REDACTED]");
+  return { ok: r.status === 0, summary: `${text} (${env.PROBE_MODEL} at ${env.PROBE_BASE_URL})` };
+}
+
+function main(argv: readonly string[]): string[] {
+  let parsed;
+  try {
+    parsed = parseArgs({ args: [...argv], allowPositionals: true, options: { out: { type: "string" }, "no-check": { type: "boolean" }, help: { type: "boolean", short: "h" } } });
+  } catch (err) {
+    // parseArgs names the flag, never a value of ours; keep only its first sentence.
+    throw new SecretsError(`${(err as Error).message.split(". ")[0]}\n${USAGE}`, 2);
+  }
+  const { values: args, positionals } = parsed;
+  if (args.help) return [USAGE];
+  const [command = "init", name, ...extra] = positionals;
+  if (extra.length > 0 || !["init", "rotate"].includes(command) || (command === "init" && name !== undefined)) {
+    throw new SecretsError(`unexpected arguments\n${USAGE}`, 2);
+  }
+  const file = resolve(process.cwd(), args.out ?? resolve(PROJECT_ROOT, DEFAULT_SECRETS_FILE));
+  const existing = readSecretsFile(file);
+  const chutesKey = checkChutesKeyFormat(process.env.CHUTES_API_KEY);
+  const out: string[] = [];
+  const check = (key: string): void => {
+    if (args["no-check"]) {
+      out.push("Chutes check skipped (--no-check): the deploy's preflight is the first check of this key");
+      return;
+    }
+    const result = probeKey(key);
+    if (!result.ok) throw new SecretsError(`${file}: not changed: Chutes does not accept the new key: ${result.summary}`);
+    out.push(`Chutes accepts the key: ${result.summary}`);
+  };
+
+  if (command === "init") {
+    if (chutesKey && existing.chutes_api_key && existing.chutes_api_key !== chutesKey) {
+      throw new SecretsError(`${file}: already holds a different chutes_api_key; to replace it run: CHUTES_API_KEY=... npm run secrets -- rotate chutes_api_key`);
+    }
+    const { values, added } = fillSecrets(existing, chutesKey);
+    if (added.includes("chutes_api_key")) check(chutesKey!);
+    if (added.length > 0) writeSecretsFile(file, values);
+    else if (existsSync(file) && (statSync(file).mode & 0o777) !== 0o600) chmodSync(file, 0o600);
+    out.push(`${file}: ${added.length ? `added ${added.join(", ")}` : "complete, nothing to add"} (values not shown; keep this file out of git)`);
+    if (!values.chutes_api_key) out.push("chutes_api_key is not set yet: run CHUTES_API_KEY=cpk_... npm run secrets (or set TF_VAR_chutes_api_key when you deploy).");
+    return out;
+  }
+
+  const input = SECRET_INPUTS.find((i) => i.variable === name);
+  if (!input) throw new SecretsError(`rotate: ${name === undefined ? "name the secret to rotate" : "unknown secret name"}\n${USAGE}`, 2);
+  if (input.variable === "api_crypto_key") {
+    throw new SecretsError("rotate api_crypto_key: refused: Kodus encrypts stored credentials with it, and a new key cannot read them; it must never change after the first deploy");
+  }
+  if (!existsSync(file)) throw new SecretsError(`${file}: does not exist; run the first set-up first: CHUTES_API_KEY=... npm run secrets`);
+  const { values, revision, previousRevision } = rotateSecret(existing, input.variable, chutesKey);
+  if (input.format === "provided") check(chutesKey!);
+  writeSecretsFile(file, values);
+  out.push(`${file}: rotated ${input.variable}; ${REVISION_VARIABLE} ${previousRevision} -> ${revision} (values not shown)`);
+  if (/^(postgres|mongodb|rabbitmq)_password$/.test(input.variable)) {
+    out.push(`Before deploying: set the new ${input.variable} inside the store itself; the store reads the variable only when its volume is first initialized.`);
+  }
+  out.push("Next: npx cdktf deploy kubernetes   (and/or: npx cdktf deploy docker)");
+  return out;
+}
+
+if (require.main === module) {
+  try {
+    for (const line of main(process.argv.slice(2))) console.log(line);
+  } catch (err) {
+    if (!(err instanceof SecretsError)) {
+      // Unexpected: name the kind of failure only (a message could quote file content).
+      console.error(`npm run secrets: unexpected ${(err as Error).name ?? "error"}${(err as NodeJS.ErrnoException).code ? ` (${(err as NodeJS.ErrnoException).code})` : ""}`);
+      process.exit(1);
+    }
+    console.error(`npm run secrets: ${err.message}`);
+    process.exit(err.exitCode);
+  }
+}

@@ -8,7 +8,7 @@ import { Image } from "@cdktf/provider-docker/lib/image";
 import { Network } from "@cdktf/provider-docker/lib/network";
 import { DockerProvider } from "@cdktf/provider-docker/lib/provider";
 import { Volume } from "@cdktf/provider-docker/lib/volume";
-import { TerraformOutput, TerraformStack } from "cdktf";
+import { TerraformOutput, TerraformStack, TerraformVariable } from "cdktf";
 import type { Construct } from "constructs";
 import { addStateBackend } from "./state-backend";
 import type { Config } from "../config/schema";
@@ -176,6 +176,17 @@ export class DockerStack extends TerraformStack {
     // The others start after the API, so they never race its migrations.
     for (const component of ["worker", "webhooks", "web"] as const) kodus(component, { dependsOn: [...gates, api] });
 
+    // Written by `npm run secrets -- rotate NAME` into the var file both stacks read; declared here
+    // so the shared file raises no "undeclared variable" warning, and shown so an operator can
+    // see which rotation is deployed. (A changed secret replaces the containers by itself.)
+    const revision = new TerraformVariable(this, "secrets_revision", {
+      type: "number",
+      default: 1,
+      nullable: false,
+      description: "Rotation counter bumped by `npm run secrets -- rotate NAME`; shown as the secrets_revision output.",
+      validation: [{ condition: "${var.secrets_revision >= 1 && floor(var.secrets_revision) == var.secrets_revision}", errorMessage: "secrets_revision must be a whole number >= 1." }],
+    });
+    new TerraformOutput(this, "secrets-revision-output", { value: revision.numberValue, description: "Secrets revision deployed (npm run secrets -- rotate NAME bumps it)" }).overrideLogicalId("secrets_revision");
     new TerraformOutput(this, "web_url", { value: config.kodus.publicUrl, description: "Kodus web UI" });
     new TerraformOutput(this, "api_url", { value: `http://localhost:${config.docker.ports.api}`, description: "Kodus API, on the Docker host" });
     new TerraformOutput(this, "webhooks_url", { value: config.kodus.webhooksUrl, description: "Base URL git providers call" });

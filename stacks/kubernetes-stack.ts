@@ -313,6 +313,7 @@ export class KubernetesStack extends TerraformStack {
       });
     }
 
+    new TerraformOutput(this, "secrets-revision-output", { value: revision.numberValue, description: "Secrets revision deployed (npm run secrets -- rotate NAME bumps it)" }).overrideLogicalId("secrets_revision");
     new TerraformOutput(this, "namespace_name", { value: namespace, description: "Namespace Kodus runs in" });
     new TerraformOutput(this, "web_url", { value: config.kodus.publicUrl, description: "Kodus web UI" });
     new TerraformOutput(this, "webhooks_url", { value: config.kodus.webhooksUrl, description: "Base URL git providers call" });

@@ -1,10 +1,11 @@
-import { spawnSync } from "node:child_process";
-import { mkdtempSync, readFileSync, statSync, writeFileSync } from "node:fs";
+import { execFile, spawnSync } from "node:child_process";
+import { chmodSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { SECRET_FORMAT_PATTERNS, SECRET_INPUTS } from "../../contract/secrets";
 import { fillSecrets } from "../../scripts/generate-secrets";
 import { PROJECT_ROOT } from "../helpers/cli";
+import { OK_COMPLETION, TEST_MODEL, chutesError, modelsList, startChutesServer, type Reply } from "../probe/chutes-server";
 
 test("every generated value passes the Terraform validation of its variable", () => {
   const { values, added } = fillSecrets({}, undefined);
@@ -13,7 +14,7 @@ test("every generated value passes the Terraform validation of its variable", ()
     expect(values[input.variable]).toMatch(new RegExp(SECRET_FORMAT_PATTERNS[input.format].regex));
   }
   expect(values.api_crypto_key).toMatch(/^[0-9a-f]{64}$/);
-  expect(Buffer.from(values.api_jwt_secret, "base64")).toHaveLength(32);
+  expect(Buffer.from(String(values.api_jwt_secret), "base64")).toHaveLength(32);
 });
 
 test("values differ between runs", () => {
@@ -31,7 +32,7 @@ test("the CLI writes a 0600 file, includes CHUTES_API_KEY, and prints no value",
   const out = join(dir, "s.auto.tfvars.json");
   writeFileSync(out, JSON.stringify({ postgres_password: "beefbeefbeefbeefbeef" }));
   const fakeKey = `cpk_${"fake".repeat(8)}.not.real`;
-  const r = spawnSync(join(PROJECT_ROOT, "node_modules/.bin/tsx"), [join(PROJECT_ROOT, "scripts/generate-secrets.ts"), "--out", out], {
+  const r = spawnSync(join(PROJECT_ROOT, "node_modules/.bin/tsx"), [join(PROJECT_ROOT, "scripts/generate-secrets.ts"), "--out", out, "--no-check"], {
     env: { PATH: process.env.PATH, CHUTES_API_KEY: fakeKey },
     encoding: "utf8",
   });
@@ -41,4 +42,133 @@ test("the CLI writes a 0600 file, includes CHUTES_API_KEY, and prints no value",
   expect(written.postgres_password).toBe("beefbeefbeefbeefbeef");
   expect(statSync(out).mode & 0o777).toBe(0o600);
   for (const v of Object.values(written) as string[]) expect(r.stdout + r.stderr).not.toContain(v);
+});
+
+describe("npm run secrets: one command per operation, never a value on screen", () => {
+  const TSX = join(PROJECT_ROOT, "node_modules/.bin/tsx");
+  const SCRIPT = join(PROJECT_ROOT, "scripts/generate-secrets.ts");
+  // Key-shaped, obviously fake; two of them to tell old from new.
+  const OLD_KEY = `cpk_${"old0".repeat(8)}.fake.key`;
+  const NEW_KEY = `cpk_${"new1".repeat(8)}.fake.key`;
+  const run = (args: string[], env: Record<string, string> = {}) =>
+    new Promise<{ status: number | null; out: string }>((done) => {
+      const child = execFile(TSX, [SCRIPT, ...args], { env: { PATH: process.env.PATH, ...env }, encoding: "utf8" }, (_e, stdout, stderr) =>
+        done({ status: child.exitCode, out: `${stdout}${stderr}` }),
+      );
+    });
+  const setUp = async () => {
+    const dir = mkdtempSync(join(tmpdir(), "kodus-secrets-cli-"));
+    const file = join(dir, "kodus.secrets.auto.tfvars.json");
+    const r = await run(["--out", file, "--no-check"], { CHUTES_API_KEY: OLD_KEY });
+    expect(r.status).toBe(0);
+    return { dir, file };
+  };
+  const read = (file: string) => JSON.parse(readFileSync(file, "utf8"));
+  const withChutes = async (completion: Reply, fn: (config: string) => Promise<void>) => {
+    const server = await startChutesServer({ models: modelsList([TEST_MODEL]), completion });
+    try {
+      const config = join(mkdtempSync(join(tmpdir(), "kodus-secrets-cfg-")), "kodus.config.yaml");
+      writeFileSync(config, `llm:\n  baseUrl: ${server.baseUrl}\n  model: ${TEST_MODEL}\n`);
+      await fn(config);
+    } finally {
+      await server.close();
+    }
+  };
+
+  test("a malformed var file: the file and the problem are named, no content, no stack trace", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "kodus-secrets-bad-"));
+    const file = join(dir, "s.auto.tfvars.json");
+    writeFileSync(file, `{\n  "api_jwt_secret": "x",\n  "chutes_api_key": "${OLD_KEY}",,\n}\n`);
+    const r = await run(["--out", file]);
+    expect(r.status).toBe(1);
+    expect(r.out).toContain(`${file}: not valid JSON at line 3`);
+    expect(r.out).not.toContain(OLD_KEY);
+    expect(r.out).not.toContain("old0");
+    expect(r.out).not.toMatch(/^\s+at /m);
+
+    writeFileSync(file, JSON.stringify({ chutes_api_key: [OLD_KEY], secrets_revision: "two" }));
+    const typed = await run(["--out", file]);
+    expect(typed.status).toBe(1);
+    expect(typed.out).toContain(`${file}: chutes_api_key must be a string; secrets_revision must be a whole number >= 1`);
+    expect(typed.out).not.toContain("old0");
+  });
+
+  test("bad flags and arguments print usage, exit 2 and echo nothing", async () => {
+    for (const args of [["--key", OLD_KEY], [`--key=${OLD_KEY}`], ["rotate", OLD_KEY], ["shred"]]) {
+      const r = await run(args);
+      expect([args, r.status]).toEqual([args, 2]);
+      expect(r.out).toContain("Usage: npm run secrets -- [command]");
+      expect(r.out).not.toContain("old0");
+    }
+    const help = await run(["--help"]);
+    expect([help.status, help.out]).toEqual([0, expect.stringContaining("rotate chutes_api_key")]);
+  });
+
+  test("set-up with a different key in CHUTES_API_KEY does not silently keep the old one", async () => {
+    const { file } = await setUp();
+    const before = readFileSync(file, "utf8");
+    const r = await run(["--out", file, "--no-check"], { CHUTES_API_KEY: NEW_KEY });
+    expect(r.status).toBe(1);
+    expect(r.out).toContain("CHUTES_API_KEY=... npm run secrets -- rotate chutes_api_key");
+    expect(readFileSync(file, "utf8")).toBe(before);
+    expect(r.out).not.toContain(NEW_KEY);
+  });
+
+  test("a key that is not Chutes-shaped is refused before anything is written", async () => {
+    const { file } = await setUp();
+    const before = readFileSync(file, "utf8");
+    for (const bad of ["sk-proj-0123456789abcdef0123456789", `Bearer ${NEW_KEY}`, "cpk_only-one-part"]) {
+      const r = await run(["rotate", "chutes_api_key", "--out", file, "--no-check"], { CHUTES_API_KEY: bad });
+      expect(r.status).toBe(2);
+      expect(r.out).toContain('does not look like a Chutes API key');
+      expect(r.out).not.toContain(bad);
+    }
+    expect(readFileSync(file, "utf8")).toBe(before);
+  });
+
+  test("rotate chutes_api_key: probed against Chutes first; accepted → written, revision bumped; rejected → file unchanged", async () => {
+    const { dir, file } = await setUp();
+    const first = read(file);
+    chmodSync(file, 0o644); // someone loosened it: the rewrite restores 0600
+    await withChutes(OK_COMPLETION, async (config) => {
+      const r = await run(["rotate", "chutes_api_key", "--out", file], { CHUTES_API_KEY: NEW_KEY, KODUS_CONFIG: config });
+      expect([r.status, r.out]).toEqual([0, expect.stringContaining("rotated chutes_api_key; secrets_revision 1 -> 2")]);
+      expect(r.out).toContain("Chutes accepts the key");
+      expect(r.out).not.toContain(NEW_KEY);
+    });
+    const second = read(file);
+    expect(second).toEqual({ ...first, chutes_api_key: NEW_KEY, secrets_revision: 2 });
+    expect(statSync(file).mode & 0o777).toBe(0o600);
+
+    const before = readFileSync(file, "utf8");
+    await withChutes(chutesError(401, "Invalid token or user not found"), async (config) => {
+      const r = await run(["rotate", "chutes_api_key", "--out", file], { CHUTES_API_KEY: OLD_KEY, KODUS_CONFIG: config });
+      expect(r.status).toBe(1);
+      expect(r.out).toContain(`${file}: not changed: Chutes does not accept the new key: auth_failed`);
+      expect(r.out).not.toContain(OLD_KEY);
+    });
+    expect(readFileSync(file, "utf8")).toBe(before);
+    // Atomic writes leave no temporary file behind.
+    expect(readdirSync(dir)).toEqual(["kodus.secrets.auto.tfvars.json"]);
+  });
+
+  test("rotate NAME replaces exactly that secret and bumps the revision; api_crypto_key is refused", async () => {
+    const { file } = await setUp();
+    const first = read(file);
+    const r = await run(["rotate", "api_jwt_secret", "--out", file]);
+    expect([r.status, r.out]).toEqual([0, expect.stringContaining("rotated api_jwt_secret; secrets_revision 1 -> 2")]);
+    const second = read(file);
+    expect(second.api_jwt_secret).not.toBe(first.api_jwt_secret);
+    expect(second.api_jwt_secret).toMatch(/^[A-Za-z0-9+/]{43}=$/);
+    expect({ ...second, api_jwt_secret: first.api_jwt_secret }).toEqual({ ...first, secrets_revision: 2 });
+    const again = await run(["rotate", "rabbitmq_password", "--out", file]);
+    expect(again.out).toContain("secrets_revision 2 -> 3");
+    expect(again.out).toContain("inside the store");
+    for (const v of Object.values(read(file))) expect(r.out + again.out).not.toContain(String(v).length > 3 ? String(v) : "\u0000");
+
+    const crypto = await run(["rotate", "api_crypto_key", "--out", file]);
+    expect(crypto.status).toBe(1);
+    expect(crypto.out).toContain("api_crypto_key: refused");
+    expect(read(file).api_crypto_key).toBe(first.api_crypto_key);
+  });
 });

@@ -57,8 +57,9 @@ test("--help prints usage and exits 0, without a probe run or a config_error", a
   for (const flag of ["--help", "-h"]) {
     const r = await run([flag], { KODUS_CONFIG: "/nonexistent/kodus.config.yaml" });
     expect(r.status).toBe(0);
-    expect(r.stdout).toMatch(/^Usage: .*npm run --silent healthcheck -- \[--base-url URL\] \[--model ORG\/MODEL\]/);
-    expect(r.stdout).toContain("--timeout-ms");
+    expect(r.stdout).toMatch(/^Usage: .*npm run --silent healthcheck -- /);
+    for (const f of ["--base-url URL", "--model ORG/MODEL", "--timeout-ms N", "--max-latency-ms N"]) expect(r.stdout).toContain(f);
+    expect(r.stdout).toContain("llm.baseUrl");
     expect(r.stdout).not.toContain("config_error\"");
   }
 });

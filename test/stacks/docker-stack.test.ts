@@ -136,8 +136,14 @@ test("state path is relative, so output is the same on every machine", () => {
   expect(json.terraform.backend.local.path).toBe("../../../terraform.docker.tfstate");
 });
 
-test("outputs are the web, API and webhooks URLs", () => {
-  expect(Object.keys(json.output!).sort()).toEqual(["api_url", "web_url", "webhooks_url"]);
+test("outputs are the web, API and webhooks URLs and the secrets revision", () => {
+  expect(Object.keys(json.output!).sort()).toEqual(["api_url", "secrets_revision", "web_url", "webhooks_url"]);
+});
+
+test("the secrets revision `npm run secrets -- rotate` writes is declared (no undeclared-variable warning) and shown", () => {
+  expect(json.variable.secrets_revision).toMatchObject({ type: "number", default: 1 });
+  expect(json.variable.secrets_revision.sensitive).toBeUndefined();
+  expect(json.output!.secrets_revision.value).toBe("${var.secrets_revision}");
 });
 
 test("model, temperature and concurrency follow the config", () => {

@@ -45,6 +45,10 @@ test("the stack has exactly these resources (a new or lost one fails here)", () 
   );
 });
 
+test("the deployed secrets revision is a stack output", () => {
+  expect(json.output!.secrets_revision.value).toBe("${var.secrets_revision}");
+});
+
 describe("secrets", () => {
   test("no secret value anywhere: the Secret has only write-only data built from variables", () => {
     const secret = json.resource.kubernetes_secret_v1.secret;

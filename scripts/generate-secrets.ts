@@ -5,6 +5,7 @@
  *                          taken from CHUTES_API_KEY. Values already in the file are kept.
  *   rotate chutes_api_key  replace the Chutes key with CHUTES_API_KEY
  *   rotate NAME            replace one generated secret with a fresh random value
+ *   bump                   bump secrets_revision only (a Secret you manage changed: mode existing)
  *
  * The file is a git-ignored Terraform var file (default kodus.secrets.auto.tfvars.json in the
  * project root; cdktf passes every *.auto.tfvars.json there to each `cdktf deploy`). Every
@@ -39,6 +40,7 @@ export const USAGE = `Usage: npm run secrets -- [command] [--out FILE] [--no-che
   rotate chutes_api_key   replace the Chutes key with CHUTES_API_KEY (checked against Chutes first)
   rotate NAME             replace one generated secret with a fresh random value; NAME is one of
                           ${SECRET_INPUTS.filter((i) => i.format !== "provided" && i.variable !== "api_crypto_key").map((i) => i.variable).join(", ")}
+  bump                    bump ${REVISION_VARIABLE} only (after your own secret store changed the Secret)
   --out FILE              the var file (default ${DEFAULT_SECRETS_FILE} in the project root)
   --no-check              do not probe Chutes with a new key (e.g. no egress from this machine)
 Every rotation bumps ${REVISION_VARIABLE}. Then run: npx cdktf deploy <stack>
@@ -184,7 +186,7 @@ function main(argv: readonly string[]): string[] {
   const { values: args, positionals } = parsed;
   if (args.help) return [USAGE];
   const [command = "init", name, ...extra] = positionals;
-  if (extra.length > 0 || !["init", "rotate"].includes(command) || (command === "init" && name !== undefined)) {
+  if (extra.length > 0 || !["init", "rotate", "bump"].includes(command) || (command !== "rotate" && name !== undefined)) {
     throw new SecretsError(`unexpected arguments\n${USAGE}`, 2);
   }
   const file = resolve(process.cwd(), args.out ?? resolve(PROJECT_ROOT, DEFAULT_SECRETS_FILE));
@@ -212,6 +214,13 @@ function main(argv: readonly string[]): string[] {
     out.push(`${file}: ${added.length ? `added ${added.join(", ")}` : "complete, nothing to add"} (values not shown; keep this file out of git)`);
     if (!values.chutes_api_key) out.push("chutes_api_key is not set yet: run CHUTES_API_KEY=cpk_... npm run secrets (or set TF_VAR_chutes_api_key when you deploy).");
     return out;
+  }
+
+  if (command === "bump") {
+    if (!existsSync(file)) throw new SecretsError(`${file}: does not exist; run the first set-up first: CHUTES_API_KEY=... npm run secrets`);
+    const previous = typeof existing[REVISION_VARIABLE] === "number" ? (existing[REVISION_VARIABLE] as number) : 1;
+    writeSecretsFile(file, { ...existing, [REVISION_VARIABLE]: previous + 1 });
+    return [`${file}: ${REVISION_VARIABLE} ${previous} -> ${previous + 1}`, "Next: npx cdktf deploy kubernetes"];
   }
 
   const input = SECRET_INPUTS.find((i) => i.variable === name);

@@ -166,6 +166,10 @@ describe("npm run secrets: one command per operation, never a value on screen", 
     expect(again.out).toContain("inside the store");
     for (const v of Object.values(read(file))) expect(r.out + again.out).not.toContain(String(v).length > 3 ? String(v) : "\u0000");
 
+    const bump = await run(["bump", "--out", file]);
+    expect([bump.status, bump.out]).toEqual([0, expect.stringContaining("secrets_revision 3 -> 4")]);
+    expect(read(file).secrets_revision).toBe(4);
+
     const crypto = await run(["rotate", "api_crypto_key", "--out", file]);
     expect(crypto.status).toBe(1);
     expect(crypto.out).toContain("api_crypto_key: refused");

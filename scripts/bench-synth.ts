@@ -1,36 +1,126 @@
 /**
- * npm run bench: how fast `npm run synth` starts and finishes (a benchmark, not a test).
- * Runs the real entry point N times (default 5) in fresh processes and reports min/median/max,
- * then compares loading one provider resource module with loading the provider's whole index.
+ * npm run bench: a benchmark, not a test. In one run, side by side:
+ *   - the project's synth, exactly what `npm run synth` and `cdktf synth` execute
+ *     (node scripts/ts-run.cjs main.ts, both stacks), with a warm and a cold transpile cache;
+ *   - a naive cdktf hello-world built here in a temp dir: `cdktf init --template typescript`
+ *     style (ts-node, type-checked, top-level provider imports, one resource per provider);
+ *   - the whole `npm test` (pretest helm install included), wall time.
+ * Runs are interleaved so both programs see the same machine load. Peak RSS is each process'
+ * own maxRSS (a preloaded reporter). Usage: npm run bench [-- --runs 5] [-- --no-suite]
  */
 import { spawnSync } from "node:child_process";
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
+import { cpus, loadavg, tmpdir } from "node:os";
 import { join, resolve } from "node:path";
+import { parseArgs } from "node:util";
 
-const root = resolve(__dirname, "..");
-const runs = Number(process.argv[2] ?? 5);
-const tsx = join(root, "node_modules", ".bin", "tsx");
+const ROOT = resolve(__dirname, "..");
+const { values: opts } = parseArgs({ options: { runs: { type: "string", default: "3" }, "no-suite": { type: "boolean", default: false } } });
+const RUNS = Math.max(1, Number(opts.runs));
+const TARGET_RATIO = 0.2;
+const TARGET_RSS_MB = 200;
+const TARGET_SUITE_S = 20;
 
-function time(args: string[], env: Record<string, string> = {}): number {
+const work = mkdtempSync(join(tmpdir(), "kodus-bench-"));
+const rssFile = join(work, "rss");
+// Preloaded into every measured process: writes its peak RSS (kB) when it exits.
+const reporter = join(work, "rss-reporter.cjs");
+writeFileSync(reporter, `process.on("exit", () => require("node:fs").writeFileSync(${JSON.stringify(rssFile)}, String(process.resourceUsage().maxRSS)));\n`);
+
+interface Sample {
+  seconds: number;
+  rssMb: number;
+}
+
+function measure(args: string[], cwd: string, env: Record<string, string> = {}): Sample {
+  rmSync(rssFile, { force: true });
   const start = process.hrtime.bigint();
-  const r = spawnSync(args[0], args.slice(1), { cwd: root, env: { ...process.env, ...env }, encoding: "utf8" });
-  if (r.status !== 0) throw new Error(`${args.join(" ")} failed: ${r.stderr}`);
-  return Number(process.hrtime.bigint() - start) / 1e6;
+  const r = spawnSync(process.execPath, ["--require", reporter, ...args], { cwd, encoding: "utf8", env: { ...process.env, CHECKPOINT_DISABLE: "1", ...env } });
+  const seconds = Number(process.hrtime.bigint() - start) / 1e9;
+  if (r.status !== 0) throw new Error(`${args.join(" ")} failed (${r.status}):\n${r.stdout}\n${r.stderr}`);
+  return { seconds, rssMb: Number(readFileSync(rssFile, "utf8")) / 1024 };
 }
 
-function report(label: string, samples: number[]): void {
-  const s = [...samples].sort((a, b) => a - b);
-  console.log(`${label.padEnd(48)} min ${s[0].toFixed(0)} ms  median ${s[Math.floor(s.length / 2)].toFixed(0)} ms  max ${s[s.length - 1].toFixed(0)} ms  (n=${s.length})`);
+/** The naive hello-world, as `cdktf init --template typescript` lays it out, using this project's packages. */
+function naiveProject(): string {
+  const dir = join(work, "hello");
+  mkdirSync(dir);
+  symlinkSync(join(ROOT, "node_modules"), join(dir, "node_modules"), "dir");
+  writeFileSync(join(dir, "cdktf.json"), JSON.stringify({ language: "typescript", app: "npx ts-node main.ts", terraformProviders: [] }));
+  writeFileSync(
+    join(dir, "tsconfig.json"),
+    JSON.stringify({
+      compilerOptions: {
+        alwaysStrict: true, declaration: true, experimentalDecorators: true, inlineSourceMap: true, inlineSources: true,
+        lib: ["es2018"], module: "CommonJS", noEmitOnError: true, noFallthroughCasesInSwitch: true, noImplicitAny: true, noImplicitReturns: true,
+        noImplicitThis: true, noUnusedLocals: true, noUnusedParameters: true, resolveJsonModule: true, strict: true, strictNullChecks: true,
+        strictPropertyInitialization: true, stripInternal: true, target: "ES2018", incremental: true, skipLibCheck: true,
+      },
+      include: ["**/*.ts"],
+      exclude: ["node_modules", "cdktf.out"],
+    }),
+  );
+  writeFileSync(
+    join(dir, "main.ts"),
+    `import { Construct } from "constructs";
+import { App, TerraformStack } from "cdktf";
+import { provider as docker, image } from "@cdktf/provider-docker";
+import { provider as kubernetes, namespaceV1 } from "@cdktf/provider-kubernetes";
+
+class HelloStack extends TerraformStack {
+  constructor(scope: Construct, id: string) {
+    super(scope, id);
+    new docker.DockerProvider(this, "docker", {});
+    new image.Image(this, "nginx", { name: "nginx:latest" });
+    new kubernetes.KubernetesProvider(this, "kubernetes", {});
+    new namespaceV1.NamespaceV1(this, "hello", { metadata: { name: "hello" } });
+  }
 }
 
-const out = mkdtempSync(join(tmpdir(), "kodus-bench-"));
+const app = new App();
+new HelloStack(app, "hello");
+app.synth();
+`,
+  );
+  return dir;
+}
+
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+const summary = (samples: Sample[]) => ({ seconds: median(samples.map((s) => s.seconds)), rssMb: Math.max(...samples.map((s) => s.rssMb)) });
+const row = (label: string, value: string) => console.log(`  ${label.padEnd(58)} ${value}`);
+
 try {
-  report("npm run synth (tsx main.ts, both stacks)", Array.from({ length: runs }, () => time([tsx, "main.ts"], { CDKTF_OUTDIR: join(out, "o") })));
-  const load = (mod: string) => time([process.execPath, "-e", `require(${JSON.stringify(mod)})`]);
-  report("require one resource (deployment-v1)", Array.from({ length: runs }, () => load("@cdktf/provider-kubernetes/lib/deployment-v1")));
-  report("require the whole kubernetes provider index", Array.from({ length: runs }, () => load("@cdktf/provider-kubernetes")));
-  report("node startup alone (baseline)", Array.from({ length: runs }, () => time([process.execPath, "-e", "0"])));
+  const hello = naiveProject();
+  const tsRun = join(ROOT, "scripts", "ts-run.cjs");
+  const projectEnv = { CDKTF_OUTDIR: join(work, "project.out") };
+  measure([tsRun, "main.ts"], ROOT, projectEnv); // warm the transpile cache (what every later synth sees)
+  const project: Sample[] = [];
+  const cold: Sample[] = [];
+  const naive: Sample[] = [];
+  for (let i = 0; i < RUNS; i++) {
+    project.push(measure([tsRun, "main.ts"], ROOT, projectEnv));
+    naive.push(measure([join(ROOT, "node_modules", "ts-node", "dist", "bin.js"), "main.ts"], hello));
+    cold.push(measure([tsRun, "main.ts"], ROOT, { ...projectEnv, KODUS_TS_CACHE_DIR: join(work, `cold-cache-${i}`) }));
+  }
+  const p = summary(project);
+  const c = summary(cold);
+  const n = summary(naive);
+  const ratio = p.seconds / n.seconds;
+
+  console.log(`kodus-chutes-deploy bench: node ${process.version}, ${cpus().length} CPUs, load ${loadavg()[0].toFixed(1)}; median of ${RUNS} interleaved runs, peak RSS = max`);
+  row("project synth (node scripts/ts-run.cjs main.ts, both stacks)", `${p.seconds.toFixed(2)} s  ${p.rssMb.toFixed(0)} MB`);
+  row("project synth, cold transpile cache (first run after a clone)", `${c.seconds.toFixed(2)} s  ${c.rssMb.toFixed(0)} MB`);
+  row("naive cdktf hello-world (ts-node, top-level provider imports)", `${n.seconds.toFixed(2)} s  ${n.rssMb.toFixed(0)} MB`);
+  row("project / naive time", `${ratio.toFixed(2)}x  (target <= ${TARGET_RATIO}x: ${ratio <= TARGET_RATIO ? "met" : "NOT met"})`);
+  row("project peak RSS", `${p.rssMb.toFixed(0)} MB  (target <= ${TARGET_RSS_MB} MB: ${p.rssMb <= TARGET_RSS_MB ? "met" : "NOT met"})`);
+
+  if (!opts["no-suite"]) {
+    const start = process.hrtime.bigint();
+    const t = spawnSync("npm", ["test"], { cwd: ROOT, encoding: "utf8", env: { ...process.env, CHECKPOINT_DISABLE: "1" } });
+    const seconds = Number(process.hrtime.bigint() - start) / 1e9;
+    const tests = /^Tests:\s+(.*)$/m.exec(t.stdout + t.stderr)?.[1] ?? "no summary";
+    row("npm test (wall, pretest helm install included)", `${seconds.toFixed(1)} s  exit ${t.status}  (${tests}; target <= ${TARGET_SUITE_S} s: ${seconds <= TARGET_SUITE_S ? "met" : "NOT met"})`);
+  }
 } finally {
-  rmSync(out, { recursive: true, force: true });
+  rmSync(work, { recursive: true, force: true });
 }

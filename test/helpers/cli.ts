@@ -3,11 +3,15 @@ import { readdirSync, readFileSync, statSync } from "node:fs";
 import { join, resolve } from "node:path";
 
 export const PROJECT_ROOT = resolve(__dirname, "..", "..");
-const TSX = join(PROJECT_ROOT, "node_modules", ".bin", "tsx");
+/** The project's TypeScript runner (what cdktf.json's "app" and the npm scripts run). */
+export const TS_RUN = join(PROJECT_ROOT, "scripts", "ts-run.cjs");
 
-/** Runs `tsx main.ts` the way `npm run synth` does, from `cwd`, with extra env. */
+/** `node scripts/ts-run.cjs <script> ...args`: argv for spawning a project TypeScript program. */
+export const tsRunArgs = (script: string, ...args: string[]): string[] => [TS_RUN, join(PROJECT_ROOT, script), ...args];
+
+/** Runs main.ts the way `npm run synth` and `cdktf synth` do, from `cwd`, with extra env. */
 export function runSynth(cwd: string, env: Record<string, string>) {
-  const result = spawnSync(TSX, [join(PROJECT_ROOT, "main.ts")], {
+  const result = spawnSync(process.execPath, tsRunArgs("main.ts"), {
     cwd,
     env: { PATH: process.env.PATH ?? "", HOME: process.env.HOME ?? "/tmp", CHECKPOINT_DISABLE: "1", ...env },
     encoding: "utf8",

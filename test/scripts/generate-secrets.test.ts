@@ -4,7 +4,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { SECRET_FORMAT_PATTERNS, SECRET_INPUTS } from "../../contract/secrets";
 import { fillSecrets } from "../../scripts/generate-secrets";
-import { PROJECT_ROOT } from "../helpers/cli";
+import { tsRunArgs } from "../helpers/cli";
 import { OK_COMPLETION, TEST_MODEL, chutesError, modelsList, startChutesServer, type Reply } from "../probe/chutes-server";
 
 test("every generated value passes the Terraform validation of its variable", () => {
@@ -32,7 +32,7 @@ test("the CLI writes a 0600 file, includes CHUTES_API_KEY, and prints no value",
   const out = join(dir, "s.auto.tfvars.json");
   writeFileSync(out, JSON.stringify({ postgres_password: "beefbeefbeefbeefbeef" }));
   const fakeKey = `cpk_${"fake".repeat(8)}.not.real`;
-  const r = spawnSync(join(PROJECT_ROOT, "node_modules/.bin/tsx"), [join(PROJECT_ROOT, "scripts/generate-secrets.ts"), "--out", out, "--no-check"], {
+  const r = spawnSync(process.execPath, tsRunArgs("scripts/generate-secrets.ts", "--out", out, "--no-check"), {
     env: { PATH: process.env.PATH, CHUTES_API_KEY: fakeKey },
     encoding: "utf8",
   });
@@ -45,14 +45,12 @@ test("the CLI writes a 0600 file, includes CHUTES_API_KEY, and prints no value",
 });
 
 describe("npm run secrets: one command per operation, never a value on screen", () => {
-  const TSX = join(PROJECT_ROOT, "node_modules/.bin/tsx");
-  const SCRIPT = join(PROJECT_ROOT, "scripts/generate-secrets.ts");
   // Key-shaped, obviously fake; two of them to tell old from new.
   const OLD_KEY = `cpk_${"old0".repeat(8)}.fake.key`;
   const NEW_KEY = `cpk_${"new1".repeat(8)}.fake.key`;
   const run = (args: string[], env: Record<string, string> = {}) =>
     new Promise<{ status: number | null; out: string }>((done) => {
-      const child = execFile(TSX, [SCRIPT, ...args], { env: { PATH: process.env.PATH, ...env }, encoding: "utf8" }, (_e, stdout, stderr) =>
+      const child = execFile(process.execPath, tsRunArgs("scripts/generate-secrets.ts", ...args), { env: { PATH: process.env.PATH, ...env }, encoding: "utf8" }, (_e, stdout, stderr) =>
         done({ status: child.exitCode, out: `${stdout}${stderr}` }),
       );
     });

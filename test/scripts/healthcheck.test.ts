@@ -2,7 +2,7 @@ import { execFile } from "node:child_process";
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { PROJECT_ROOT } from "../helpers/cli";
+import { tsRunArgs } from "../helpers/cli";
 import { OK_COMPLETION, TEST_MODEL, chutesError, modelsList, startChutesServer } from "../probe/chutes-server";
 
 const KEY = `cpk_${"probe".repeat(7)}.script.test`; // key-shaped, obviously fake
@@ -10,8 +10,8 @@ const KEY = `cpk_${"probe".repeat(7)}.script.test`; // key-shaped, obviously fak
 const run = (args: string[], env: Record<string, string>) =>
   new Promise<{ status: number | null; stdout: string; stderr: string }>((resolve) => {
     const child = execFile(
-      join(PROJECT_ROOT, "node_modules/.bin/tsx"),
-      [join(PROJECT_ROOT, "scripts/healthcheck.ts"), ...args],
+      process.execPath,
+      tsRunArgs("scripts/healthcheck.ts", ...args),
       { env: { PATH: process.env.PATH, CHUTES_API_KEY: KEY, ...env }, encoding: "utf8" },
       (_err, stdout, stderr) => resolve({ status: child.exitCode, stdout, stderr }),
     );

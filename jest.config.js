@@ -1,8 +1,19 @@
+/**
+ * Two sets of suites:
+ * - `npm test` (the default): everything except END_TO_END, within a 20 s budget on 2 cores;
+ * - `npm run test:e2e` (run by .ci/run): the END_TO_END suites, which drive the real cdktf CLI
+ *   and `terraform init` many times each (tens of seconds of CPU).
+ * A new suite that spawns the cdktf CLI or terraform init repeatedly belongs in END_TO_END.
+ */
+const END_TO_END = ["<rootDir>/test/app.test.ts", "<rootDir>/test/stacks/state-backend.test.ts"];
+const e2e = process.env.KODUS_TEST_SET === "e2e";
+
 /** @type {import('jest').Config} */
 module.exports = {
   testEnvironment: "node",
   roots: ["<rootDir>/test"],
   testMatch: ["**/*.test.ts"],
+  ...(e2e ? { testMatch: END_TO_END.map((p) => p.replace("<rootDir>/", "**/")) } : { testPathIgnorePatterns: ["/node_modules/", ...END_TO_END] }),
   // Type checking runs once in `npm test` (tsc --noEmit); jest only strips types, with esbuild.
   transform: { "^.+\\.ts$": "<rootDir>/test/helpers/jest-esbuild.cjs" },
   // Jest's default on 2 cores is 1 worker; the suites are mostly child processes and synths.

@@ -393,12 +393,12 @@ describe("chutes probe: settings", () => {
           CHUTES_API_KEY: FAKE_KEY,
           PROBE_BASE_URL: `${server.baseUrl}/`,
           PROBE_MODEL: `chutes/${TEST_MODEL}`,
-          PROBE_TIMEOUT_MS: "60000",
+          PROBE_TIMEOUT_MS: "600000",
           PROBE_MAX_LATENCY_MS: "100",
         },
         async (clock) => {
           await answer.arrived;
-          await clock.advance(59_000); // past the 30 s default: only PROBE_TIMEOUT_MS keeps it waiting
+          await clock.advance(31_000); // past the 30 s default: only PROBE_TIMEOUT_MS (10 min) keeps it waiting
           answer.release();
         },
       );

@@ -9,6 +9,8 @@ import { checkStateLocations, environmentSchema, terraformSchema } from "./state
 /** Default model: an open model on Chutes' base tier, served in a TEE. */
 export const DEFAULT_MODEL = "deepseek-ai/DeepSeek-V3-0324-TEE";
 export const DEFAULT_BASE_URL = "https://llm.chutes.ai/v1";
+/** Chutes' management API (account, subscription usage, quotas): not the inference host. */
+export const DEFAULT_MANAGEMENT_URL = "https://api.chutes.ai";
 /** The Kodus release the official chart pins; one tag for every Kodus image. */
 export const DEFAULT_KODUS_VERSION = "2.1.28";
 export const DEFAULT_SCHEDULE = "*/15 * * * *";
@@ -155,6 +157,8 @@ export const llmSchema = z
   .strictObject({
     model: modelIdSchema.default(DEFAULT_MODEL),
     baseUrl: baseUrlSchema.default(DEFAULT_BASE_URL),
+    /** Where the health checks read the key's subscription usage and daily quota (no inference cost). */
+    managementUrl: baseUrlSchema.default(DEFAULT_MANAGEMENT_URL),
     temperature: z.number({ error: "must be a number from 0 to 2" }).min(0, { error: "must be a number from 0 to 2" }).max(2, { error: "must be a number from 0 to 2" }).optional(),
     maxConcurrentReviews: positiveInt(1000).optional(),
   })
@@ -175,6 +179,17 @@ export const kodusSchema = z
   })
   .prefault({});
 
+const percent = positiveInt(100);
+/** The Chutes budget watch: subscription caps and the daily quota, read by the checks. */
+export const budgetSchema = z
+  .strictObject({
+    enabled: z.boolean({ error: "must be true or false" }).default(true),
+    warnPercent: percent.default(80),
+    criticalPercent: percent.default(95),
+  })
+  .prefault({})
+  .refine((b) => b.warnPercent <= b.criticalPercent, { error: "warnPercent must not exceed criticalPercent", path: ["warnPercent"] });
+
 export const healthcheckSchema = z
   .strictObject({
     enabled: z.boolean({ error: "must be true or false" }).default(true),
@@ -185,6 +200,14 @@ export const healthcheckSchema = z
     schedule: cronSchema.default(DEFAULT_SCHEDULE),
     timeoutSeconds: positiveInt(300).default(30),
     maxLatencyMs: positiveInt(600_000).default(20_000),
+    budget: budgetSchema,
+    prometheusRule: z
+      .strictObject({
+        enabled: z.boolean({ error: "must be true or false" }).default(false),
+        /** Extra labels, e.g. the one your Prometheus' ruleSelector matches (release: kube-prometheus-stack). */
+        labels: z.record(z.string(), z.string()).default({}),
+      })
+      .prefault({}),
   })
   .prefault({});
 

@@ -15,21 +15,44 @@ export const PROBE_COMMAND = ["node", `${PROBE_DIR}/${PROBE_FILE}`] as const;
 /** The env var the probe reads the key from. */
 export const PROBE_KEY_ENV = "CHUTES_API_KEY";
 
+/**
+ * How the probe treats the Chutes budget (management API: subscription caps, daily quota):
+ * off = not read; report = figures in the JSON line, status and exit code stay the inference's
+ * (the preflight); alert = a cap past warnPercent/criticalPercent becomes budget_warning (exit 0)
+ * or budget_critical (exit 3) unless the inference failed (the Docker monitor); only = no
+ * inference request, budget statuses only (the Kubernetes check's "budget" container).
+ */
+export type BudgetMode = "off" | "report" | "alert" | "only";
+
 export interface ProbeSettings {
   readonly baseUrl: string;
   readonly model: string;
   readonly timeoutMs: number;
   readonly maxLatencyMs: number;
+  readonly budget: BudgetMode;
+  readonly managementUrl: string;
+  readonly warnPercent: number;
+  readonly criticalPercent: number;
 }
 
-/** The probe's settings as the configuration gives them (llm.* and healthcheck.*). */
+/** The probe's settings as the configuration gives them (llm.* and healthcheck.*); budget: alert, or off when disabled. */
 export function probeSettingsFor(config: Config): ProbeSettings {
+  const { budget } = config.healthcheck;
   return {
     baseUrl: config.llm.baseUrl,
     model: config.llm.model,
     timeoutMs: config.healthcheck.timeoutSeconds * 1000,
     maxLatencyMs: config.healthcheck.maxLatencyMs,
+    budget: budget.enabled ? "alert" : "off",
+    managementUrl: config.llm.managementUrl,
+    warnPercent: budget.warnPercent,
+    criticalPercent: budget.criticalPercent,
   };
+}
+
+/** The same settings with another budget mode, unless the budget watch is off. */
+export function withBudgetMode(s: ProbeSettings, mode: Exclude<BudgetMode, "off">): ProbeSettings {
+  return s.budget === "off" ? s : { ...s, budget: mode };
 }
 
 /** The probe's plain environment (the key comes separately, from the secret store). */
@@ -39,8 +62,15 @@ export function probeEnv(s: ProbeSettings): Record<string, string> {
     PROBE_MODEL: s.model,
     PROBE_TIMEOUT_MS: String(s.timeoutMs),
     PROBE_MAX_LATENCY_MS: String(s.maxLatencyMs),
+    PROBE_BUDGET: s.budget,
+    PROBE_MANAGEMENT_URL: s.managementUrl,
+    PROBE_BUDGET_WARN_PERCENT: String(s.warnPercent),
+    PROBE_BUDGET_CRITICAL_PERCENT: String(s.criticalPercent),
   };
 }
+
+/** The budget exit codes of the probe (chutes-probe.mjs); 0 ok, 1 inference failure, 2 config error. */
+export const BUDGET_EXIT_CODES = { budget_critical: 3, budget_unavailable: 4 } as const;
 
 let cached: string | undefined;
 /** The probe's source code, read once. */

@@ -1,10 +1,13 @@
 /**
  * npm run --silent healthcheck -- [--base-url URL] [--model ID] [--timeout-ms N] [--max-latency-ms N]
+ *   [--budget [report|alert|only]] [--management-url URL] [--budget-warn-percent N] [--budget-critical-percent N]
  *
  * Runs the Chutes probe (probe/chutes-probe.mjs, the same code the stacks deploy) from this
  * machine, with its settings defaulting to the configuration (KODUS_CONFIG, kodus.config.yaml
  * or the built-in defaults). The key comes from CHUTES_API_KEY. Prints one JSON line; exits 0
- * only when Chutes serves the model.
+ * only when Chutes serves the model. The Chutes budget (subscription caps, daily quota) is read
+ * only with --budget (alone: alert mode, exit 3 on a critical cap); its management URL and
+ * thresholds come from the config (llm.managementUrl, healthcheck.budget).
  */
 import { spawnSync } from "node:child_process";
 import { resolve } from "node:path";
@@ -24,7 +27,8 @@ The probe's flags:`);
 let env: Record<string, string>;
 try {
   const config = loadConfig(resolveConfigPath(process.env, projectRoot, process.cwd()));
-  env = probeEnv(probeSettingsFor(config));
+  // The budget is read only when asked for (--budget), with the config's URL and thresholds.
+  env = probeEnv({ ...probeSettingsFor(config), budget: "off" });
 } catch (err) {
   if (!(err instanceof ConfigError)) throw err;
   console.error(`kodus-chutes-deploy: ${err.message}`);

@@ -6,12 +6,18 @@
  * - a monitor container whose Docker healthcheck is the probe, so `docker ps` shows it
  *   unhealthy within one interval of Chutes failing.
  * Both run the probe with the Kodus API image's Node: no extra image.
+ *
+ * With the budget watch on, the preflight reads the Chutes budget in report mode (figures in its
+ * line, never a failure) and a Terraform `check` turns a cap past the warn percentage into a
+ * warning of the plan/apply; the monitor reads it in alert mode, so a critical budget
+ * (probe exit 3) turns it unhealthy like a failing Chutes does.
  */
 import { Container } from "@cdktf/provider-docker/lib/container";
+import { TerraformStack } from "cdktf";
 import { Construct } from "constructs";
 import { rerunOnEveryApply } from "../rerun-every-apply";
 import { goDuration } from "./duration";
-import { PROBE_COMMAND, PROBE_DIR, PROBE_FILE, PROBE_KEY_ENV, probeEnv, probeSource, type ProbeSettings } from "../../probe/probe-program";
+import { PROBE_COMMAND, PROBE_DIR, PROBE_FILE, PROBE_KEY_ENV, probeEnv, probeSource, withBudgetMode, type ProbeSettings } from "../../probe/probe-program";
 
 export interface DockerChutesHealthChecksProps {
   /** Image id of an image with Node 20+ (the Kodus API image). */
@@ -29,6 +35,9 @@ export interface DockerChutesHealthChecksProps {
 }
 
 export const PREFLIGHT_CONTAINER = "kodus-chutes-preflight";
+/** HCL string literals (RE2 patterns) matching the probe's line: a budget at warning/critical, and its detail. */
+const BUDGET_NEAR_CAP_HCL = String.raw`"\"budget\":\\{\"status\":\"(warning|critical)\""`;
+const BUDGET_DETAIL_HCL = String.raw`"\"budget\":\\{\"status\":\"[a-z_]+\".*?\"detail\":\"([^\"]*)\""`;
 export const MONITOR_CONTAINER = "kodus-chutes-monitor";
 
 export class DockerChutesHealthChecks extends Construct {
@@ -48,7 +57,8 @@ export class DockerChutesHealthChecks extends Construct {
       name: PREFLIGHT_CONTAINER,
       image: props.image,
       entrypoint: [...PROBE_COMMAND], // the probe, not the Kodus entrypoint: no migrations
-      env: env({ ...props.probe, maxLatencyMs: props.probe.timeoutMs }),
+      // Report mode: budget figures in the line, a near cap warns (the check below), never fails.
+      env: env(withBudgetMode({ ...props.probe, maxLatencyMs: props.probe.timeoutMs }, "report")),
       upload,
       ...hardening,
       mustRun: false,
@@ -67,6 +77,21 @@ export class DockerChutesHealthChecks extends Construct {
     this.preflight.overrideLogicalId("chutes-preflight");
     // The preflight runs before every rollout, not only when its settings change.
     rerunOnEveryApply(this, this.preflight, "chutes-preflight-trigger");
+    if (props.probe.budget !== "off") {
+      // A failed `check` assertion is a warning of plan/apply, never an error: the deploy goes on.
+      // (The logical id is fixed above, so the address is stable.)
+      const logs = "docker_container.chutes-preflight.container_logs";
+      TerraformStack.of(this).addOverride("check.chutes_budget", {
+        assert: [
+          {
+            condition: `\${!can(regex(${BUDGET_NEAR_CAP_HCL}, ${logs}))}`,
+            error_message:
+              `A Chutes cap is near (${props.probe.warnPercent} % or more): \${try(regex(${BUDGET_DETAIL_HCL}, ${logs})[0], "run docker logs ${PREFLIGHT_CONTAINER}")}. ` +
+              `Reviews stop when the cap is reached: see the README's "Chutes budget".`,
+          },
+        ],
+      });
+    }
     }
 
     if (props.periodic ?? true) {
@@ -75,7 +100,7 @@ export class DockerChutesHealthChecks extends Construct {
       image: props.image,
       // Idles; Docker runs the probe as the healthcheck, on the schedule's interval.
       entrypoint: ["node", "-e", "setInterval(() => {}, 1 << 30)"],
-      env: env(props.probe),
+      env: env(withBudgetMode(props.probe, "alert")),
       upload,
       ...hardening,
       restart: "unless-stopped",

@@ -4,15 +4,25 @@
  * CronJob that repeats the probe on a schedule. Both read the key from the Kodus Secret.
  * The preflight runs on every apply; its name also changes with what it checks and with the
  * secrets revision, so a rotated key is always checked before pods roll onto it.
+ *
+ * Chutes budget watch (when on): the preflight and the CronJob's "probe" container read the
+ * budget in report mode (figures in their line; their exit code stays the inference's), and the
+ * CronJob's pod has a second container, "budget", that reads only the budget and exits 3 on a
+ * critical cap (4 when unreadable). A separate container is what makes a budget problem visible
+ * as a metric without a custom exporter: kube-state-metrics labels
+ * kube_pod_container_status_terminated_reason by container, while it exposes neither the exit
+ * code of a finished container nor a Job failure reason a probe could choose. A NetworkPolicy
+ * lets the probe pods reach DNS and the ports of llm.baseUrl and llm.managementUrl.
  */
 import { ConfigMapV1 } from "@cdktf/provider-kubernetes/lib/config-map-v1";
 import { CronJobV1 } from "@cdktf/provider-kubernetes/lib/cron-job-v1";
 import { JobV1 } from "@cdktf/provider-kubernetes/lib/job-v1";
+import { NetworkPolicyV1 } from "@cdktf/provider-kubernetes/lib/network-policy-v1";
 import type { ITerraformDependable } from "cdktf";
 import { rerunOnEveryApply } from "../rerun-every-apply";
 import { Construct } from "constructs";
-import { PROBE_COMMAND, PROBE_DIR, PROBE_FILE, PROBE_KEY_ENV, probeEnv, probeSource, shortHash, type ProbeSettings } from "../../probe/probe-program";
-import { componentLabels, type LabelProps } from "./labels";
+import { PROBE_COMMAND, PROBE_DIR, PROBE_FILE, PROBE_KEY_ENV, probeEnv, probeSource, shortHash, withBudgetMode, type ProbeSettings } from "../../probe/probe-program";
+import { APP_NAME, componentLabels, type LabelProps } from "./labels";
 import { hardenedPodSpec, literalEnv, type PodPlacement, type PodSpec } from "./pod";
 
 export interface ChutesHealthChecksProps {
@@ -48,6 +58,14 @@ export interface ChutesHealthChecksProps {
 
 export const PREFLIGHT_COMPONENT = "chutes-preflight";
 export const HEALTHCHECK_COMPONENT = "chutes-healthcheck";
+/** The CronJob pod's container that reads only the Chutes budget (the alert rules select it by name). */
+export const BUDGET_CONTAINER = "budget";
+
+/** The TCP port a URL connects to. */
+export function urlPort(url: string): number {
+  const u = new URL(url);
+  return u.port ? Number(u.port) : u.protocol === "http:" ? 80 : 443;
+}
 
 export class ChutesHealthChecks extends Construct {
   readonly preflight?: JobV1;
@@ -63,24 +81,27 @@ export class ChutesHealthChecks extends Construct {
     code.overrideLogicalId("chutes-probe");
     const timeoutSeconds = Math.ceil(props.probe.timeoutMs / 1000);
 
-    const podSpec = (settings: ProbeSettings, secretName: string): PodSpec =>
+    const container = (name: string, settings: ProbeSettings, secretName: string) => ({
+      name,
+      image: props.image,
+      // The probe, not the Kodus entrypoint: no migrations, no server.
+      command: [...PROBE_COMMAND],
+      env: [...literalEnv(probeEnv(settings)), { name: PROBE_KEY_ENV, valueFrom: { secretKeyRef: { name: secretName, key: props.secretKey } } }],
+      // The probe's one JSON line becomes the termination message: `kubectl describe` shows why.
+      terminationMessagePolicy: "FallbackToLogsOnError",
+      volumeMount: [{ name: "probe", mountPath: PROBE_DIR, readOnly: true }],
+      resources: { requests: { cpu: "10m", memory: "64Mi" }, limits: { cpu: "200m", memory: "128Mi" } },
+    });
+    /** With `budgetContainer`, a second container reads only the budget (exit 3 on a critical cap). */
+    const podSpec = (settings: ProbeSettings, secretName: string, budgetContainer = false): PodSpec =>
       hardenedPodSpec({
         serviceAccountName: props.serviceAccountName,
         placement: props.placement,
         restartPolicy: "Never",
         volumes: [{ name: "probe", configMap: { name: code.metadata.name, defaultMode: "0444" } }],
         containers: [
-          {
-            name: "probe",
-            image: props.image,
-            // The probe, not the Kodus entrypoint: no migrations, no server.
-            command: [...PROBE_COMMAND],
-            env: [...literalEnv(probeEnv(settings)), { name: PROBE_KEY_ENV, valueFrom: { secretKeyRef: { name: secretName, key: props.secretKey } } }],
-            // The probe's one JSON line becomes the termination message: `kubectl describe` shows why.
-            terminationMessagePolicy: "FallbackToLogsOnError",
-            volumeMount: [{ name: "probe", mountPath: PROBE_DIR, readOnly: true }],
-            resources: { requests: { cpu: "10m", memory: "64Mi" }, limits: { cpu: "200m", memory: "128Mi" } },
-          },
+          container("probe", withBudgetMode(settings, "report"), secretName),
+          ...(budgetContainer && settings.budget !== "off" ? [container(BUDGET_CONTAINER, withBudgetMode(settings, "only"), secretName)] : []),
         ],
       });
 
@@ -122,12 +143,31 @@ export class ChutesHealthChecks extends Construct {
             backoffLimit: 0,
             activeDeadlineSeconds: timeoutSeconds + 120,
             ttlSecondsAfterFinished: "86400",
-            template: { metadata: { labels: componentLabels(props.labels, HEALTHCHECK_COMPONENT) }, spec: podSpec(props.probe, props.secretName) },
+            template: { metadata: { labels: componentLabels(props.labels, HEALTHCHECK_COMPONENT) }, spec: podSpec(props.probe, props.secretName, true) },
           },
         },
       },
     });
     this.cronJob.overrideLogicalId(HEALTHCHECK_COMPONENT);
     }
+
+    // Egress of the probe pods: DNS, and the inference and management APIs' ports (to any
+    // address: a NetworkPolicy cannot name hosts). Additive: other policies may allow more.
+    const apiPorts = [...new Set([urlPort(props.probe.baseUrl), ...(props.probe.budget !== "off" ? [urlPort(props.probe.managementUrl)] : [])])];
+    const egress = new NetworkPolicyV1(this, "egress", {
+      metadata: { name: "kodus-chutes-probe", namespace: props.namespace, labels: componentLabels(props.labels, "chutes-probe") },
+      spec: {
+        podSelector: {
+          matchLabels: { "app.kubernetes.io/name": APP_NAME, "app.kubernetes.io/instance": props.labels.instance },
+          matchExpressions: [{ key: "app.kubernetes.io/component", operator: "In", values: [PREFLIGHT_COMPONENT, HEALTHCHECK_COMPONENT] }],
+        },
+        policyTypes: ["Egress"],
+        egress: [
+          { ports: [{ port: "53", protocol: "UDP" }, { port: "53", protocol: "TCP" }] },
+          { ports: apiPorts.map((port) => ({ port: String(port), protocol: "TCP" })) },
+        ],
+      },
+    });
+    egress.overrideLogicalId("chutes-probe-egress");
   }
 }

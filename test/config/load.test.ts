@@ -22,6 +22,9 @@ describe("defaults", () => {
     expect(config.llm.baseUrl).toBe(DEFAULT_BASE_URL);
     expect(config.kodus.version).toBe(DEFAULT_KODUS_VERSION);
     expect(config.healthcheck.schedule).toBe("*/15 * * * *");
+    expect(config.llm.managementUrl).toBe("https://api.chutes.ai");
+    expect(config.healthcheck.budget).toEqual({ enabled: true, warnPercent: 80, criticalPercent: 95 });
+    expect(config.healthcheck.prometheusRule).toEqual({ enabled: false, labels: {} });
     expect(config.docker.enabled).toBe(true);
     expect(config.kubernetes.namespace).toBe("kodus");
   });
@@ -96,6 +99,13 @@ describe("invalid configs are rejected with the field named", () => {
     ["bad cron (minute 61)", { healthcheck: { schedule: "61 * * * *" } }, "healthcheck.schedule"],
     ["timeout zero", { healthcheck: { timeoutSeconds: 0 } }, "healthcheck.timeoutSeconds"],
     ["negative latency budget", { healthcheck: { maxLatencyMs: -5 } }, "healthcheck.maxLatencyMs"],
+    ["plain http management URL", { llm: { managementUrl: "http://api.chutes.ai" } }, "llm.managementUrl", /https/],
+    ["management URL without scheme", { llm: { managementUrl: "api.chutes.ai" } }, "llm.managementUrl"],
+    ["budget warn percent above 100", { healthcheck: { budget: { warnPercent: 120 } } }, "healthcheck.budget.warnPercent", /1 to 100/],
+    ["budget critical percent zero", { healthcheck: { budget: { criticalPercent: 0 } } }, "healthcheck.budget.criticalPercent", /1 to 100/],
+    ["budget warn above critical", { healthcheck: { budget: { warnPercent: 96 } } }, "healthcheck.budget.warnPercent", /must not exceed criticalPercent/],
+    ["budget enabled as string", { healthcheck: { budget: { enabled: "on" } } }, "healthcheck.budget.enabled", /true or false/],
+    ["prometheusRule label as number", { healthcheck: { prometheusRule: { labels: { release: 1 } } } }, "healthcheck.prometheusRule.labels.release"],
     ["typo in a key", { llm: { modle: "a/b" } }, "llm.modle", /unknown key \(allowed: model, baseUrl/],
     ["unknown section", { chutes: { apiKey: "x" } }, "chutes", /unknown key/],
     ["section as a list", { llm: ["a/b"] }, "llm"],

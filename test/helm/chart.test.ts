@@ -101,7 +101,7 @@ describe("every rendered object is valid Kubernetes (kubernetes-models)", () => 
       CronJob: 1,
       Deployment: 4,
       Job: 2, // migrate + preflight (hook)
-      NetworkPolicy: 7,
+      NetworkPolicy: 8, // 4 components + 3 bundled stores + the Chutes probes' egress
       PodDisruptionBudget: 4,
       Secret: 2, // Kodus Secret + the preflight's key (hook)
       Service: 6,
@@ -115,7 +115,7 @@ describe("every rendered object is valid Kubernetes (kubernetes-models)", () => 
       HorizontalPodAutoscaler: 2,
       Ingress: 1,
       Job: 2,
-      NetworkPolicy: 4,
+      NetworkPolicy: 5, // 4 components + the Chutes probes' egress
       PodDisruptionBudget: 3, // webhooks has 1 replica
       Service: 3,
       ServiceAccount: 2,

@@ -10,6 +10,7 @@ export type TfJson = {
   resource: Record<string, Record<string, any>>;
   variable: Record<string, any>;
   output?: Record<string, any>;
+  check?: Record<string, any>;
   terraform: any;
   provider: any;
 };

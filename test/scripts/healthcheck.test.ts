@@ -86,3 +86,21 @@ test("a missing key's hint names CHUTES_API_KEY and nothing else", async () => {
   expect(line.hint).toMatch(/^Export CHUTES_API_KEY=cpk_\.\.\./);
   expect(line.hint).not.toMatch(/--timeout-ms|--help/);
 });
+test("--budget reads the Chutes budget with the config's management URL and thresholds; without it, nothing is read", async () => {
+  const { subscriptionUsage } = await import("../probe/chutes-server");
+  const server = await startChutesServer({ models: modelsList([TEST_MODEL]), completion: OK_COMPLETION, subscription: subscriptionUsage(60, 10) });
+  try {
+    const dir = mkdtempSync(join(tmpdir(), "kodus-hc-"));
+    const config = join(dir, "c.yaml");
+    writeFileSync(config, `llm:\n  baseUrl: ${server.baseUrl}\n  managementUrl: ${server.managementUrl}\nhealthcheck:\n  budget:\n    warnPercent: 50\n    criticalPercent: 90\n`);
+    const plain = await run([], { KODUS_CONFIG: config });
+    expect(JSON.parse(plain.stdout)).toMatchObject({ status: "ok", budget: null });
+    expect(server.requests.filter((r) => r.path.startsWith("/users/me/"))).toHaveLength(0);
+    const watched = await run(["--budget"], { KODUS_CONFIG: config });
+    expect(watched.status).toBe(0);
+    expect(JSON.parse(watched.stdout)).toMatchObject({ status: "budget_warning", budget: { status: "warning", window: "monthly", percent: 60 } });
+    expect(watched.stdout + watched.stderr).not.toContain(KEY);
+  } finally {
+    await server.close();
+  }
+});

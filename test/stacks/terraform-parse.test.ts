@@ -53,3 +53,57 @@ test("the Docker preflight's failure message extracts the probe's JSON line from
   expect(r.stderr).toBe("");
   expect(JSON.parse(JSON.parse(r.stdout.trim()))).toEqual({ status: "auth_failed", httpStatus: 401 });
 });
+
+describe("the Docker preflight's budget check (a Terraform check block: a warning, never an error)", () => {
+  const { json } = synthStack("docker");
+  const assertion = json.check!.chutes_budget.assert[0];
+  const KEY = `cpk_${"tfcheck".repeat(5)}.fake.key`;
+
+  /** The probe's real line in report mode (what the preflight container prints) for a scenario. */
+  async function preflightLine(scenario: import("../probe/chutes-server").Scenario): Promise<string> {
+    const { startChutesServer } = await import("../probe/chutes-server");
+    const server = await startChutesServer(scenario);
+    try {
+      const probe = join(__dirname, "../../probe/chutes-probe.mjs");
+      const r = await new Promise<string>((resolve) =>
+        require("node:child_process").execFile(
+          process.execPath,
+          [probe, "--base-url", server.baseUrl, "--model", "deepseek-ai/DeepSeek-V3-0324-TEE", "--management-url", server.managementUrl, "--budget", "report"],
+          { env: { PATH: process.env.PATH, CHUTES_API_KEY: KEY } },
+          (_e: unknown, stdout: string) => resolve(stdout),
+        ),
+      );
+      return r;
+    } finally {
+      await server.close();
+    }
+  }
+
+  /** Evaluates one ${...} template of the check with the container's logs set to `logs`. */
+  function evaluate(template: string, logs: string): string {
+    const expr = template.match(/\$\{(.*?)\}(?=[^}]*$|\. )/)![1];
+    const hclLogs = JSON.stringify(`\u0001\u0000\u0000\u0000\u0000\u0000\u0001\u0000${logs}`);
+    const r = terraform(["console"], mkdtempSync(join(tmpdir(), "kodus-tf-check-")), `${expr.replaceAll("docker_container.chutes-preflight.container_logs", hclLogs)}\n`);
+    expect(r.stderr).toBe("");
+    return r.stdout.trim();
+  }
+
+  test("a cap past the warn percentage fails the assertion and names the window", async () => {
+    const { subscriptionUsage } = await import("../probe/chutes-server");
+    const line = await preflightLine({ subscription: subscriptionUsage(40, 85) });
+    expect(JSON.parse(line).status).toBe("ok"); // the preflight itself passes
+    expect(evaluate(assertion.condition, line)).toBe("false");
+    expect(evaluate(assertion.error_message.slice(assertion.error_message.indexOf("${")), line)).toMatch(/^"four_hour at 85% of its cap, resets /);
+  });
+
+  test("a budget below the warn percentage, pay-as-you-go, or an unreadable budget passes", async () => {
+    const { subscriptionUsage, chutesError } = await import("../probe/chutes-server");
+    for (const scenario of [{ subscription: subscriptionUsage(10, 10) }, { subscription: { status: 200, body: { subscription: false } } }, { subscription: chutesError(401, "Invalid token") }]) {
+      expect(evaluate(assertion.condition, await preflightLine(scenario))).toBe("true");
+    }
+  });
+
+  test("no check without the budget watch", () => {
+    expect(synthStack("docker", { healthcheck: { budget: { enabled: false } } }).json.check).toBeUndefined();
+  });
+});

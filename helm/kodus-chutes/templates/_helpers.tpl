@@ -270,8 +270,12 @@ terminationGracePeriodSeconds: {{ .grace | default 30 }}
 {{- define "kodus.probeDir" -}}/opt/kodus-chutes-probe{{- end -}}
 {{- define "kodus.probeFile" -}}chutes-probe.mjs{{- end -}}
 
-{{/* Args: root, maxLatencyMs. */}}
+{{/*
+Args: root, maxLatencyMs, budgetMode (report | only; "off" whatever it says when
+healthcheck.budget.enabled is false).
+*/}}
 {{- define "kodus.probeEnv" -}}
+{{- $budget := .root.Values.healthcheck.budget -}}
 - name: PROBE_BASE_URL
   value: {{ include "kodus.url" .root.Values.llm.baseUrl | quote }}
 - name: PROBE_MODEL
@@ -280,42 +284,68 @@ terminationGracePeriodSeconds: {{ .grace | default 30 }}
   value: {{ mul (.root.Values.healthcheck.timeoutSeconds | int64) 1000 | quote }}
 - name: PROBE_MAX_LATENCY_MS
   value: {{ .maxLatencyMs | int64 | quote }}
+- name: PROBE_BUDGET
+  value: {{ ternary .budgetMode "off" $budget.enabled | quote }}
+- name: PROBE_MANAGEMENT_URL
+  value: {{ include "kodus.url" .root.Values.llm.managementUrl | quote }}
+- name: PROBE_BUDGET_WARN_PERCENT
+  value: {{ $budget.warnPercent | int64 | quote }}
+- name: PROBE_BUDGET_CRITICAL_PERCENT
+  value: {{ $budget.criticalPercent | int64 | quote }}
+{{- end -}}
+
+{{/* The TCP port a URL connects to (explicit port, else 443 for https, 80 for http). Arg: the URL. */}}
+{{- define "kodus.urlPort" -}}
+{{- $u := urlParse (trim .) -}}
+{{- $p := regexFind ":[0-9]+$" $u.host -}}
+{{- if $p -}}{{ trimPrefix ":" $p }}{{- else if eq $u.scheme "http" -}}80{{- else -}}443{{- end -}}
+{{- end -}}
+
+{{/* One probe container. Args: root, name, maxLatencyMs, budgetMode, secretName. */}}
+{{- define "kodus.probeContainer" -}}
+- name: {{ .name }}
+  image: {{ include "kodus.image" (dict "root" .root "component" "api") | quote }}
+  # The probe, not the Kodus entrypoint: no migrations, no server.
+  command:
+    - node
+    - {{ printf "%s/%s" (include "kodus.probeDir" .root) (include "kodus.probeFile" .root) | quote }}
+  env:
+    {{- include "kodus.probeEnv" . | nindent 4 }}
+    - name: CHUTES_API_KEY
+      valueFrom:
+        secretKeyRef:
+          name: {{ .secretName | quote }}
+          key: API_OPEN_AI_API_KEY
+  # The probe's one JSON line becomes the termination message: `kubectl describe` shows why.
+  terminationMessagePolicy: FallbackToLogsOnError
+  resources:
+    requests: { cpu: 10m, memory: 64Mi }
+    limits: { cpu: 200m, memory: 128Mi }
+  securityContext:
+    {{- include "kodus.containerSecurityContext" true | nindent 4 }}
+  volumeMounts:
+    {{- include "kodus.writableMounts" (list) | nindent 4 }}
+    - name: probe
+      mountPath: {{ include "kodus.probeDir" .root }}
+      readOnly: true
 {{- end -}}
 
 {{/*
-The probe's pod spec, shared by the preflight hook and the CronJob.
-Args: root, maxLatencyMs, secretName, configMap, serviceAccount.
+The probe's pod spec, shared by the preflight hook and the CronJob: the "probe" container
+(inference, budget in report mode) and, with budgetContainer and the budget watch on, a
+"budget" container that reads only the budget and exits 3 on a critical cap (alerts select it
+by container name: see prometheusrule.yaml).
+Args: root, maxLatencyMs, secretName, configMap, serviceAccount, budgetContainer.
 */}}
 {{- define "kodus.probePodSpec" -}}
 {{ include "kodus.podCommon" (dict "root" .root "restartPolicy" "Never" "serviceAccount" .serviceAccount) }}
 securityContext:
   {{- include "kodus.podSecurityContext" 1000 | nindent 2 }}
 containers:
-  - name: probe
-    image: {{ include "kodus.image" (dict "root" .root "component" "api") | quote }}
-    # The probe, not the Kodus entrypoint: no migrations, no server.
-    command:
-      - node
-      - {{ printf "%s/%s" (include "kodus.probeDir" .root) (include "kodus.probeFile" .root) | quote }}
-    env:
-      {{- include "kodus.probeEnv" . | nindent 6 }}
-      - name: CHUTES_API_KEY
-        valueFrom:
-          secretKeyRef:
-            name: {{ .secretName | quote }}
-            key: API_OPEN_AI_API_KEY
-    # The probe's one JSON line becomes the termination message: `kubectl describe` shows why.
-    terminationMessagePolicy: FallbackToLogsOnError
-    resources:
-      requests: { cpu: 10m, memory: 64Mi }
-      limits: { cpu: 200m, memory: 128Mi }
-    securityContext:
-      {{- include "kodus.containerSecurityContext" true | nindent 6 }}
-    volumeMounts:
-      {{- include "kodus.writableMounts" (list) | nindent 6 }}
-      - name: probe
-        mountPath: {{ include "kodus.probeDir" .root }}
-        readOnly: true
+  {{- include "kodus.probeContainer" (dict "root" .root "name" "probe" "maxLatencyMs" .maxLatencyMs "budgetMode" "report" "secretName" .secretName) | nindent 2 }}
+  {{- if and .budgetContainer .root.Values.healthcheck.budget.enabled }}
+  {{- include "kodus.probeContainer" (dict "root" .root "name" "budget" "maxLatencyMs" .maxLatencyMs "budgetMode" "only" "secretName" .secretName) | nindent 2 }}
+  {{- end }}
 volumes:
   {{- include "kodus.writableVolumes" (list) | nindent 2 }}
   - name: probe
@@ -341,6 +371,10 @@ volumes:
 {{- end -}}
 {{- if eq $v.secrets.mode "chart" -}}
 {{- $_ := required "secrets.values.chutes_api_key is required when secrets.mode is chart (--set-file secrets.values.chutes_api_key=PATH), or use secrets.mode=existing" $v.secrets.values.chutes_api_key -}}
+{{- end -}}
+{{- $b := $v.healthcheck.budget -}}
+{{- if gt ($b.warnPercent | int64) ($b.criticalPercent | int64) -}}
+{{- fail (printf "healthcheck.budget.warnPercent (%v) must not exceed healthcheck.budget.criticalPercent (%v)" $b.warnPercent $b.criticalPercent) -}}
 {{- end -}}
 {{- $_ := include "kodus.secretName" . -}}
 {{- end -}}

@@ -155,7 +155,7 @@ export class ChutesHealthChecks extends Construct {
     // address: a NetworkPolicy cannot name hosts). Additive: other policies may allow more.
     const apiPorts = [...new Set([urlPort(props.probe.baseUrl), ...(props.probe.budget !== "off" ? [urlPort(props.probe.managementUrl)] : [])])];
     const egress = new NetworkPolicyV1(this, "egress", {
-      metadata: { name: "kodus-chutes-probe", namespace: props.namespace, labels: componentLabels(props.labels, "chutes-probe") },
+      metadata: { name: "kodus-chutes-probe-egress", namespace: props.namespace, labels: componentLabels(props.labels, "chutes-probe") },
       spec: {
         podSelector: {
           matchLabels: { "app.kubernetes.io/name": APP_NAME, "app.kubernetes.io/instance": props.labels.instance },

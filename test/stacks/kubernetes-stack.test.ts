@@ -25,7 +25,7 @@ test("the stack has exactly these resources (a new or lost one fails here)", () 
       ...each("kubernetes_deployment_v1", KODUS),
       ...each("kubernetes_job_v1", ["chutes-preflight", "migrate"]),
       "kubernetes_namespace_v1.namespace",
-      ...each("kubernetes_network_policy_v1", KODUS),
+      ...each("kubernetes_network_policy_v1", [...KODUS, "chutes-probe-egress"]),
       ...each("kubernetes_pod_disruption_budget_v1", KODUS),
       ...each("kubernetes_secret_v1", ["preflight-key", "secret"]),
       "kubernetes_service_account_v1.service-account",

@@ -34,3 +34,36 @@ test("the CronJob's budget container and the egress ports follow the values", ()
   expect(podSpec(find(off, "CronJob", "kodus-chutes-healthcheck")).containers).toHaveLength(1);
   expect(byKind(off, "PrometheusRule")).toEqual([]);
 });
+
+describe("PrometheusRule (healthcheck.prometheusRule)", () => {
+  const rule = (values: object) => byKind(render({ values: { ...VALUES, ...values } }), "PrometheusRule");
+
+  test("off by default: the Prometheus Operator's CRD is not assumed", () => {
+    expect(rule({})).toEqual([]);
+  });
+
+  test("enabled: one alert per CronJob container, on kube-state-metrics' terminated reason, latest finished pod only", () => {
+    const [r] = rule({ healthcheck: { prometheusRule: { enabled: true, labels: { release: "kube-prometheus-stack" } } } });
+    expect(r.apiVersion).toBe("monitoring.coreos.com/v1");
+    expect(r.metadata.labels.release).toBe("kube-prometheus-stack");
+    const rules = r.spec.groups[0].rules;
+    expect(rules.map((x: { alert: string }) => x.alert)).toEqual(["KodusChutesCheckFailing", "KodusChutesBudgetCritical"]);
+    const byAlert = Object.fromEntries(rules.map((x: { alert: string }) => [x.alert, x]));
+    for (const [alert, container] of [["KodusChutesCheckFailing", "probe"], ["KodusChutesBudgetCritical", "budget"]]) {
+      const expr: string = byAlert[alert].expr;
+      expect(expr).toContain(`kube_pod_container_status_terminated_reason{namespace="kodus", pod=~"kodus-chutes-healthcheck-[0-9]+-[a-z0-9]+", container="${container}", reason!="Completed"} == 1`);
+      expect(expr).toMatch(/topk by \(namespace\) \(1,\s+kube_pod_created\{/);
+      expect(expr).toContain(`kube_pod_container_status_terminated{namespace="kodus", pod=~"kodus-chutes-healthcheck-[0-9]+-[a-z0-9]+", container="${container}"} == 1`);
+      // Balanced braces and parentheses (a cheap syntax check of the PromQL).
+      for (const [open, close] of [["(", ")"], ["{", "}"]]) expect(expr.split(open).length).toBe(expr.split(close).length);
+      expect(byAlert[alert].annotations.description).toContain(`kubectl -n kodus logs {{ $labels.pod }} -c ${container}`);
+    }
+    expect(byAlert.KodusChutesCheckFailing.labels.severity).toBe("critical");
+  });
+
+  test("no budget watch, no budget alert; no periodic check, no rule", () => {
+    const [r] = rule({ healthcheck: { prometheusRule: { enabled: true }, budget: { enabled: false } } });
+    expect(r.spec.groups[0].rules.map((x: { alert: string }) => x.alert)).toEqual(["KodusChutesCheckFailing"]);
+    expect(rule({ healthcheck: { prometheusRule: { enabled: true }, periodic: false } })).toEqual([]);
+  });
+});

@@ -45,7 +45,7 @@ describe("PrometheusRule (healthcheck.prometheusRule)", () => {
   test("enabled: one alert per CronJob container, on kube-state-metrics' terminated reason, latest finished pod only", () => {
     const [r] = rule({ healthcheck: { prometheusRule: { enabled: true, labels: { release: "kube-prometheus-stack" } } } });
     expect(r.apiVersion).toBe("monitoring.coreos.com/v1");
-    expect(r.metadata.labels.release).toBe("kube-prometheus-stack");
+    expect(r.metadata.labels?.release).toBe("kube-prometheus-stack");
     const rules = r.spec.groups[0].rules;
     expect(rules.map((x: { alert: string }) => x.alert)).toEqual(["KodusChutesCheckFailing", "KodusChutesBudgetCritical"]);
     const byAlert = Object.fromEntries(rules.map((x: { alert: string }) => [x.alert, x]));

@@ -173,9 +173,13 @@ export const kodusSchema = z
         error: 'must be a release version such as "2.1.28": a floating tag (latest, stable, 2.1 ...) changes what runs without a config change, and migrations only re-run when the version changes',
       })
       .default(DEFAULT_KODUS_VERSION),
-    publicUrl: httpUrl.default("http://localhost:3000"),
-    webhooksUrl: httpUrl.default("http://localhost:3332"),
+    // Unset: derived from the Ingress hosts on Kubernetes when an Ingress is enabled, else
+    // localhost (DEFAULT_PUBLIC_URLS); see kodusUrls() in contract/kodus-env.ts.
+    publicUrl: httpUrl.optional(),
+    webhooksUrl: httpUrl.optional(),
     workerDrainTimeoutMs: positiveInt(600_000).default(25_000),
+    /** KODUS_TELEMETRY_DISABLED: true stops the worker's daily anonymous heartbeat to Kodus. */
+    telemetryDisabled: z.boolean({ error: "must be true or false" }).default(false),
   })
   .prefault({});
 
@@ -270,6 +274,15 @@ export const dataStoresSchema = z
     rabbitmq: z.strictObject(storeSchema(5672)).prefault({}),
     storageClass: z.string().min(1).optional(),
     storageSize: quantity.default("10Gi"),
+    // Bundled mode: requests/limits of each store (the official Kodus chart's defaults). RabbitMQ
+    // plans its memory and disk alarms with its memory limit.
+    resources: z
+      .strictObject({
+        postgres: resourcesSchema({ cpu: "250m", memory: "512Mi" }, { cpu: "1", memory: "1Gi" }),
+        mongodb: resourcesSchema({ cpu: "100m", memory: "512Mi" }, { cpu: "500m", memory: "1Gi" }),
+        rabbitmq: resourcesSchema({ cpu: "100m", memory: "256Mi" }, { cpu: "500m", memory: "1Gi" }),
+      })
+      .prefault({}),
   })
   .prefault({});
 
@@ -441,6 +454,12 @@ export const configSchema = z
           .strictObject({ api: port.default(3001), web: port.default(3000), webhooks: port.default(3332) })
           .prefault({})
           .refine((p) => new Set([p.api, p.web, p.webhooks]).size === 3, { error: "api, web and webhooks must be different ports" }),
+        // Memory limit of the RabbitMQ container, also the memory RabbitMQ plans its alarms with.
+        rabbitmqMemory: z
+          .string()
+          .regex(/^[0-9]+(Mi|Gi)$/, { error: 'must be a whole number of Mi or Gi such as "1Gi" or "1536Mi"' })
+          .refine((q) => parseInt(q, 10) * (q.endsWith("Gi") ? 1024 : 1) >= 256, { error: "must be at least 256Mi" })
+          .default("1Gi"),
       })
       .prefault({}),
     kubernetes: z
@@ -474,6 +493,30 @@ export const configSchema = z
     }
   })
   .superRefine((c, ctx) => {
+    // With an Ingress, a localhost public URL is certainly wrong: logins and webhook
+    // registration would point at localhost. Unset URLs are derived from the Ingress hosts.
+    if (c.kubernetes.enabled && c.kubernetes.ingress.enabled) {
+      for (const key of ["publicUrl", "webhooksUrl"] as const) {
+        const url = c.kodus[key];
+        const host = key === "publicUrl" ? c.kubernetes.ingress.webHost : c.kubernetes.ingress.webhooksHost;
+        if (url === undefined && host?.startsWith("*.")) {
+          ctx.addIssue({
+            code: "custom",
+            path: ["kodus", key],
+            input: url,
+            message: `is required when kubernetes.ingress.${key === "publicUrl" ? "webHost" : "webhooksHost"} is a wildcard (${host}): a public URL cannot be derived from it`,
+          });
+        }
+        if (url !== undefined && LOOPBACK_HOST.test(new URL(url).hostname)) {
+          ctx.addIssue({
+            code: "custom",
+            path: ["kodus", key],
+            input: url,
+            message: `is a localhost URL while kubernetes.ingress is enabled: set the public URL people and git providers use, or leave it unset to derive it from kubernetes.ingress.${key === "publicUrl" ? "webHost" : "webhooksHost"}`,
+          });
+        }
+      }
+    }
     const max = c.llm.maxConcurrentReviews;
     if (max === undefined) return;
     const workers = Math.max(c.docker.enabled ? 1 : 0, c.kubernetes.enabled ? maxWorkers(c.kubernetes) : 0);

@@ -1,7 +1,19 @@
-/** The data-store images Kodus needs (FACTS.md): pgvector for PostgreSQL 16, MongoDB 8, and Kodus' RabbitMQ. */
+/**
+ * What Kodus needs from its data stores, as the official installer (compose file and chart) and
+ * Kodus' own source establish it: the images, how the Kodus RabbitMQ image must be started, the
+ * PostgreSQL connections Kodus' pools may open, and how RabbitMQ learns its memory budget.
+ */
+
+/**
+ * PostgreSQL 16 with pgvector, MongoDB and Kodus' RabbitMQ (with the delayed-message-exchange
+ * plugin). MongoDB is pinned to an exact release: `mongo:8` floats (it pointed at 8.3.11 when
+ * this was pinned), and a floating tag upgrades the database on a node's next pull. Never pin
+ * it lower than a volume has already run: mongod refuses data files written by a newer
+ * featureCompatibilityVersion.
+ */
 export const DATA_STORE_IMAGES = {
   postgres: "pgvector/pgvector:pg16",
-  mongodb: "mongo:8",
+  mongodb: "mongo:8.3.11",
   rabbitmq: "ghcr.io/kodustech/kodus-rabbitmq:4.2.2-kodus",
 } as const;
 
@@ -9,3 +21,90 @@ export const DATA_STORE_PORTS = { postgres: 5432, mongodb: 27017, rabbitmq: 5672
 
 /** Run once at first start of PostgreSQL: Kodus stores embeddings with pgvector. */
 export const POSTGRES_INIT_SQL = "CREATE EXTENSION IF NOT EXISTS vector;\n";
+
+// --- RabbitMQ ---
+
+/**
+ * The Kodus RabbitMQ image keeps `rabbitmq-server` as its default command; only this script
+ * (server in the background, `rabbitmqctl add_vhost kodus-ai`, permissions for
+ * $RABBITMQ_DEFAULT_USER, then wait) creates the vhost every Kodus URI ends in. The official
+ * compose file and chart both run it.
+ */
+export const RABBITMQ_COMMAND = ["/usr/local/bin/init-definitions.sh"] as const;
+
+/** The official compose file's Erlang arguments (AMQP heartbeat of 60 s). */
+export const RABBITMQ_ENV = { RABBITMQ_SERVER_ADDITIONAL_ERL_ARGS: "-rabbit heartbeat 60" } as const;
+
+/** Open files RabbitMQ may hold (the official compose file's `nofile` ulimit, soft and hard). */
+export const RABBITMQ_NOFILE = 65536;
+
+/**
+ * Where the memory override goes: a conf.d file loads after the image's rabbitmq.conf, next
+ * to its 10-defaults.conf, so it wins.
+ */
+export const RABBITMQ_CONF_PATH = "/etc/rabbitmq/conf.d/20-kodus.conf";
+
+/**
+ * The erlang cookie lives in the data volume. With a pod `fsGroup` the kubelet makes every file
+ * of the volume group-readable at each mount, and Erlang refuses to start with a cookie that
+ * is not owner-only: this init step (run after the kubelet, as the RabbitMQ user) restores
+ * 0600. On a first start there is no cookie yet and it does nothing.
+ */
+export const RABBITMQ_COOKIE_FIX = ["sh", "-c", 'c=/var/lib/rabbitmq/.erlang.cookie; if [ -f "$c" ]; then chmod 600 "$c"; fi'] as const;
+
+const BINARY: Record<string, number> = { Ki: 2 ** 10, Mi: 2 ** 20, Gi: 2 ** 30, Ti: 2 ** 40 };
+const DECIMAL: Record<string, number> = { "": 1, m: 1e-3, k: 1e3, M: 1e6, G: 1e9, T: 1e12 };
+
+/** Bytes in a Kubernetes memory quantity ("1Gi", "1536Mi", "2G", "1073741824"), rounded down. */
+export function quantityBytes(quantity: string): number {
+  const m = /^([0-9]+(?:\.[0-9]+)?)(m|k|M|G|T|Ki|Mi|Gi|Ti)?$/.exec(quantity);
+  if (!m) throw new Error(`not a memory quantity: ${quantity}`);
+  const unit = m[2] ?? "";
+  return Math.floor(Number(m[1]) * (BINARY[unit] ?? DECIMAL[unit]));
+}
+
+/**
+ * The conf.d file that pins the memory RabbitMQ plans with. The image sets
+ * `disk_free_limit.relative = 1.20` and a relative memory watermark against the memory RabbitMQ
+ * detects, which in a container is the whole node's RAM: on a large node the disk alarm never
+ * clears and blocks every publisher. Giving it the container's memory limit fixes both.
+ */
+export function rabbitmqMemoryConf(memoryLimitBytes: number): string {
+  return `total_memory_available_override_value = ${memoryLimitBytes}\n`;
+}
+
+// --- PostgreSQL connections ---
+
+/**
+ * The most connections one pod's pool opens (Kodus' typeORM.factory.ts: api 30, worker 60,
+ * webhooks 30; the web does not use PostgreSQL).
+ */
+export const KODUS_PG_POOL = { api: 30, worker: 60, webhooks: 30 } as const;
+
+/**
+ * Connections kept free beyond the pools: PostgreSQL's 3 superuser-reserved slots, the
+ * data-store probes and an operator's psql.
+ */
+export const PG_HEADROOM = 20;
+
+/** How many pods of each back-end component can run at once, plus separate migrator pods. */
+export interface PgClients {
+  readonly api: number;
+  readonly worker: number;
+  readonly webhooks: number;
+  /** Pods that migrate besides the components (a migration Job runs the API image: one API pool each). */
+  readonly migrators: number;
+}
+
+/**
+ * `max_connections` Kodus needs: every pool full at the most pods there can be, the migrator,
+ * and headroom. PostgreSQL's default of 100 is already exceeded by 2 pods of each component.
+ */
+export function postgresMaxConnections(c: PgClients): number {
+  return c.api * KODUS_PG_POOL.api + c.worker * KODUS_PG_POOL.worker + c.webhooks * KODUS_PG_POOL.webhooks + c.migrators * KODUS_PG_POOL.api + PG_HEADROOM;
+}
+
+/** The server arguments that set it (the postgres image's entrypoint passes them on). */
+export function postgresArgs(maxConnections: number): string[] {
+  return ["-c", `max_connections=${maxConnections}`];
+}

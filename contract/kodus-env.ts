@@ -64,6 +64,8 @@ export interface KodusEnvSettings {
   };
   /** Public URL of the web UI. */
   readonly publicUrl: string;
+  /** KODUS_TELEMETRY_DISABLED (the worker's daily anonymous heartbeat). @default false */
+  readonly telemetryDisabled?: boolean;
   /** Public base URL that git providers call (the webhooks service). */
   readonly webhooksUrl: string;
   /** Host name the web container uses to reach the API server-side. */
@@ -104,7 +106,12 @@ export const KODUS_ENV: readonly EnvVarSpec[] = [
   plain("API_LLM_PROVIDER_MODEL", LLM_COMPONENTS, "llm.model (Fixed Mode)", (s) => s.llm.model),
   plain("API_OPENAI_FORCE_BASE_URL", LLM_COMPONENTS, "llm.baseUrl (Fixed Mode; any non-Anthropic URL selects the OpenAI-compatible client)", (s) => s.llm.baseUrl),
   secret("API_OPEN_AI_API_KEY", LLM_COMPONENTS, "the Chutes API key (Fixed Mode)"),
-  plain("API_LLM_TEMPERATURE_OVERRIDE", LLM_COMPONENTS, "llm.temperature", (s) => (s.llm.temperature === undefined ? undefined : String(s.llm.temperature))),
+  // Kodus reads it only on its LangChain path (llmModelProvider.service.ts): the agent review
+  // engine self-hosted Kodus uses by default builds its env-mode model without a temperature,
+  // and a BYOK provider ignores it. It does not change the temperature of code reviews.
+  plain("API_LLM_TEMPERATURE_OVERRIDE", LLM_COMPONENTS, "llm.temperature (LangChain path only; not the default agent review engine)", (s) =>
+    s.llm.temperature === undefined ? undefined : String(s.llm.temperature),
+  ),
   plain("WORKFLOW_QUEUE_CODE_REVIEW_PREFETCH", ["worker"], "reviews in flight per worker, from llm.maxConcurrentReviews", (s) =>
     s.llm.codeReviewPrefetch === undefined ? undefined : String(s.llm.codeReviewPrefetch),
   ),
@@ -112,7 +119,10 @@ export const KODUS_ENV: readonly EnvVarSpec[] = [
   // --- Runtime ---
   constant("NODE_ENV", BACKEND, "production"),
   constant("API_NODE_ENV", BACKEND, "production"),
-  constant("API_CLOUD_MODE", BACKEND, "false", "self-hosted must keep cloud mode off"),
+  // Informational only: Kodus fixes cloud mode when the image is built (environment.template.ts)
+  // and the entrypoint merely prints this value. Set as the official chart does; changing it
+  // changes nothing.
+  constant("API_CLOUD_MODE", BACKEND, "false", "fixed at image build time; the entrypoint only prints it"),
   constant("API_HOST", BACKEND, "0.0.0.0"),
   constant("API_PORT", BACKEND, String(KODUS_PORTS.api)),
   constant("API_WEBHOOKS_PORT", BACKEND, String(KODUS_PORTS.webhooks)),
@@ -122,11 +132,16 @@ export const KODUS_ENV: readonly EnvVarSpec[] = [
   constant("WORKER_ROLE", ["worker"], WORKER_ROLE),
   plain("API_WORKER_DRAIN_TIMEOUT_MS", ["worker"], "kodus.workerDrainTimeoutMs", (s) => String(s.workerDrainTimeoutMs)),
   plain("API_FRONTEND_URL", BACKEND, "kodus.publicUrl", (s) => s.publicUrl),
+  // Dashboard links in PR comments and e-mails (invites, password resets); unset, they point at
+  // Kodus' cloud app.
+  plain("API_USER_INVITE_BASE_URL", BACKEND, "kodus.publicUrl (links in PR comments and e-mails)", (s) => s.publicUrl),
+  plain("KODUS_TELEMETRY_DISABLED", BACKEND, "kodus.telemetryDisabled (the worker's daily anonymous heartbeat)", (s) => String(s.telemetryDisabled ?? false)),
   ...Object.entries(WEBHOOK_PATHS).map(([name, path]) => plain(name, BACKEND, `kodus.webhooksUrl + /${path}/webhook`, (s) => `${s.webhooksUrl}/${path}/webhook`)),
 
   // --- Kodus internal secrets ---
-  secret("API_JWT_SECRET", [...BACKEND, ...WEB], "32 random bytes, base64"),
-  secret("API_JWT_REFRESH_SECRET", [...BACKEND, ...WEB], "32 random bytes, base64"),
+  // The web never reads the JWT secrets (it signs its own session with NEXTAUTH_SECRET).
+  secret("API_JWT_SECRET", BACKEND, "32 random bytes, base64"),
+  secret("API_JWT_REFRESH_SECRET", BACKEND, "32 random bytes, base64"),
   secret("API_CRYPTO_KEY", BACKEND, "32 bytes as 64 hex characters"),
   secret("CODE_MANAGEMENT_SECRET", BACKEND, "32 bytes as 64 hex characters"),
   secret("CODE_MANAGEMENT_WEBHOOK_TOKEN", BACKEND, "32 random bytes, base64url"),
@@ -151,7 +166,7 @@ export const KODUS_ENV: readonly EnvVarSpec[] = [
   constant("WEB_NODE_ENV", WEB, "self-hosted"),
   plain("WEB_HOSTNAME_API", WEB, "the API's internal host name (the web proxies to it server-side)", (s) => s.apiHost),
   constant("WEB_PORT_API", WEB, String(KODUS_PORTS.api)),
-  constant("WEB_PORT", WEB, String(KODUS_PORTS.web)),
+  // No WEB_PORT: the web never reads it; its image listens on PORT=3000.
   // Next.js' standalone server listens on $HOSTNAME, which Docker sets to the container id.
   constant("HOSTNAME", WEB, "0.0.0.0", "listen on every interface (healthchecks use 127.0.0.1)"),
   plain("NEXTAUTH_URL", WEB, "kodus.publicUrl", (s) => s.publicUrl),
@@ -190,8 +205,27 @@ export function codeReviewPrefetch(maxConcurrentReviews: number | undefined, wor
   return maxConcurrentReviews === undefined ? undefined : Math.max(1, Math.floor(maxConcurrentReviews / workers));
 }
 
+/** Public URLs when the config leaves them unset and no Ingress provides a host. */
+export const DEFAULT_PUBLIC_URLS = { publicUrl: "http://localhost:3000", webhooksUrl: "http://localhost:3332" } as const;
+
+/**
+ * The public URLs of one target: the config's when set; on Kubernetes with an Ingress, its
+ * hosts (https when the Ingress has a TLS secret); else localhost.
+ */
+export function kodusUrls(config: Config, target: "docker" | "kubernetes"): { readonly publicUrl: string; readonly webhooksUrl: string } {
+  const ingress = config.kubernetes.ingress;
+  const fromIngress = target === "kubernetes" && ingress.enabled;
+  const scheme = ingress.tlsSecretName ? "https" : "http";
+  return {
+    publicUrl: config.kodus.publicUrl ?? (fromIngress ? `${scheme}://${ingress.webHost}` : DEFAULT_PUBLIC_URLS.publicUrl),
+    webhooksUrl: config.kodus.webhooksUrl ?? (fromIngress ? `${scheme}://${ingress.webhooksHost}` : DEFAULT_PUBLIC_URLS.webhooksUrl),
+  };
+}
+
 /** What differs between deployment targets: where things run and how many workers there are. */
 export interface KodusTopology {
+  /** Which stack: decides whether Ingress hosts give the public URLs. */
+  readonly target: "docker" | "kubernetes";
   /** The most code-review workers that can run at once (for the prefetch bound). */
   readonly workers: number;
   readonly apiHost: string;
@@ -208,8 +242,8 @@ export function kodusEnvSettings(config: Config, topology: KodusTopology): Kodus
       temperature: config.llm.temperature,
       codeReviewPrefetch: codeReviewPrefetch(config.llm.maxConcurrentReviews, topology.workers),
     },
-    publicUrl: config.kodus.publicUrl,
-    webhooksUrl: config.kodus.webhooksUrl,
+    ...kodusUrls(config, topology.target),
+    telemetryDisabled: config.kodus.telemetryDisabled,
     apiHost: topology.apiHost,
     workerDrainTimeoutMs: config.kodus.workerDrainTimeoutMs,
     postgres: topology.postgres,

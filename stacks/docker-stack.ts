@@ -18,13 +18,26 @@ import {
   KODUS_PORTS,
   MIGRATOR_ENV,
   kodusEnvSettings,
+  kodusUrls,
   plainEnvFor,
   secretEnvFor,
   type Component,
 } from "../contract/kodus-env";
 import { secretEnvValues } from "../contract/secrets";
 import { SecretVariables } from "../constructs/secret-variables";
-import { DATA_STORE_IMAGES, DATA_STORE_PORTS, POSTGRES_INIT_SQL } from "../contract/data-stores";
+import {
+  DATA_STORE_IMAGES,
+  DATA_STORE_PORTS,
+  POSTGRES_INIT_SQL,
+  RABBITMQ_COMMAND,
+  RABBITMQ_CONF_PATH,
+  RABBITMQ_ENV,
+  RABBITMQ_NOFILE,
+  postgresArgs,
+  postgresMaxConnections,
+  quantityBytes,
+  rabbitmqMemoryConf,
+} from "../contract/data-stores";
 import { DockerChutesHealthChecks } from "../constructs/docker/chutes-health-checks";
 import { probeSettingsFor } from "../probe/probe-program";
 import { goDuration } from "../constructs/docker/duration";
@@ -49,6 +62,19 @@ export const DOCKER_NAMES = {
 const DB = { user: "kodus", database: "kodus_db" } as const;
 /** The one component that runs migrations and seeds on the Docker host. */
 export const DOCKER_MIGRATOR: Component = "api";
+/**
+ * PostgreSQL connections on the Docker host: one pool of each back-end component (the API
+ * migrates before it serves, with the same pool).
+ */
+export const DOCKER_POSTGRES_MAX_CONNECTIONS = postgresMaxConnections({ api: 1, worker: 1, webhooks: 1, migrators: 0 });
+
+/**
+ * Seconds Docker waits after SIGTERM before it kills a Kodus container: the worker's drain plus
+ * a margin (as the Kubernetes grace period), 30 s for the others. Docker's default is 10 s.
+ */
+export function dockerStopSeconds(component: Component, workerDrainTimeoutMs: number): number {
+  return component === "worker" ? Math.ceil(workerDrainTimeoutMs / 1000) + 15 : 30;
+}
 
 /** A Docker healthcheck that runs Node's built-in fetch (the Kodus images have no curl). */
 export function nodeHttpHealthcheck(port: number, path: string): string[] {
@@ -77,6 +103,8 @@ export class DockerStack extends TerraformStack {
       restart,
       ...logging,
       networksAdvanced,
+      // The image's entrypoint runs `postgres` with these arguments: room for every Kodus pool.
+      command: ["postgres", ...postgresArgs(DOCKER_POSTGRES_MAX_CONNECTIONS)],
       env: [`POSTGRES_USER=${DB.user}`, `POSTGRES_DB=${DB.database}`, `POSTGRES_PASSWORD=${secrets.ref("postgres_password")}`],
       volumes: [{ volumeName: volume("postgres"), containerPath: "/var/lib/postgresql/data" }],
       upload: [{ file: "/docker-entrypoint-initdb.d/10-vector.sql", content: POSTGRES_INIT_SQL }],
@@ -103,7 +131,18 @@ export class DockerStack extends TerraformStack {
       restart,
       ...logging,
       networksAdvanced,
-      env: [`RABBITMQ_DEFAULT_USER=${DB.user}`, `RABBITMQ_DEFAULT_PASS=${secrets.ref("rabbitmq_password")}`],
+      // Creates the kodus-ai vhost Kodus connects to (the image's default command does not).
+      command: [...RABBITMQ_COMMAND],
+      env: [
+        `RABBITMQ_DEFAULT_USER=${DB.user}`,
+        `RABBITMQ_DEFAULT_PASS=${secrets.ref("rabbitmq_password")}`,
+        ...Object.entries(RABBITMQ_ENV).map(([k, v]) => `${k}=${v}`),
+      ],
+      // A memory limit, and RabbitMQ told about it: otherwise it plans with the host's RAM and its
+      // disk alarm (1.2 x that memory) can block every publisher for good.
+      memory: quantityBytes(config.docker.rabbitmqMemory) / 2 ** 20,
+      upload: [{ file: RABBITMQ_CONF_PATH, content: rabbitmqMemoryConf(quantityBytes(config.docker.rabbitmqMemory)) }],
+      ulimit: [{ name: "nofile", soft: RABBITMQ_NOFILE, hard: RABBITMQ_NOFILE }],
       volumes: [{ volumeName: volume("rabbitmq"), containerPath: "/var/lib/rabbitmq" }],
       healthcheck: { test: ["CMD", "rabbitmq-diagnostics", "-q", "check_running"], interval: goDuration(10), timeout: goDuration(10), retries: 6, startPeriod: goDuration(30) },
       wait: true,
@@ -112,6 +151,7 @@ export class DockerStack extends TerraformStack {
 
     // --- Kodus ---
     const settings = kodusEnvSettings(config, {
+      target: "docker",
       workers: 1,
       apiHost: DOCKER_NAMES.api,
       postgres: { host: DOCKER_NAMES.postgres, port: DATA_STORE_PORTS.postgres, database: DB.database, username: DB.user, disableSsl: true },
@@ -156,6 +196,9 @@ export class DockerStack extends TerraformStack {
         env: Object.entries(env).map(([k, v]) => `${k}=${v}`),
         ports: hostPort === undefined ? undefined : [{ internal: KODUS_PORTS[component], external: hostPort, ip: config.docker.bindAddress }],
         securityOpts: ["no-new-privileges:true"],
+        // Docker's default 10 s would cut the worker's drain (in-flight reviews) on every deploy.
+        stopTimeout: dockerStopSeconds(component, config.kodus.workerDrainTimeoutMs),
+        destroyGraceSeconds: dockerStopSeconds(component, config.kodus.workerDrainTimeoutMs),
         capabilities: { drop: ["ALL"] },
         healthcheck: {
           test: nodeHttpHealthcheck(KODUS_PORTS[component], KODUS_HEALTH[component].readiness),
@@ -187,8 +230,13 @@ export class DockerStack extends TerraformStack {
       validation: [{ condition: "${var.secrets_revision >= 1 && floor(var.secrets_revision) == var.secrets_revision}", errorMessage: "secrets_revision must be a whole number >= 1." }],
     });
     new TerraformOutput(this, "secrets-revision-output", { value: revision.numberValue, description: "Secrets revision deployed (npm run secrets -- rotate NAME bumps it)" }).overrideLogicalId("secrets_revision");
-    new TerraformOutput(this, "web_url", { value: config.kodus.publicUrl, description: "Kodus web UI" });
+    const urls = kodusUrls(config, "docker");
+    new TerraformOutput(this, "web_url", { value: urls.publicUrl, description: "Kodus web UI" });
     new TerraformOutput(this, "api_url", { value: `http://localhost:${config.docker.ports.api}`, description: "Kodus API, on the Docker host" });
-    new TerraformOutput(this, "webhooks_url", { value: config.kodus.webhooksUrl, description: "Base URL git providers call" });
+    new TerraformOutput(this, "webhooks_url", { value: urls.webhooksUrl, description: "Base URL git providers call" });
+    new TerraformOutput(this, "postgres_max_connections", {
+      value: DOCKER_POSTGRES_MAX_CONNECTIONS,
+      description: "max_connections of the bundled PostgreSQL: every Kodus pool full (api 30, worker 60, webhooks 30) plus headroom",
+    });
   }
 }

@@ -22,11 +22,12 @@ import {
   KODUS_PORTS,
   MIGRATOR_ENV,
   kodusEnvSettings,
+  kodusUrls,
   plainEnvFor,
   secretEnvFor,
   type Component,
 } from "../contract/kodus-env";
-import { DATA_STORE_PORTS } from "../contract/data-stores";
+import { DATA_STORE_PORTS, postgresMaxConnections } from "../contract/data-stores";
 import { secretEnvValues } from "../contract/secrets";
 import { SecretVariables } from "../constructs/secret-variables";
 import { BUNDLED_HOSTS, BundledDataStores, RABBITMQ_PASSWORD_KEY } from "../constructs/kubernetes/bundled-data-stores";
@@ -55,6 +56,15 @@ const INGRESS_PEERS: Record<Component, IngressPeers> = {
   webhooks: { kind: "any" }, // git providers, through your ingress controller
   worker: { kind: "none" }, // consumes RabbitMQ; only the kubelet probes it
 };
+
+/**
+ * PostgreSQL connections Kodus may open on Kubernetes: every pool full at the most pods each
+ * component can run (the HPA maximum where one is enabled) plus the migration Job.
+ */
+export function kubernetesPostgresMaxConnections(k: Config["kubernetes"]): number {
+  const most = (c: "api" | "worker") => (k.autoscaling[c].enabled ? k.autoscaling[c].maxReplicas : k.replicas[c]);
+  return postgresMaxConnections({ api: most("api"), worker: most("worker"), webhooks: k.replicas.webhooks, migrators: 1 });
+}
 
 export class KubernetesStack extends TerraformStack {
   constructor(scope: Construct, id: string, props: KubernetesStackProps) {
@@ -173,6 +183,7 @@ export class KubernetesStack extends TerraformStack {
 
     // --- plain settings, one ConfigMap per component ---
     const settings = kodusEnvSettings(config, {
+      target: "kubernetes",
       workers: maxWorkers(k8s),
       apiHost: "kodus-api",
       postgres: {
@@ -214,6 +225,8 @@ export class KubernetesStack extends TerraformStack {
         rabbitmq: { username: stores.rabbitmq.username },
         storageClass: stores.storageClass,
         storageSize: stores.storageSize,
+        resources: stores.resources,
+        postgresMaxConnections: kubernetesPostgresMaxConnections(k8s),
         clients: [...BACKEND, MIGRATE_COMPONENT],
         dependsOn: secretDeps,
         placement,
@@ -315,8 +328,15 @@ export class KubernetesStack extends TerraformStack {
 
     new TerraformOutput(this, "secrets-revision-output", { value: revision.numberValue, description: "Secrets revision deployed (npm run secrets -- rotate NAME bumps it)" }).overrideLogicalId("secrets_revision");
     new TerraformOutput(this, "namespace_name", { value: namespace, description: "Namespace Kodus runs in" });
-    new TerraformOutput(this, "web_url", { value: config.kodus.publicUrl, description: "Kodus web UI" });
-    new TerraformOutput(this, "webhooks_url", { value: config.kodus.webhooksUrl, description: "Base URL git providers call" });
+    const urls = kodusUrls(config, "kubernetes");
+    new TerraformOutput(this, "web_url", { value: urls.publicUrl, description: "Kodus web UI" });
+    new TerraformOutput(this, "webhooks_url", { value: urls.webhooksUrl, description: "Base URL git providers call" });
+    new TerraformOutput(this, "postgres_max_connections", {
+      value: kubernetesPostgresMaxConnections(k8s),
+      description: bundled
+        ? "max_connections of the bundled PostgreSQL (Kodus pools at the most pods, the migration Job, headroom)"
+        : "max_connections your PostgreSQL needs at least: api 30, worker 60, webhooks 30 per pod at the most pods, + the migration Job + headroom",
+    });
     new TerraformOutput(this, "api_service", { value: `kodus-api.${k8s.namespace}.svc:${KODUS_PORTS.api}`, description: "In-cluster API address" });
     if (preflightName !== undefined) {
       new TerraformOutput(this, "preflight_logs", { value: `kubectl -n ${k8s.namespace} logs job/${preflightName}`, description: `Read the Chutes ${PREFLIGHT_COMPONENT} result` });

@@ -9,7 +9,18 @@ import { ServiceV1 } from "@cdktf/provider-kubernetes/lib/service-v1";
 import { StatefulSetV1 } from "@cdktf/provider-kubernetes/lib/stateful-set-v1";
 import type { ITerraformDependable } from "cdktf";
 import { Construct } from "constructs";
-import { DATA_STORE_IMAGES, DATA_STORE_PORTS, POSTGRES_INIT_SQL } from "../../contract/data-stores";
+import {
+  DATA_STORE_IMAGES,
+  DATA_STORE_PORTS,
+  POSTGRES_INIT_SQL,
+  RABBITMQ_COMMAND,
+  RABBITMQ_CONF_PATH,
+  RABBITMQ_COOKIE_FIX,
+  RABBITMQ_ENV,
+  postgresArgs,
+  quantityBytes,
+  rabbitmqMemoryConf,
+} from "../../contract/data-stores";
 import { componentLabels, selectorLabels, type LabelProps } from "./labels";
 import { hardenedPodSpec, literalEnv, type ContainerSpec, type EnvEntry, type PodPlacement, type WritablePath } from "./pod";
 import { mirrored } from "./images";
@@ -20,6 +31,14 @@ export const RABBITMQ_PASSWORD_KEY = "RABBITMQ_DEFAULT_PASS";
 export const BUNDLED_HOSTS = { postgres: "kodus-postgres", mongodb: "kodus-mongodb", rabbitmq: "kodus-rabbitmq" } as const;
 /** The data-store images run as uid 999. */
 const STORE_UID = 999;
+
+type StoreKey = "postgres" | "mongodb" | "rabbitmq";
+
+/** Requests and limits of one store's container. */
+export interface StoreResources {
+  readonly requests: { readonly cpu: string; readonly memory: string };
+  readonly limits: { readonly cpu: string; readonly memory: string };
+}
 
 export interface BundledDataStoresProps {
   readonly namespace: string;
@@ -32,6 +51,10 @@ export interface BundledDataStoresProps {
   /** @default the cluster's default StorageClass */
   readonly storageClass?: string;
   readonly storageSize: string;
+  /** Requests/limits per store; RabbitMQ plans its memory and disk alarms with its memory limit. */
+  readonly resources: Readonly<Record<StoreKey, StoreResources>>;
+  /** PostgreSQL max_connections (room for every Kodus pool: contract postgresMaxConnections). */
+  readonly postgresMaxConnections: number;
   /** Pod components (app.kubernetes.io/component) allowed to connect. */
   readonly clients: readonly string[];
   readonly dependsOn?: ITerraformDependable[];
@@ -42,10 +65,22 @@ export interface BundledDataStoresProps {
 }
 
 interface StoreSpec {
-  readonly key: "postgres" | "mongodb" | "rabbitmq";
+  readonly key: StoreKey;
   readonly env: EnvEntry[];
   readonly dataPath: string;
+  /** Container command/args (unset: the image's). */
+  readonly command?: string[];
+  readonly args?: string[];
   readonly readiness: string[];
+  /**
+   * How liveness and startup check the store: the readiness command for PostgreSQL
+   * (pg_isready is a tiny binary); a TCP connect for MongoDB and RabbitMQ, whose diagnostic
+   * tools start a whole runtime (mongosh, an Erlang VM) and can time out on a busy node, which
+   * would restart a healthy store.
+   */
+  readonly alive: { readonly exec: string[] } | { readonly tcp: true };
+  /** Startup budget: failureThreshold x 5 s (first start: initdb, WiredTiger recovery, Erlang + plugins + vhost). */
+  readonly startupFailures: number;
   readonly writablePaths: readonly WritablePath[];
   readonly readOnlyRootFilesystem: boolean;
   readonly extraMounts?: ContainerSpec["volumeMount"];
@@ -74,6 +109,17 @@ export class BundledDataStores extends Construct {
     });
     initSql.overrideLogicalId("postgres-init");
 
+    const rabbitmqConf = new ConfigMapV1(this, "rabbitmq-conf", {
+      metadata: { name: "kodus-rabbitmq-conf", namespace: props.namespace, labels: storeLabels(props.labels, "rabbitmq") },
+      data: { "20-kodus.conf": rabbitmqMemoryConf(quantityBytes(props.resources.rabbitmq.limits.memory)) },
+    });
+    rabbitmqConf.overrideLogicalId("rabbitmq-conf");
+    const storeVolumes: Record<StoreKey, NonNullable<Parameters<typeof hardenedPodSpec>[0]["volumes"]>> = {
+      postgres: [{ name: "init", configMap: { name: initSql.metadata.name } }],
+      mongodb: [],
+      rabbitmq: [{ name: "conf", configMap: { name: rabbitmqConf.metadata.name } }],
+    };
+
     const stores: StoreSpec[] = [
       {
         key: "postgres",
@@ -82,7 +128,11 @@ export class BundledDataStores extends Construct {
           fromSecret("POSTGRES_PASSWORD", "API_PG_DB_PASSWORD"),
         ],
         dataPath: "/var/lib/postgresql/data",
+        // PostgreSQL's default of 100 connections is too few for Kodus' pools.
+        args: postgresArgs(props.postgresMaxConnections),
         readiness: ["pg_isready", "-U", props.postgres.username, "-d", props.postgres.database],
+        alive: { exec: ["pg_isready", "-U", props.postgres.username, "-d", props.postgres.database] },
+        startupFailures: 30,
         writablePaths: [{ name: "run", mountPath: "/var/run/postgresql" }],
         readOnlyRootFilesystem: true,
         extraMounts: [{ name: "init", mountPath: "/docker-entrypoint-initdb.d", readOnly: true }],
@@ -92,14 +142,21 @@ export class BundledDataStores extends Construct {
         env: [...literalEnv({ MONGO_INITDB_ROOT_USERNAME: props.mongodb.username }), fromSecret("MONGO_INITDB_ROOT_PASSWORD", "API_MG_DB_PASSWORD")],
         dataPath: "/data/db",
         readiness: ["mongosh", "--quiet", "--eval", "db.adminCommand('ping')"],
+        alive: { tcp: true },
+        startupFailures: 30,
         writablePaths: [{ name: "configdb", mountPath: "/data/configdb" }],
         readOnlyRootFilesystem: true,
       },
       {
         key: "rabbitmq",
-        env: [...literalEnv({ RABBITMQ_DEFAULT_USER: props.rabbitmq.username }), fromSecret("RABBITMQ_DEFAULT_PASS", RABBITMQ_PASSWORD_KEY)],
+        env: [...literalEnv({ RABBITMQ_DEFAULT_USER: props.rabbitmq.username }), fromSecret("RABBITMQ_DEFAULT_PASS", RABBITMQ_PASSWORD_KEY), ...literalEnv(RABBITMQ_ENV)],
         dataPath: "/var/lib/rabbitmq",
+        // Creates the kodus-ai vhost Kodus connects to (the image's default command does not).
+        command: [...RABBITMQ_COMMAND],
         readiness: ["rabbitmq-diagnostics", "-q", "check_running"],
+        alive: { tcp: true },
+        startupFailures: 40,
+        extraMounts: [{ name: "conf", mountPath: RABBITMQ_CONF_PATH, subPath: "20-kodus.conf", readOnly: true }],
         writablePaths: [],
         // The RabbitMQ entrypoint writes its generated config under /etc/rabbitmq.
         readOnlyRootFilesystem: false,
@@ -132,16 +189,32 @@ export class BundledDataStores extends Construct {
                 runAsUser: STORE_UID,
                 readOnlyRootFilesystem: store.readOnlyRootFilesystem,
                 writablePaths: store.writablePaths,
-                volumes: store.key === "postgres" ? [{ name: "init", configMap: { name: initSql.metadata.name } }] : [],
+                volumes: storeVolumes[store.key],
+                initContainers:
+                  store.key === "rabbitmq"
+                    ? [
+                        {
+                          name: "fix-cookie-mode",
+                          image: mirrored(DATA_STORE_IMAGES.rabbitmq, props.registry),
+                          command: [...RABBITMQ_COOKIE_FIX],
+                          volumeMount: [{ name: "data", mountPath: store.dataPath }],
+                          resources: { requests: { cpu: "10m", memory: "16Mi" }, limits: { cpu: "100m", memory: "64Mi" } },
+                        },
+                      ]
+                    : undefined,
                 containers: [
                   {
                     name: store.key,
                     image: mirrored(DATA_STORE_IMAGES[store.key], props.registry),
+                    command: store.command,
+                    args: store.args,
                     port: [{ name: store.key, containerPort: port }],
                     env: store.env,
                     volumeMount: [{ name: "data", mountPath: store.dataPath }, ...(store.extraMounts ?? [])],
+                    startupProbe: { ...aliveCheck(store, port), periodSeconds: 5, timeoutSeconds: 5, failureThreshold: store.startupFailures },
+                    livenessProbe: { ...aliveCheck(store, port), periodSeconds: 20, timeoutSeconds: 5, failureThreshold: 6 },
                     readinessProbe: { exec: { command: store.readiness }, periodSeconds: 10, timeoutSeconds: 5, failureThreshold: 6 },
-                    resources: { requests: { cpu: "100m", memory: "256Mi" }, limits: { memory: "1Gi" } },
+                    resources: { requests: { ...props.resources[store.key].requests }, limits: { ...props.resources[store.key].limits } },
                   },
                 ],
               }),
@@ -171,4 +244,9 @@ export class BundledDataStores extends Construct {
       }).overrideLogicalId(store.key);
     }
   }
+}
+
+/** The liveness/startup check of a store: its exec command, or a TCP connect to its port. */
+function aliveCheck(store: StoreSpec, port: number) {
+  return "exec" in store.alive ? { exec: { command: store.alive.exec } } : { tcpSocket: [{ port: String(port) }] };
 }

@@ -46,6 +46,8 @@ export const TMP: WritablePath = { name: "tmp", mountPath: "/tmp" };
 export interface HardenedPodProps {
   readonly serviceAccountName: string;
   readonly containers: ContainerSpec[];
+  /** Init containers, hardened the same way and always with a read-only root. @default [] */
+  readonly initContainers?: ContainerSpec[];
   /** Extra writable paths (each an emptyDir); /tmp is always included. @default [] */
   readonly writablePaths?: readonly WritablePath[];
   /** Extra volumes (e.g. a ConfigMap). @default [] */
@@ -140,6 +142,11 @@ export function hardenedPodSpec(props: HardenedPodProps): PodSpec {
       fsGroup: String(uid),
       seccompProfile: { type: "RuntimeDefault" },
     },
+    initContainer: props.initContainers?.map((c) => ({
+      ...c,
+      securityContext: hardenedContainerSecurity(true),
+      volumeMount: [...writable.map((w) => ({ name: w.name, mountPath: w.mountPath })), ...(c.volumeMount ?? [])],
+    })),
     container: props.containers.map((c) => ({
       ...c,
       securityContext: hardenedContainerSecurity(props.readOnlyRootFilesystem ?? true),

@@ -97,7 +97,7 @@ describe("every rendered object is valid Kubernetes (kubernetes-models)", () => 
   test("the renders contain what the stack deploys", () => {
     const kinds = (objects: K8sObject[]) => Object.fromEntries([...new Set(objects.map((o) => o.kind))].sort().map((k) => [k, byKind(objects, k).length]));
     expect(kinds(defaults)).toEqual({
-      ConfigMap: 7, // 4 component env + probe + preflight probe (hook) + postgres init
+      ConfigMap: 8, // 4 component env + probe + preflight probe (hook) + postgres init + rabbitmq conf
       CronJob: 1,
       Deployment: 4,
       Job: 2, // migrate + preflight (hook)
@@ -124,7 +124,7 @@ describe("every rendered object is valid Kubernetes (kubernetes-models)", () => 
 });
 
 /** Bundled data stores carry their image tag as version. */
-const STORE_VERSIONS: Record<string, string> = { postgres: "pg16", mongodb: "8", rabbitmq: "4.2.2-kodus" };
+const STORE_VERSIONS: Record<string, string> = { postgres: "pg16", mongodb: "8.3.11", rabbitmq: "4.2.2-kodus" };
 
 describe("labels", () => {
   test.each([["defaults"], ["full"]])("every object carries the app.kubernetes.io labels (%s)", (which) => {
@@ -328,8 +328,10 @@ describe("pods", () => {
           { drop: ["ALL"] },
           { type: "RuntimeDefault" },
         ]);
-        // RabbitMQ's entrypoint writes its config under /etc/rabbitmq (as in the stack).
-        expect([where, c.name, sc.readOnlyRootFilesystem]).toEqual([where, c.name, o.metadata.name !== "kodus-rabbitmq"]);
+        // RabbitMQ's entrypoint writes its config under /etc/rabbitmq (as in the stack); its
+        // init container (the cookie fix) does not.
+        const writableRoot = o.metadata.name === "kodus-rabbitmq" && c.name === "rabbitmq";
+        expect([where, c.name, sc.readOnlyRootFilesystem]).toEqual([where, c.name, !writableRoot]);
         expect(c.volumeMounts).toEqual(expect.arrayContaining([{ name: "tmp", mountPath: "/tmp" }]));
       }
     }
@@ -483,7 +485,7 @@ describe("data stores", () => {
     const sts = byKind(defaults, "StatefulSet");
     expect(sts.map((s) => [s.metadata.name, podSpec(s).containers[0].image])).toEqual([
       ["kodus-postgres", "pgvector/pgvector:pg16"],
-      ["kodus-mongodb", "mongo:8"],
+      ["kodus-mongodb", "mongo:8.3.11"],
       ["kodus-rabbitmq", "ghcr.io/kodustech/kodus-rabbitmq:4.2.2-kodus"],
     ]);
     expect(find(defaults, "ConfigMap", "kodus-postgres-init").data["10-vector.sql"]).toContain("CREATE EXTENSION IF NOT EXISTS vector");

@@ -104,7 +104,7 @@ describe("scheduling, registries, digests and pod metadata", () => {
     const storeImage = (name: string) => podSpec(find(bundled, "StatefulSet", name)).containers[0].image;
     expect([storeImage("kodus-postgres"), storeImage("kodus-mongodb"), storeImage("kodus-rabbitmq")]).toEqual([
       "mirror.example.com/pgvector/pgvector:pg16",
-      "mirror.example.com/library/mongo:8",
+      "mirror.example.com/library/mongo:8.3.11",
       "mirror.example.com/kodustech/kodus-rabbitmq:4.2.2-kodus",
     ]);
   });

@@ -8,7 +8,7 @@
  */
 import { readFileSync } from "node:fs";
 import { parse } from "yaml";
-import { COMPONENTS, KODUS_HEALTH, KODUS_IMAGES, KODUS_PORTS, plainEnvFor, secretEnvFor } from "../../contract/kodus-env";
+import { COMPONENTS, KODUS_HEALTH, KODUS_IMAGES, KODUS_PORTS, kodusUrls, plainEnvFor, secretEnvFor } from "../../contract/kodus-env";
 import { RABBITMQ_VHOST } from "../../contract/secrets";
 import { parseConfig } from "../../config/load";
 import type { ConfigInput } from "../../config/schema";
@@ -71,6 +71,21 @@ const SETUPS: Setup[] = [
     const values = parse(readFileSync(FULL_VALUES_FILE, "utf8"));
     return { name: "full values (external stores, existing Secret, Ingress, HPAs)", values, config: toConfig(values) };
   })(),
+  (() => {
+    // The data-store and Kodus settings of issue 8: bundled stores with their own resources and
+    // storage, max_connections from HPA maxima, URLs derived from the Ingress, telemetry off.
+    const values = {
+      kodus: { telemetryDisabled: true },
+      replicas: { webhooks: 3 },
+      autoscaling: { api: { enabled: true, maxReplicas: 7 }, worker: { enabled: true, maxReplicas: 4 } },
+      ingress: { enabled: true, webHost: "kodus.example.com", webhooksHost: "hooks.example.com", tlsSecretName: "kodus-tls" },
+      dataStores: {
+        storageSize: "20Gi",
+        resources: { postgres: { limits: { memory: "3Gi" } }, mongodb: { requests: { cpu: "300m" } }, rabbitmq: { limits: { cpu: "2", memory: "1536Mi" } } },
+      },
+    };
+    return { name: "bundled stores with own resources, Ingress-derived URLs, telemetry off", values: { ...values, secrets: { values: EXPLICIT_SECRET_VALUES } }, config: toConfig({ ...values, secrets: {} }) };
+  })(),
 ];
 
 // --- Terraform JSON → Kubernetes objects ---
@@ -106,7 +121,7 @@ function fromTerraform(node: unknown, resolve: (s: string) => string, key = ""):
       }
       const name = RENAMED[k] ?? (PLURAL[k] && Array.isArray(v) && v.every(isObject) ? PLURAL[k] : camel(k));
       let value: unknown = v;
-      if ((k === "label_selector" || k === "namespace_selector") && Array.isArray(v) && v.length === 1) value = v[0]; // a list of one block in Terraform
+      if ((k === "label_selector" || k === "namespace_selector" || k === "tcp_socket") && Array.isArray(v) && v.length === 1) value = v[0]; // a list of one block in Terraform
       if (k === "default_mode" && typeof v === "string") value = parseInt(v, 8);
       out[name] = fromTerraform(value, resolve, k);
     }
@@ -272,6 +287,24 @@ describe.each(SETUPS)("parity with the cdktf Kubernetes stack: $name", ({ values
     expect(cc.readinessProbe.httpGet.path).toBe(KODUS_HEALTH[component].readiness);
   });
 
+  test("the settings of issue 8 are rendered by both (the comparison above covers them)", () => {
+    const both = (kind: string, name: string) => {
+      const p = pairs.get(`${kind}/${name}`);
+      return p ? [p.stack, p.chart] : [];
+    };
+    for (const o of both("ConfigMap", "kodus-api-env").map((x) => x.data)) expect(Object.keys(o)).toEqual(expect.arrayContaining(["API_USER_INVITE_BASE_URL", "KODUS_TELEMETRY_DISABLED"]));
+    const bundled = pairs.has("StatefulSet/kodus-rabbitmq");
+    expect(bundled).toBe(values.dataStores?.mode !== "external");
+    if (!bundled) return;
+    for (const o of both("StatefulSet", "kodus-rabbitmq")) {
+      const spec = podSpec(o);
+      expect(spec.initContainers ?? spec.initContainer).toBeDefined();
+      expect(JSON.stringify(spec)).toContain("/usr/local/bin/init-definitions.sh");
+    }
+    for (const o of both("StatefulSet", "kodus-postgres")) expect(JSON.stringify(podSpec(o))).toMatch(/max_connections=\d+/);
+    for (const o of both("ConfigMap", "kodus-rabbitmq-conf")) expect(JSON.stringify(o.data)).toContain("total_memory_available_override_value");
+  });
+
   test("the Secret's keys are the stack's, and its values are what the stack builds from the same inputs", () => {
     const tf = json.resource.kubernetes_secret_v1?.secret;
     const secret = chart.find((o) => o.kind === "Secret" && !isHook(o));
@@ -295,8 +328,8 @@ function contractSettings(config: ReturnType<typeof parseConfig>, rendered: Reco
   const k = config.kubernetes;
   return {
     llm: { model: config.llm.model, baseUrl: config.llm.baseUrl, temperature: config.llm.temperature, codeReviewPrefetch: config.llm.maxConcurrentReviews === undefined ? undefined : 1 },
-    publicUrl: config.kodus.publicUrl,
-    webhooksUrl: config.kodus.webhooksUrl,
+    ...kodusUrls(config, "kubernetes"),
+    telemetryDisabled: config.kodus.telemetryDisabled,
     apiHost: rendered.WEB_HOSTNAME_API ?? "kodus-api",
     workerDrainTimeoutMs: config.kodus.workerDrainTimeoutMs,
     postgres: { host: "h", port: k.dataStores.postgres.port, database: k.dataStores.postgres.database, username: k.dataStores.postgres.username, disableSsl: k.dataStores.postgres.disableSsl },

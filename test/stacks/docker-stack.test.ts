@@ -136,8 +136,8 @@ test("state path is relative, so output is the same on every machine", () => {
   expect(json.terraform.backend.local.path).toBe("../../../terraform.docker.tfstate");
 });
 
-test("outputs are the web, API and webhooks URLs and the secrets revision", () => {
-  expect(Object.keys(json.output!).sort()).toEqual(["api_url", "secrets_revision", "web_url", "webhooks_url"]);
+test("outputs are the web, API and webhooks URLs, the secrets revision and PostgreSQL's max_connections", () => {
+  expect(Object.keys(json.output!).sort()).toEqual(["api_url", "postgres_max_connections", "secrets_revision", "web_url", "webhooks_url"]);
 });
 
 test("the secrets revision `npm run secrets -- rotate` writes is declared (no undeclared-variable warning) and shown", () => {

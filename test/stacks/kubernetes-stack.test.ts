@@ -431,7 +431,7 @@ describe("scheduling, registries and pod metadata", () => {
     const specs = podSpecs(json);
     expect(image(specs["kubernetes_deployment_v1.api"])).toBe("mirror.example.com/kodustech/kodus-ai-api:2.1.28");
     expect(image(specs["kubernetes_deployment_v1.worker"])).toBe(`mirror.example.com/kodustech/kodus-ai-worker:2.1.28@sha256:${"c".repeat(64)}`);
-    expect(image(specs["kubernetes_stateful_set_v1.mongodb"])).toBe("mirror.example.com/library/mongo:8");
+    expect(image(specs["kubernetes_stateful_set_v1.mongodb"])).toBe("mirror.example.com/library/mongo:8.3.11");
     expect(image(specs["kubernetes_stateful_set_v1.postgres"])).toBe("mirror.example.com/pgvector/pgvector:pg16");
     const web = json.resource.kubernetes_deployment_v1.web.spec.template.metadata;
     expect(web.labels).toMatchObject({ team: "ui", "app.kubernetes.io/component": "web" });

@@ -53,6 +53,47 @@ helm.sh/chart: {{ printf "%s-%s" .root.Chart.Name .root.Chart.Version | replace 
 {{- regexReplaceAll "/+$" (trim .) "" -}}
 {{- end -}}
 
+{{/*
+Public URLs (contract kodusUrls): kodus.publicUrl / kodus.webhooksUrl when set; with an Ingress,
+its hosts (https when it has a TLS secret); else localhost.
+*/}}
+{{- define "kodus.publicUrl" -}}
+{{- $i := .Values.ingress -}}
+{{- if .Values.kodus.publicUrl -}}{{ include "kodus.url" .Values.kodus.publicUrl }}
+{{- else if $i.enabled -}}{{ printf "%s://%s" (ternary "https" "http" (not (empty $i.tlsSecretName))) $i.webHost }}
+{{- else -}}http://localhost:3000{{- end -}}
+{{- end -}}
+{{- define "kodus.webhooksUrl" -}}
+{{- $i := .Values.ingress -}}
+{{- if .Values.kodus.webhooksUrl -}}{{ include "kodus.url" .Values.kodus.webhooksUrl }}
+{{- else if $i.enabled -}}{{ printf "%s://%s" (ternary "https" "http" (not (empty $i.tlsSecretName))) $i.webhooksHost }}
+{{- else -}}http://localhost:3332{{- end -}}
+{{- end -}}
+
+{{/*
+Bytes in a Kubernetes memory quantity, rounded down (contract quantityBytes). Arg: the quantity.
+*/}}
+{{- define "kodus.quantityBytes" -}}
+{{- $q := toString . -}}
+{{- $num := regexFind "^[0-9]+(\\.[0-9]+)?" $q -}}
+{{- $unit := trimPrefix $num $q -}}
+{{- $mult := get (dict "" 1.0 "m" 0.001 "k" 1e3 "M" 1e6 "G" 1e9 "T" 1e12 "Ki" 1024.0 "Mi" 1048576.0 "Gi" 1073741824.0 "Ti" 1099511627776.0) $unit -}}
+{{- mulf (float64 $num) $mult | floor | int64 -}}
+{{- end -}}
+
+{{/*
+PostgreSQL max_connections Kodus needs (contract postgresMaxConnections): pools of api 30,
+worker 60, webhooks 30 per pod at the most pods (HPA maximum when enabled), one more API pool
+for the migration Job, 20 connections of headroom.
+*/}}
+{{- define "kodus.postgresMaxConnections" -}}
+{{- $v := .Values -}}
+{{- $api := ternary $v.autoscaling.api.maxReplicas $v.replicas.api $v.autoscaling.api.enabled | int64 -}}
+{{- $worker := include "kodus.maxWorkers" . | int64 -}}
+{{- $webhooks := $v.replicas.webhooks | int64 -}}
+{{- add (mul $api 30) (mul $worker 60) (mul $webhooks 30) 30 20 -}}
+{{- end -}}
+
 {{- define "kodus.image" -}}
 {{- $repos := dict "api" "ghcr.io/kodustech/kodus-ai-api" "worker" "ghcr.io/kodustech/kodus-ai-worker" "webhooks" "ghcr.io/kodustech/kodus-ai-webhook" "web" "ghcr.io/kodustech/kodus-ai-web" -}}
 {{- $ref := include "kodus.mirrored" (dict "root" .root "image" (printf "%s:%s" (index $repos .component) .root.Values.kodus.version)) -}}
@@ -105,19 +146,21 @@ variables. Args: root, component.
 {{- $ports := include "kodus.ports" $root | fromYaml -}}
 {{- $pg := include "kodus.store" (dict "root" $root "store" "postgres") | fromYaml -}}
 {{- $mg := include "kodus.store" (dict "root" $root "store" "mongodb") | fromYaml -}}
-{{- $publicUrl := include "kodus.url" $v.kodus.publicUrl -}}
-{{- $webhooksUrl := include "kodus.url" $v.kodus.webhooksUrl -}}
+{{- $publicUrl := include "kodus.publicUrl" $root -}}
+{{- $webhooksUrl := include "kodus.webhooksUrl" $root -}}
 {{- $env := dict -}}
 {{- if has $c (list "api" "worker" "webhooks") -}}
   {{- /* Fixed Mode: one global provider (Chutes) */ -}}
   {{- $_ := set $env "API_LLM_PROVIDER_MODEL" (include "kodus.model" $root) -}}
   {{- $_ := set $env "API_OPENAI_FORCE_BASE_URL" (include "kodus.url" $v.llm.baseUrl) -}}
+  {{- /* Read only on Kodus' LangChain path: not by the default agent review engine, not with BYOK. */ -}}
   {{- if hasKey $v.llm "temperature" -}}
     {{- $_ := set $env "API_LLM_TEMPERATURE_OVERRIDE" (toString $v.llm.temperature) -}}
   {{- end -}}
   {{- /* Runtime */ -}}
   {{- $_ := set $env "NODE_ENV" "production" -}}
   {{- $_ := set $env "API_NODE_ENV" "production" -}}
+  {{- /* Informational: cloud mode is fixed when the image is built; the entrypoint only prints it. */ -}}
   {{- $_ := set $env "API_CLOUD_MODE" "false" -}}
   {{- $_ := set $env "API_HOST" "0.0.0.0" -}}
   {{- $_ := set $env "API_PORT" (toString $ports.api) -}}
@@ -127,6 +170,9 @@ variables. Args: root, component.
   {{- $_ := set $env "RUN_MIGRATIONS" "false" -}}
   {{- $_ := set $env "RUN_SEEDS" "false" -}}
   {{- $_ := set $env "API_FRONTEND_URL" $publicUrl -}}
+  {{- /* Links in PR comments and e-mails; unset, they point at Kodus' cloud app. */ -}}
+  {{- $_ := set $env "API_USER_INVITE_BASE_URL" $publicUrl -}}
+  {{- $_ := set $env "KODUS_TELEMETRY_DISABLED" (toString $v.kodus.telemetryDisabled) -}}
   {{- $_ := set $env "API_GITHUB_CODE_MANAGEMENT_WEBHOOK" (printf "%s/github/webhook" $webhooksUrl) -}}
   {{- $_ := set $env "API_GITLAB_CODE_MANAGEMENT_WEBHOOK" (printf "%s/gitlab/webhook" $webhooksUrl) -}}
   {{- $_ := set $env "GLOBAL_BITBUCKET_CODE_MANAGEMENT_WEBHOOK" (printf "%s/bitbucket/webhook" $webhooksUrl) -}}
@@ -157,7 +203,7 @@ variables. Args: root, component.
   {{- $_ := set $env "WEB_NODE_ENV" "self-hosted" -}}
   {{- $_ := set $env "WEB_HOSTNAME_API" (printf "%s-api" (include "kodus.prefix" $root)) -}}
   {{- $_ := set $env "WEB_PORT_API" (toString $ports.api) -}}
-  {{- $_ := set $env "WEB_PORT" (toString $ports.web) -}}
+  {{- /* No WEB_PORT: the web never reads it (its image listens on PORT=3000). */ -}}
   {{- /* Next.js' standalone server listens on $HOSTNAME (the pod name otherwise). */ -}}
   {{- $_ := set $env "HOSTNAME" "0.0.0.0" -}}
   {{- $_ := set $env "NEXTAUTH_URL" $publicUrl -}}
@@ -178,8 +224,6 @@ variables. Args: root, component.
 - API_MG_DB_PASSWORD
 - API_RABBITMQ_URI
 {{- else if eq . "web" -}}
-- API_JWT_SECRET
-- API_JWT_REFRESH_SECRET
 - NEXTAUTH_SECRET
 - WEB_NEXTAUTH_SECRET
 {{- end -}}
@@ -377,6 +421,18 @@ volumes:
 {{- fail (printf "healthcheck.budget.warnPercent (%v) must not exceed healthcheck.budget.criticalPercent (%v)" $b.warnPercent $b.criticalPercent) -}}
 {{- end -}}
 {{- $_ := include "kodus.secretName" . -}}
+{{- if $v.ingress.enabled -}}
+{{- range $key, $host := dict "publicUrl" $v.ingress.webHost "webhooksUrl" $v.ingress.webhooksHost -}}
+{{- $url := index $v.kodus $key -}}
+{{- $hostKey := ternary "webHost" "webhooksHost" (eq $key "publicUrl") -}}
+{{- if and (not $url) (hasPrefix "*." (toString $host)) -}}
+{{- fail (printf "kodus.%s is required when ingress.%s is a wildcard (%s): a public URL cannot be derived from it" $key $hostKey $host) -}}
+{{- end -}}
+{{- if and $url (regexMatch `^https?://(localhost|127(\.[0-9]{1,3}){3}|\[::1\])([:/]|$)` (toString $url)) -}}
+{{- fail (printf "kodus.%s (%s) is a localhost URL while ingress is enabled: set the public URL people and git providers use, or leave it unset to derive it from ingress.%s" $key $url $hostKey) -}}
+{{- end -}}
+{{- end -}}
+{{- end -}}
 {{- end -}}
 
 {{/*

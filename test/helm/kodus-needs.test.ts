@@ -1,0 +1,121 @@
+/**
+ * What Kodus needs to come up, checked in the chart with the real helm: the same facts as
+ * test/stacks/kodus-needs.test.ts (from Kodus' source and its official installer), written
+ * literally, never read back from contract/.
+ */
+import { CHART_DIR, FULL_VALUES_FILE, find, helm, MINIMAL_VALUES, podSpec, render, TEST_CHUTES_KEY, tryRender, type K8sObject } from "./helm";
+
+const BACKEND = ["api", "worker", "webhooks"] as const;
+const defaults = render({ values: MINIMAL_VALUES });
+const sts = (objects: K8sObject[], store: string) => podSpec(find(objects, "StatefulSet", `kodus-${store}`));
+const env = (objects: K8sObject[], component: string) => find(objects, "ConfigMap", `kodus-${component}-env`).data;
+/** NOTES.txt as `helm install --dry-run` prints it (`helm template` does not render notes). */
+function notes(flags: string[]): string {
+  const r = helm(["install", "kodus", CHART_DIR, "--dry-run=client", "--namespace", "kodus", ...flags]);
+  expect(r.status).toBe(0);
+  return r.stdout.slice(r.stdout.indexOf("NOTES:"));
+}
+
+describe("1-3. RabbitMQ: init-definitions.sh, the cookie fix, its memory limit, compose's heartbeat", () => {
+  test("the container runs the script that creates the kodus-ai vhost", () => {
+    expect(sts(defaults, "rabbitmq").containers[0].command).toEqual(["/usr/local/bin/init-definitions.sh"]);
+  });
+
+  test("an init container makes .erlang.cookie 0600 again after the kubelet's fsGroup change", () => {
+    const spec = sts(defaults, "rabbitmq");
+    expect(spec.securityContext.fsGroup).toBe(999);
+    expect(spec.initContainers).toHaveLength(1);
+    const init = spec.initContainers[0];
+    expect(init.command.join(" ")).toContain('chmod 600 "$c"');
+    expect(init.command.join(" ")).toContain("c=/var/lib/rabbitmq/.erlang.cookie");
+    expect(init.volumeMounts).toEqual(expect.arrayContaining([{ name: "data", mountPath: "/var/lib/rabbitmq" }]));
+  });
+
+  test("total_memory_available_override_value is the memory limit in bytes, mounted into conf.d", () => {
+    expect(find(defaults, "ConfigMap", "kodus-rabbitmq-conf").data["20-kodus.conf"]).toBe("total_memory_available_override_value = 1073741824\n");
+    const c = sts(defaults, "rabbitmq").containers[0];
+    expect(c.volumeMounts).toEqual(expect.arrayContaining([{ name: "conf", mountPath: "/etc/rabbitmq/conf.d/20-kodus.conf", subPath: "20-kodus.conf", readOnly: true }]));
+    expect(c.env).toEqual(expect.arrayContaining([{ name: "RABBITMQ_SERVER_ADDITIONAL_ERL_ARGS", value: "-rabbit heartbeat 60" }]));
+    const bigger = render({ values: { ...MINIMAL_VALUES, dataStores: { resources: { rabbitmq: { limits: { memory: "1.5Gi" } } } } } });
+    expect(find(bigger, "ConfigMap", "kodus-rabbitmq-conf").data["20-kodus.conf"]).toBe(`total_memory_available_override_value = ${1.5 * 2 ** 30}\n`);
+    const decimal = render({ values: { ...MINIMAL_VALUES, dataStores: { resources: { rabbitmq: { limits: { memory: "2G" } } } } } });
+    expect(find(decimal, "ConfigMap", "kodus-rabbitmq-conf").data["20-kodus.conf"]).toBe("total_memory_available_override_value = 2000000000\n");
+  });
+});
+
+describe("4. PostgreSQL max_connections from Kodus' pools (api 30, worker 60, webhooks 30 per pod)", () => {
+  test("bundled: 2 pods each + the migration Job + 20 headroom", () => {
+    expect(sts(defaults, "postgres").containers[0].args).toEqual(["-c", `max_connections=${2 * 30 + 2 * 60 + 2 * 30 + 30 + 20}`]);
+  });
+  test("external: NOTES print the max_connections the external PostgreSQL needs", () => {
+    // full values: api HPA max 8, worker HPA max 5, webhooks 1 replica
+    expect(notes(["-f", FULL_VALUES_FILE])).toContain(`need max_connections >= ${8 * 30 + 5 * 60 + 1 * 30 + 30 + 20}`);
+    expect(notes(["--set-string", `secrets.values.chutes_api_key=${TEST_CHUTES_KEY}`])).toContain(`max_connections=${2 * 30 + 2 * 60 + 2 * 30 + 30 + 20}`);
+  });
+  test("HPA maxima count", () => {
+    const objects = render({
+      values: { ...MINIMAL_VALUES, replicas: { webhooks: 3 }, autoscaling: { api: { enabled: true, maxReplicas: 8 }, worker: { enabled: true, maxReplicas: 5 } } },
+    });
+    expect(sts(objects, "postgres").containers[0].args).toEqual(["-c", `max_connections=${8 * 30 + 5 * 60 + 3 * 30 + 30 + 20}`]);
+  });
+});
+
+describe("5, 7, 10. Kodus settings: invite URL, URLs from the Ingress, telemetry", () => {
+  test("API_USER_INVITE_BASE_URL is the public URL on the back end; telemetry on by default", () => {
+    const objects = render({ values: { ...MINIMAL_VALUES, kodus: { publicUrl: "https://kodus.example.com/" } } });
+    for (const c of BACKEND) {
+      expect([c, env(objects, c).API_USER_INVITE_BASE_URL, env(objects, c).KODUS_TELEMETRY_DISABLED]).toEqual([c, "https://kodus.example.com", "false"]);
+    }
+  });
+
+  test("kodus.telemetryDisabled: true sets KODUS_TELEMETRY_DISABLED=true", () => {
+    const objects = render({ values: { ...MINIMAL_VALUES, kodus: { telemetryDisabled: true } } });
+    for (const c of BACKEND) expect([c, env(objects, c).KODUS_TELEMETRY_DISABLED]).toEqual([c, "true"]);
+  });
+
+  test("with an Ingress and no URLs, they come from its hosts", () => {
+    const ingress = { enabled: true, webHost: "kodus.example.com", webhooksHost: "hooks.example.com", tlsSecretName: "kodus-tls" };
+    const objects = render({ values: { ...MINIMAL_VALUES, ingress } });
+    expect(env(objects, "web").NEXTAUTH_URL).toBe("https://kodus.example.com");
+    expect(env(objects, "api").API_USER_INVITE_BASE_URL).toBe("https://kodus.example.com");
+    expect(env(objects, "api").API_GITHUB_CODE_MANAGEMENT_WEBHOOK).toBe("https://hooks.example.com/github/webhook");
+    const plain = render({ values: { ...MINIMAL_VALUES, ingress: { ...ingress, tlsSecretName: undefined } } });
+    expect(env(plain, "web").NEXTAUTH_URL).toBe("http://kodus.example.com");
+  });
+
+  test("a localhost URL or an underivable wildcard host with an Ingress is rejected", () => {
+    const ingress = { enabled: true, webHost: "kodus.example.com", webhooksHost: "hooks.example.com" };
+    const local = tryRender({ values: { ...MINIMAL_VALUES, ingress, kodus: { publicUrl: "http://localhost:3000" } } });
+    expect(local.status).not.toBe(0);
+    expect(local.stderr).toContain("kodus.publicUrl (http://localhost:3000) is a localhost URL while ingress is enabled");
+    const wild = tryRender({ values: { ...MINIMAL_VALUES, ingress: { ...ingress, webHost: "*.example.com" } } });
+    expect(wild.status).not.toBe(0);
+    expect(wild.stderr).toContain("kodus.publicUrl is required when ingress.webHost is a wildcard");
+  });
+});
+
+describe("8-9. The web's secrets; the stores' probes, resources and pinned MongoDB", () => {
+  test("the web reads no JWT secrets and gets no WEB_PORT", () => {
+    const web = podSpec(find(defaults, "Deployment", "kodus-web")).containers[0];
+    expect(web.env.map((e: any) => e.name).sort()).toEqual(["NEXTAUTH_SECRET", "WEB_NEXTAUTH_SECRET"]);
+    expect(env(defaults, "web").WEB_PORT).toBeUndefined();
+  });
+
+  test("startup and liveness probes on every store, readiness kept", () => {
+    const pg = sts(defaults, "postgres").containers[0];
+    expect(pg.livenessProbe.exec.command).toEqual(["pg_isready", "-U", "kodus", "-d", "kodus_db"]);
+    expect(pg.startupProbe.exec.command).toEqual(["pg_isready", "-U", "kodus", "-d", "kodus_db"]);
+    const mongo = sts(defaults, "mongodb").containers[0];
+    expect([mongo.livenessProbe.tcpSocket, mongo.startupProbe.tcpSocket]).toEqual([{ port: 27017 }, { port: 27017 }]);
+    expect(mongo.readinessProbe.exec.command).toEqual(["mongosh", "--quiet", "--eval", "db.adminCommand('ping')"]);
+    const rabbit = sts(defaults, "rabbitmq").containers[0];
+    expect([rabbit.livenessProbe.tcpSocket, rabbit.startupProbe.tcpSocket]).toEqual([{ port: 5672 }, { port: 5672 }]);
+    expect(rabbit.readinessProbe.exec.command).toEqual(["rabbitmq-diagnostics", "-q", "check_running"]);
+  });
+
+  test("resources per store from values; MongoDB pinned to an exact release", () => {
+    const objects = render({ values: { ...MINIMAL_VALUES, dataStores: { resources: { mongodb: { limits: { memory: "3Gi" } } } } } });
+    expect(sts(objects, "mongodb").containers[0].resources).toEqual({ requests: { cpu: "100m", memory: "512Mi" }, limits: { cpu: "500m", memory: "3Gi" } });
+    expect(sts(objects, "mongodb").containers[0].image).toMatch(/^mongo:\d+\.\d+\.\d+$/);
+  });
+});

@@ -40,8 +40,9 @@ export const EXPECTED_SECRET_ENV = {
     "API_MG_DB_PASSWORD",
     "API_RABBITMQ_URI",
   ],
-  // The web: its session secrets; never the LLM key, the crypto key or data-store credentials.
-  web: ["API_JWT_SECRET", "API_JWT_REFRESH_SECRET", "NEXTAUTH_SECRET", "WEB_NEXTAUTH_SECRET"],
+  // The web: its session secrets only; never the LLM key, the crypto key or data-store
+  // credentials, and not the API's JWT secrets (apps/web never reads them).
+  web: ["NEXTAUTH_SECRET", "WEB_NEXTAUTH_SECRET"],
 } as const;
 
 /** The Terraform variable each secret env var is built from (NEXTAUTH_SECRET and WEB_NEXTAUTH_SECRET share one value). */

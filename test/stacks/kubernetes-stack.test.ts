@@ -38,6 +38,7 @@ test("the stack has exactly these resources (a new or lost one fails here)", () 
   expect(bundled.filter((r) => !inventory(json).includes(r))).toEqual(
     [
       "kubernetes_config_map_v1.postgres-init",
+      "kubernetes_config_map_v1.rabbitmq-conf",
       ...each("kubernetes_network_policy_v1", stores),
       ...each("kubernetes_service_v1", stores),
       ...each("kubernetes_stateful_set_v1", stores),

@@ -32,6 +32,7 @@ import { secretEnvValues } from "../contract/secrets";
 import { SecretVariables } from "../constructs/secret-variables";
 import { BUNDLED_HOSTS, BundledDataStores, RABBITMQ_PASSWORD_KEY } from "../constructs/kubernetes/bundled-data-stores";
 import { ChutesHealthChecks, PREFLIGHT_COMPONENT } from "../constructs/kubernetes/chutes-health-checks";
+import { ChutesAlerts } from "../constructs/kubernetes/chutes-alerts";
 import { probeSettingsFor } from "../probe/probe-program";
 import { KodusWorkload, type IngressPeers } from "../constructs/kubernetes/kodus-workload";
 import { componentLabels, type LabelProps } from "../constructs/kubernetes/labels";
@@ -163,6 +164,17 @@ export class KubernetesStack extends TerraformStack {
         periodic: runPeriodic,
         placement,
       });
+      // Optional: needs the Prometheus Operator's CRD (and the cluster) when Terraform plans it.
+      if (checks.cronJob && config.healthcheck.prometheusRule.enabled) {
+        new ChutesAlerts(this, "chutes-alerts", {
+          namespace: k8s.namespace,
+          labels: labelProps,
+          cronJobName: "kodus-chutes-healthcheck",
+          budget: config.healthcheck.budget.enabled,
+          extraLabels: config.healthcheck.prometheusRule.labels,
+          dependsOn: [checks.cronJob],
+        });
+      }
     }
 
     let secretName: string = k8s.secrets.name;

@@ -86,6 +86,10 @@ const SETUPS: Setup[] = [
     };
     return { name: "bundled stores with own resources, Ingress-derived URLs, telemetry off", values: { ...values, secrets: { values: EXPLICIT_SECRET_VALUES } }, config: toConfig({ ...values, secrets: {} }) };
   })(),
+  (() => {
+    const values = { secrets: { values: EXPLICIT_SECRET_VALUES }, healthcheck: { prometheusRule: { enabled: true, labels: { release: "kube-prometheus-stack" } } } };
+    return { name: "defaults + the PrometheusRule", values, config: toConfig({ ...values, secrets: {} }) };
+  })(),
 ];
 
 // --- Terraform JSON → Kubernetes objects ---
@@ -165,6 +169,8 @@ function stackObjects(json: TfJson): K8sObject[] {
       out.push({ apiVersion: "", kind, ...obj });
     }
   }
+  // kubernetes_manifest (the optional PrometheusRule) holds the object as the API writes it.
+  for (const resource of Object.values<any>(json.resource.kubernetes_manifest ?? {})) out.push(resource.manifest);
   return out;
 }
 

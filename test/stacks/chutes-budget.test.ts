@@ -71,3 +71,24 @@ describe("Kubernetes", () => {
     ]);
   });
 });
+
+describe("Kubernetes PrometheusRule (healthcheck.prometheusRule)", () => {
+  test("none by default: the CRD is not assumed", () => {
+    expect(synthStack("kubernetes").json.resource.kubernetes_manifest).toBeUndefined();
+  });
+
+  test("enabled: a PrometheusRule on the CronJob's probe and budget containers, after the CronJob", () => {
+    const { json } = synthStack("kubernetes", { healthcheck: { prometheusRule: { enabled: true, labels: { release: "kps" } } } });
+    const r = json.resource.kubernetes_manifest["chutes-alerts"];
+    expect(r.manifest.kind).toBe("PrometheusRule");
+    expect(r.manifest.metadata).toMatchObject({ name: "kodus-chutes", namespace: "kodus", labels: { release: "kps" } });
+    expect(r.depends_on).toEqual(["kubernetes_cron_job_v1.chutes-healthcheck"]);
+    const rules = r.manifest.spec.groups[0].rules;
+    expect(rules.map((x: { alert: string }) => x.alert)).toEqual(["KodusChutesCheckFailing", "KodusChutesBudgetCritical"]);
+    expect(rules[1].expr).toContain('kube_pod_container_status_terminated_reason{namespace="kodus", pod=~"kodus-chutes-healthcheck-[0-9]+-[a-z0-9]+", container="budget", reason!="Completed"} == 1');
+  });
+
+  test("without the periodic check there is nothing to alert on", () => {
+    expect(synthStack("kubernetes", { healthcheck: { prometheusRule: { enabled: true }, periodic: false } }).json.resource.kubernetes_manifest).toBeUndefined();
+  });
+});

@@ -34,6 +34,7 @@ test.each([
   ["docker", {}],
   ["docker", { healthcheck: { enabled: false } }],
   ["kubernetes", {}],
+  ["kubernetes", { healthcheck: { prometheusRule: { enabled: true } } }],
   ["kubernetes", { kubernetes: { secrets: { mode: "existing" }, dataStores: { mode: "bundled" } } }],
   ["kubernetes", { kubernetes: { autoscaling: { api: { enabled: true } }, ingress: { enabled: true, webHost: "k.example.com", webhooksHost: "h.example.com" } } }],
 ])("terraform parses the %s stack (%j)", (stack, input) => {

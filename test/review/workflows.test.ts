@@ -1,0 +1,55 @@
+/**
+ * The CI the project ships for its users parses and uses only what the project has: every
+ * `npm run <script>` exists in package.json, every file a step names exists, and the GitLab
+ * CI equivalent in the README does the same.
+ */
+import { existsSync, readFileSync } from "node:fs";
+import { join } from "node:path";
+import { parse } from "yaml";
+import { PROJECT_ROOT } from "../helpers/cli";
+
+const scripts = Object.keys(JSON.parse(readFileSync(join(PROJECT_ROOT, "package.json"), "utf8")).scripts);
+
+/** The npm scripts and project files a shell snippet uses. */
+function references(shell: string): { npmScripts: string[]; files: string[] } {
+  const npmScripts = [...shell.matchAll(/npm run (?:--silent )?([\w:.-]+)/g)].map((m) => m[1]);
+  if (/\bnpm test\b/.test(shell)) npmScripts.push("test");
+  const files = [...shell.matchAll(/(?:^|\s)((?:helm|scripts|\.ci|review|config)\/[\w./-]+)/g)].map((m) => m[1]);
+  return { npmScripts, files };
+}
+
+function checkShell(shell: string) {
+  const { npmScripts, files } = references(shell);
+  for (const s of npmScripts) expect(scripts).toContain(s);
+  for (const f of files) expect(existsSync(join(PROJECT_ROOT, f))).toBe(true);
+  return { npmScripts, files };
+}
+
+test("the GitHub workflow parses, runs the tests, checks synth determinism and posts the review", () => {
+  const wf = parse(readFileSync(join(PROJECT_ROOT, ".github", "workflows", "ci.yml"), "utf8"));
+  const steps: any[] = Object.values<any>(wf.jobs).flatMap((j) => j.steps);
+  const shell = steps.map((s) => s.run ?? "").join("\n");
+  const { npmScripts, files } = checkShell(shell);
+  expect(npmScripts).toEqual(expect.arrayContaining(["test", "synth", "review", "helm:install"]));
+  expect(files).toContain("helm/kodus-chutes/values.yaml");
+  expect(shell).toMatch(/diff -r/);
+  // Only well-known actions, pinned to a major version.
+  for (const s of steps.filter((x) => x.uses)) expect(s.uses).toMatch(/^actions\/(checkout|setup-node|github-script)@v\d+$/);
+  const script = steps.find((s) => s.uses?.startsWith("actions/github-script"))?.with?.script as string;
+  expect(script).toContain("<!-- kodus-chutes-deploy review -->");
+  expect(script).toContain("updateComment");
+});
+
+test("the README's GitLab CI equivalent parses and uses only npm scripts the project has", () => {
+  const readme = readFileSync(join(PROJECT_ROOT, "README.md"), "utf8");
+  const section = readme.slice(readme.indexOf("## Review a change"));
+  const block = /```yaml\n([\s\S]*?)```/.exec(section)?.[1];
+  expect(block).toBeDefined();
+  const gitlab = parse(block!);
+  const shell = Object.values<any>(gitlab)
+    .filter((j) => j && typeof j === "object" && Array.isArray(j.script))
+    .flatMap((j) => [...(j.before_script ?? []), ...j.script])
+    .join("\n");
+  const { npmScripts } = checkShell(shell);
+  expect(npmScripts).toEqual(expect.arrayContaining(["test", "synth", "review"]));
+});

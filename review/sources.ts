@@ -105,14 +105,25 @@ export function baseConfigEnv(env: NodeJS.ProcessEnv, cwd: string, projectRoot: 
   return { env: rest, note: `${rel} does not exist at the base: base uses the built-in defaults` };
 }
 
-/** Values that let chart mode render without real secrets; the user's values files override them. */
+/**
+ * Values that let chart mode render without real secrets (under `helm template` the chart
+ * cannot read generated ones back and requires every value); the user's values files override
+ * them. Secret data is never shown or compared, so these only make the render possible.
+ */
+const PLACEHOLDER = { base64: "A".repeat(43) + "=", hex64: "0".repeat(64), hex: "0".repeat(48) };
 const PLACEHOLDER_VALUES = {
   secrets: {
     values: {
       chutes_api_key: "cpk_review-placeholder.not.a.key",
-      postgres_password: "0000000000000000",
-      mongodb_password: "0000000000000000",
-      rabbitmq_password: "0000000000000000",
+      api_jwt_secret: PLACEHOLDER.base64,
+      api_jwt_refresh_secret: PLACEHOLDER.base64,
+      nextauth_secret: PLACEHOLDER.base64,
+      api_crypto_key: PLACEHOLDER.hex64,
+      code_management_secret: PLACEHOLDER.hex64,
+      code_management_webhook_token: "A".repeat(43),
+      postgres_password: PLACEHOLDER.hex,
+      mongodb_password: PLACEHOLDER.hex,
+      rabbitmq_password: PLACEHOLDER.hex,
     },
   },
 };

@@ -35,6 +35,9 @@ test("the GitHub workflow parses, runs the tests, checks synth determinism and p
   expect(shell).toMatch(/diff -r/);
   // Only well-known actions, pinned to a major version.
   for (const s of steps.filter((x) => x.uses)) expect(s.uses).toMatch(/^actions\/(checkout|setup-node|github-script)@v\d+$/);
+  // The Node version CI uses satisfies package.json's engines (">=N").
+  const minNode = Number(/>=\s*(\d+)/.exec(JSON.parse(readFileSync(join(PROJECT_ROOT, "package.json"), "utf8")).engines.node)![1]);
+  for (const s of steps.filter((x) => x.uses?.startsWith("actions/setup-node"))) expect(Number(s.with["node-version"])).toBeGreaterThanOrEqual(minNode);
   const script = steps.find((s) => s.uses?.startsWith("actions/github-script"))?.with?.script as string;
   expect(script).toContain("<!-- kodus-chutes-deploy review -->");
   expect(script).toContain("updateComment");

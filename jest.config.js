@@ -5,7 +5,7 @@
  *   and `terraform init` many times each (tens of seconds of CPU).
  * A new suite that spawns the cdktf CLI or terraform init repeatedly belongs in END_TO_END.
  */
-const END_TO_END = ["<rootDir>/test/app.test.ts", "<rootDir>/test/stacks/state-backend.test.ts"];
+const END_TO_END = ["<rootDir>/test/app.test.ts", "<rootDir>/test/stacks/state-backend.test.ts", "<rootDir>/test/review/cli.test.ts"];
 const e2e = process.env.KODUS_TEST_SET === "e2e";
 
 /** @type {import('jest').Config} */

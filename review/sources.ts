@@ -1,6 +1,6 @@
 /**
  * Where the two sides of a review come from: the working tree and a git ref checked out in a
- * temporary `git worktree`, each synthesized by its own code (`tsx main.ts`) or rendered with
+ * temporary `git worktree`, each synthesized by its own code (its `npm run synth`) or rendered with
  * the real helm. No network, no providers, no cluster.
  *
  * The base worktree gets a symlink to the working tree's node_modules instead of its own
@@ -80,14 +80,21 @@ export function checkoutBase(top: string, sub: string, commit: string, projectRo
   };
 }
 
-/** Runs `tsx main.ts` in `root` (its own code) into `outdir`; rejects with its stderr. */
-export function synthIn(root: string, tsx: string, outdir: string, env: NodeJS.ProcessEnv): Promise<void> {
+/**
+ * Runs the tree's own `npm run synth` (whatever runner that tree uses) into `outdir`; rejects
+ * with its stderr. `cacheDir` keeps the base's transpiled files out of the shared node_modules.
+ */
+export function synthIn(root: string, outdir: string, env: NodeJS.ProcessEnv, cacheDir?: string): Promise<void> {
   return new Promise((done, fail) => {
-    if (!existsSync(join(root, "main.ts"))) return fail(new ReviewError(`no main.ts in ${root}`));
-    const child = spawn(tsx, [join(root, "main.ts")], { cwd: root, env: { ...env, CDKTF_OUTDIR: outdir, CHECKPOINT_DISABLE: "1" }, stdio: ["ignore", "ignore", "pipe"] });
+    if (!existsSync(join(root, "package.json"))) return fail(new ReviewError(`no package.json in ${root}`));
+    const child = spawn("npm", ["run", "--silent", "synth"], {
+      cwd: root,
+      env: { ...env, CDKTF_OUTDIR: outdir, CHECKPOINT_DISABLE: "1", ...(cacheDir ? { KODUS_TS_CACHE_DIR: cacheDir } : {}) },
+      stdio: ["ignore", "ignore", "pipe"],
+    });
     let stderr = "";
     child.stderr.on("data", (d) => (stderr += String(d)));
-    child.on("error", (e) => fail(new ReviewError(`cannot run ${tsx}: ${e.message}`)));
+    child.on("error", (e) => fail(new ReviewError(`cannot run npm: ${e.message}`)));
     child.on("close", (status) => (status === 0 ? done() : fail(new ReviewError(`synth failed in ${root} (exit ${status}):\n${stderr.trim()}`))));
   });
 }

@@ -78,11 +78,10 @@ async function main(argv: string[]): Promise<number> {
       baseModel = modelFromManifests("helm", renderChart({ ...common, chartDir: join(tree.root, "helm", "kodus-chutes"), valuesFiles: [baseValues] }));
       if (baseValues === helmValues && !baseHelmValues) note = " (same values file on both sides)";
     } else {
-      const tsx = join(PROJECT_ROOT, "node_modules", ".bin", "tsx");
       const baseEnv = baseConfigEnv(process.env, cwd, PROJECT_ROOT, tree.root);
       if (baseEnv.note) note = ` (${baseEnv.note})`;
       const headEnv = process.env.KODUS_CONFIG && !isAbsolute(process.env.KODUS_CONFIG) ? { ...process.env, KODUS_CONFIG: resolve(cwd, process.env.KODUS_CONFIG) } : process.env;
-      await Promise.all([synthIn(PROJECT_ROOT, tsx, join(work, "head"), headEnv), synthIn(tree.root, tsx, join(work, "base"), baseEnv.env)]);
+      await Promise.all([synthIn(PROJECT_ROOT, join(work, "head"), headEnv), synthIn(tree.root, join(work, "base"), baseEnv.env, join(work, "ts-cache"))]);
       headModel = readSynthOutput(join(work, "head"));
       baseModel = readSynthOutput(join(work, "base"));
     }

@@ -9,7 +9,6 @@ import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { PROJECT_ROOT } from "../helpers/cli";
 
-const TSX = join(PROJECT_ROOT, "node_modules", ".bin", "tsx");
 const CANARY = "cpk_CANARY1cli1review.never.printed.anywhere";
 let repo: string;
 
@@ -19,7 +18,7 @@ const git = (...args: string[]) => {
   return r.stdout.trim();
 };
 const review = (args: string[]) =>
-  spawnSync(TSX, [join(repo, "scripts", "review.ts"), ...args], {
+  spawnSync("npm", ["run", "--silent", "review", "--", ...args], {
     cwd: repo,
     encoding: "utf8",
     timeout: 120_000,

@@ -3,12 +3,8 @@
  * in-process: synthesized with the app's own functions, modelled, diffed and rendered. Each
  * test states the report lines a reviewer must see, written out literally.
  */
-import { join } from "node:path";
-import { tmpdir } from "node:os";
-import { App, Testing, type TerraformStack } from "cdktf";
-import { parseConfig } from "../../config/load";
 import type { ConfigInput } from "../../config/schema";
-import { buildStacks } from "../../app";
+import { synthStack } from "../helpers/synth";
 import { modelFromTerraform, modelFromManifests, type DeploymentModel } from "../../review/model";
 import { diffModels } from "../../review/diff";
 import { EXIT, renderReport } from "../../review/report";
@@ -17,16 +13,15 @@ import { EXPLICIT_SECRET_VALUES, render } from "../helm/helm";
 
 type Edit = (stack: string, json: any) => void;
 
+/** Both stacks of a config (each synthesized once and cached by the shared helper), optionally edited. */
 function synthModel(input: ConfigInput = {}, edit?: Edit): DeploymentModel {
-  const config = parseConfig(input, "test");
-  const app = new App({ outdir: join(tmpdir(), "kodus-unused-outdir"), skipBackendValidation: true });
-  const names = buildStacks(app, config);
+  const enabled = (["docker", "kubernetes"] as const).filter((n) => (input as any)[n]?.enabled !== false);
   return {
     source: "cdktf",
-    stacks: names.map((n) => {
-      const json = JSON.parse(Testing.synth(app.node.findChild(n) as TerraformStack, true));
+    stacks: enabled.map((n) => {
+      const { json } = synthStack(n, input);
       edit?.(n, json);
-      return modelFromTerraform(n, json);
+      return modelFromTerraform(n, json as any);
     }),
   };
 }

@@ -111,10 +111,10 @@ test("a secrets revision bump (code change of the variable default) rolls every 
 test("an env variable added on two components is one line", () => {
   const head = synthModel({}, (stack, json) => {
     if (stack !== "kubernetes") return;
-    for (const cm of ["env-api", "env-worker"]) json.resource.kubernetes_config_map_v1[cm].data.API_USER_INVITE_BASE_URL = "https://kodus.example.com";
+    for (const cm of ["env-api", "env-worker"]) json.resource.kubernetes_config_map_v1[cm].data.API_EXAMPLE_NEW_SETTING = "https://kodus.example.com";
   });
   const r = review(defaults, head);
-  expect(stackOf(r, "kubernetes").changes).toContain("API_USER_INVITE_BASE_URL added to api, migrate, worker (`https://kodus.example.com`)");
+  expect(stackOf(r, "kubernetes").changes).toContain("API_EXAMPLE_NEW_SETTING added to api, migrate, worker (`https://kodus.example.com`)");
 });
 
 test("a data-store volume change is flagged as data loss: exit 2, or 0 with --accept-data-loss", () => {

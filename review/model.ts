@@ -130,7 +130,7 @@ export function modelFromTerraform(name: string, json: TfJson): StackModel {
         address: `${type}.${n}`,
         type,
         kind: kindOfType(type),
-        name: objectName(resolved) ?? n,
+        name: displayName(objectName(resolved), objectName(raw[type][n])) ?? n,
         attrs: resolved,
         ...(lifecycle ? { lifecycle } : {}),
       });
@@ -197,6 +197,15 @@ function toSnake(value: unknown): unknown {
       return [PLURALS[snake] ?? snake, toSnake(v)];
     }),
   );
+}
+
+/**
+ * A name that stays an expression after resolution (a hash of a ConfigMap, say) is shown as
+ * written, each interpolation shortened to `${…}`: the resolved text can be pages long.
+ */
+function displayName(resolved: string | undefined, raw: string | undefined): string | undefined {
+  if (resolved === undefined || !resolved.includes("${")) return resolved;
+  return (raw ?? resolved).replace(/\$\{[^{}]*\}/g, "${…}");
 }
 
 function objectName(attrs: Attrs): string | undefined {

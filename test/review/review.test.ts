@@ -87,6 +87,8 @@ test("a version bump: kodus.version, new images, the migration Job re-runs, cont
   expect(k8s.changes).toContain("kodus.version `2.1.28` → `2.1.29`");
   expect(k8s.changes).toContain("worker image `ghcr.io/kodustech/kodus-ai-worker:2.1.28` → `ghcr.io/kodustech/kodus-ai-worker:2.1.29`");
   expect(k8s.restarts.find((x) => x.component === "migrate")?.how).toBe("re-runs (Job replaced)");
+  // A name computed by Terraform is shown as written, not as pages of resolved text.
+  for (const res of k8s.resources) expect(res.name.length).toBeLessThan(120);
   expect(k8s.restarts.find((x) => x.component === "api")?.reasons).toContain("image ghcr.io/kodustech/kodus-ai-api:2.1.28 → ghcr.io/kodustech/kodus-ai-api:2.1.29");
   const docker = stackOf(r, "docker");
   expect(docker.resources.find((x) => x.address === "docker_container.worker")).toMatchObject({ action: "replace", forcing: ["image"] });

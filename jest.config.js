@@ -6,14 +6,16 @@
  * A new suite that spawns the cdktf CLI or terraform init repeatedly belongs in END_TO_END.
  */
 const END_TO_END = ["<rootDir>/test/app.test.ts", "<rootDir>/test/stacks/state-backend.test.ts", "<rootDir>/test/review/cli.test.ts"];
-const e2e = process.env.KODUS_TEST_SET === "e2e";
+/** CDK Terrain parity: needs a second checkout switched to cdktn (npm run check:cdktn sets it up). */
+const CDKTN = ["<rootDir>/test/cdktn/cdktn-parity.test.ts"];
+const set = process.env.KODUS_TEST_SET === "e2e" ? END_TO_END : process.env.KODUS_TEST_SET === "cdktn" ? CDKTN : undefined;
 
 /** @type {import('jest').Config} */
 module.exports = {
   testEnvironment: "node",
   roots: ["<rootDir>/test"],
   testMatch: ["**/*.test.ts"],
-  ...(e2e ? { testMatch: END_TO_END.map((p) => p.replace("<rootDir>/", "**/")) } : { testPathIgnorePatterns: ["/node_modules/", ...END_TO_END] }),
+  ...(set ? { testMatch: set.map((p) => p.replace("<rootDir>/", "**/")) } : { testPathIgnorePatterns: ["/node_modules/", ...END_TO_END, ...CDKTN] }),
   // Type checking runs once in `npm test` (tsc --noEmit); jest only strips types, with esbuild.
   transform: { "^.+\\.ts$": "<rootDir>/test/helpers/jest-esbuild.cjs" },
   // Jest's default on 2 cores is 1 worker; the suites are mostly child processes and synths.

@@ -15,6 +15,7 @@ copy="$work/checkout"
 mkdir -p "$copy"
 # Tracked and untracked-but-not-ignored files, as a fresh clone of this working tree would have them.
 git ls-files -z --cached --others --exclude-standard | tar --null --files-from=- --ignore-failed-read -cf - 2>/dev/null | tar -xf - -C "$copy"
+cp package.json package-lock.json "$work/" # the committed toolchain, to compare the way back with
 cd "$copy"
 npm ci --no-audit --no-fund >/dev/null
 npm run --silent cdk:switch -- cdktn
@@ -36,7 +37,7 @@ echo "check-cdktn: npm test passes on cdktn ($(grep -E '^Tests:' "$work/npm-test
 (cd "$here" && KODUS_TEST_SET=cdktn KODUS_CDKTN_CHECKOUT="$copy" npx jest --ci)
 
 npm run --silent cdk:switch -- cdktf
-cmp package.json "$here/package.json"
-cmp package-lock.json "$here/package-lock.json"
+cmp package.json "$work/package.json"
+cmp package-lock.json "$work/package-lock.json"
 [[ "$(node -p 'require("cdktf/package.json").name+"@"+require("cdktf/package.json").version')" == cdktf@0.21.0 ]]
 echo "check-cdktn: switched back to cdktf 0.21.0; package.json and package-lock.json as committed"

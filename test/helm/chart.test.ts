@@ -58,6 +58,8 @@ afterAll(() => cluster?.close());
 
 const deployment = (objects: K8sObject[], c: string) => find(objects, "Deployment", `kodus-${c}`);
 const container = (objects: K8sObject[], c: string) => podSpec(deployment(objects, c)).containers[0];
+/** Hooks of install/upgrade (the preflight's), not `helm test`'s. */
+const installHook = (o: K8sObject) => isHook(o) && !hookEvents(o).includes("test");
 const migrateJob = (objects: K8sObject[]) => {
   const jobs = byKind(objects, "Job").filter((j) => j.metadata.name.startsWith("kodus-migrate-"));
   expect(jobs).toHaveLength(1);
@@ -97,27 +99,29 @@ describe("every rendered object is valid Kubernetes (kubernetes-models)", () => 
   test("the renders contain what the stack deploys", () => {
     const kinds = (objects: K8sObject[]) => Object.fromEntries([...new Set(objects.map((o) => o.kind))].sort().map((k) => [k, byKind(objects, k).length]));
     expect(kinds(defaults)).toEqual({
-      ConfigMap: 8, // 4 component env + probe + preflight probe (hook) + postgres init + rabbitmq conf
+      ConfigMap: 9, // 4 component env + probe + preflight probe (hook) + postgres init + rabbitmq conf + helm test script (test hook)
       CronJob: 1,
       Deployment: 4,
       Job: 2, // migrate + preflight (hook)
-      NetworkPolicy: 8, // 4 components + 3 bundled stores + the Chutes probes' egress
+      NetworkPolicy: 9, // 4 components + 3 bundled stores + the Chutes probes' egress + the helm test's (test hook)
+      Pod: 1, // helm test (test hook)
       PodDisruptionBudget: 4,
       Secret: 2, // Kodus Secret + the preflight's key (hook)
-      Service: 6,
+      Service: 7, // 3 components + 3 stores + the worker's health port for helm test (test hook)
       ServiceAccount: 2,
       StatefulSet: 3,
     });
     expect(kinds(full)).toEqual({
-      ConfigMap: 6,
+      ConfigMap: 7,
       CronJob: 1,
       Deployment: 4,
       HorizontalPodAutoscaler: 2,
       Ingress: 1,
       Job: 2,
-      NetworkPolicy: 5, // 4 components + the Chutes probes' egress
+      NetworkPolicy: 6, // 4 components + the Chutes probes' egress + the helm test's (test hook)
+      Pod: 1,
       PodDisruptionBudget: 3, // webhooks has 1 replica
-      Service: 3,
+      Service: 4,
       ServiceAccount: 2,
     });
   });
@@ -465,7 +469,9 @@ describe("network and exposure", () => {
   });
 
   test("Services for api, web and webhooks; none for the worker", () => {
-    expect(byKind(full, "Service").map((s) => s.metadata.name).sort()).toEqual(["kodus-api", "kodus-web", "kodus-webhooks"]);
+    expect(byKind(full, "Service").filter((s) => !isHook(s)).map((s) => s.metadata.name).sort()).toEqual(["kodus-api", "kodus-web", "kodus-webhooks"]);
+    // `helm test` alone brings one for the worker's health port (a test hook, not part of the release).
+    expect(byKind(full, "Service").filter(isHook).map((s) => [s.metadata.name, hookEvents(s)])).toEqual([["kodus-worker-health", ["test"]]]);
   });
 
   test("optional Ingress routes the web and webhooks hosts", () => {
@@ -514,7 +520,7 @@ describe("Chutes preflight and periodic check", () => {
     const job = preflight(defaults);
     expect(hookEvents(job).sort()).toEqual(["pre-install", "pre-upgrade"]);
     expect(job.metadata.annotations?.["helm.sh/hook-delete-policy"]).toBe("before-hook-creation");
-    const hooks = defaults.filter(isHook).map((o) => `${o.kind}/${o.metadata.name}`).sort();
+    const hooks = defaults.filter(installHook).map((o) => `${o.kind}/${o.metadata.name}`).sort();
     expect(hooks).toEqual(["ConfigMap/kodus-chutes-preflight", "Job/kodus-chutes-preflight", "Secret/kodus-chutes-preflight", "ServiceAccount/kodus-chutes-preflight"]);
   });
 
@@ -575,7 +581,7 @@ describe("Chutes preflight and periodic check", () => {
 
   test("healthcheck.enabled: false removes the preflight, its hooks, the CronJob and the probe", () => {
     const off = render({ values: { ...MINIMAL_VALUES, healthcheck: { enabled: false } } });
-    expect(off.filter(isHook)).toEqual([]);
+    expect(off.filter(installHook)).toEqual([]);
     expect(byKind(off, "CronJob")).toEqual([]);
     expect(byKind(off, "Job").map((j) => j.metadata.name)).toEqual([migrateJob(defaults).metadata.name]);
     expect(byKind(off, "ConfigMap").map((c) => c.metadata.name)).not.toContain("kodus-chutes-probe");
@@ -584,7 +590,7 @@ describe("Chutes preflight and periodic check", () => {
   test("healthcheck.preflight: false (an upgrade during a Chutes outage) skips only the preflight hook; the periodic check stays", () => {
     const outage = render({ values: { ...MINIMAL_VALUES, healthcheck: { preflight: false } } });
     expect(outage.filter((o) => o.metadata.name === "kodus-chutes-preflight")).toEqual([]);
-    expect(outage.filter(isHook)).toEqual([]);
+    expect(outage.filter(installHook)).toEqual([]);
     expect(find(outage, "CronJob", "kodus-chutes-healthcheck").spec.schedule).toBe("*/15 * * * *");
     expect(find(outage, "ConfigMap", "kodus-chutes-probe").data["chutes-probe.mjs"]).toContain("chat/completions");
     // Nothing else changes: no pod rolls because the gate was skipped.

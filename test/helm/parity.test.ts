@@ -43,6 +43,10 @@ const DIFFERENCES = {
   "Job names": "both name the migration from a hash of its image and settings, but Terraform hashes its JSON and Helm its own, so the hashes differ; the stack names the preflight per settings hash + secrets revision, the chart uses one hook name",
   "Deployment replicas with an HPA": "the stack sets minReplicas and ignores later changes; the chart leaves spec.replicas to the HPA (rendering it would reset the count on every upgrade)",
   "migrate initContainers": "bundled mode: the stack orders the migration after the StatefulSets with depends_on; the chart waits in an init container",
+  "ConfigMap/kodus-test": "`helm test` (test hooks): the stack has no test command; the README's 'Verify a deploy' lists the same checks",
+  "NetworkPolicy/kodus-test": "`helm test` (test hook): lets the test pod reach the API and the worker",
+  "Pod/kodus-test": "`helm test` (test hook): the in-cluster check of API, worker and Chutes",
+  "Service/kodus-worker-health": "`helm test` (test hook): the worker has no Service; the test reaches its health port through this one",
   "pod annotation values": "config-hash is computed by Terraform vs by Helm; secret-hash exists only in chart mode (the stack rewrites write-only data on a revision bump instead)",
 } as const;
 
@@ -250,7 +254,8 @@ describe.each(SETUPS)("parity with the cdktf Kubernetes stack: $name", ({ values
     expect(onlyStack).toEqual(["Namespace/kodus"]);
     // Both bring a Secret holding only the key under test (chart mode / terraform mode), so only these differ.
     const preflightHooks = ["ConfigMap/kodus-chutes-preflight", "ServiceAccount/kodus-chutes-preflight"];
-    expect(onlyChart).toEqual(preflightHooks.sort());
+    const helmTestHooks = ["ConfigMap/kodus-test", "NetworkPolicy/kodus-test", "Pod/kodus-test", "Service/kodus-worker-health"];
+    expect(onlyChart).toEqual([...preflightHooks, ...helmTestHooks].sort());
     for (const k of [...onlyStack, ...onlyChart]) expect(DIFFERENCES).toHaveProperty([k]);
     expect(pairs.size).toBeGreaterThan(20);
   });

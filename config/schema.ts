@@ -420,11 +420,14 @@ export const networkPolicySchema = z
     defaultDeny: z.boolean({ error: "must be true or false" }).default(false),
     ingressController: z
       .strictObject({
-        // Unset both: web and webhooks accept connections from any pod in any namespace (no controller known).
+        // Unset: web and webhooks accept connections from anywhere (no controller known).
         namespace: z.string().regex(DNS1123_LABEL, { error: "must be a namespace name (DNS-1123 label)" }).optional(),
+        // Only with namespace: pod labels alone would match pods of the release's own namespace only.
         podLabels: labelsSchema.optional(),
       })
-      .prefault({}),
+      .prefault({})
+      .refine((c) => c.podLabels === undefined || c.namespace !== undefined, { error: "is required with podLabels (the controller runs in its own namespace)", path: ["namespace"] })
+      .meta({ dependentRequired: { podLabels: ["namespace"] } }),
     egress: z
       .strictObject({
         // CIDRs the pods may reach over HTTPS (Chutes, git providers); cluster-internal ranges are not excluded.
@@ -478,6 +481,7 @@ export const configSchema = z
         scheduling: schedulingSchema,
         images: imagesSchema,
         pods: podMetadataSchema,
+        networkPolicy: networkPolicySchema,
       })
       .prefault({}),
     healthcheck: healthcheckSchema,

@@ -29,6 +29,7 @@ import {
   kodusSchema,
   llmSchema,
   maxWorkers,
+  networkPolicySchema,
   podMetadataSchema,
   replicasSchema,
   schedulingSchema,
@@ -190,6 +191,7 @@ export const chartValuesSchema = z
     scheduling: schedulingSchema,
     images: imagesSchema,
     pods: podMetadataSchema,
+    networkPolicy: networkPolicySchema,
   })
   .superRefine((v, ctx) => {
     // Enforced by the templates (validate.yaml) too: JSON Schema cannot compare two fields.

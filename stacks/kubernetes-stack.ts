@@ -38,6 +38,7 @@ import { KodusWorkload, type IngressPeers } from "../constructs/kubernetes/kodus
 import { componentLabels, type LabelProps } from "../constructs/kubernetes/labels";
 import { hardenedPodSpec, literalEnv, secretEnv, type PodPlacement } from "../constructs/kubernetes/pod";
 import { imageRef } from "../constructs/kubernetes/images";
+import { DefaultDenyNetworkPolicy, httpsPorts } from "../constructs/kubernetes/network-policies";
 
 export interface KubernetesStackProps {
   readonly config: Config;
@@ -287,6 +288,23 @@ export class KubernetesStack extends TerraformStack {
     const gates: ITerraformDependable[] = checks?.preflight ? [migrate, checks.preflight] : [migrate];
     const preflightName = checks?.preflight?.metadata.name;
 
+    // --- network policies: web and webhooks from the ingress controller; an optional default deny ---
+    const controller = k8s.networkPolicy.ingressController;
+    const fromIngressController: IngressPeers = controller.namespace
+      ? { kind: "namespace", namespace: controller.namespace, podLabels: controller.podLabels }
+      : { kind: "any" };
+    if (k8s.networkPolicy.defaultDeny) {
+      const egress = k8s.networkPolicy.egress;
+      new DefaultDenyNetworkPolicy(this, "network-policy", {
+        namespace,
+        labels: labelProps,
+        dnsNamespace: egress.dnsNamespace,
+        httpsCidrs: egress.httpsCidrs,
+        httpsPorts: httpsPorts(config.llm.baseUrl),
+        dataStores: bundled ? undefined : { cidrs: egress.dataStoreCidrs, ports: [stores.postgres.port, stores.mongodb.port, stores.rabbitmq.port] },
+      });
+    }
+
     // --- Kodus components ---
     const drainSeconds = Math.ceil(config.kodus.workerDrainTimeoutMs / 1000);
     const workloads = {} as Record<Component, KodusWorkload>;
@@ -312,7 +330,7 @@ export class KubernetesStack extends TerraformStack {
           startupSeconds: component === "worker" ? 180 : 150,
         },
         service: component !== "worker",
-        ingressFrom: INGRESS_PEERS[component],
+        ingressFrom: component === "web" || component === "webhooks" ? fromIngressController : INGRESS_PEERS[component],
         terminationGracePeriodSeconds: component === "worker" ? drainSeconds + 15 : 30,
         // Next.js writes its image and ISR caches inside its build tree.
         writablePaths: component === "web" ? [{ name: "next-cache", mountPath: "/usr/src/app/apps/web/.next/cache" }] : [],

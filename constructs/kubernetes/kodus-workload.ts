@@ -34,7 +34,12 @@ export interface Autoscaling {
 }
 
 /** Who may open connections to the component's port. */
-export type IngressPeers = { readonly kind: "none" } | { readonly kind: "any" } | { readonly kind: "components"; readonly components: readonly string[] };
+export type IngressPeers =
+  | { readonly kind: "none" }
+  | { readonly kind: "any" }
+  | { readonly kind: "components"; readonly components: readonly string[] }
+  /** Pods of another namespace (e.g. the ingress controller), optionally only those with these labels. */
+  | { readonly kind: "namespace"; readonly namespace: string; readonly podLabels?: Readonly<Record<string, string>> };
 
 export interface KodusWorkloadProps {
   /** Component name (api, worker, webhooks, web); also the container name. */
@@ -194,5 +199,18 @@ function ingressRules(peers: IngressPeers, port: number, instance: string) {
       return [{ ports }];
     case "components":
       return [{ ports, from: peers.components.map((c) => ({ podSelector: { matchLabels: selectorLabels(instance, c) } })) }];
+    case "namespace":
+      // One peer: the namespace and the pod labels must both match.
+      return [
+        {
+          ports,
+          from: [
+            {
+              namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": peers.namespace } },
+              ...(peers.podLabels ? { podSelector: { matchLabels: { ...peers.podLabels } } } : {}),
+            },
+          ],
+        },
+      ];
   }
 }

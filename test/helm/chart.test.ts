@@ -118,7 +118,7 @@ describe("every rendered object is valid Kubernetes (kubernetes-models)", () => 
       HorizontalPodAutoscaler: 2,
       Ingress: 1,
       Job: 2,
-      NetworkPolicy: 6, // 4 components + the Chutes probes' egress + the helm test's (test hook)
+      NetworkPolicy: 8, // 4 components + the Chutes probes' egress + default deny + egress + the helm test's (test hook)
       Pod: 1,
       PodDisruptionBudget: 3, // webhooks has 1 replica
       Service: 4,

@@ -139,3 +139,68 @@ describe("scheduling, registries, digests and pod metadata", () => {
     expect(r.stderr).toMatch(message as RegExp);
   });
 });
+
+describe("network policies", () => {
+  let full: K8sObject[];
+  let plain: K8sObject[];
+  beforeAll(() => {
+    full = render({ files: [FULL_VALUES_FILE] });
+    plain = render({ flags: EXPLICIT_SECRET_FLAGS });
+  });
+  const np = (objects: K8sObject[], name: string) => find(objects, "NetworkPolicy", name);
+  const release = { "app.kubernetes.io/name": "kodus", "app.kubernetes.io/instance": "kodus" };
+
+  test("defaultDeny: every pod of the release is selected and denied both ways; egress only where Kodus needs it", () => {
+    const deny = np(full, "kodus-default-deny");
+    expect(deny.spec).toEqual({ podSelector: { matchLabels: release }, policyTypes: ["Ingress", "Egress"] });
+    // Every pod the release runs carries the selected labels (hooks and the helm test included).
+    const pods = [...workloads(full).map((w) => (w.kind === "CronJob" ? w.spec.jobTemplate.spec.template : w.spec.template).metadata.labels), testPodLabels(full)];
+    for (const labels of pods) expect(labels).toMatchObject(release);
+    const egress = np(full, "kodus-egress").spec;
+    expect(egress.policyTypes).toEqual(["Egress"]);
+    expect(egress.egress).toEqual([
+      { to: [{ namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": "kube-dns" } } }], ports: [{ port: 53, protocol: "UDP" }, { port: 53, protocol: "TCP" }] },
+      { to: [{ podSelector: { matchLabels: release } }] },
+      { to: [{ ipBlock: { cidr: "0.0.0.0/0" } }], ports: [{ port: 443, protocol: "TCP" }] },
+      { to: [{ ipBlock: { cidr: "10.20.0.0/16" } }, { ipBlock: { cidr: "fd00:10::/64" } }], ports: [6432, 27018, 5671].map((port) => ({ port, protocol: "TCP" })) },
+    ]);
+  });
+
+  test("off by default; bundled stores need no external egress rule; a base URL with its own port is allowed on it", () => {
+    expect(byKind(plain, "NetworkPolicy").map((p) => p.metadata.name)).not.toContain("kodus-default-deny");
+    const bundled = render({ flags: [...EXPLICIT_SECRET_FLAGS, "--set", "networkPolicy.defaultDeny=true", "--set-string", "llm.baseUrl=https://llm.example.com:8443/v1"] });
+    const rules = np(bundled, "kodus-egress").spec.egress;
+    expect(rules).toHaveLength(3);
+    expect(rules[2].ports).toEqual([{ port: 443, protocol: "TCP" }, { port: 8443, protocol: "TCP" }]);
+    expect(rules[0].to[0].namespaceSelector.matchLabels["kubernetes.io/metadata.name"]).toBe("kube-system");
+  });
+
+  test("web and webhooks admit only the ingress controller when it is named; from anyone when not; the API only from the web", () => {
+    for (const c of ["web", "webhooks"]) {
+      expect(np(full, `kodus-${c}`).spec.ingress[0].from).toEqual([
+        { namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": "ingress-nginx" } }, podSelector: { matchLabels: { "app.kubernetes.io/name": "ingress-nginx" } } },
+      ]);
+      expect(np(plain, `kodus-${c}`).spec.ingress[0].from).toBeUndefined();
+    }
+    const nsOnly = render({ flags: [...EXPLICIT_SECRET_FLAGS, "--set", "networkPolicy.ingressController.namespace=traefik"] });
+    expect(np(nsOnly, "kodus-web").spec.ingress[0].from).toEqual([{ namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": "traefik" } } }]);
+    expect(np(full, "kodus-api").spec.ingress[0].from).toEqual([{ podSelector: { matchLabels: { ...release, "app.kubernetes.io/component": "web" } } }]);
+    expect(np(full, "kodus-worker").spec.ingress).toEqual([]);
+  });
+
+  test.each([
+    [["--set", "networkPolicy.ingressController.podLabels.app=nginx"], /dependentRequired|'namespace'/],
+    [["--set-string", "networkPolicy.egress.httpsCidrs[0]=10.0.0.0"], /'\/networkPolicy\/egress\/httpsCidrs\/0'/],
+    [["--set-string", "networkPolicy.egress.dataStoreCidrs[0]=10.0.0.0/33"], /'\/networkPolicy\/egress\/dataStoreCidrs\/0'/],
+    [["--set-string", "networkPolicy.egress.dnsNamespace=Kube_System"], /'\/networkPolicy\/egress\/dnsNamespace'/],
+    [["--set", "networkPolicy.enabled=true"], /additional properties 'enabled'/],
+  ])("rejected: %j", (flags, message) => {
+    const r = tryRender({ flags: [...EXPLICIT_SECRET_FLAGS, ...(flags as string[])] });
+    expect(r.status).not.toBe(0);
+    expect(r.stderr).toMatch(message as RegExp);
+  });
+});
+
+function testPodLabels(objects: K8sObject[]): Record<string, string> {
+  return find(objects, "Pod", "kodus-test").metadata.labels!;
+}

@@ -21,7 +21,7 @@ beforeAll(() => {
 });
 
 const testPod = (objects: K8sObject[]) => find(objects, "Pod", "kodus-test");
-const env = (pod: K8sObject): Record<string, any> => Object.fromEntries(podSpec({ ...pod, spec: { template: { spec: pod.spec } } } as K8sObject).containers[0].env.map((e: any) => [e.name, e.value ?? e.valueFrom]));
+const env = (pod: K8sObject): Record<string, any> => Object.fromEntries(pod.spec.containers[0].env.map((e: any) => [e.name, e.value ?? e.valueFrom]));
 
 describe("the helm test hook (rendered)", () => {
   test("a test-hook pod on the API image checks the API, a worker and Chutes with the deployed key", () => {
@@ -43,7 +43,7 @@ describe("the helm test hook (rendered)", () => {
       expect(c.securityContext).toMatchObject({ runAsNonRoot: true, readOnlyRootFilesystem: true, allowPrivilegeEscalation: false, capabilities: { drop: ["ALL"] } });
     }
     expect(env(testPod(full))).toMatchObject({ PROBE_MODEL: "Qwen/Qwen3-235B-A22B-Instruct-2507-TEE", PROBE_TIMEOUT_MS: "45000" });
-    expect(podSpec({ spec: { template: { spec: testPod(full).spec } } } as K8sObject).nodeSelector).toEqual({ "kubernetes.io/os": "linux", "node-pool": "kodus" });
+    expect(testPod(full).spec.nodeSelector).toEqual({ "kubernetes.io/os": "linux", "node-pool": "kodus" });
   });
 
   test("its helpers exist only for the test: a Service on the worker's health port and a NetworkPolicy admitting the test pod", () => {

@@ -450,3 +450,48 @@ describe("scheduling, registries and pod metadata", () => {
     expect(() => parseConfig({ kubernetes } as any, "test")).toThrow(new RegExp(path.replace(/\./g, "\\.")));
   });
 });
+
+describe("network policies (config kubernetes.networkPolicy)", () => {
+  const release = { "app.kubernetes.io/name": "kodus", "app.kubernetes.io/instance": "kodus" };
+
+  test("off by default: no default deny; web and webhooks open on their port", () => {
+    const tf = k8s();
+    expect(tf.resource.kubernetes_network_policy_v1["default-deny"]).toBeUndefined();
+    expect(tf.resource.kubernetes_network_policy_v1.web.spec.ingress).toEqual([{ ports: [{ port: "3000", protocol: "TCP" }] }]);
+  });
+
+  test("defaultDeny: every pod denied both ways, egress for DNS, the deployment's pods, HTTPS and the external stores", () => {
+    const tf = k8s({
+      kubernetes: {
+        networkPolicy: { defaultDeny: true, ingressController: { namespace: "ingress-nginx" }, egress: { dataStoreCidrs: ["10.1.0.0/16"] } },
+        dataStores: { postgres: { host: "pg.internal", port: 6432 }, mongodb: { host: "mongo.internal" }, rabbitmq: { host: "mq.internal" } },
+      },
+    });
+    const policies = tf.resource.kubernetes_network_policy_v1;
+    expect(policies["default-deny"].spec).toEqual({ pod_selector: { match_labels: release }, policy_types: ["Ingress", "Egress"] });
+    expect(policies.egress.spec.egress).toEqual([
+      { to: [{ namespace_selector: { match_labels: { "kubernetes.io/metadata.name": "kube-system" } } }], ports: [{ port: "53", protocol: "UDP" }, { port: "53", protocol: "TCP" }] },
+      { to: [{ pod_selector: { match_labels: release } }] },
+      { to: [{ ip_block: { cidr: "0.0.0.0/0" } }, { ip_block: { cidr: "::/0" } }], ports: [{ port: "443", protocol: "TCP" }] },
+      { to: [{ ip_block: { cidr: "10.1.0.0/16" } }], ports: ["6432", "27017", "5672"].map((port) => ({ port, protocol: "TCP" })) },
+    ]);
+    for (const c of ["web", "webhooks"]) {
+      expect(policies[c].spec.ingress[0].from).toEqual([{ namespace_selector: { match_labels: { "kubernetes.io/metadata.name": "ingress-nginx" } } }]);
+    }
+    // Every pod the stack runs carries the labels the default deny selects.
+    for (const [where, labels] of Object.entries(podTemplateLabels(tf))) expect([where, labels]).toEqual([where, expect.objectContaining(release)]);
+  });
+
+  test("podLabels without the controller's namespace is rejected (it would match only the release's namespace)", () => {
+    expect(() => parseConfig({ kubernetes: { networkPolicy: { ingressController: { podLabels: { app: "nginx" } } } } }, "test")).toThrow(/kubernetes\.networkPolicy\.ingressController\.namespace/);
+  });
+});
+
+function podTemplateLabels(tf: TfJson): Record<string, Record<string, string>> {
+  const out: Record<string, Record<string, string>> = {};
+  for (const type of ["kubernetes_deployment_v1", "kubernetes_stateful_set_v1", "kubernetes_job_v1"]) {
+    for (const [name, r] of Object.entries<any>(tf.resource[type] ?? {})) out[`${type}.${name}`] = r.spec.template.metadata.labels;
+  }
+  for (const [name, r] of Object.entries<any>(tf.resource.kubernetes_cron_job_v1 ?? {})) out[`cron.${name}`] = r.spec.job_template.spec.template.metadata.labels;
+  return out;
+}

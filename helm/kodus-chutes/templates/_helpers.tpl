@@ -567,3 +567,19 @@ data:
   {{- toYaml . | nindent 2 }}
 {{- end }}
 {{- end -}}
+
+{{/* Ports of HTTPS egress: 443, plus llm.baseUrl's own port when it names one. Arg: root. Output: YAML list. */}}
+{{- define "kodus.httpsPorts" -}}
+{{- $ports := list 443 -}}
+{{- $hostPort := regexFind ":[0-9]+$" (urlParse (include "kodus.url" .Values.llm.baseUrl)).host -}}
+{{- if $hostPort -}}
+{{- $ports = append $ports (trimPrefix ":" $hostPort | int) | uniq -}}
+{{- end -}}
+{{- toYaml $ports -}}
+{{- end -}}
+
+{{/* The labels every pod of the release carries (network policies select them all). Arg: root. */}}
+{{- define "kodus.releaseSelector" -}}
+app.kubernetes.io/name: kodus
+app.kubernetes.io/instance: {{ .Release.Name | quote }}
+{{- end -}}

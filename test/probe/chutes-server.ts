@@ -129,7 +129,13 @@ const DEFAULT_SCENARIO: Required<Scenario> = {
   quota: quotaUsage(100),
 };
 
-export async function startChutesServer(scenario: Scenario = {}): Promise<ChutesServer> {
+/** Where the server listens. @default 127.0.0.1, a random port (tests); the kind stand-in uses 0.0.0.0:8080. */
+export interface Listen {
+  host?: string;
+  port?: number;
+}
+
+export async function startChutesServer(scenario: Scenario = {}, listen: Listen = {}): Promise<ChutesServer> {
   const requests: RecordedRequest[] = [];
   let hangArrived: (req: RecordedRequest) => void = () => {};
   const hang = new Promise<RecordedRequest>((resolve) => (hangArrived = resolve));
@@ -183,10 +189,11 @@ export async function startChutesServer(scenario: Scenario = {}): Promise<Chutes
     });
   });
 
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const host = listen.host ?? "127.0.0.1";
+  await new Promise<void>((resolve) => server.listen(listen.port ?? 0, host, resolve));
   const { port } = server.address() as AddressInfo;
   return {
-    baseUrl: `http://127.0.0.1:${port}/v1`,
+    baseUrl: `http://${host === "0.0.0.0" ? "127.0.0.1" : host}:${port}/v1`,
     managementUrl: `http://127.0.0.1:${port}`,
     requests,
     waitForHang: () => hang,

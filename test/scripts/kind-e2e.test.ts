@@ -104,11 +104,11 @@ describe("scripts/kind-e2e.sh", () => {
         });
         child.once("exit", (code) => reject(new Error(`stand-in exited ${code}`)));
       });
-      const models = await (await fetch(`${baseUrl}/models`)).json();
-      expect(models.data.map((m: any) => m.id)).toContain("deepseek-ai/DeepSeek-V3-0324-TEE");
+      const models = (await (await fetch(`${baseUrl}/models`)).json()) as { data: { id: string }[] };
+      expect(models.data.map((m) => m.id)).toContain("deepseek-ai/DeepSeek-V3-0324-TEE");
       const completion = await fetch(`${baseUrl}/chat/completions`, { method: "POST", headers: { authorization: "Bearer cpk_x" }, body: "{}" });
       expect(completion.status).toBe(200);
-      expect((await completion.json()).choices[0].message.content).toBe("pong");
+      expect(((await completion.json()) as any).choices[0].message.content).toBe("pong");
     } finally {
       child.kill("SIGTERM");
     }

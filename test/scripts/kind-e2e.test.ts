@@ -30,8 +30,11 @@ describe(".github/workflows/kind-e2e.yml", () => {
     for (const s of steps) expect(Boolean(s.uses) !== Boolean(s.run)).toBe(true);
   });
 
-  test("every action is pinned to a commit", () => {
-    for (const s of steps.filter((x) => x.uses)) expect(s.uses).toMatch(/^[\w-]+\/[\w-]+@[0-9a-f]{40}$/);
+  test("every action names a version (a commit, or a major tag as ci.yml does), and Node is the engines minimum", () => {
+    for (const s of steps.filter((x) => x.uses)) expect(s.uses).toMatch(/^[\w-]+\/[\w-]+@([0-9a-f]{40}|v\d+)$/);
+    const minNode = Number(String(pkg.engines.node).match(/\d+/)![0]);
+    const setupNode = steps.find((s) => String(s.uses).startsWith("actions/setup-node@"));
+    expect(Number(setupNode.with["node-version"])).toBeGreaterThanOrEqual(minNode);
   });
 
   test("it runs the script, after installing what the script needs through project commands", () => {

@@ -115,7 +115,6 @@ export const cronSchema = z
 
 function isValidCron(expr: string): boolean {
   // Loaded lazily: only a config that sets a schedule pays for the parser.
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
   const { CronExpressionParser } = require("cron-parser") as typeof import("cron-parser");
   try {
     CronExpressionParser.parse(expr, { strict: false });

@@ -16,7 +16,7 @@ export type Component = (typeof COMPONENTS)[number];
 
 /** The back-end components: they share Kodus' API settings and all of them call the LLM. */
 export const BACKEND: readonly Component[] = ["api", "worker", "webhooks"];
-/** Components that call the LLM and therefore need Fixed Mode (FACTS: API and worker; webhooks reads the same env). */
+/** Components that call the LLM and therefore need Fixed Mode (Kodus reads them on the API and the worker; the webhooks service reads the same env). */
 export const LLM_COMPONENTS: readonly Component[] = BACKEND;
 const WEB: readonly Component[] = ["web"];
 

@@ -165,7 +165,7 @@ function probeKey(key: string): { ok: boolean; summary: string } {
     timeout: 120_000,
   });
   // The probe redacts the key from its line; parse it and show only status, detail and hint.
-  let line: { status?: string; detail?: string; hint?: string } = {};
+  let line: { status?: string; detail?: string; hint?: string };
   try {
     line = JSON.parse(r.stdout.trim().split("\n").pop() ?? "");
   } catch {

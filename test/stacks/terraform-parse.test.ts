@@ -11,7 +11,7 @@ import { synthStack } from "../helpers/synth";
 
 function terraform(args: string[], cwd: string, input?: string) {
   const r = spawnSync("terraform", args, { cwd, input, encoding: "utf8", env: { ...process.env, CHECKPOINT_DISABLE: "1", TF_CLI_CONFIG_FILE: "/dev/null" } });
-  if (r.error) throw new Error(`terraform is required for this test (FACTS.md: 1.11 is installed here): ${r.error.message}`);
+  if (r.error) throw new Error(`terraform is required for this test (1.11 or later on the PATH): ${r.error.message}`);
   return r;
 }
 

@@ -15,7 +15,9 @@ module.exports = {
   testEnvironment: "node",
   roots: ["<rootDir>/test"],
   testMatch: ["**/*.test.ts"],
-  ...(set ? { testMatch: set.map((p) => p.replace("<rootDir>/", "**/")) } : { testPathIgnorePatterns: ["/node_modules/", ...END_TO_END, ...CDKTN] }),
+  ...(set
+    ? { testMatch: set.map((p) => p.replace("<rootDir>/", "**/")) }
+    : { testPathIgnorePatterns: ["/node_modules/", ...END_TO_END, ...CDKTN] }),
   // Type checking runs once in `npm test` (tsc --noEmit); jest only strips types, with esbuild.
   transform: { "^.+\\.ts$": "<rootDir>/test/helpers/jest-esbuild.cjs" },
   // Jest's default on 2 cores is 1 worker; the suites are mostly child processes and synths.

@@ -88,7 +88,13 @@ function onePerPath(issues: readonly z.core.$ZodIssue[]): z.core.$ZodIssue[] {
 }
 
 const ZOD_DEFAULT_MESSAGE = /^(Invalid|Too (small|big)|Expected|Unrecognized)/;
-const TYPE_NAMES: Record<string, string> = { object: "a mapping (key: value lines)", array: "a list", string: "a string", number: "a number", boolean: "true or false" };
+const TYPE_NAMES: Record<string, string> = {
+  object: "a mapping (key: value lines)",
+  array: "a list",
+  string: "a string",
+  number: "a number",
+  boolean: "true or false",
+};
 
 /** Our own wording for the checks whose message the schema leaves to zod. */
 function plainMessage(issue: z.core.$ZodIssue): string {
@@ -101,7 +107,9 @@ function plainMessage(issue: z.core.$ZodIssue): string {
     case "too_big":
       return `must be at most ${issue.maximum}`;
     case "invalid_format":
-      return issue.format === "regex" && "pattern" in issue ? `has an invalid format (allowed: ${String(issue.pattern)})` : `must be a valid ${issue.format}`;
+      return issue.format === "regex" && "pattern" in issue
+        ? `has an invalid format (allowed: ${String(issue.pattern)})`
+        : `must be a valid ${issue.format}`;
     default:
       return "has an invalid value";
   }
@@ -124,7 +132,8 @@ function describeIssue(issue: z.core.$ZodIssue): string[] {
 function showValue(value: unknown): string {
   if (typeof value === "number" && !Number.isFinite(value)) return "a number too large to represent";
   // Credentials inside a URL are masked, whatever else is wrong with the value.
-  if (typeof value === "string" && /^[A-Za-z][A-Za-z0-9+.-]*:\/\/[^/?#]*@/.test(value)) return JSON.stringify(value.replace(/^([A-Za-z][A-Za-z0-9+.-]*:\/\/)[^/?#]*@/, "$1***@"));
+  if (typeof value === "string" && /^[A-Za-z][A-Za-z0-9+.-]*:\/\/[^/?#]*@/.test(value))
+    return JSON.stringify(value.replace(/^([A-Za-z][A-Za-z0-9+.-]*:\/\/)[^/?#]*@/, "$1***@"));
   const text = JSON.stringify(value);
   return /(cpk_|sk-|Bearer\s)/i.test(text) || (typeof value === "string" && value.length > 40 && /^[A-Za-z0-9+/=._-]+$/.test(value))
     ? "a value that looks like a secret, not shown"

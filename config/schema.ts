@@ -30,7 +30,8 @@ const RELEASE_VERSION = /^v?[0-9]+\.[0-9]+\.[0-9]+([-+][0-9A-Za-z.-]+)?$/;
 const NO_USERINFO = /^[A-Za-z][A-Za-z0-9+.-]*:\/\/[^/?#@]*([/?#]\S*)?$/;
 /** Same, but a user name without password is allowed (ssh://deploy@host). */
 const NO_PASSWORD = /^[A-Za-z][A-Za-z0-9+.-]*:\/\/([^/?#@:]*@)?[^/?#@]*([/?#]\S*)?$/;
-const NO_CREDENTIALS_ERROR = "must not contain credentials (user:password@): secrets belong in the var file written by `npm run secrets`, never in the config";
+const NO_CREDENTIALS_ERROR =
+  "must not contain credentials (user:password@): secrets belong in the var file written by `npm run secrets`, never in the config";
 /** Kubernetes resource quantity, e.g. 250m, 1, 1.5, 768Mi, 2Gi. */
 const QUANTITY = /^[0-9]+(\.[0-9]+)?(m|k|M|G|T|Ki|Mi|Gi|Ti)?$/;
 /**
@@ -145,7 +146,12 @@ const resourcesSchema = (requests: { cpu: string; memory: string }, limits: { cp
       // Kubernetes rejects a Pod whose request exceeds its limit, at apply time; say so now.
       for (const kind of ["cpu", "memory"] as const) {
         if (quantityValue(r.requests[kind]) > quantityValue(r.limits[kind])) {
-          ctx.addIssue({ code: "custom", path: ["requests", kind], input: r.requests[kind], message: `must not exceed limits.${kind} (${r.limits[kind]})` });
+          ctx.addIssue({
+            code: "custom",
+            path: ["requests", kind],
+            input: r.requests[kind],
+            message: `must not exceed limits.${kind} (${r.limits[kind]})`,
+          });
         }
       }
     });
@@ -158,7 +164,11 @@ export const llmSchema = z
     baseUrl: baseUrlSchema.default(DEFAULT_BASE_URL),
     /** Where the health checks read the key's subscription usage and daily quota (no inference cost). */
     managementUrl: baseUrlSchema.default(DEFAULT_MANAGEMENT_URL),
-    temperature: z.number({ error: "must be a number from 0 to 2" }).min(0, { error: "must be a number from 0 to 2" }).max(2, { error: "must be a number from 0 to 2" }).optional(),
+    temperature: z
+      .number({ error: "must be a number from 0 to 2" })
+      .min(0, { error: "must be a number from 0 to 2" })
+      .max(2, { error: "must be a number from 0 to 2" })
+      .optional(),
     maxConcurrentReviews: positiveInt(1000).optional(),
   })
   .prefault({});
@@ -169,7 +179,8 @@ export const kodusSchema = z
       .string({ error: 'must be a Kodus release version such as "2.1.28"' })
       .regex(IMAGE_TAG, { error: 'must be an image tag such as "2.1.28"', abort: true })
       .regex(RELEASE_VERSION, {
-        error: 'must be a release version such as "2.1.28": a floating tag (latest, stable, 2.1 ...) changes what runs without a config change, and migrations only re-run when the version changes',
+        error:
+          'must be a release version such as "2.1.28": a floating tag (latest, stable, 2.1 ...) changes what runs without a config change, and migrations only re-run when the version changes',
       })
       .default(DEFAULT_KODUS_VERSION),
     // Unset: derived from the Ingress hosts on Kubernetes when an Ingress is enabled, else
@@ -250,7 +261,9 @@ const autoscaleSchema = (min: number, max: number) =>
     .prefault({})
     .refine((a) => a.minReplicas <= a.maxReplicas, { error: "minReplicas must not exceed maxReplicas", path: ["minReplicas"] });
 
-const hostname = z.string().regex(/^(\*\.)?[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/, { error: "must be a DNS host name such as kodus.example.com" });
+const hostname = z.string().regex(/^(\*\.)?[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/, {
+  error: "must be a DNS host name such as kodus.example.com",
+});
 
 /** Where an external data store listens; host unset = a Terraform variable asked for at deploy. */
 const storeSchema = (defaultPort: number) => ({
@@ -291,7 +304,10 @@ export const ingressSchema = z
     className: z.string().min(1).optional(),
     webHost: hostname.optional(),
     webhooksHost: hostname.optional(),
-    tlsSecretName: z.string().regex(DNS1123_LABEL, { error: "must be a Secret name: a DNS-1123 label (lowercase letters, digits, '-')" }).optional(),
+    tlsSecretName: z
+      .string()
+      .regex(DNS1123_LABEL, { error: "must be a Secret name: a DNS-1123 label (lowercase letters, digits, '-')" })
+      .optional(),
     annotations: z.record(z.string(), z.string()).default({}),
   })
   .prefault({})
@@ -306,7 +322,10 @@ const LABEL_KEY = /^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9]
 const LABEL_VALUE = /^([A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?)?$/;
 const labelKey = z.string().regex(LABEL_KEY, { error: "must be a Kubernetes label key such as app.kubernetes.io/name or team" });
 /** Kubernetes labels: qualified keys, values of at most 63 characters. */
-const labelsSchema = z.record(labelKey, z.string().regex(LABEL_VALUE, { error: "must be a Kubernetes label value (at most 63 letters, digits, '-', '_', '.')" }));
+const labelsSchema = z.record(
+  labelKey,
+  z.string().regex(LABEL_VALUE, { error: "must be a Kubernetes label value (at most 63 letters, digits, '-', '_', '.')" }),
+);
 /** Annotations: qualified keys, any string value. */
 const annotationsSchema = z.record(labelKey, z.string());
 const selectorRequirement = (operators: readonly [string, ...string[]]) =>
@@ -324,7 +343,11 @@ const nodeSelectorTerm = z.strictObject({
   matchExpressions: z.array(selectorRequirement(["In", "NotIn", "Exists", "DoesNotExist", "Gt", "Lt"])).optional(),
   matchFields: z.array(selectorRequirement(["In", "NotIn", "Exists", "DoesNotExist", "Gt", "Lt"])).optional(),
 });
-const weight = z.number().int().min(1, { error: "must be a whole number from 1 to 100" }).max(100, { error: "must be a whole number from 1 to 100" });
+const weight = z
+  .number()
+  .int()
+  .min(1, { error: "must be a whole number from 1 to 100" })
+  .max(100, { error: "must be a whole number from 1 to 100" });
 const podAffinityTerm = z.strictObject({
   labelSelector: labelSelectorSchema.optional(),
   namespaceSelector: labelSelectorSchema.optional(),
@@ -353,7 +376,9 @@ export const tolerationSchema = z.strictObject({
   key: z.string().optional(),
   operator: z.enum(["Exists", "Equal"], { error: 'must be "Exists" or "Equal"' }).optional(),
   value: z.string().optional(),
-  effect: z.enum(["NoSchedule", "PreferNoSchedule", "NoExecute"], { error: 'must be "NoSchedule", "PreferNoSchedule" or "NoExecute"' }).optional(),
+  effect: z
+    .enum(["NoSchedule", "PreferNoSchedule", "NoExecute"], { error: 'must be "NoSchedule", "PreferNoSchedule" or "NoExecute"' })
+    .optional(),
   tolerationSeconds: z.number().int().min(0).optional(),
 });
 /**
@@ -377,7 +402,10 @@ export const schedulingSchema = z
     tolerations: z.array(tolerationSchema).default([]),
     affinity: affinitySchema.optional(),
     topologySpreadConstraints: z.array(topologySpreadSchema).optional(),
-    priorityClassName: z.string().regex(/^[a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?$/, { error: "must be a PriorityClass name (DNS-1123 subdomain)" }).optional(),
+    priorityClassName: z
+      .string()
+      .regex(/^[a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?$/, { error: "must be a PriorityClass name (DNS-1123 subdomain)" })
+      .optional(),
   })
   .prefault({});
 
@@ -388,7 +416,9 @@ export const imagesSchema = z
   .strictObject({
     registry: z
       .string()
-      .regex(/^[a-z0-9]([-a-z0-9.]*[a-z0-9])?(:[0-9]{1,5})?(\/[a-z0-9]([-a-z0-9._/]*[a-z0-9])?)?$/, { error: 'must be a registry host with an optional port and path, such as "registry.internal:5000" or "harbor.example.com/mirror"' })
+      .regex(/^[a-z0-9]([-a-z0-9.]*[a-z0-9])?(:[0-9]{1,5})?(\/[a-z0-9]([-a-z0-9._/]*[a-z0-9])?)?$/, {
+        error: 'must be a registry host with an optional port and path, such as "registry.internal:5000" or "harbor.example.com/mirror"',
+      })
       .optional(),
     digests: z.strictObject({ api: digest, worker: digest, webhooks: digest, web: digest }).prefault({}),
     pullSecrets: z.array(z.string().regex(DNS1123_SUBDOMAIN, { error: "must be a Secret name (DNS-1123 subdomain)" })).default([]),
@@ -404,9 +434,12 @@ export const podMetadataSchema = z
 /** An IPv4 or IPv6 CIDR (a pattern, so the chart's JSON Schema checks it too). */
 const cidr = z
   .string()
-  .regex(/^((25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])\.){3}(25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])\/(3[0-2]|[12]?[0-9])$|^[0-9a-fA-F:]*:[0-9a-fA-F:]*\/(12[0-8]|1[01][0-9]|[1-9]?[0-9])$/, {
-    error: "must be a CIDR such as 0.0.0.0/0, 10.0.0.0/8 or ::/0",
-  });
+  .regex(
+    /^((25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])\.){3}(25[0-5]|2[0-4][0-9]|1?[0-9]?[0-9])\/(3[0-2]|[12]?[0-9])$|^[0-9a-fA-F:]*:[0-9a-fA-F:]*\/(12[0-8]|1[01][0-9]|[1-9]?[0-9])$/,
+    {
+      error: "must be a CIDR such as 0.0.0.0/0, 10.0.0.0/8 or ::/0",
+    },
+  );
 
 /**
  * NetworkPolicies: a default deny (ingress and egress) for every pod of the deployment, then
@@ -425,7 +458,10 @@ export const networkPolicySchema = z
         podLabels: labelsSchema.optional(),
       })
       .prefault({})
-      .refine((c) => c.podLabels === undefined || c.namespace !== undefined, { error: "is required with podLabels (the controller runs in its own namespace)", path: ["namespace"] })
+      .refine((c) => c.podLabels === undefined || c.namespace !== undefined, {
+        error: "is required with podLabels (the controller runs in its own namespace)",
+        path: ["namespace"],
+      })
       .meta({ dependentRequired: { podLabels: ["namespace"] } }),
     egress: z
       .strictObject({
@@ -448,7 +484,10 @@ export const configSchema = z
         enabled: z.boolean({ error: "must be true or false" }).default(true),
         host: z
           .string()
-          .regex(/^(unix|tcp|ssh|npipe):\/\/\S+$/, { error: "must be a Docker host URL such as unix:///var/run/docker.sock, tcp://host:2376 or ssh://user@host", abort: true })
+          .regex(/^(unix|tcp|ssh|npipe):\/\/\S+$/, {
+            error: "must be a Docker host URL such as unix:///var/run/docker.sock, tcp://host:2376 or ssh://user@host",
+            abort: true,
+          })
           .regex(NO_PASSWORD, { error: "must not contain a password (user:password@): use an SSH key or TLS certificates" })
           .optional(),
         bindAddress: z.union([z.ipv4(), z.ipv6()], { error: "must be an IP address such as 0.0.0.0 or 127.0.0.1" }).default("0.0.0.0"),
@@ -467,7 +506,10 @@ export const configSchema = z
     kubernetes: z
       .strictObject({
         enabled: z.boolean({ error: "must be true or false" }).default(true),
-        namespace: z.string().regex(DNS1123_LABEL, { error: "must be a DNS-1123 label (lowercase letters, digits, '-', at most 63)" }).default("kodus"),
+        namespace: z
+          .string()
+          .regex(DNS1123_LABEL, { error: "must be a DNS-1123 label (lowercase letters, digits, '-', at most 63)" })
+          .default("kodus"),
         createNamespace: z.boolean({ error: "must be true or false" }).default(true),
         kubeconfig: z.strictObject({ path: z.string().min(1).optional(), context: z.string().min(1).optional() }).prefault({}),
         replicas: replicasSchema,
@@ -492,7 +534,11 @@ export const configSchema = z
   .superRefine((c, ctx) => checkStateLocations(c.terraform.backend, c.environment, ctx))
   .superRefine((c, ctx) => {
     if (!c.docker.enabled && !c.kubernetes.enabled) {
-      ctx.addIssue({ code: "custom", path: ["docker", "enabled"], message: "docker.enabled and kubernetes.enabled are both false: nothing would be deployed; enable at least one stack" });
+      ctx.addIssue({
+        code: "custom",
+        path: ["docker", "enabled"],
+        message: "docker.enabled and kubernetes.enabled are both false: nothing would be deployed; enable at least one stack",
+      });
     }
   })
   .superRefine((c, ctx) => {
@@ -540,10 +586,16 @@ export const configSchema = z
  */
 export function inputProblems(input: unknown): { path: string[]; message: string }[] {
   const at = (value: unknown, ...keys: string[]): unknown =>
-    keys.reduce<unknown>((v, k) => (typeof v === "object" && v !== null && !Array.isArray(v) ? (v as Record<string, unknown>)[k] : undefined), value);
+    keys.reduce<unknown>(
+      (v, k) => (typeof v === "object" && v !== null && !Array.isArray(v) ? (v as Record<string, unknown>)[k] : undefined),
+      value,
+    );
   const problems: { path: string[]; message: string }[] = [];
   for (const component of ["api", "worker"] as const) {
-    if (at(input, "kubernetes", "autoscaling", component, "enabled") === true && at(input, "kubernetes", "replicas", component) !== undefined) {
+    if (
+      at(input, "kubernetes", "autoscaling", component, "enabled") === true &&
+      at(input, "kubernetes", "replicas", component) !== undefined
+    ) {
       problems.push({
         path: ["kubernetes", "replicas", component],
         message: `must not be set while kubernetes.autoscaling.${component}.enabled is true: the autoscaler owns the count (set autoscaling.${component}.minReplicas/maxReplicas instead)`,
@@ -554,7 +606,10 @@ export function inputProblems(input: unknown): { path: string[]; message: string
 }
 
 /** The highest number of code-review workers the Kubernetes stack may run. */
-export function maxWorkers(k: { replicas: { worker: number }; autoscaling: { worker: { enabled: boolean; maxReplicas: number } } }): number {
+export function maxWorkers(k: {
+  replicas: { worker: number };
+  autoscaling: { worker: { enabled: boolean; maxReplicas: number } };
+}): number {
   return k.autoscaling.worker.enabled ? k.autoscaling.worker.maxReplicas : k.replicas.worker;
 }
 
@@ -562,4 +617,8 @@ export function maxWorkers(k: { replicas: { worker: number }; autoscaling: { wor
 export type ConfigInput = z.input<typeof configSchema>;
 /** The parsed, defaulted, frozen configuration every stack receives. */
 export type Config = DeepReadonly<z.output<typeof configSchema>>;
-export type DeepReadonly<T> = T extends (infer U)[] ? readonly DeepReadonly<U>[] : T extends object ? { readonly [K in keyof T]: DeepReadonly<T[K]> } : T;
+export type DeepReadonly<T> = T extends (infer U)[]
+  ? readonly DeepReadonly<U>[]
+  : T extends object
+    ? { readonly [K in keyof T]: DeepReadonly<T[K]> }
+    : T;

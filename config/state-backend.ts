@@ -37,12 +37,15 @@ export function stackName(base: BaseStack, environment: string | undefined): str
 const bool = z.boolean({ error: "must be true or false" });
 const text = (regex: RegExp, allowed: string) => z.string({ error: `must be ${allowed}` }).regex(regex, { error: `must be ${allowed}` });
 /** Slash-separated path segments: an object-key prefix without leading, trailing or double slashes. */
-const pathPrefix = text(/^[A-Za-z0-9._-]+(\/[A-Za-z0-9._-]+)*$/, 'path segments of letters, digits, ".", "_" or "-" separated by single "/" (no leading or trailing "/")').refine(
-  (p) => p.length <= 200,
-  { error: "must be at most 200 characters" },
-);
+const pathPrefix = text(
+  /^[A-Za-z0-9._-]+(\/[A-Za-z0-9._-]+)*$/,
+  'path segments of letters, digits, ".", "_" or "-" separated by single "/" (no leading or trailing "/")',
+).refine((p) => p.length <= 200, { error: "must be at most 200 characters" });
 const dnsLabel = text(/^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/, "a DNS-1123 label (lowercase letters, digits, '-', at most 63)");
-const guid = text(/^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/, "a GUID such as 00000000-0000-0000-0000-000000000000");
+const guid = text(
+  /^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/,
+  "a GUID such as 00000000-0000-0000-0000-000000000000",
+);
 const httpsUrl = text(/^https:\/\/[^\s/]+(\/\S*)?$/, "an https:// URL");
 
 /**
@@ -53,24 +56,28 @@ const httpsUrl = text(/^https:\/\/[^\s/]+(\/\S*)?$/, "an https:// URL");
 function backendBlock<S extends z.ZodRawShape>(name: string, shape: S, rejected: Readonly<Record<string, string>>) {
   const allowed = Object.keys(shape);
   const rejectedByNorm = new Map(Object.entries(rejected).map(([k, why]) => [normalize(k), why]));
-  return z.looseObject(shape, { error: `must be a mapping of ${name} backend settings (allowed keys: ${allowed.join(", ") || "none"})` }).superRefine(
-    (value, ctx) => {
-      if (typeof value !== "object" || value === null) return;
-      for (const key of Object.keys(value)) {
-        if (allowed.includes(key)) continue;
-        const why =
-          rejectedByNorm.get(normalize(key)) ??
-          (CREDENTIAL_WORDS.test(key) ? `looks like a credential: credentials never go in the config file (README, "State and environments", lists the environment variables the ${name} backend reads)` : undefined);
-        ctx.addIssue({
-          code: "custom",
-          path: [key],
-          message: why ?? `unknown key (allowed: ${allowed.join(", ") || "none"})`,
-          input: undefined, // never echo a value that may be a credential
-        });
-      }
-    },
-    { when: () => true }, // also when another field of the block is wrong: report everything at once
-  );
+  return z
+    .looseObject(shape, { error: `must be a mapping of ${name} backend settings (allowed keys: ${allowed.join(", ") || "none"})` })
+    .superRefine(
+      (value, ctx) => {
+        if (typeof value !== "object" || value === null) return;
+        for (const key of Object.keys(value)) {
+          if (allowed.includes(key)) continue;
+          const why =
+            rejectedByNorm.get(normalize(key)) ??
+            (CREDENTIAL_WORDS.test(key)
+              ? `looks like a credential: credentials never go in the config file (README, "State and environments", lists the environment variables the ${name} backend reads)`
+              : undefined);
+          ctx.addIssue({
+            code: "custom",
+            path: [key],
+            message: why ?? `unknown key (allowed: ${allowed.join(", ") || "none"})`,
+            input: undefined, // never echo a value that may be a credential
+          });
+        }
+      },
+      { when: () => true }, // also when another field of the block is wrong: report everything at once
+    );
 }
 
 const CREDENTIAL_WORDS = /secret|password|passwd|token|credential|access.?key|private.?key|client.?key|sas|cert/i;
@@ -122,26 +129,32 @@ const s3Schema = backendBlock("s3", s3Shape, {
   assumeRole: "use roleArn",
   key: derived("<prefix>/<stack>.tfstate"),
   workspaceKeyPrefix: "is not used: every stack has its own key, Terraform workspaces are not used",
-}).superRefine(
-  (s, ctx) => {
-    if (s.useLockfile === false && s.dynamodbTable === undefined) {
-      ctx.addIssue({
-        code: "custom",
-        path: ["useLockfile"],
-        input: undefined,
-        message: "state locking would be off (two applies at once corrupt the state): keep useLockfile: true (S3 native locking) or set dynamodbTable",
-      });
-    }
-  },
-);
+}).superRefine((s, ctx) => {
+  if (s.useLockfile === false && s.dynamodbTable === undefined) {
+    ctx.addIssue({
+      code: "custom",
+      path: ["useLockfile"],
+      input: undefined,
+      message:
+        "state locking would be off (two applies at once corrupt the state): keep useLockfile: true (S3 native locking) or set dynamodbTable",
+    });
+  }
+});
 
 const gcsShape = {
   bucket: text(/^[a-z0-9][a-z0-9._-]{1,220}[a-z0-9]$/, "a GCS bucket name (lowercase letters, digits, '.', '_', '-')"),
   prefix: pathPrefix.default(DEFAULT_STATE_PREFIX),
-  impersonateServiceAccount: text(/^[^@\s]+@[^@\s]+\.iam\.gserviceaccount\.com$/, "a service account e-mail (...@<project>.iam.gserviceaccount.com)").optional(),
-  kmsEncryptionKey: text(/^projects\/[^/\s]+\/locations\/[^/\s]+\/keyRings\/[^/\s]+\/cryptoKeys\/[^/\s]+$/, "a Cloud KMS key name (projects/<p>/locations/<l>/keyRings/<r>/cryptoKeys/<k>)").optional(),
+  impersonateServiceAccount: text(
+    /^[^@\s]+@[^@\s]+\.iam\.gserviceaccount\.com$/,
+    "a service account e-mail (...@<project>.iam.gserviceaccount.com)",
+  ).optional(),
+  kmsEncryptionKey: text(
+    /^projects\/[^/\s]+\/locations\/[^/\s]+\/keyRings\/[^/\s]+\/cryptoKeys\/[^/\s]+$/,
+    "a Cloud KMS key name (projects/<p>/locations/<l>/keyRings/<r>/cryptoKeys/<k>)",
+  ).optional(),
 };
-const gcpEnv = "Terraform reads GOOGLE_APPLICATION_CREDENTIALS / GOOGLE_CREDENTIALS, GOOGLE_OAUTH_ACCESS_TOKEN or gcloud's application-default login";
+const gcpEnv =
+  "Terraform reads GOOGLE_APPLICATION_CREDENTIALS / GOOGLE_CREDENTIALS, GOOGLE_OAUTH_ACCESS_TOKEN or gcloud's application-default login";
 const gcsSchema = backendBlock("gcs", gcsShape, {
   credentials: credential(gcpEnv),
   accessToken: credential(gcpEnv),
@@ -160,7 +173,8 @@ const azurermShape = {
   useMsi: bool.optional(),
   prefix: pathPrefix.default(DEFAULT_STATE_PREFIX),
 };
-const armEnv = "Terraform reads ARM_CLIENT_ID with ARM_CLIENT_SECRET, ARM_USE_OIDC (CI), ARM_USE_MSI, ARM_ACCESS_KEY or ARM_SAS_TOKEN, or `az login`";
+const armEnv =
+  "Terraform reads ARM_CLIENT_ID with ARM_CLIENT_SECRET, ARM_USE_OIDC (CI), ARM_USE_MSI, ARM_ACCESS_KEY or ARM_SAS_TOKEN, or `az login`";
 const azurermSchema = backendBlock("azurerm", azurermShape, {
   accessKey: credential(armEnv),
   sasToken: credential(armEnv),
@@ -179,7 +193,8 @@ const kubernetesShape = {
   inClusterConfig: bool.optional(),
   prefix: dnsLabel.default(DEFAULT_STATE_PREFIX),
 };
-const kubeEnv = "Terraform reads KUBE_CONFIG_PATH (it does not fall back to ~/.kube/config), KUBE_TOKEN, KUBE_CLIENT_CERT_DATA / KUBE_CLIENT_KEY_DATA, or the in-cluster service account";
+const kubeEnv =
+  "Terraform reads KUBE_CONFIG_PATH (it does not fall back to ~/.kube/config), KUBE_TOKEN, KUBE_CLIENT_CERT_DATA / KUBE_CLIENT_KEY_DATA, or the in-cluster service account";
 const kubernetesSchema = backendBlock("kubernetes", kubernetesShape, {
   token: credential(kubeEnv),
   password: credential(kubeEnv),
@@ -207,7 +222,12 @@ const pgSchema = backendBlock("pg", pgShape, {
 }).superRefine((p, ctx) => {
   if (p.connStr === undefined) return;
   if (!/^postgres(ql)?:\/\/\S+$/.test(p.connStr)) {
-    ctx.addIssue({ code: "custom", path: ["connStr"], input: undefined, message: "must be a postgres:// URL (value not shown: it may hold a password)" });
+    ctx.addIssue({
+      code: "custom",
+      path: ["connStr"],
+      input: undefined,
+      message: "must be a postgres:// URL (value not shown: it may hold a password)",
+    });
   } else if (connStrHasPassword(p.connStr)) {
     ctx.addIssue({ code: "custom", path: ["connStr"], input: undefined, message: `contains a password: ${pgEnv}` });
   }
@@ -223,12 +243,17 @@ export function connStrHasPassword(url: string): boolean {
 
 const cloudShape = {
   organization: text(/^[A-Za-z0-9_-]{1,90}$/, "an HCP Terraform organization name"),
-  hostname: text(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)+$/, "a host name such as app.terraform.io or tfe.example.com").optional(),
+  hostname: text(
+    /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)+$/,
+    "a host name such as app.terraform.io or tfe.example.com",
+  ).optional(),
   project: z.string().min(1).max(90).optional(),
   prefix: text(/^[A-Za-z0-9_-]{1,60}$/, "letters, digits, '_' or '-' (at most 60)").default(DEFAULT_STATE_PREFIX),
 };
 const cloudSchema = backendBlock("cloud", cloudShape, {
-  token: credential("run `terraform login <hostname>` or set TF_TOKEN_<hostname with dots as underscores> (e.g. TF_TOKEN_app_terraform_io)"),
+  token: credential(
+    "run `terraform login <hostname>` or set TF_TOKEN_<hostname with dots as underscores> (e.g. TF_TOKEN_app_terraform_io)",
+  ),
   workspaces: derived("one workspace per stack: <prefix>-<stack>"),
 });
 
@@ -241,11 +266,22 @@ const BACKENDS = {
   pg: pgSchema,
   cloud: cloudSchema,
 } as const;
-const SHAPES = { local: localShape, s3: s3Shape, gcs: gcsShape, azurerm: azurermShape, kubernetes: kubernetesShape, pg: pgShape, cloud: cloudShape } as const;
+const SHAPES = {
+  local: localShape,
+  s3: s3Shape,
+  gcs: gcsShape,
+  azurerm: azurermShape,
+  kubernetes: kubernetesShape,
+  pg: pgShape,
+  cloud: cloudShape,
+} as const;
 export type BackendType = keyof typeof BACKENDS;
 export const BACKEND_TYPES = Object.keys(BACKENDS) as BackendType[];
 
-type Settings<K extends BackendType> = Pick<z.output<(typeof BACKENDS)[K]>, keyof (typeof SHAPES)[K] & keyof z.output<(typeof BACKENDS)[K]>>;
+type Settings<K extends BackendType> = Pick<
+  z.output<(typeof BACKENDS)[K]>,
+  keyof (typeof SHAPES)[K] & keyof z.output<(typeof BACKENDS)[K]>
+>;
 /** The parsed backend: exactly one type and its settings (defaults applied, nothing unknown). */
 export type StateBackendSettings = { [K in BackendType]: { readonly type: K } & Settings<K> }[BackendType];
 
@@ -327,7 +363,8 @@ export function checkStateLocations(backend: StateBackendSettings, environment: 
       break;
     case "pg":
       // Postgres silently truncates longer identifiers: two stacks could end up in one schema.
-      if (where.length > 63) fail("prefix", `is too long: the schema name "${where}" must be at most 63 characters (Postgres truncates longer names)`);
+      if (where.length > 63)
+        fail("prefix", `is too long: the schema name "${where}" must be at most 63 characters (Postgres truncates longer names)`);
       break;
     case "cloud":
       if (where.length > 90) fail("prefix", `is too long: the workspace name "${where}" must be at most 90 characters`);

@@ -101,7 +101,13 @@ export interface PgClients {
  * and headroom. PostgreSQL's default of 100 is already exceeded by 2 pods of each component.
  */
 export function postgresMaxConnections(c: PgClients): number {
-  return c.api * KODUS_PG_POOL.api + c.worker * KODUS_PG_POOL.worker + c.webhooks * KODUS_PG_POOL.webhooks + c.migrators * KODUS_PG_POOL.api + PG_HEADROOM;
+  return (
+    c.api * KODUS_PG_POOL.api +
+    c.worker * KODUS_PG_POOL.worker +
+    c.webhooks * KODUS_PG_POOL.webhooks +
+    c.migrators * KODUS_PG_POOL.api +
+    PG_HEADROOM
+  );
 }
 
 /** The server arguments that set it (the postgres image's entrypoint passes them on). */

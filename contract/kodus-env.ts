@@ -71,7 +71,13 @@ export interface KodusEnvSettings {
   /** Host name the web container uses to reach the API server-side. */
   readonly apiHost: string;
   readonly workerDrainTimeoutMs: number;
-  readonly postgres: { readonly host: string; readonly port: number; readonly database: string; readonly username: string; readonly disableSsl: boolean };
+  readonly postgres: {
+    readonly host: string;
+    readonly port: number;
+    readonly database: string;
+    readonly username: string;
+    readonly disableSsl: boolean;
+  };
   readonly mongodb: { readonly host: string; readonly port: number; readonly database: string; readonly username: string };
 }
 
@@ -99,18 +105,31 @@ const plain = (name: string, components: readonly Component[], description: stri
 });
 const constant = (name: string, components: readonly Component[], value: string, description = "constant"): PlainEnvVar =>
   plain(name, components, description, () => value);
-const secret = (name: string, components: readonly Component[], description: string): SecretEnvVar => ({ name, components, description, secret: true });
+const secret = (name: string, components: readonly Component[], description: string): SecretEnvVar => ({
+  name,
+  components,
+  description,
+  secret: true,
+});
 
 export const KODUS_ENV: readonly EnvVarSpec[] = [
   // --- Fixed Mode: one global provider (Chutes) ---
   plain("API_LLM_PROVIDER_MODEL", LLM_COMPONENTS, "llm.model (Fixed Mode)", (s) => s.llm.model),
-  plain("API_OPENAI_FORCE_BASE_URL", LLM_COMPONENTS, "llm.baseUrl (Fixed Mode; any non-Anthropic URL selects the OpenAI-compatible client)", (s) => s.llm.baseUrl),
+  plain(
+    "API_OPENAI_FORCE_BASE_URL",
+    LLM_COMPONENTS,
+    "llm.baseUrl (Fixed Mode; any non-Anthropic URL selects the OpenAI-compatible client)",
+    (s) => s.llm.baseUrl,
+  ),
   secret("API_OPEN_AI_API_KEY", LLM_COMPONENTS, "the Chutes API key (Fixed Mode)"),
   // Kodus reads it only on its LangChain path (llmModelProvider.service.ts): the agent review
   // engine self-hosted Kodus uses by default builds its env-mode model without a temperature,
   // and a BYOK provider ignores it. It does not change the temperature of code reviews.
-  plain("API_LLM_TEMPERATURE_OVERRIDE", LLM_COMPONENTS, "llm.temperature (LangChain path only; not the default agent review engine)", (s) =>
-    s.llm.temperature === undefined ? undefined : String(s.llm.temperature),
+  plain(
+    "API_LLM_TEMPERATURE_OVERRIDE",
+    LLM_COMPONENTS,
+    "llm.temperature (LangChain path only; not the default agent review engine)",
+    (s) => (s.llm.temperature === undefined ? undefined : String(s.llm.temperature)),
   ),
   plain("WORKFLOW_QUEUE_CODE_REVIEW_PREFETCH", ["worker"], "reviews in flight per worker, from llm.maxConcurrentReviews", (s) =>
     s.llm.codeReviewPrefetch === undefined ? undefined : String(s.llm.codeReviewPrefetch),
@@ -135,8 +154,12 @@ export const KODUS_ENV: readonly EnvVarSpec[] = [
   // Dashboard links in PR comments and e-mails (invites, password resets); unset, they point at
   // Kodus' cloud app.
   plain("API_USER_INVITE_BASE_URL", BACKEND, "kodus.publicUrl (links in PR comments and e-mails)", (s) => s.publicUrl),
-  plain("KODUS_TELEMETRY_DISABLED", BACKEND, "kodus.telemetryDisabled (the worker's daily anonymous heartbeat)", (s) => String(s.telemetryDisabled ?? false)),
-  ...Object.entries(WEBHOOK_PATHS).map(([name, path]) => plain(name, BACKEND, `kodus.webhooksUrl + /${path}/webhook`, (s) => `${s.webhooksUrl}/${path}/webhook`)),
+  plain("KODUS_TELEMETRY_DISABLED", BACKEND, "kodus.telemetryDisabled (the worker's daily anonymous heartbeat)", (s) =>
+    String(s.telemetryDisabled ?? false),
+  ),
+  ...Object.entries(WEBHOOK_PATHS).map(([name, path]) =>
+    plain(name, BACKEND, `kodus.webhooksUrl + /${path}/webhook`, (s) => `${s.webhooksUrl}/${path}/webhook`),
+  ),
 
   // --- Kodus internal secrets ---
   // The web never reads the JWT secrets (it signs its own session with NEXTAUTH_SECRET).

@@ -30,7 +30,11 @@ export const SECRET_INPUTS = [
   { variable: "api_jwt_secret", format: "base64", description: "Kodus API_JWT_SECRET" },
   { variable: "api_jwt_refresh_secret", format: "base64", description: "Kodus API_JWT_REFRESH_SECRET" },
   { variable: "nextauth_secret", format: "base64", description: "Kodus NEXTAUTH_SECRET and WEB_NEXTAUTH_SECRET (one value)" },
-  { variable: "api_crypto_key", format: "hex32", description: "Kodus API_CRYPTO_KEY (encrypts stored credentials: never change it after the first deploy)" },
+  {
+    variable: "api_crypto_key",
+    format: "hex32",
+    description: "Kodus API_CRYPTO_KEY (encrypts stored credentials: never change it after the first deploy)",
+  },
   { variable: "code_management_secret", format: "hex32", description: "Kodus CODE_MANAGEMENT_SECRET" },
   { variable: "code_management_webhook_token", format: "base64url", description: "Kodus CODE_MANAGEMENT_WEBHOOK_TOKEN" },
   { variable: "postgres_password", format: "hex", description: "PostgreSQL password of the Kodus user" },

@@ -72,7 +72,8 @@ export function changedPaths(a: unknown, b: unknown, prefix = ""): string[] {
 
 const stripIndexes = (p: string) => p.replace(/\[\d+\]/g, "");
 /** Path segments: identifiers and quoted keys. */
-export const segments = (p: string): string[] => [...p.matchAll(/\["((?:[^"\\]|\\.)*)"\]|[^.[\]]+/g)].map((m) => (m[1] !== undefined ? JSON.parse(`"${m[1]}"`) : m[0]));
+export const segments = (p: string): string[] =>
+  [...p.matchAll(/\["((?:[^"\\]|\\.)*)"\]|[^.[\]]+/g)].map((m) => (m[1] !== undefined ? JSON.parse(`"${m[1]}"`) : m[0]));
 const uniqSorted = (xs: string[]) => [...new Set(xs)].sort();
 
 /** Settings a reviewer recognises, derived from the components' environment. */
@@ -95,11 +96,17 @@ function mostCommon(values: string[]): string | undefined {
 export function settingsOf(stack: StackModel): Record<string, string> {
   const out: Record<string, string> = {};
   for (const [setting, variable] of SETTINGS) {
-    const values = stack.components.map((c) => c.env[variable]).filter((v): v is Extract<EnvValue, { kind: "plain" }> => v?.kind === "plain").map((v) => v.value);
+    const values = stack.components
+      .map((c) => c.env[variable])
+      .filter((v): v is Extract<EnvValue, { kind: "plain" }> => v?.kind === "plain")
+      .map((v) => v.value);
     const v = mostCommon(values);
     if (v !== undefined) out[setting] = v;
   }
-  const tags = stack.components.flatMap((c) => c.images).filter((i) => /kodus-ai-/.test(i) && i.includes(":")).map((i) => i.slice(i.lastIndexOf(":") + 1));
+  const tags = stack.components
+    .flatMap((c) => c.images)
+    .filter((i) => /kodus-ai-/.test(i) && i.includes(":"))
+    .map((i) => i.slice(i.lastIndexOf(":") + 1));
   const version = mostCommon(tags);
   if (version !== undefined) out["kodus.version"] = version;
   return out;
@@ -112,12 +119,14 @@ function componentChanges(base: Component, head: Component): string[] {
   const out: string[] = [];
   const n = head.label;
   if (base.replicas !== head.replicas) out.push(`${n} replicas ${base.replicas} → ${head.replicas}`);
-  if (stableJson(base.images) !== stableJson(head.images)) out.push(`${n} image ${base.images.map(code).join(", ")} → ${head.images.map(code).join(", ")}`);
+  if (stableJson(base.images) !== stableJson(head.images))
+    out.push(`${n} image ${base.images.map(code).join(", ")} → ${head.images.map(code).join(", ")}`);
   if (base.resources !== head.resources) out.push(`${n} resources ${base.resources} → ${head.resources}`);
   const list = (label: string, a: string[], b: string[]) => {
     const removed = a.filter((x) => !b.includes(x));
     const added = b.filter((x) => !a.includes(x));
-    if (removed.length || added.length) out.push(`${n} ${label}: ${[...removed.map((x) => `− ${x}`), ...added.map((x) => `+ ${x}`)].join("; ")}`);
+    if (removed.length || added.length)
+      out.push(`${n} ${label}: ${[...removed.map((x) => `− ${x}`), ...added.map((x) => `+ ${x}`)].join("; ")}`);
   };
   list("probes", base.probes, head.probes);
   list("exposure", base.exposure, head.exposure);
@@ -156,17 +165,26 @@ function restartReasons(base: Component, head: Component, headStack: StackModel)
       reasons.add(`secrets revision ${get(base)} → ${get(head)} (${annotation})`);
     } else if (annotation && /secret/i.test(annotation)) reasons.add(`secret values (${annotation})`);
     else if (annotation && /config|checksum/i.test(annotation)) {
-      const maps = (head.template as Record<string, any>).spec?.container?.flatMap?.((c: any) => (c.env_from ?? []).map((e: any) => e.config_map_ref?.name).filter(Boolean)) ?? [];
+      const maps =
+        (head.template as Record<string, any>).spec?.container?.flatMap?.((c: any) =>
+          (c.env_from ?? []).map((e: any) => e.config_map_ref?.name).filter(Boolean),
+        ) ?? [];
       reasons.add(`config hash (${annotation}${maps.length ? `: ConfigMap ${maps.join(", ")} changed` : ""})`);
     } else if (annotation) reasons.add(`annotation ${annotation}`);
     else if (seg[0] === "metadata" && seg[1] === "labels") reasons.add(`pod label ${seg[2]}`);
     else if (seg.includes("env")) {
       const names = Object.keys({ ...base.env, ...head.env }).filter((k) => stableJson(base.env[k]) !== stableJson(head.env[k]));
       reasons.add(names.length ? `env ${names.join(", ")}` : "env");
-    }
-    else if (/\.resources\./.test(p)) reasons.add("resources");
+    } else if (/\.resources\./.test(p)) reasons.add("resources");
     else if (/_probe\.|^healthcheck/.test(p)) reasons.add("probes");
-    else reasons.add(p.replace(/^spec\./, "").split(".").slice(0, 2).join("."));
+    else
+      reasons.add(
+        p
+          .replace(/^spec\./, "")
+          .split(".")
+          .slice(0, 2)
+          .join("."),
+      );
   }
   void headStack;
   return [...reasons].sort();
@@ -176,7 +194,9 @@ function diffResources(base: StackModel | undefined, head: StackModel | undefine
   const b = new Map((base?.resources ?? []).map((r) => [r.address, r]));
   const h = new Map((head?.resources ?? []).map((r) => [r.address, r]));
   const addresses = [...new Set([...b.keys(), ...h.keys()])].sort();
-  const dataComponents = new Set([...(base?.components ?? []), ...(head?.components ?? [])].filter((c) => c.dataStore).map((c) => c.address));
+  const dataComponents = new Set(
+    [...(base?.components ?? []), ...(head?.components ?? [])].filter((c) => c.dataStore).map((c) => c.address),
+  );
   const out: ResourceChange[] = [];
   for (const address of addresses) {
     const x = b.get(address);
@@ -196,32 +216,58 @@ function diffResources(base: StackModel | undefined, head: StackModel | undefine
         action = forcing.length ? "replace" : "update";
         if (r.type === "docker_container") {
           const ignored = paths.filter((p) => DOCKER_CONTAINER_NOT_APPLIED.includes(p.split(".")[0]));
-          if (ignored.length && !forcing.length) notes.push(`${uniqSorted(ignored.map((p) => p.split(".")[0])).join(", ")} change is stored in state but not applied to the running container (the provider neither updates nor replaces it): recreate the container to apply it`);
+          if (ignored.length && !forcing.length)
+            notes.push(
+              `${uniqSorted(ignored.map((p) => p.split(".")[0])).join(", ")} change is stored in state but not applied to the running container (the provider neither updates nor replaces it): recreate the container to apply it`,
+            );
         }
       } else {
         forcing = r.kind === "Job" ? [] : paths.filter((p) => immutableInKubernetes(r.kind ?? r.type, p));
         action = "update";
-        if (forcing.length) notes.push(`Kubernetes refuses to change ${forcing.join(", ")} in place: helm upgrade fails until the object is deleted and recreated`);
+        if (forcing.length)
+          notes.push(
+            `Kubernetes refuses to change ${forcing.join(", ")} in place: helm upgrade fails until the object is deleted and recreated`,
+          );
       }
     }
     let risk: string | undefined;
     if (action === "delete" || action === "replace") risk = dataRisk(r.type, r.kind, r.attrs, action);
-    if (!risk && source === "helm" && forcing.length && r.kind === "StatefulSet" && forcing.some((p) => p.startsWith("spec.volume_claim_template"))) {
-      risk = "its claim template changes: existing claims are never resized or moved, and recreating the StatefulSet with a renamed template starts on new, empty volumes";
+    if (
+      !risk &&
+      source === "helm" &&
+      forcing.length &&
+      r.kind === "StatefulSet" &&
+      forcing.some((p) => p.startsWith("spec.volume_claim_template"))
+    ) {
+      risk =
+        "its claim template changes: existing claims are never resized or moved, and recreating the StatefulSet with a renamed template starts on new, empty volumes";
     }
     if (!risk && action === "replace" && r.type === "docker_container" && dataComponents.has(address)) {
-      risk = "a data-store container is replaced: only what is in its named volumes survives, and its new settings (image, volumes) apply to the existing data";
+      risk =
+        "a data-store container is replaced: only what is in its named volumes survives, and its new settings (image, volumes) apply to the existing data";
     }
     if (!risk && action === "delete" && r.type === "docker_container" && dataComponents.has(address)) {
       notes.push("a data-store container is removed (its named volumes stay unless they are removed too)");
     }
-    if (source === "cdktf" && action === "update" && (r.kind === "Secret") && y && x) {
+    if (source === "cdktf" && action === "update" && r.kind === "Secret" && y && x) {
       const changedWo = paths.filter((p) => p.startsWith("data_wo."));
       if (changedWo.length && !paths.includes("data_wo_revision")) {
-        notes.push(`write-only data changes (${uniqSorted(changedWo.map((p) => p.split(".")[1])).join(", ")}) but data_wo_revision does not: Terraform will not rewrite the Secret; bump secrets_revision with this deploy`);
+        notes.push(
+          `write-only data changes (${uniqSorted(changedWo.map((p) => p.split(".")[1])).join(", ")}) but data_wo_revision does not: Terraform will not rewrite the Secret; bump secrets_revision with this deploy`,
+        );
       }
     }
-    out.push({ address, type: r.type, ...(r.kind ? { kind: r.kind } : {}), name: r.name, action, paths, forcing, ...(risk ? { dataRisk: risk } : {}), notes });
+    out.push({
+      address,
+      type: r.type,
+      ...(r.kind ? { kind: r.kind } : {}),
+      name: r.name,
+      action,
+      paths,
+      forcing,
+      ...(risk ? { dataRisk: risk } : {}),
+      notes,
+    });
   }
   return out;
 }
@@ -238,7 +284,14 @@ function diffStack(base: StackModel | undefined, head: StackModel | undefined, s
     if (!head && source === "cdktf") {
       warnings.push(
         `stack ${code(s.name)} is no longer synthesized: \`cdktf deploy\` neither updates nor destroys it, its resources keep running unmanaged. Run \`npx cdktf destroy ${s.name}\` before merging if they should go${
-          resources.some((r) => r.dataRisk) ? " (that deletes its data: " + resources.filter((r) => r.dataRisk).map((r) => code(r.address)).join(", ") + ")" : ""
+          resources.some((r) => r.dataRisk)
+            ? " (that deletes its data: " +
+              resources
+                .filter((r) => r.dataRisk)
+                .map((r) => code(r.address))
+                .join(", ") +
+              ")"
+            : ""
         }.`,
       );
       // Nothing is destroyed by this change itself.
@@ -251,19 +304,27 @@ function diffStack(base: StackModel | undefined, head: StackModel | undefined, s
   const sb = settingsOf(base);
   const sh = settingsOf(head);
   for (const k of [...new Set([...Object.keys(sb), ...Object.keys(sh)])].sort()) {
-    if (sb[k] !== sh[k]) changes.push(`${k} ${sb[k] === undefined ? "unset" : code(sb[k])} → ${sh[k] === undefined ? "unset" : code(sh[k])}`);
+    if (sb[k] !== sh[k])
+      changes.push(`${k} ${sb[k] === undefined ? "unset" : code(sb[k])} → ${sh[k] === undefined ? "unset" : code(sh[k])}`);
   }
   if (base.backend !== head.backend) {
-    warnings.push(`backend ${base.backend ?? "none"} → ${head.backend ?? "none"}: Terraform must migrate the state (\`terraform init -migrate-state\` in the stack directory), or it will plan to create everything anew`);
+    warnings.push(
+      `backend ${base.backend ?? "none"} → ${head.backend ?? "none"}: Terraform must migrate the state (\`terraform init -migrate-state\` in the stack directory), or it will plan to create everything anew`,
+    );
   }
   // variables (non-secret defaults only)
   for (const v of [...new Set([...Object.keys(base.variables), ...Object.keys(head.variables)])].sort()) {
     const x = base.variables[v];
     const y = head.variables[v];
-    if (!x) changes.push(`variable ${code(v)} added${y.sensitive || y.ephemeral ? " (secret)" : y.default !== undefined ? ` (default ${code(stableJson(y.default))})` : " (no default: the deploy must set it)"}`);
+    if (!x)
+      changes.push(
+        `variable ${code(v)} added${y.sensitive || y.ephemeral ? " (secret)" : y.default !== undefined ? ` (default ${code(stableJson(y.default))})` : " (no default: the deploy must set it)"}`,
+      );
     else if (!y) changes.push(`variable ${code(v)} removed`);
     else if (!(y.sensitive || y.ephemeral) && stableJson(x.default) !== stableJson(y.default)) {
-      changes.push(`variable ${code(v)} default ${x.default === undefined ? "none" : code(stableJson(x.default))} → ${y.default === undefined ? "none" : code(stableJson(y.default))}`);
+      changes.push(
+        `variable ${code(v)} default ${x.default === undefined ? "none" : code(stableJson(x.default))} → ${y.default === undefined ? "none" : code(stableJson(y.default))}`,
+      );
     }
   }
 
@@ -272,7 +333,7 @@ function diffStack(base: StackModel | undefined, head: StackModel | undefined, s
   const ch = new Map(head.components.map((c) => [c.address, c]));
   const addresses = [...new Set([...cb.keys(), ...ch.keys()])];
   const pairs: [Component | undefined, Component | undefined][] = addresses.map((a) => [cb.get(a), ch.get(a)]);
-  pairs.sort((p, q) => ((p[1] ?? p[0])!.label).localeCompare((q[1] ?? q[0])!.label));
+  pairs.sort((p, q) => (p[1] ?? p[0])!.label.localeCompare((q[1] ?? q[0])!.label));
   const byAddress = new Map(resources.map((r) => [r.address, r]));
   for (const [b, h] of pairs) {
     if (!b && h) changes.push(`${h.label} added (${h.kind} ${code(h.objectName)})`);
@@ -283,7 +344,12 @@ function diffStack(base: StackModel | undefined, head: StackModel | undefined, s
       if (rc && stableJson(b.template) !== stableJson(h.template)) {
         const reasons = restartReasons(b, h, head);
         if (rc.action === "replace") {
-          const how = h.kind === "Job" ? "re-runs (Job replaced)" : h.kind === "container" ? "recreated (container replaced: downtime)" : `recreated (${h.kind} replaced)`;
+          const how =
+            h.kind === "Job"
+              ? "re-runs (Job replaced)"
+              : h.kind === "container"
+                ? "recreated (container replaced: downtime)"
+                : `recreated (${h.kind} replaced)`;
           restarts.push({ component: h.label, how, reasons });
         } else if (rc.action === "update" && h.kind !== "Job" && h.kind !== "CronJob") {
           restarts.push({ component: h.label, how: h.kind === "container" ? "updated in place" : "rolling restart", reasons });
@@ -291,14 +357,26 @@ function diffStack(base: StackModel | undefined, head: StackModel | undefined, s
           restarts.push({ component: h.label, how: "re-runs with the new spec", reasons });
         } else if (h.kind === "CronJob") restarts.push({ component: h.label, how: "next scheduled run uses the new spec", reasons });
       } else if (rc?.action === "replace") {
-        restarts.push({ component: h.label, how: h.kind === "Job" ? "re-runs (Job replaced)" : "recreated", reasons: rc.forcing.map((p) => `${p} changed`) });
+        restarts.push({
+          component: h.label,
+          how: h.kind === "Job" ? "re-runs (Job replaced)" : "recreated",
+          reasons: rc.forcing.map((p) => `${p} changed`),
+        });
       }
     }
   }
   changes.push(...envChanges(pairs));
   for (const r of resources) warnings.push(...r.notes.map((n) => `${code(r.address)}: ${n}`));
   const any = changes.length || restarts.length || resources.length || warnings.length;
-  return { name: s.name, status: any ? "changed" : "unchanged", platform: s.platform, changes, restarts: restarts.sort((a, b) => a.component.localeCompare(b.component)), resources, warnings };
+  return {
+    name: s.name,
+    status: any ? "changed" : "unchanged",
+    platform: s.platform,
+    changes,
+    restarts: restarts.sort((a, b) => a.component.localeCompare(b.component)),
+    resources,
+    warnings,
+  };
 }
 
 export function diffModels(base: DeploymentModel, head: DeploymentModel): ReviewDiff {
@@ -306,6 +384,13 @@ export function diffModels(base: DeploymentModel, head: DeploymentModel): Review
   const h = new Map(head.stacks.map((s) => [s.name, s]));
   const names = [...new Set([...b.keys(), ...h.keys()])].sort();
   const stacks = names.map((n) => diffStack(b.get(n), h.get(n), head.source));
-  const dataRisks = stacks.flatMap((s) => s.resources.filter((r) => r.dataRisk).map((r) => `${s.name}: ${r.address} (${r.kind ?? r.type} ${r.name}) ${r.action === "delete" ? "destroyed" : r.action === "replace" ? "replaced" : "changed"}: ${r.dataRisk}`));
+  const dataRisks = stacks.flatMap((s) =>
+    s.resources
+      .filter((r) => r.dataRisk)
+      .map(
+        (r) =>
+          `${s.name}: ${r.address} (${r.kind ?? r.type} ${r.name}) ${r.action === "delete" ? "destroyed" : r.action === "replace" ? "replaced" : "changed"}: ${r.dataRisk}`,
+      ),
+  );
   return { source: head.source, stacks, dataRisks };
 }

@@ -12,7 +12,17 @@
  */
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
-import { isSecretVariable, refersToSecret, resolveValue, sortKeys, stableJson, variablesIn, type Attrs, type ResolveContext, type TerraformVariable } from "./resolve";
+import {
+  isSecretVariable,
+  refersToSecret,
+  resolveValue,
+  sortKeys,
+  stableJson,
+  variablesIn,
+  type Attrs,
+  type ResolveContext,
+  type TerraformVariable,
+} from "./resolve";
 
 export type Source = "cdktf" | "helm";
 
@@ -89,7 +99,9 @@ type TfJson = {
 export function readSynthOutput(outdir: string): DeploymentModel {
   const manifestPath = join(outdir, "manifest.json");
   if (!existsSync(manifestPath)) throw new Error(`no manifest.json in ${outdir}: was the app synthesized?`);
-  const manifest = JSON.parse(readFileSync(manifestPath, "utf8")) as { stacks?: Record<string, { name?: string; synthesizedStackPath: string }> };
+  const manifest = JSON.parse(readFileSync(manifestPath, "utf8")) as {
+    stacks?: Record<string, { name?: string; synthesizedStackPath: string }>;
+  };
   const stacks = Object.entries(manifest.stacks ?? {})
     .map(([key, s]) => modelFromTerraform(s.name ?? key, JSON.parse(readFileSync(join(outdir, s.synthesizedStackPath), "utf8")) as TfJson))
     .sort((a, b) => a.name.localeCompare(b.name));
@@ -110,7 +122,11 @@ export function kindOfType(type: string): string | undefined {
 export function modelFromTerraform(name: string, json: TfJson): StackModel {
   const variables: Record<string, TerraformVariable> = {};
   for (const [v, def] of Object.entries(json.variable ?? {})) {
-    variables[v] = { sensitive: def.sensitive === true, ephemeral: def.ephemeral === true, ...(def.default !== undefined ? { default: def.default } : {}) };
+    variables[v] = {
+      sensitive: def.sensitive === true,
+      ephemeral: def.ephemeral === true,
+      ...(def.default !== undefined ? { default: def.default } : {}),
+    };
   }
   const raw: Record<string, Record<string, Attrs>> = {};
   for (const [type, byName] of Object.entries(json.resource ?? {})) {
@@ -137,7 +153,11 @@ export function modelFromTerraform(name: string, json: TfJson): StackModel {
     }
   }
   const providers = Object.keys(json.provider ?? {}).sort();
-  const platform = providers.includes("kubernetes") ? "kubernetes" : providers.includes("docker") ? "docker" : providers.join(", ") || "terraform";
+  const platform = providers.includes("kubernetes")
+    ? "kubernetes"
+    : providers.includes("docker")
+      ? "docker"
+      : providers.join(", ") || "terraform";
   const backendEntry = Object.entries(json.terraform?.backend ?? {})[0];
   return {
     name,
@@ -152,8 +172,24 @@ export function modelFromTerraform(name: string, json: TfJson): StackModel {
 
 /** Backend type plus the settings that locate state (never credentials). */
 function describeBackend(type: string, settings: Attrs): string {
-  const safe = ["path", "bucket", "key", "prefix", "region", "container_name", "resource_group_name", "storage_account_name", "secret_suffix", "namespace", "workspace_dir", "organization", "hostname"];
-  const parts = safe.filter((k) => typeof settings[k] === "string" || typeof settings[k] === "number").map((k) => `${k}=${String(settings[k])}`);
+  const safe = [
+    "path",
+    "bucket",
+    "key",
+    "prefix",
+    "region",
+    "container_name",
+    "resource_group_name",
+    "storage_account_name",
+    "secret_suffix",
+    "namespace",
+    "workspace_dir",
+    "organization",
+    "hostname",
+  ];
+  const parts = safe
+    .filter((k) => typeof settings[k] === "string" || typeof settings[k] === "number")
+    .map((k) => `${k}=${String(settings[k])}`);
   return parts.length ? `${type} (${parts.join(", ")})` : type;
 }
 
@@ -170,7 +206,10 @@ export function modelFromManifests(name: string, objects: readonly Record<string
   }
   resources.sort((a, b) => a.address.localeCompare(b.address));
   const ctx: ResolveContext = { resources: {}, variables: {} };
-  return { source: "helm", stacks: [{ name, source: "helm", platform: "kubernetes", resources, components: components(resources, ctx), variables: {} }] };
+  return {
+    source: "helm",
+    stacks: [{ name, source: "helm", platform: "kubernetes", resources, components: components(resources, ctx), variables: {} }],
+  };
 }
 
 /** camelCase keys → snake_case, Kubernetes list fields → Terraform block names; map keys kept. */
@@ -220,7 +259,13 @@ function objectName(attrs: Attrs): string | undefined {
  * change detection only, a digest that is never printed (rendered Secrets get none: the chart
  * generates random values when rendered without a cluster).
  */
-function redactSecretData(type: string, kind: string | undefined, attrs: Attrs, raw: Attrs | undefined, ctx: ResolveContext | undefined): Attrs {
+function redactSecretData(
+  type: string,
+  kind: string | undefined,
+  attrs: Attrs,
+  raw: Attrs | undefined,
+  ctx: ResolveContext | undefined,
+): Attrs {
   if (kind !== "Secret") return attrs;
   const out: Attrs = { ...attrs };
   for (const field of ["data", "string_data", "binary_data", "data_wo"]) {
@@ -235,7 +280,15 @@ function redactSecretData(type: string, kind: string | undefined, attrs: Attrs, 
           const vars = typeof v === "string" ? variablesIn(v) : [];
           const template = typeof v === "string" ? v.replace(/\$\{[^{}]*\}/g, "${…}") : "";
           // The text around the references is configuration (host, port, user): compared, never printed.
-          return [key, { variables: vars, secret: vars.some((x) => isSecretVariable(x, ctx)), template: digest(stableJson(resolveValue(template, ctx))), resolved: digest(stableJson(resolveValue(v, ctx))) }];
+          return [
+            key,
+            {
+              variables: vars,
+              secret: vars.some((x) => isSecretVariable(x, ctx)),
+              template: digest(stableJson(resolveValue(template, ctx))),
+              resolved: digest(stableJson(resolveValue(v, ctx))),
+            },
+          ];
         }),
     );
   }
@@ -267,7 +320,8 @@ function list(v: unknown): Attrs[] {
   if (Array.isArray(v)) return v as Attrs[];
   return v !== null && typeof v === "object" ? [v as Attrs] : [];
 }
-const str = (v: unknown): string => (typeof v === "string" ? v : v === undefined || v === null ? "" : typeof v === "object" ? stableJson(v) : String(v));
+const str = (v: unknown): string =>
+  typeof v === "string" ? v : v === undefined || v === null ? "" : typeof v === "object" ? stableJson(v) : String(v);
 
 function podTemplate(kind: string, attrs: Attrs): Attrs | undefined {
   const spec = first(attrs.spec);
@@ -287,7 +341,8 @@ function components(resources: readonly Resource[], ctx: ResolveContext): Compon
   const out: Component[] = [];
 
   for (const r of resources) {
-    if (r.kind && WORKLOAD_KINDS.includes(r.kind)) out.push(kubernetesComponent(r, { configMaps, secrets, services, ingresses, hpas }, ctx));
+    if (r.kind && WORKLOAD_KINDS.includes(r.kind))
+      out.push(kubernetesComponent(r, { configMaps, secrets, services, ingresses, hpas }, ctx));
     else if (r.type === "docker_container") out.push(dockerComponent(r, dockerVolumes, ctx));
   }
   // Labels: the component label when unique in the stack, else "label (Kind name)".
@@ -319,7 +374,12 @@ function kubernetesComponent(r: Resource, peers: Peers, ctx: ResolveContext): Co
   const logical = r.address.includes("/") ? r.name : r.address.slice(r.address.indexOf(".") + 1);
 
   // replicas / HPA
-  let replicas = kind === "Job" || kind === "CronJob" ? (kind === "CronJob" ? `schedule ${str(spec.schedule)}` : "run to completion") : str(spec.replicas ?? "1");
+  let replicas =
+    kind === "Job" || kind === "CronJob"
+      ? kind === "CronJob"
+        ? `schedule ${str(spec.schedule)}`
+        : "run to completion"
+      : str(spec.replicas ?? "1");
   const hpa = peers.hpas.find((h) => {
     const target = first(first(h.attrs.spec)?.scale_target_ref);
     return target && str(target.name) === r.name && (target.kind === undefined || target.kind === kind);
@@ -351,7 +411,11 @@ function kubernetesComponent(r: Resource, peers: Peers, ctx: ResolveContext): Co
       }
       if (secName) {
         const s = peers.secrets.find((x) => x.name === secName);
-        const keys = Object.keys({ ...((s?.attrs.data ?? {}) as object), ...((s?.attrs.data_wo ?? {}) as object), ...((s?.attrs.string_data ?? {}) as object) });
+        const keys = Object.keys({
+          ...((s?.attrs.data ?? {}) as object),
+          ...((s?.attrs.data_wo ?? {}) as object),
+          ...((s?.attrs.string_data ?? {}) as object),
+        });
         if (keys.length === 0) env[`(all keys of Secret ${secName})`] = { kind: "secret", source: `Secret ${secName}` };
         for (const key of keys) env[key] = { kind: "secret", source: secretSource(secName, key, peers.secrets) };
       }
@@ -403,7 +467,9 @@ function kubernetesComponent(r: Resource, peers: Peers, ctx: ResolveContext): Co
   for (const s of selected) {
     const ss = first(s.attrs.spec) ?? {};
     const ports = list(ss.port).map((p) => `${str(p.port)}→${str(p.target_port ?? p.port)}`);
-    exposure.push(`Service ${s.name} (${str(ss.type ?? (ss.cluster_ip === "None" ? "headless" : "ClusterIP"))}${ss.cluster_ip === "None" ? ", headless" : ""}) ${ports.join(", ")}`);
+    exposure.push(
+      `Service ${s.name} (${str(ss.type ?? (ss.cluster_ip === "None" ? "headless" : "ClusterIP"))}${ss.cluster_ip === "None" ? ", headless" : ""}) ${ports.join(", ")}`,
+    );
     for (const ing of peers.ingresses) {
       const hosts = list(first(ing.attrs.spec)?.rule)
         .filter((rule) => list(first(rule.http)?.path).some((p) => str(first(first(p.backend)?.service)?.name) === s.name))
@@ -424,7 +490,8 @@ function kubernetesComponent(r: Resource, peers: Peers, ctx: ResolveContext): Co
     probes,
     exposure,
     volumes,
-    dataStore: list(spec.volume_claim_template).length > 0 || list(pod.volume).some((v) => first(v.persistent_volume_claim) || first(v.host_path)),
+    dataStore:
+      list(spec.volume_claim_template).length > 0 || list(pod.volume).some((v) => first(v.persistent_volume_claim) || first(v.host_path)),
     template: sortKeys(template),
   };
 }
@@ -433,7 +500,8 @@ const prefixed = (multi: boolean, c: Attrs, text: string) => (multi ? `${str(c.n
 
 function secretSource(secretName: string, key: string, secrets: readonly Resource[]): string {
   const s = secrets.find((x) => x.name === secretName);
-  const entry = (s?.attrs.data_wo as Record<string, unknown> | undefined)?.[key] ?? (s?.attrs.data as Record<string, unknown> | undefined)?.[key];
+  const entry =
+    (s?.attrs.data_wo as Record<string, unknown> | undefined)?.[key] ?? (s?.attrs.data as Record<string, unknown> | undefined)?.[key];
   const vars = entry && typeof entry === "object" ? ((entry as { variables?: string[] }).variables ?? []) : [];
   const where = s ? `Secret ${secretName}` : `Secret ${secretName} (managed outside this deployment)`;
   return vars.length ? `${where} / variable ${vars.join(", ")}` : `${where} / key ${key}`;
@@ -473,7 +541,12 @@ function describeProbe(p: Attrs): string {
         : grpc
           ? `grpc :${str(grpc.port)}`
           : "?";
-  const timing = [p.period_seconds !== undefined ? `every ${str(p.period_seconds)}s` : "", p.failure_threshold !== undefined ? `fails after ${str(p.failure_threshold)}` : ""].filter(Boolean).join(", ");
+  const timing = [
+    p.period_seconds !== undefined ? `every ${str(p.period_seconds)}s` : "",
+    p.failure_threshold !== undefined ? `fails after ${str(p.failure_threshold)}` : "",
+  ]
+    .filter(Boolean)
+    .join(", ");
   return timing ? `${what} (${timing})` : what;
 }
 
@@ -495,7 +568,9 @@ function dockerComponent(r: Resource, volumes: readonly Resource[], ctx: Resolve
   }
   const hc = first(a.healthcheck);
   const probes = hc
-    ? [`healthcheck ${(Array.isArray(hc.test) ? hc.test.map(str) : []).filter((t) => t !== "CMD" && t !== "CMD-SHELL").join(" ")}${hc.interval ? ` (every ${str(hc.interval)}, fails after ${str(hc.retries ?? "3")})` : ""}`]
+    ? [
+        `healthcheck ${(Array.isArray(hc.test) ? hc.test.map(str) : []).filter((t) => t !== "CMD" && t !== "CMD-SHELL").join(" ")}${hc.interval ? ` (every ${str(hc.interval)}, fails after ${str(hc.retries ?? "3")})` : ""}`,
+      ]
     : [];
   const exposure = list(a.ports).map((p) => `published ${p.ip ? `${str(p.ip)}:` : ""}${str(p.external ?? "?")}→${str(p.internal)}`);
   for (const n of list(a.networks_advanced)) exposure.push(`network ${str(n.name)}`);
@@ -516,7 +591,13 @@ function dockerComponent(r: Resource, volumes: readonly Resource[], ctx: Resolve
     vols.push(`${str(m.target)}: ${str(m.type)} ${str(m.source)}`);
     if (m.type === "volume" || m.type === "bind") data = true;
   }
-  const resources = [a.memory !== undefined ? `memory ${str(a.memory)}MB` : "", a.cpu_shares !== undefined ? `cpu shares ${str(a.cpu_shares)}` : "", a.cpus !== undefined ? `cpus ${str(a.cpus)}` : ""].filter(Boolean).join(", ");
+  const resources = [
+    a.memory !== undefined ? `memory ${str(a.memory)}MB` : "",
+    a.cpu_shares !== undefined ? `cpu shares ${str(a.cpu_shares)}` : "",
+    a.cpus !== undefined ? `cpus ${str(a.cpus)}` : "",
+  ]
+    .filter(Boolean)
+    .join(", ");
   const logical = r.address.slice(r.address.indexOf(".") + 1);
   const { wait: _w, wait_timeout: _wt, must_run: _m, start: _s, ...template } = a;
   return {

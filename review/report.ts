@@ -45,20 +45,34 @@ export function verdictOf(diff: ReviewDiff, acceptDataLoss: boolean): { verdict:
   const summary = `${restarts} component${restarts === 1 ? "" : "s"} restart${restarts === 1 ? "s" : ""}, ${replaced} resource${replaced === 1 ? "" : "s"} replaced or destroyed`;
   if (diff.dataRisks.length > 0) {
     return acceptDataLoss
-      ? { verdict: `⚠️ DATA LOSS ACCEPTED (--accept-data-loss): ${diff.dataRisks.length} change${diff.dataRisks.length === 1 ? "" : "s"} can lose stored data; ${summary}.`, exitCode: EXIT.OK }
-      : { verdict: `🛑 DATA CAN BE LOST: ${diff.dataRisks.length} change${diff.dataRisks.length === 1 ? "" : "s"} can lose stored data; ${summary}. Review below, back up first, or re-run with --accept-data-loss.`, exitCode: EXIT.DATA_LOSS };
+      ? {
+          verdict: `⚠️ DATA LOSS ACCEPTED (--accept-data-loss): ${diff.dataRisks.length} change${diff.dataRisks.length === 1 ? "" : "s"} can lose stored data; ${summary}.`,
+          exitCode: EXIT.OK,
+        }
+      : {
+          verdict: `🛑 DATA CAN BE LOST: ${diff.dataRisks.length} change${diff.dataRisks.length === 1 ? "" : "s"} can lose stored data; ${summary}. Review below, back up first, or re-run with --accept-data-loss.`,
+          exitCode: EXIT.DATA_LOSS,
+        };
   }
   const warnings = diff.stacks.reduce((n, s) => n + s.warnings.length, 0);
-  return { verdict: `${warnings ? "⚠️" : "✅"} no data at risk: ${summary}${warnings ? `, ${warnings} warning${warnings === 1 ? "" : "s"}` : ""}.`, exitCode: EXIT.OK };
+  return {
+    verdict: `${warnings ? "⚠️" : "✅"} no data at risk: ${summary}${warnings ? `, ${warnings} warning${warnings === 1 ? "" : "s"}` : ""}.`,
+    exitCode: EXIT.OK,
+  };
 }
 
 function stackSection(s: StackDiff): string[] {
-  const lines: string[] = [`### ${s.platform === s.name ? "" : `${s.platform} `}stack ${code(s.name)}${s.status === "unchanged" ? ": no changes" : s.status === "changed" ? "" : `: ${s.status}`}`];
+  const lines: string[] = [
+    `### ${s.platform === s.name ? "" : `${s.platform} `}stack ${code(s.name)}${s.status === "unchanged" ? ": no changes" : s.status === "changed" ? "" : `: ${s.status}`}`,
+  ];
   if (s.status === "unchanged") return lines;
   const riskLines = s.resources.filter((r) => r.dataRisk);
   if (riskLines.length) {
     lines.push("", "**🛑 Data can be lost**", "");
-    for (const r of riskLines) lines.push(`- 🛑 **${code(r.address)}** (${r.kind ?? r.type} ${code(r.name)}) **${r.action === "delete" ? "DESTROYED" : r.action === "replace" ? "REPLACED" : "CHANGED"}**${r.forcing.length ? ` by ${r.forcing.map(code).join(", ")}` : ""}: ${r.dataRisk}.`);
+    for (const r of riskLines)
+      lines.push(
+        `- 🛑 **${code(r.address)}** (${r.kind ?? r.type} ${code(r.name)}) **${r.action === "delete" ? "DESTROYED" : r.action === "replace" ? "REPLACED" : "CHANGED"}**${r.forcing.length ? ` by ${r.forcing.map(code).join(", ")}` : ""}: ${r.dataRisk}.`,
+      );
   }
   if (s.changes.length) {
     lines.push("", "**Changes**", "");
@@ -71,12 +85,18 @@ function stackSection(s: StackDiff): string[] {
   const replaced = s.resources.filter((r) => (r.action === "replace" || r.action === "delete") && !r.dataRisk);
   if (replaced.length) {
     lines.push("", "**Replaced or destroyed**", "");
-    for (const r of replaced) lines.push(`- ${code(r.address)} (${r.kind ?? r.type} ${code(r.name)}) ${r.action === "delete" ? "destroyed" : `replaced by ${r.forcing.map(code).join(", ")}`}`);
+    for (const r of replaced)
+      lines.push(
+        `- ${code(r.address)} (${r.kind ?? r.type} ${code(r.name)}) ${r.action === "delete" ? "destroyed" : `replaced by ${r.forcing.map(code).join(", ")}`}`,
+      );
   }
   const other = s.resources.filter((r) => r.action === "create" || r.action === "update");
   if (other.length) {
     lines.push("", "<details><summary>Created or updated in place</summary>", "");
-    for (const r of other) lines.push(`- ${r.action === "create" ? "created" : "updated"}: ${code(r.address)}${r.paths.length ? ` (${summarizePaths(r.paths).map(code).join(", ")})` : ""}`);
+    for (const r of other)
+      lines.push(
+        `- ${r.action === "create" ? "created" : "updated"}: ${code(r.address)}${r.paths.length ? ` (${summarizePaths(r.paths).map(code).join(", ")})` : ""}`,
+      );
     lines.push("", "</details>");
   }
   if (s.warnings.length) {
@@ -111,7 +131,13 @@ function componentSection(c: Component): string[] {
 /** The whole report. `head` is described in full (collapsed), the diff on top. */
 export function renderReport(diff: ReviewDiff, head: DeploymentModel, options: ReportOptions): Report {
   const { verdict, exitCode } = verdictOf(diff, options.acceptDataLoss);
-  const lines: string[] = [REPORT_MARKER, `## ${options.title ?? "Deploy review"}: ${options.headLabel} vs ${options.baseLabel}`, "", `**Verdict:** ${verdict}`, ""];
+  const lines: string[] = [
+    REPORT_MARKER,
+    `## ${options.title ?? "Deploy review"}: ${options.headLabel} vs ${options.baseLabel}`,
+    "",
+    `**Verdict:** ${verdict}`,
+    "",
+  ];
   if (diff.dataRisks.length) {
     lines.push("> [!CAUTION]", "> Data can be lost:");
     for (const r of diff.dataRisks) lines.push(`> - ${r}`);
@@ -124,6 +150,8 @@ export function renderReport(diff: ReviewDiff, head: DeploymentModel, options: R
     for (const c of s.components) lines.push(...componentSection(c));
     lines.push("</details>", "");
   }
-  lines.push(`Exit status ${exitCode}: 0 = nothing can lose data (or accepted), 2 = data can be lost (re-run with --accept-data-loss to accept), 1 = error.`);
+  lines.push(
+    `Exit status ${exitCode}: 0 = nothing can lose data (or accepted), 2 = data can be lost (re-run with --accept-data-loss to accept), 1 = error.`,
+  );
   return { markdown: lines.join("\n") + "\n", exitCode, verdict };
 }

@@ -12,7 +12,19 @@
  */
 export const DOCKER_CONTAINER_UPDATABLE = ["restart", "max_retry_count", "cpu_shares", "memory", "cpu_set", "memory_swap"];
 /** Terraform-side settings: no change to the running container. */
-export const DOCKER_CONTAINER_TERRAFORM_ONLY = ["rm", "start", "wait", "wait_timeout", "attach", "logs", "must_run", "remove_volumes", "destroy_grace_seconds", "container_read_refresh_timeout_milliseconds", "timeouts"];
+export const DOCKER_CONTAINER_TERRAFORM_ONLY = [
+  "rm",
+  "start",
+  "wait",
+  "wait_timeout",
+  "attach",
+  "logs",
+  "must_run",
+  "remove_volumes",
+  "destroy_grace_seconds",
+  "container_read_refresh_timeout_milliseconds",
+  "timeouts",
+];
 /** Neither ForceNew nor updated by 3.6.2: the new value is only in state until the container is replaced. */
 export const DOCKER_CONTAINER_NOT_APPLIED = ["healthcheck", "tmpfs", "init", "cpu_period", "cpu_quota"];
 
@@ -26,11 +38,24 @@ export function forcesReplacement(type: string, path: string, attrs?: Record<str
     const base = type.replace(/_v\d+(?:(?:alpha|beta)\d+)?$/, "");
     switch (base) {
       case "kubernetes_stateful_set":
-        return under(path, ["spec.pod_management_policy", "spec.revision_history_limit", "spec.selector", "spec.service_name", "spec.volume_claim_template"]);
+        return under(path, [
+          "spec.pod_management_policy",
+          "spec.revision_history_limit",
+          "spec.selector",
+          "spec.service_name",
+          "spec.volume_claim_template",
+        ]);
       case "kubernetes_deployment":
         return under(path, ["spec.selector"]);
       case "kubernetes_job":
-        return under(path, ["spec.template", "spec.selector", "spec.completions", "spec.completion_mode", "spec.pod_failure_policy", "spec.backoff_limit_per_index"]);
+        return under(path, [
+          "spec.template",
+          "spec.selector",
+          "spec.completions",
+          "spec.completion_mode",
+          "spec.pod_failure_policy",
+          "spec.backoff_limit_per_index",
+        ]);
       case "kubernetes_secret":
         return under(path, ["type"]) || (attrs?.immutable === true && under(path, ["data", "binary_data", "data_wo"]));
       case "kubernetes_config_map":
@@ -63,7 +88,17 @@ export function immutableInKubernetes(kind: string, path: string): boolean {
   if (under(path, ["metadata.namespace"])) return true;
   switch (kind) {
     case "StatefulSet":
-      return under(path, ["spec"]) && !under(path, ["spec.replicas", "spec.template", "spec.update_strategy", "spec.persistent_volume_claim_retention_policy", "spec.min_ready_seconds", "spec.ordinals"]);
+      return (
+        under(path, ["spec"]) &&
+        !under(path, [
+          "spec.replicas",
+          "spec.template",
+          "spec.update_strategy",
+          "spec.persistent_volume_claim_retention_policy",
+          "spec.min_ready_seconds",
+          "spec.ordinals",
+        ])
+      );
     case "Deployment":
     case "DaemonSet":
     case "ReplicaSet":
@@ -81,7 +116,12 @@ export function immutableInKubernetes(kind: string, path: string): boolean {
 }
 
 /** Kinds and types whose deletion or replacement can lose stored data. */
-export function dataRisk(type: string, kind: string | undefined, attrs: Record<string, unknown>, action: "delete" | "replace"): string | undefined {
+export function dataRisk(
+  type: string,
+  kind: string | undefined,
+  attrs: Record<string, unknown>,
+  action: "delete" | "replace",
+): string | undefined {
   const spec = Array.isArray(attrs.spec) ? (attrs.spec[0] as Record<string, unknown>) : (attrs.spec as Record<string, unknown> | undefined);
   const claims = spec?.volume_claim_template;
   const hasClaims = Array.isArray(claims) ? claims.length > 0 : claims !== undefined && claims !== null;
@@ -90,8 +130,10 @@ export function dataRisk(type: string, kind: string | undefined, attrs: Record<s
       ? "its claim template changes or the StatefulSet is recreated: existing claims are kept by Kubernetes' default retention but never resized or moved, and a renamed StatefulSet or claim template starts on new, empty volumes"
       : "its volumes are no longer used: the claims stay (default retention) until someone deletes them, or are deleted with the namespace or by a Delete retention policy";
   }
-  if (kind === "PersistentVolumeClaim" || kind === "PersistentVolume") return `the ${kind} ${action === "replace" ? "is deleted and created empty" : "and its data are deleted"}`;
+  if (kind === "PersistentVolumeClaim" || kind === "PersistentVolume")
+    return `the ${kind} ${action === "replace" ? "is deleted and created empty" : "and its data are deleted"}`;
   if (kind === "Namespace") return "deleting a namespace deletes everything in it, including volume claims and Secrets";
-  if (type === "docker_volume") return action === "replace" ? "the volume is deleted and created empty" : "the volume and its data are deleted";
+  if (type === "docker_volume")
+    return action === "replace" ? "the volume is deleted and created empty" : "the volume and its data are deleted";
   return undefined;
 }

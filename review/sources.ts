@@ -69,7 +69,8 @@ export function checkoutBase(top: string, sub: string, commit: string, projectRo
   }
   const root = join(tree, sub);
   const modules = join(root, "node_modules");
-  if (existsSync(root) && !existsSync(modules) && existsSync(join(projectRoot, "node_modules"))) symlinkSync(join(projectRoot, "node_modules"), modules, "dir");
+  if (existsSync(root) && !existsSync(modules) && existsSync(join(projectRoot, "node_modules")))
+    symlinkSync(join(projectRoot, "node_modules"), modules, "dir");
   return {
     root,
     dispose: () => {
@@ -95,12 +96,19 @@ export function synthIn(root: string, outdir: string, env: NodeJS.ProcessEnv, ca
     let stderr = "";
     child.stderr.on("data", (d) => (stderr += String(d)));
     child.on("error", (e) => fail(new ReviewError(`cannot run npm: ${e.message}`)));
-    child.on("close", (status) => (status === 0 ? done() : fail(new ReviewError(`synth failed in ${root} (exit ${status}):\n${stderr.trim()}`))));
+    child.on("close", (status) =>
+      status === 0 ? done() : fail(new ReviewError(`synth failed in ${root} (exit ${status}):\n${stderr.trim()}`)),
+    );
   });
 }
 
 /** `KODUS_CONFIG` as the base should see it: a relative path points into the base tree. */
-export function baseConfigEnv(env: NodeJS.ProcessEnv, cwd: string, projectRoot: string, baseRoot: string): { env: NodeJS.ProcessEnv; note?: string } {
+export function baseConfigEnv(
+  env: NodeJS.ProcessEnv,
+  cwd: string,
+  projectRoot: string,
+  baseRoot: string,
+): { env: NodeJS.ProcessEnv; note?: string } {
   const named = env.KODUS_CONFIG;
   if (!named || named.trim() === "") return { env };
   const abs = isAbsolute(named) ? named : resolve(cwd, named);
@@ -150,14 +158,31 @@ export function renderChart(o: HelmRender): Record<string, unknown>[] {
   try {
     const placeholders = join(dir, "placeholders.json");
     writeFileSync(placeholders, JSON.stringify(PLACEHOLDER_VALUES));
-    const args = ["template", o.release, o.chartDir, "--namespace", o.namespace, "-f", placeholders, ...o.valuesFiles.flatMap((f) => ["-f", f])];
+    const args = [
+      "template",
+      o.release,
+      o.chartDir,
+      "--namespace",
+      o.namespace,
+      "-f",
+      placeholders,
+      ...o.valuesFiles.flatMap((f) => ["-f", f]),
+    ];
     const r = spawnSync(o.helm, args, {
       encoding: "utf8",
       timeout: 60_000,
       // No kubeconfig, no repositories, no plugins: rendering depends on nothing but the files.
-      env: { PATH: process.env.PATH ?? "", HOME: dir, HELM_CACHE_HOME: join(dir, "cache"), HELM_CONFIG_HOME: join(dir, "config"), HELM_DATA_HOME: join(dir, "data"), KUBECONFIG: join(dir, "none") },
+      env: {
+        PATH: process.env.PATH ?? "",
+        HOME: dir,
+        HELM_CACHE_HOME: join(dir, "cache"),
+        HELM_CONFIG_HOME: join(dir, "config"),
+        HELM_DATA_HOME: join(dir, "data"),
+        KUBECONFIG: join(dir, "none"),
+      },
     });
-    if (r.error) throw new ReviewError(`cannot run helm (${o.helm}): ${r.error.message}. Install it with \`npm run helm:install\` or set HELM_BIN.`);
+    if (r.error)
+      throw new ReviewError(`cannot run helm (${o.helm}): ${r.error.message}. Install it with \`npm run helm:install\` or set HELM_BIN.`);
     if (r.status !== 0) throw new ReviewError(`helm template failed for ${o.chartDir}:\n${r.stderr.trim()}`);
     const objects: Record<string, unknown>[] = [];
     for (const doc of parseAllDocuments(r.stdout, { version: "1.1" })) {

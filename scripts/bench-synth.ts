@@ -15,7 +15,9 @@ import { join, resolve } from "node:path";
 import { parseArgs } from "node:util";
 
 const ROOT = resolve(__dirname, "..");
-const { values: opts } = parseArgs({ options: { runs: { type: "string", default: "3" }, "no-suite": { type: "boolean", default: false } } });
+const { values: opts } = parseArgs({
+  options: { runs: { type: "string", default: "3" }, "no-suite": { type: "boolean", default: false } },
+});
 const RUNS = Math.max(1, Number(opts.runs));
 const TARGET_RATIO = 0.2;
 const TARGET_RSS_MB = 200;
@@ -25,7 +27,10 @@ const work = mkdtempSync(join(tmpdir(), "kodus-bench-"));
 const rssFile = join(work, "rss");
 // Preloaded into every measured process: writes its peak RSS (kB) when it exits.
 const reporter = join(work, "rss-reporter.cjs");
-writeFileSync(reporter, `process.on("exit", () => require("node:fs").writeFileSync(${JSON.stringify(rssFile)}, String(process.resourceUsage().maxRSS)));\n`);
+writeFileSync(
+  reporter,
+  `process.on("exit", () => require("node:fs").writeFileSync(${JSON.stringify(rssFile)}, String(process.resourceUsage().maxRSS)));\n`,
+);
 
 interface Sample {
   seconds: number;
@@ -35,7 +40,11 @@ interface Sample {
 function measure(args: string[], cwd: string, env: Record<string, string> = {}): Sample {
   rmSync(rssFile, { force: true });
   const start = process.hrtime.bigint();
-  const r = spawnSync(process.execPath, ["--require", reporter, ...args], { cwd, encoding: "utf8", env: { ...process.env, CHECKPOINT_DISABLE: "1", ...env } });
+  const r = spawnSync(process.execPath, ["--require", reporter, ...args], {
+    cwd,
+    encoding: "utf8",
+    env: { ...process.env, CHECKPOINT_DISABLE: "1", ...env },
+  });
   const seconds = Number(process.hrtime.bigint() - start) / 1e9;
   if (r.status !== 0) throw new Error(`${args.join(" ")} failed (${r.status}):\n${r.stdout}\n${r.stderr}`);
   return { seconds, rssMb: Number(readFileSync(rssFile, "utf8")) / 1024 };
@@ -51,10 +60,28 @@ function naiveProject(): string {
     join(dir, "tsconfig.json"),
     JSON.stringify({
       compilerOptions: {
-        alwaysStrict: true, declaration: true, experimentalDecorators: true, inlineSourceMap: true, inlineSources: true,
-        lib: ["es2018"], module: "CommonJS", noEmitOnError: true, noFallthroughCasesInSwitch: true, noImplicitAny: true, noImplicitReturns: true,
-        noImplicitThis: true, noUnusedLocals: true, noUnusedParameters: true, resolveJsonModule: true, strict: true, strictNullChecks: true,
-        strictPropertyInitialization: true, stripInternal: true, target: "ES2018", incremental: true, skipLibCheck: true,
+        alwaysStrict: true,
+        declaration: true,
+        experimentalDecorators: true,
+        inlineSourceMap: true,
+        inlineSources: true,
+        lib: ["es2018"],
+        module: "CommonJS",
+        noEmitOnError: true,
+        noFallthroughCasesInSwitch: true,
+        noImplicitAny: true,
+        noImplicitReturns: true,
+        noImplicitThis: true,
+        noUnusedLocals: true,
+        noUnusedParameters: true,
+        resolveJsonModule: true,
+        strict: true,
+        strictNullChecks: true,
+        strictPropertyInitialization: true,
+        stripInternal: true,
+        target: "ES2018",
+        incremental: true,
+        skipLibCheck: true,
       },
       include: ["**/*.ts"],
       exclude: ["node_modules", "cdktf.out"],
@@ -86,7 +113,10 @@ app.synth();
 }
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
-const summary = (samples: Sample[]) => ({ seconds: median(samples.map((s) => s.seconds)), rssMb: Math.max(...samples.map((s) => s.rssMb)) });
+const summary = (samples: Sample[]) => ({
+  seconds: median(samples.map((s) => s.seconds)),
+  rssMb: Math.max(...samples.map((s) => s.rssMb)),
+});
 const row = (label: string, value: string) => console.log(`  ${label.padEnd(58)} ${value}`);
 
 try {
@@ -107,7 +137,9 @@ try {
   const n = summary(naive);
   const ratio = p.seconds / n.seconds;
 
-  console.log(`kodus-chutes-deploy bench: node ${process.version}, ${cpus().length} CPUs, load ${loadavg()[0].toFixed(1)}; median of ${RUNS} interleaved runs, peak RSS = max`);
+  console.log(
+    `kodus-chutes-deploy bench: node ${process.version}, ${cpus().length} CPUs, load ${loadavg()[0].toFixed(1)}; median of ${RUNS} interleaved runs, peak RSS = max`,
+  );
   row("project synth (node scripts/ts-run.cjs main.ts, both stacks)", `${p.seconds.toFixed(2)} s  ${p.rssMb.toFixed(0)} MB`);
   row("project synth, cold transpile cache (first run after a clone)", `${c.seconds.toFixed(2)} s  ${c.rssMb.toFixed(0)} MB`);
   row("naive cdktf hello-world (ts-node, top-level provider imports)", `${n.seconds.toFixed(2)} s  ${n.rssMb.toFixed(0)} MB`);
@@ -119,7 +151,10 @@ try {
     const t = spawnSync("npm", ["test"], { cwd: ROOT, encoding: "utf8", env: { ...process.env, CHECKPOINT_DISABLE: "1" } });
     const seconds = Number(process.hrtime.bigint() - start) / 1e9;
     const tests = /^Tests:\s+(.*)$/m.exec(t.stdout + t.stderr)?.[1] ?? "no summary";
-    row("npm test (wall, pretest helm install included)", `${seconds.toFixed(1)} s  exit ${t.status}  (${tests}; target <= ${TARGET_SUITE_S} s: ${seconds <= TARGET_SUITE_S ? "met" : "NOT met"})`);
+    row(
+      "npm test (wall, pretest helm install included)",
+      `${seconds.toFixed(1)} s  exit ${t.status}  (${tests}; target <= ${TARGET_SUITE_S} s: ${seconds <= TARGET_SUITE_S ? "met" : "NOT met"})`,
+    );
   }
 } finally {
   rmSync(work, { recursive: true, force: true });

@@ -39,7 +39,9 @@ export const USAGE = `Usage: npm run secrets -- [command] [--out FILE] [--no-che
                           CHUTES_API_KEY. Values already in the file are kept.
   rotate chutes_api_key   replace the Chutes key with CHUTES_API_KEY (checked against Chutes first)
   rotate NAME             replace one generated secret with a fresh random value; NAME is one of
-                          ${SECRET_INPUTS.filter((i) => i.format !== "provided" && i.variable !== "api_crypto_key").map((i) => i.variable).join(", ")}
+                          ${SECRET_INPUTS.filter((i) => i.format !== "provided" && i.variable !== "api_crypto_key")
+                            .map((i) => i.variable)
+                            .join(", ")}
   bump                    bump ${REVISION_VARIABLE} only (after your own secret store changed the Secret)
   --out FILE              the var file (default ${DEFAULT_SECRETS_FILE} in the project root)
   --no-check              do not probe Chutes with a new key (e.g. no egress from this machine)
@@ -76,12 +78,18 @@ export function fillSecrets(existing: SecretsFile, chutesKey: string | undefined
 }
 
 /** Replaces one secret and bumps the revision; returns the new file content and the new revision. */
-export function rotateSecret(existing: SecretsFile, name: SecretInputName, chutesKey: string | undefined): { values: SecretsFile; revision: number; previousRevision: number } {
+export function rotateSecret(
+  existing: SecretsFile,
+  name: SecretInputName,
+  chutesKey: string | undefined,
+): { values: SecretsFile; revision: number; previousRevision: number } {
   const input = SECRET_INPUTS.find((i) => i.variable === name)!;
   const values: SecretsFile = { ...existing };
   if (input.format === "provided") {
-    if (!chutesKey) throw new SecretsError("rotate chutes_api_key: set the new key in the CHUTES_API_KEY environment variable (never as an argument)", 2);
-    if (existing.chutes_api_key === chutesKey) throw new SecretsError("rotate chutes_api_key: CHUTES_API_KEY is the key already in the file: nothing to rotate");
+    if (!chutesKey)
+      throw new SecretsError("rotate chutes_api_key: set the new key in the CHUTES_API_KEY environment variable (never as an argument)", 2);
+    if (existing.chutes_api_key === chutesKey)
+      throw new SecretsError("rotate chutes_api_key: CHUTES_API_KEY is the key already in the file: nothing to rotate");
     values.chutes_api_key = chutesKey;
   } else {
     values[name] = generateSecretValue(input.format, randomBytes);
@@ -96,7 +104,10 @@ export function checkChutesKeyFormat(raw: string | undefined): string | undefine
   if (raw === undefined || raw.trim() === "") return undefined;
   const key = raw.trim();
   if (!CHUTES_KEY_FORMAT.test(key)) {
-    throw new SecretsError(`CHUTES_API_KEY does not look like a Chutes API key (${key.length} characters; expected "cpk_" followed by three dot-separated parts, no spaces): value not shown`, 2);
+    throw new SecretsError(
+      `CHUTES_API_KEY does not look like a Chutes API key (${key.length} characters; expected "cpk_" followed by three dot-separated parts, no spaces): value not shown`,
+      2,
+    );
   }
   return key;
 }
@@ -120,11 +131,13 @@ export function readSecretsFile(file: string): SecretsFile {
     const where = position ? ` at line ${text.slice(0, Number(position[1])).split("\n").length}` : "";
     throw new SecretsError(`${file}: not valid JSON${where}; fix or restore the file (content not shown)`);
   }
-  if (typeof data !== "object" || data === null || Array.isArray(data)) throw new SecretsError(`${file}: must be a JSON object of variable names to values`);
+  if (typeof data !== "object" || data === null || Array.isArray(data))
+    throw new SecretsError(`${file}: must be a JSON object of variable names to values`);
   const problems: string[] = [];
   for (const [key, value] of Object.entries(data)) {
     if (key === REVISION_VARIABLE) {
-      if (typeof value !== "number" || !Number.isInteger(value) || value < 1) problems.push(`${REVISION_VARIABLE} must be a whole number >= 1`);
+      if (typeof value !== "number" || !Number.isInteger(value) || value < 1)
+        problems.push(`${REVISION_VARIABLE} must be a whole number >= 1`);
     } else if (typeof value !== "string") {
       problems.push(`${key} must be a string`);
     }
@@ -178,7 +191,11 @@ function probeKey(key: string): { ok: boolean; summary: string } {
 function main(argv: readonly string[]): string[] {
   let parsed;
   try {
-    parsed = parseArgs({ args: [...argv], allowPositionals: true, options: { out: { type: "string" }, "no-check": { type: "boolean" }, help: { type: "boolean", short: "h" } } });
+    parsed = parseArgs({
+      args: [...argv],
+      allowPositionals: true,
+      options: { out: { type: "string" }, "no-check": { type: "boolean" }, help: { type: "boolean", short: "h" } },
+    });
   } catch (err) {
     // parseArgs names the flag, never a value of ours; keep only its first sentence.
     throw new SecretsError(`${(err as Error).message.split(". ")[0]}\n${USAGE}`, 2);
@@ -205,19 +222,25 @@ function main(argv: readonly string[]): string[] {
 
   if (command === "init") {
     if (chutesKey && existing.chutes_api_key && existing.chutes_api_key !== chutesKey) {
-      throw new SecretsError(`${file}: already holds a different chutes_api_key; to replace it run: CHUTES_API_KEY=... npm run secrets -- rotate chutes_api_key`);
+      throw new SecretsError(
+        `${file}: already holds a different chutes_api_key; to replace it run: CHUTES_API_KEY=... npm run secrets -- rotate chutes_api_key`,
+      );
     }
     const { values, added } = fillSecrets(existing, chutesKey);
     if (added.includes("chutes_api_key")) check(chutesKey!);
     if (added.length > 0) writeSecretsFile(file, values);
     else if (existsSync(file) && (statSync(file).mode & 0o777) !== 0o600) chmodSync(file, 0o600);
-    out.push(`${file}: ${added.length ? `added ${added.join(", ")}` : "complete, nothing to add"} (values not shown; keep this file out of git)`);
-    if (!values.chutes_api_key) out.push("chutes_api_key is not set yet: run CHUTES_API_KEY=cpk_... npm run secrets (or set TF_VAR_chutes_api_key when you deploy).");
+    out.push(
+      `${file}: ${added.length ? `added ${added.join(", ")}` : "complete, nothing to add"} (values not shown; keep this file out of git)`,
+    );
+    if (!values.chutes_api_key)
+      out.push("chutes_api_key is not set yet: run CHUTES_API_KEY=cpk_... npm run secrets (or set TF_VAR_chutes_api_key when you deploy).");
     return out;
   }
 
   if (command === "bump") {
-    if (!existsSync(file)) throw new SecretsError(`${file}: does not exist; run the first set-up first: CHUTES_API_KEY=... npm run secrets`);
+    if (!existsSync(file))
+      throw new SecretsError(`${file}: does not exist; run the first set-up first: CHUTES_API_KEY=... npm run secrets`);
     const previous = typeof existing[REVISION_VARIABLE] === "number" ? (existing[REVISION_VARIABLE] as number) : 1;
     writeSecretsFile(file, { ...existing, [REVISION_VARIABLE]: previous + 1 });
     return [`${file}: ${REVISION_VARIABLE} ${previous} -> ${previous + 1}`, "Next: npx cdktf deploy kubernetes"];
@@ -226,7 +249,9 @@ function main(argv: readonly string[]): string[] {
   const input = SECRET_INPUTS.find((i) => i.variable === name);
   if (!input) throw new SecretsError(`rotate: ${name === undefined ? "name the secret to rotate" : "unknown secret name"}\n${USAGE}`, 2);
   if (input.variable === "api_crypto_key") {
-    throw new SecretsError("rotate api_crypto_key: refused: Kodus encrypts stored credentials with it, and a new key cannot read them; it must never change after the first deploy");
+    throw new SecretsError(
+      "rotate api_crypto_key: refused: Kodus encrypts stored credentials with it, and a new key cannot read them; it must never change after the first deploy",
+    );
   }
   if (!existsSync(file)) throw new SecretsError(`${file}: does not exist; run the first set-up first: CHUTES_API_KEY=... npm run secrets`);
   const { values, revision, previousRevision } = rotateSecret(existing, input.variable, chutesKey);
@@ -234,7 +259,9 @@ function main(argv: readonly string[]): string[] {
   writeSecretsFile(file, values);
   out.push(`${file}: rotated ${input.variable}; ${REVISION_VARIABLE} ${previousRevision} -> ${revision} (values not shown)`);
   if (/^(postgres|mongodb|rabbitmq)_password$/.test(input.variable)) {
-    out.push(`Before deploying: set the new ${input.variable} inside the store itself; the store reads the variable only when its volume is first initialized.`);
+    out.push(
+      `Before deploying: set the new ${input.variable} inside the store itself; the store reads the variable only when its volume is first initialized.`,
+    );
   }
   out.push("Next: npx cdktf deploy kubernetes   (and/or: npx cdktf deploy docker)");
   return out;
@@ -246,7 +273,9 @@ if (require.main === module) {
   } catch (err) {
     if (!(err instanceof SecretsError)) {
       // Unexpected: name the kind of failure only (a message could quote file content).
-      console.error(`npm run secrets: unexpected ${(err as Error).name ?? "error"}${(err as NodeJS.ErrnoException).code ? ` (${(err as NodeJS.ErrnoException).code})` : ""}`);
+      console.error(
+        `npm run secrets: unexpected ${(err as Error).name ?? "error"}${(err as NodeJS.ErrnoException).code ? ` (${(err as NodeJS.ErrnoException).code})` : ""}`,
+      );
       process.exit(1);
     }
     console.error(`npm run secrets: ${err.message}`);

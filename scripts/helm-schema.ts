@@ -92,19 +92,34 @@ const remoteRef = z.strictObject({ key: z.string().min(1), property: z.string().
 const externalSecretSchema = z
   .strictObject({
     apiVersion: z
-      .enum(["external-secrets.io/v1", "external-secrets.io/v1beta1"], { error: 'must be "external-secrets.io/v1" or "external-secrets.io/v1beta1"' })
+      .enum(["external-secrets.io/v1", "external-secrets.io/v1beta1"], {
+        error: 'must be "external-secrets.io/v1" or "external-secrets.io/v1beta1"',
+      })
       .default("external-secrets.io/v1")
       .meta({ description: "ExternalSecret API version your operator serves (v1 since External Secrets Operator 0.16)" }),
     secretStoreRef: z
       .strictObject({
-        name: z.string().regex(/^[a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?$/, { error: "must be a SecretStore name" }).optional(),
-        kind: z.enum(["SecretStore", "ClusterSecretStore"], { error: 'must be "SecretStore" or "ClusterSecretStore"' }).default("SecretStore"),
+        name: z
+          .string()
+          .regex(/^[a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?$/, { error: "must be a SecretStore name" })
+          .optional(),
+        kind: z
+          .enum(["SecretStore", "ClusterSecretStore"], { error: 'must be "SecretStore" or "ClusterSecretStore"' })
+          .default("SecretStore"),
       })
       .prefault({}),
-    refreshInterval: z.string().regex(/^([0-9]+(ns|us|ms|s|m|h))+$/, { error: 'must be a duration such as "1h" or "15m"' }).default("1h"),
+    refreshInterval: z
+      .string()
+      .regex(/^([0-9]+(ns|us|ms|s|m|h))+$/, { error: 'must be a duration such as "1h" or "15m"' })
+      .default("1h"),
     remoteKey: z.string().min(1).optional().meta({ description: "One remote secret holding every Kodus key by name (dataFrom.extract)" }),
     data: z
-      .strictObject(Object.fromEntries(KODUS_SECRET_KEYS.map((k) => [k, remoteRef.optional()])) as Record<(typeof KODUS_SECRET_KEYS)[number], z.ZodOptional<typeof remoteRef>>)
+      .strictObject(
+        Object.fromEntries(KODUS_SECRET_KEYS.map((k) => [k, remoteRef.optional()])) as Record<
+          (typeof KODUS_SECRET_KEYS)[number],
+          z.ZodOptional<typeof remoteRef>
+        >,
+      )
       .prefault({})
       .meta({ description: "Per Kodus key: where it lives in the store (overrides remoteKey for that key)" }),
   })
@@ -115,11 +130,16 @@ const chartSecretsSchema = z
     mode: z
       .enum(["chart", "existing", "externalSecret"], { error: 'must be "chart", "existing" or "externalSecret"' })
       .default("chart")
-      .meta({ description: "chart: the chart renders the Secret from secrets.values; existing: a Secret you manage (name: secrets.name); externalSecret: an ExternalSecret (External Secrets Operator) writes it" }),
-    name: secretNameSchema.optional().meta({ description: "The Secret's name; required in existing mode. Default in chart mode: <release>-secrets" }),
-    revision: positiveInt
-      .default(1)
-      .meta({ description: "Pod annotation kodus.io/secrets-revision: bump it after rotating an existing Secret to roll every pod that reads it" }),
+      .meta({
+        description:
+          "chart: the chart renders the Secret from secrets.values; existing: a Secret you manage (name: secrets.name); externalSecret: an ExternalSecret (External Secrets Operator) writes it",
+      }),
+    name: secretNameSchema
+      .optional()
+      .meta({ description: "The Secret's name; required in existing mode. Default in chart mode: <release>-secrets" }),
+    revision: positiveInt.default(1).meta({
+      description: "Pod annotation kodus.io/secrets-revision: bump it after rotating an existing Secret to roll every pod that reads it",
+    }),
     values: secretValuesSchema.prefault({}),
     externalSecret: externalSecretSchema,
   })
@@ -159,16 +179,16 @@ const STORE_PASSWORDS = ["postgres_password", "mongodb_password", "rabbitmq_pass
 const chartDataStoresSchema = dataStoresSchema
   .unwrap()
   .extend({
-    mode: z
-      .enum(["external", "bundled"], { error: 'must be "external" or "bundled"' })
-      .default("bundled")
-      .meta({ description: "bundled: PostgreSQL, MongoDB and RabbitMQ StatefulSets (evaluation); external: your managed stores (production)" }),
+    mode: z.enum(["external", "bundled"], { error: 'must be "external" or "bundled"' }).default("bundled").meta({
+      description: "bundled: PostgreSQL, MongoDB and RabbitMQ StatefulSets (evaluation); external: your managed stores (production)",
+    }),
   })
   .prefault({})
   .superRefine((d, ctx) => {
     if (d.mode !== "external") return;
     for (const store of STORES) {
-      if (d[store].host === undefined) ctx.addIssue({ code: "custom", path: [store, "host"], message: "is required when mode is external" });
+      if (d[store].host === undefined)
+        ctx.addIssue({ code: "custom", path: [store, "host"], message: "is required when mode is external" });
     }
   })
   .meta({
@@ -184,7 +204,10 @@ export const chartValuesSchema = z
     replicas: replicasSchema,
     resources: componentResourcesSchema,
     autoscaling: autoscalingSchema,
-    ingress: ingressSchema.meta({ if: { properties: { enabled: { const: true } }, required: ["enabled"] }, then: { required: ["webHost", "webhooksHost"] } }),
+    ingress: ingressSchema.meta({
+      if: { properties: { enabled: { const: true } }, required: ["enabled"] },
+      then: { required: ["webHost", "webhooksHost"] },
+    }),
     secrets: chartSecretsSchema,
     dataStores: chartDataStoresSchema,
     rolloutTimeoutSeconds: rolloutTimeoutSchema,
@@ -198,12 +221,20 @@ export const chartValuesSchema = z
     const max = v.llm.maxConcurrentReviews;
     const workers = maxWorkers({ replicas: v.replicas, autoscaling: v.autoscaling });
     if (max !== undefined && max < workers) {
-      ctx.addIssue({ code: "custom", path: ["llm", "maxConcurrentReviews"], message: `must be at least the largest worker count (${workers}): every worker holds at least one review` });
+      ctx.addIssue({
+        code: "custom",
+        path: ["llm", "maxConcurrentReviews"],
+        message: `must be at least the largest worker count (${workers}): every worker holds at least one review`,
+      });
     }
     if (v.secrets.mode !== "chart" || v.dataStores.mode !== "external") return;
     for (const input of STORE_PASSWORDS) {
       if (v.secrets.values[input] === undefined) {
-        ctx.addIssue({ code: "custom", path: ["secrets", "values", input], message: "is required with secrets.mode chart and dataStores.mode external (the chart cannot invent your stores' passwords)" });
+        ctx.addIssue({
+          code: "custom",
+          path: ["secrets", "values", input],
+          message: "is required with secrets.mode chart and dataStores.mode external (the chart cannot invent your stores' passwords)",
+        });
       }
     }
   })
@@ -213,7 +244,10 @@ export const chartValuesSchema = z
     allOf: [
       {
         if: {
-          properties: { secrets: { properties: { mode: { const: "chart" } }, required: ["mode"] }, dataStores: { properties: { mode: { const: "external" } }, required: ["mode"] } },
+          properties: {
+            secrets: { properties: { mode: { const: "chart" } }, required: ["mode"] },
+            dataStores: { properties: { mode: { const: "external" } }, required: ["mode"] },
+          },
           required: ["secrets", "dataStores"],
         },
         then: { properties: { secrets: { properties: { values: { required: [...STORE_PASSWORDS] } }, required: ["values"] } } },

@@ -74,14 +74,26 @@ async function main(argv: string[]): Promise<number> {
       const inProject = !rel.startsWith("..") && !isAbsolute(rel);
       const baseValues = baseHelmValues ?? (inProject && existsSync(join(tree.root, rel)) ? join(tree.root, rel) : helmValues);
       const common = { helm, release: args.release!, namespace: args.namespace! };
-      headModel = modelFromManifests("helm", renderChart({ ...common, chartDir: join(PROJECT_ROOT, "helm", "kodus-chutes"), valuesFiles: [helmValues] }));
-      baseModel = modelFromManifests("helm", renderChart({ ...common, chartDir: join(tree.root, "helm", "kodus-chutes"), valuesFiles: [baseValues] }));
+      headModel = modelFromManifests(
+        "helm",
+        renderChart({ ...common, chartDir: join(PROJECT_ROOT, "helm", "kodus-chutes"), valuesFiles: [helmValues] }),
+      );
+      baseModel = modelFromManifests(
+        "helm",
+        renderChart({ ...common, chartDir: join(tree.root, "helm", "kodus-chutes"), valuesFiles: [baseValues] }),
+      );
       if (baseValues === helmValues && !baseHelmValues) note = " (same values file on both sides)";
     } else {
       const baseEnv = baseConfigEnv(process.env, cwd, PROJECT_ROOT, tree.root);
       if (baseEnv.note) note = ` (${baseEnv.note})`;
-      const headEnv = process.env.KODUS_CONFIG && !isAbsolute(process.env.KODUS_CONFIG) ? { ...process.env, KODUS_CONFIG: resolve(cwd, process.env.KODUS_CONFIG) } : process.env;
-      await Promise.all([synthIn(PROJECT_ROOT, join(work, "head"), headEnv), synthIn(tree.root, join(work, "base"), baseEnv.env, join(work, "ts-cache"))]);
+      const headEnv =
+        process.env.KODUS_CONFIG && !isAbsolute(process.env.KODUS_CONFIG)
+          ? { ...process.env, KODUS_CONFIG: resolve(cwd, process.env.KODUS_CONFIG) }
+          : process.env;
+      await Promise.all([
+        synthIn(PROJECT_ROOT, join(work, "head"), headEnv),
+        synthIn(tree.root, join(work, "base"), baseEnv.env, join(work, "ts-cache")),
+      ]);
       headModel = readSynthOutput(join(work, "head"));
       baseModel = readSynthOutput(join(work, "base"));
     }

@@ -16,14 +16,24 @@ import type { ConfigInput } from "../config/schema";
 export const VARIANTS: Record<string, ConfigInput> = {
   defaults: {},
   "healthcheck-off": { healthcheck: { enabled: false } },
-  "docker-tuned": { docker: { ports: { api: 8001, web: 8000, webhooks: 8002 }, bindAddress: "127.0.0.1", host: "ssh://deploy@kodus-host" }, llm: { temperature: 0.3, maxConcurrentReviews: 4 } },
+  "docker-tuned": {
+    docker: { ports: { api: 8001, web: 8000, webhooks: 8002 }, bindAddress: "127.0.0.1", host: "ssh://deploy@kodus-host" },
+    llm: { temperature: 0.3, maxConcurrentReviews: 4 },
+  },
   "kubernetes-bundled": { docker: { enabled: false }, kubernetes: { dataStores: { mode: "bundled", storageSize: "20Gi" } } },
   "kubernetes-existing-secret": { docker: { enabled: false }, kubernetes: { secrets: { mode: "existing", name: "kodus-from-vault" } } },
   "kubernetes-scaled": {
     docker: { enabled: false },
-    kubernetes: { replicas: { worker: 5, webhooks: 1, web: 4 }, autoscaling: { api: { enabled: true, minReplicas: 2, maxReplicas: 8 } }, ingress: { enabled: true, className: "nginx", webHost: "k.example.com", webhooksHost: "h.example.com", tlsSecretName: "kodus-tls" } },
+    kubernetes: {
+      replicas: { worker: 5, webhooks: 1, web: 4 },
+      autoscaling: { api: { enabled: true, minReplicas: 2, maxReplicas: 8 } },
+      ingress: { enabled: true, className: "nginx", webHost: "k.example.com", webhooksHost: "h.example.com", tlsSecretName: "kodus-tls" },
+    },
   },
-  "production-s3": { environment: "production", terraform: { backend: { s3: { bucket: "acme-tf-state", region: "eu-west-1" } } } } as ConfigInput,
+  "production-s3": {
+    environment: "production",
+    terraform: { backend: { s3: { bucket: "acme-tf-state", region: "eu-west-1" } } },
+  } as ConfigInput,
 };
 
 if (require.main === module) {

@@ -107,7 +107,9 @@ function prepareStackTrace(error, frames) {
     const line = frame.getLineNumber() ?? 0;
     const column = frame.getColumnNumber() ?? 0;
     const pos = originalPositionFor(map, { line, column: column - 1 });
-    return pos.line === null ? `    at ${text}` : `    at ${text.replace(`${file}:${line}:${column}`, `${file}:${pos.line}:${pos.column + 1}`)}`;
+    return pos.line === null
+      ? `    at ${text}`
+      : `    at ${text.replace(`${file}:${line}:${column}`, `${file}:${pos.line}:${pos.column + 1}`)}`;
   });
   return [header, ...lines].join("\n");
 }

@@ -108,7 +108,13 @@ export class DockerStack extends TerraformStack {
       env: [`POSTGRES_USER=${DB.user}`, `POSTGRES_DB=${DB.database}`, `POSTGRES_PASSWORD=${secrets.ref("postgres_password")}`],
       volumes: [{ volumeName: volume("postgres"), containerPath: "/var/lib/postgresql/data" }],
       upload: [{ file: "/docker-entrypoint-initdb.d/10-vector.sql", content: POSTGRES_INIT_SQL }],
-      healthcheck: { test: ["CMD", "pg_isready", "-U", DB.user, "-d", DB.database], interval: goDuration(10), timeout: goDuration(5), retries: 6, startPeriod: goDuration(30) },
+      healthcheck: {
+        test: ["CMD", "pg_isready", "-U", DB.user, "-d", DB.database],
+        interval: goDuration(10),
+        timeout: goDuration(5),
+        retries: 6,
+        startPeriod: goDuration(30),
+      },
       wait: true,
       waitTimeout: 120,
     });
@@ -118,9 +124,19 @@ export class DockerStack extends TerraformStack {
       restart,
       ...logging,
       networksAdvanced,
-      env: [`MONGO_INITDB_ROOT_USERNAME=${DB.user}`, `MONGO_INITDB_ROOT_PASSWORD=${secrets.ref("mongodb_password")}`, `MONGO_INITDB_DATABASE=${DB.database}`],
+      env: [
+        `MONGO_INITDB_ROOT_USERNAME=${DB.user}`,
+        `MONGO_INITDB_ROOT_PASSWORD=${secrets.ref("mongodb_password")}`,
+        `MONGO_INITDB_DATABASE=${DB.database}`,
+      ],
       volumes: [{ volumeName: volume("mongodb"), containerPath: "/data/db" }],
-      healthcheck: { test: ["CMD", "mongosh", "--quiet", "--eval", "db.adminCommand('ping')"], interval: goDuration(10), timeout: goDuration(5), retries: 6, startPeriod: goDuration(30) },
+      healthcheck: {
+        test: ["CMD", "mongosh", "--quiet", "--eval", "db.adminCommand('ping')"],
+        interval: goDuration(10),
+        timeout: goDuration(5),
+        retries: 6,
+        startPeriod: goDuration(30),
+      },
       wait: true,
       waitTimeout: 120,
     });
@@ -144,7 +160,13 @@ export class DockerStack extends TerraformStack {
       upload: [{ file: RABBITMQ_CONF_PATH, content: rabbitmqMemoryConf(quantityBytes(config.docker.rabbitmqMemory)) }],
       ulimit: [{ name: "nofile", soft: RABBITMQ_NOFILE, hard: RABBITMQ_NOFILE }],
       volumes: [{ volumeName: volume("rabbitmq"), containerPath: "/var/lib/rabbitmq" }],
-      healthcheck: { test: ["CMD", "rabbitmq-diagnostics", "-q", "check_running"], interval: goDuration(10), timeout: goDuration(10), retries: 6, startPeriod: goDuration(30) },
+      healthcheck: {
+        test: ["CMD", "rabbitmq-diagnostics", "-q", "check_running"],
+        interval: goDuration(10),
+        timeout: goDuration(10),
+        retries: 6,
+        startPeriod: goDuration(30),
+      },
       wait: true,
       waitTimeout: 180,
     });
@@ -154,7 +176,13 @@ export class DockerStack extends TerraformStack {
       target: "docker",
       workers: 1,
       apiHost: DOCKER_NAMES.api,
-      postgres: { host: DOCKER_NAMES.postgres, port: DATA_STORE_PORTS.postgres, database: DB.database, username: DB.user, disableSsl: true },
+      postgres: {
+        host: DOCKER_NAMES.postgres,
+        port: DATA_STORE_PORTS.postgres,
+        database: DB.database,
+        username: DB.user,
+        disableSsl: true,
+      },
       mongodb: { host: DOCKER_NAMES.mongodb, port: DATA_STORE_PORTS.mongodb, database: DB.database, username: DB.user },
     });
     const secretValues = secretEnvValues((name) => secrets.ref(name), SecretVariables.urlEncode, {
@@ -162,10 +190,15 @@ export class DockerStack extends TerraformStack {
       port: DATA_STORE_PORTS.rabbitmq,
       username: DB.user,
     });
-    const published: Partial<Record<Component, number>> = { api: config.docker.ports.api, web: config.docker.ports.web, webhooks: config.docker.ports.webhooks };
+    const published: Partial<Record<Component, number>> = {
+      api: config.docker.ports.api,
+      web: config.docker.ports.web,
+      webhooks: config.docker.ports.webhooks,
+    };
     const stores = [postgres, mongodb, rabbitmq];
     const images: Partial<Record<Component, string>> = {};
-    const kodusImage = (component: Component) => (images[component] ??= image(component, `${KODUS_IMAGES[component]}:${config.kodus.version}`));
+    const kodusImage = (component: Component) =>
+      (images[component] ??= image(component, `${KODUS_IMAGES[component]}:${config.kodus.version}`));
 
     // --- Chutes preflight (gates every deploy) and monitor ---
     const gates = [...stores];
@@ -194,7 +227,8 @@ export class DockerStack extends TerraformStack {
         ...logging,
         networksAdvanced,
         env: Object.entries(env).map(([k, v]) => `${k}=${v}`),
-        ports: hostPort === undefined ? undefined : [{ internal: KODUS_PORTS[component], external: hostPort, ip: config.docker.bindAddress }],
+        ports:
+          hostPort === undefined ? undefined : [{ internal: KODUS_PORTS[component], external: hostPort, ip: config.docker.bindAddress }],
         securityOpts: ["no-new-privileges:true"],
         // Docker's default 10 s would cut the worker's drain (in-flight reviews) on every deploy.
         stopTimeout: dockerStopSeconds(component, config.kodus.workerDrainTimeoutMs),
@@ -227,12 +261,23 @@ export class DockerStack extends TerraformStack {
       default: 1,
       nullable: false,
       description: "Rotation counter bumped by `npm run secrets -- rotate NAME`; shown as the secrets_revision output.",
-      validation: [{ condition: "${var.secrets_revision >= 1 && floor(var.secrets_revision) == var.secrets_revision}", errorMessage: "secrets_revision must be a whole number >= 1." }],
+      validation: [
+        {
+          condition: "${var.secrets_revision >= 1 && floor(var.secrets_revision) == var.secrets_revision}",
+          errorMessage: "secrets_revision must be a whole number >= 1.",
+        },
+      ],
     });
-    new TerraformOutput(this, "secrets-revision-output", { value: revision.numberValue, description: "Secrets revision deployed (npm run secrets -- rotate NAME bumps it)" }).overrideLogicalId("secrets_revision");
+    new TerraformOutput(this, "secrets-revision-output", {
+      value: revision.numberValue,
+      description: "Secrets revision deployed (npm run secrets -- rotate NAME bumps it)",
+    }).overrideLogicalId("secrets_revision");
     const urls = kodusUrls(config, "docker");
     new TerraformOutput(this, "web_url", { value: urls.publicUrl, description: "Kodus web UI" });
-    new TerraformOutput(this, "api_url", { value: `http://localhost:${config.docker.ports.api}`, description: "Kodus API, on the Docker host" });
+    new TerraformOutput(this, "api_url", {
+      value: `http://localhost:${config.docker.ports.api}`,
+      description: "Kodus API, on the Docker host",
+    });
     new TerraformOutput(this, "webhooks_url", { value: urls.webhooksUrl, description: "Base URL git providers call" });
     new TerraformOutput(this, "postgres_max_connections", {
       value: DOCKER_POSTGRES_MAX_CONNECTIONS,

@@ -84,7 +84,12 @@ export class KubernetesStack extends TerraformStack {
       nullable: false,
       description:
         "Bump after changing chutes_api_key or another Kodus secret, or a RabbitMQ host/port/user (API_RABBITMQ_URI is secret): rewrites the write-only Secrets (Terraform cannot see a write-only change otherwise), re-runs the Chutes preflight and rolls every pod that reads the Secret. Data-store passwords are read by the stores only at first initialization: changing them needs a password change inside the store first.",
-      validation: [{ condition: "${var.secrets_revision >= 1 && floor(var.secrets_revision) == var.secrets_revision}", errorMessage: "secrets_revision must be a whole number >= 1." }],
+      validation: [
+        {
+          condition: "${var.secrets_revision >= 1 && floor(var.secrets_revision) == var.secrets_revision}",
+          errorMessage: "secrets_revision must be a whole number >= 1.",
+        },
+      ],
     });
     const revisionRef = `\${var.secrets_revision}`;
 
@@ -113,9 +118,7 @@ export class KubernetesStack extends TerraformStack {
         default: stores[store].host,
         description: `Host of the external ${store} (kubernetes.dataStores.${store}.host in the config).`,
       }).stringValue;
-    const hosts = bundled
-      ? BUNDLED_HOSTS
-      : { postgres: hostVar("postgres"), mongodb: hostVar("mongodb"), rabbitmq: hostVar("rabbitmq") };
+    const hosts = bundled ? BUNDLED_HOSTS : { postgres: hostVar("postgres"), mongodb: hostVar("mongodb"), rabbitmq: hostVar("rabbitmq") };
 
     const image = (component: Component) => imageRef(KODUS_IMAGES[component], config.kodus.version, k8s.images, component);
     // Every pod of the deployment: Kodus, migrations, checks and bundled stores.
@@ -141,14 +144,15 @@ export class KubernetesStack extends TerraformStack {
     const runPeriodic = config.healthcheck.enabled && config.healthcheck.periodic;
     if (runPreflight || runPeriodic) {
       // In terraform mode the preflight reads the key being deployed from a Secret of its own.
-      const candidate = values && runPreflight
-        ? new SecretV1(this, "preflight-key", {
-            metadata: { name: "kodus-chutes-preflight", namespace, labels: componentLabels(labelProps, PREFLIGHT_COMPONENT) },
-            type: "Opaque",
-            dataWo: { API_OPEN_AI_API_KEY: values.API_OPEN_AI_API_KEY },
-            dataWoRevision: revision.numberValue,
-          })
-        : undefined;
+      const candidate =
+        values && runPreflight
+          ? new SecretV1(this, "preflight-key", {
+              metadata: { name: "kodus-chutes-preflight", namespace, labels: componentLabels(labelProps, PREFLIGHT_COMPONENT) },
+              type: "Opaque",
+              dataWo: { API_OPEN_AI_API_KEY: values.API_OPEN_AI_API_KEY },
+              dataWoRevision: revision.numberValue,
+            })
+          : undefined;
       checks = new ChutesHealthChecks(this, "chutes-health", {
         namespace,
         labels: labelProps,
@@ -301,7 +305,9 @@ export class KubernetesStack extends TerraformStack {
         dnsNamespace: egress.dnsNamespace,
         httpsCidrs: egress.httpsCidrs,
         httpsPorts: httpsPorts(config.llm.baseUrl),
-        dataStores: bundled ? undefined : { cidrs: egress.dataStoreCidrs, ports: [stores.postgres.port, stores.mongodb.port, stores.rabbitmq.port] },
+        dataStores: bundled
+          ? undefined
+          : { cidrs: egress.dataStoreCidrs, ports: [stores.postgres.port, stores.mongodb.port, stores.rabbitmq.port] },
       });
     }
 
@@ -320,7 +326,11 @@ export class KubernetesStack extends TerraformStack {
         configMapName: configMaps[component].name,
         env: secretEnv(secretName, secretEnvFor(component)),
         serviceAccountName: serviceAccount,
-        podAnnotations: { ...k8s.pods[component].annotations, [SECRETS_REVISION_ANNOTATION]: revisionRef, [CONFIG_HASH_ANNOTATION]: configMaps[component].hash },
+        podAnnotations: {
+          ...k8s.pods[component].annotations,
+          [SECRETS_REVISION_ANNOTATION]: revisionRef,
+          [CONFIG_HASH_ANNOTATION]: configMaps[component].hash,
+        },
         podLabels: { ...k8s.pods[component].labels },
         placement,
         spread: k8s.scheduling.topologySpreadConstraints,
@@ -344,7 +354,15 @@ export class KubernetesStack extends TerraformStack {
       const ing = k8s.ingress;
       const rule = (host: string | undefined, component: "web" | "webhooks") => ({
         host,
-        http: { path: [{ path: "/", pathType: "Prefix", backend: { service: { name: workloads[component].name, port: { number: KODUS_PORTS[component] } } } }] },
+        http: {
+          path: [
+            {
+              path: "/",
+              pathType: "Prefix",
+              backend: { service: { name: workloads[component].name, port: { number: KODUS_PORTS[component] } } },
+            },
+          ],
+        },
       });
       new IngressV1(this, "ingress", {
         metadata: { name: "kodus", namespace, labels: componentLabels(labelProps, "ingress"), annotations: { ...ing.annotations } },
@@ -356,7 +374,10 @@ export class KubernetesStack extends TerraformStack {
       });
     }
 
-    new TerraformOutput(this, "secrets-revision-output", { value: revision.numberValue, description: "Secrets revision deployed (npm run secrets -- rotate NAME bumps it)" }).overrideLogicalId("secrets_revision");
+    new TerraformOutput(this, "secrets-revision-output", {
+      value: revision.numberValue,
+      description: "Secrets revision deployed (npm run secrets -- rotate NAME bumps it)",
+    }).overrideLogicalId("secrets_revision");
     new TerraformOutput(this, "namespace_name", { value: namespace, description: "Namespace Kodus runs in" });
     const urls = kodusUrls(config, "kubernetes");
     new TerraformOutput(this, "web_url", { value: urls.publicUrl, description: "Kodus web UI" });
@@ -367,9 +388,15 @@ export class KubernetesStack extends TerraformStack {
         ? "max_connections of the bundled PostgreSQL (Kodus pools at the most pods, the migration Job, headroom)"
         : "max_connections your PostgreSQL needs at least: api 30, worker 60, webhooks 30 per pod at the most pods, + the migration Job + headroom",
     });
-    new TerraformOutput(this, "api_service", { value: `kodus-api.${k8s.namespace}.svc:${KODUS_PORTS.api}`, description: "In-cluster API address" });
+    new TerraformOutput(this, "api_service", {
+      value: `kodus-api.${k8s.namespace}.svc:${KODUS_PORTS.api}`,
+      description: "In-cluster API address",
+    });
     if (preflightName !== undefined) {
-      new TerraformOutput(this, "preflight_logs", { value: `kubectl -n ${k8s.namespace} logs job/${preflightName}`, description: `Read the Chutes ${PREFLIGHT_COMPONENT} result` });
+      new TerraformOutput(this, "preflight_logs", {
+        value: `kubectl -n ${k8s.namespace} logs job/${preflightName}`,
+        description: `Read the Chutes ${PREFLIGHT_COMPONENT} result`,
+      });
     }
   }
 }

@@ -78,7 +78,13 @@ export function addStateBackend(scope: Construct, backend: DeepReadonly<StateBac
       });
     case "pg":
       // conn_str unset: Terraform reads PG_CONN_STR (or the libpq PG* variables). cdktf types it as required.
-      return new PgBackend(scope, { connStr: backend.connStr as string, schemaName: where, skipSchemaCreation: backend.skipSchemaCreation, skipTableCreation: backend.skipTableCreation, skipIndexCreation: backend.skipIndexCreation });
+      return new PgBackend(scope, {
+        connStr: backend.connStr as string,
+        schemaName: where,
+        skipSchemaCreation: backend.skipSchemaCreation,
+        skipTableCreation: backend.skipTableCreation,
+        skipIndexCreation: backend.skipIndexCreation,
+      });
     case "cloud":
       return new CloudBackend(scope, {
         organization: backend.organization,
@@ -109,7 +115,12 @@ export class KubernetesBackend extends TerraformBackend {
 
   protected synthesizeAttributes(): { [name: string]: unknown } {
     const p = this.props;
-    return dropUndefined({ secret_suffix: p.secretSuffix, namespace: p.namespace, config_context: p.configContext, in_cluster_config: p.inClusterConfig });
+    return dropUndefined({
+      secret_suffix: p.secretSuffix,
+      namespace: p.namespace,
+      config_context: p.configContext,
+      in_cluster_config: p.inClusterConfig,
+    });
   }
 
   protected synthesizeHclAttributes(): { [name: string]: unknown } {

@@ -49,7 +49,12 @@ describe("npm run synth (main.ts)", () => {
     const dir = tmp();
     // A var file next to the project, as `npm run secrets` writes it, must not be read at synth time.
     writeFileSync(join(dir, "kodus.secrets.auto.tfvars.json"), JSON.stringify({ chutes_api_key: canary }));
-    const env: Record<string, string> = { CDKTF_OUTDIR: join(dir, "out"), CHUTES_API_KEY: canary, API_OPEN_AI_API_KEY: canary, OPENAI_API_KEY: canary };
+    const env: Record<string, string> = {
+      CDKTF_OUTDIR: join(dir, "out"),
+      CHUTES_API_KEY: canary,
+      API_OPEN_AI_API_KEY: canary,
+      OPENAI_API_KEY: canary,
+    };
     for (const v of ["chutes_api_key", "api_jwt_secret", "postgres_password", "rabbitmq_password"]) env[`TF_VAR_${v}`] = canary;
     const r = runSynth(dir, env);
     expect(r.status).toBe(0);

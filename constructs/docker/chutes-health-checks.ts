@@ -17,7 +17,16 @@ import { TerraformStack } from "cdktf";
 import { Construct } from "constructs";
 import { rerunOnEveryApply } from "../rerun-every-apply";
 import { goDuration } from "./duration";
-import { PROBE_COMMAND, PROBE_DIR, PROBE_FILE, PROBE_KEY_ENV, probeEnv, probeSource, withBudgetMode, type ProbeSettings } from "../../probe/probe-program";
+import {
+  PROBE_COMMAND,
+  PROBE_DIR,
+  PROBE_FILE,
+  PROBE_KEY_ENV,
+  probeEnv,
+  probeSource,
+  withBudgetMode,
+  type ProbeSettings,
+} from "../../probe/probe-program";
 
 export interface DockerChutesHealthChecksProps {
   /** Image id of an image with Node 20+ (the Kodus API image). */
@@ -47,72 +56,78 @@ export class DockerChutesHealthChecks extends Construct {
   constructor(scope: Construct, id: string, props: DockerChutesHealthChecksProps) {
     super(scope, id);
     const upload = [{ file: `${PROBE_DIR}/${PROBE_FILE}`, content: probeSource() }];
-    const env = (settings: ProbeSettings) => [...Object.entries(probeEnv(settings)).map(([k, v]) => `${k}=${v}`), `${PROBE_KEY_ENV}=${props.apiKey}`];
-    const hardening = { securityOpts: ["no-new-privileges:true"], capabilities: { drop: ["ALL"] }, networksAdvanced: [{ name: props.networkName }] };
-
+    const env = (settings: ProbeSettings) => [
+      ...Object.entries(probeEnv(settings)).map(([k, v]) => `${k}=${v}`),
+      `${PROBE_KEY_ENV}=${props.apiKey}`,
+    ];
+    const hardening = {
+      securityOpts: ["no-new-privileges:true"],
+      capabilities: { drop: ["ALL"] },
+      networksAdvanced: [{ name: props.networkName }],
+    };
 
     // The preflight gates on "Chutes serves us" within the timeout; slowness is the monitor's business.
     if (props.preflight ?? true) {
-    this.preflight = new Container(this, "preflight", {
-      name: PREFLIGHT_CONTAINER,
-      image: props.image,
-      entrypoint: [...PROBE_COMMAND], // the probe, not the Kodus entrypoint: no migrations
-      // Report mode: budget figures in the line, a near cap warns (the check below), never fails.
-      env: env(withBudgetMode({ ...props.probe, maxLatencyMs: props.probe.timeoutMs }, "report")),
-      upload,
-      ...hardening,
-      mustRun: false,
-      attach: true, // wait for the probe to exit
-      logs: true, // keep its JSON line for the message below
-      restart: "no",
-      lifecycle: {
-        postcondition: [
-          {
-            condition: "${self.exit_code == 0}",
-            errorMessage: `Chutes preflight failed, Kodus was not (re)deployed. Probe verdict: \${try(regex("\\\\{.*\\\\}", self.container_logs), trimspace(self.container_logs))}. See the README's health-check table; run "docker logs ${PREFLIGHT_CONTAINER}" for the same line.`,
-          },
-        ],
-      },
-    });
-    this.preflight.overrideLogicalId("chutes-preflight");
-    // The preflight runs before every rollout, not only when its settings change.
-    rerunOnEveryApply(this, this.preflight, "chutes-preflight-trigger");
-    if (props.probe.budget !== "off") {
-      // A failed `check` assertion is a warning of plan/apply, never an error: the deploy goes on.
-      // (The logical id is fixed above, so the address is stable.)
-      const logs = "docker_container.chutes-preflight.container_logs";
-      TerraformStack.of(this).addOverride("check.chutes_budget", {
-        assert: [
-          {
-            condition: `\${!can(regex(${BUDGET_NEAR_CAP_HCL}, ${logs}))}`,
-            error_message:
-              `A Chutes cap is near (${props.probe.warnPercent} % or more): \${try(regex(${BUDGET_DETAIL_HCL}, ${logs})[0], "run docker logs ${PREFLIGHT_CONTAINER}")}. ` +
-              `Reviews stop when the cap is reached: see the README's "Chutes budget".`,
-          },
-        ],
+      this.preflight = new Container(this, "preflight", {
+        name: PREFLIGHT_CONTAINER,
+        image: props.image,
+        entrypoint: [...PROBE_COMMAND], // the probe, not the Kodus entrypoint: no migrations
+        // Report mode: budget figures in the line, a near cap warns (the check below), never fails.
+        env: env(withBudgetMode({ ...props.probe, maxLatencyMs: props.probe.timeoutMs }, "report")),
+        upload,
+        ...hardening,
+        mustRun: false,
+        attach: true, // wait for the probe to exit
+        logs: true, // keep its JSON line for the message below
+        restart: "no",
+        lifecycle: {
+          postcondition: [
+            {
+              condition: "${self.exit_code == 0}",
+              errorMessage: `Chutes preflight failed, Kodus was not (re)deployed. Probe verdict: \${try(regex("\\\\{.*\\\\}", self.container_logs), trimspace(self.container_logs))}. See the README's health-check table; run "docker logs ${PREFLIGHT_CONTAINER}" for the same line.`,
+            },
+          ],
+        },
       });
-    }
+      this.preflight.overrideLogicalId("chutes-preflight");
+      // The preflight runs before every rollout, not only when its settings change.
+      rerunOnEveryApply(this, this.preflight, "chutes-preflight-trigger");
+      if (props.probe.budget !== "off") {
+        // A failed `check` assertion is a warning of plan/apply, never an error: the deploy goes on.
+        // (The logical id is fixed above, so the address is stable.)
+        const logs = "docker_container.chutes-preflight.container_logs";
+        TerraformStack.of(this).addOverride("check.chutes_budget", {
+          assert: [
+            {
+              condition: `\${!can(regex(${BUDGET_NEAR_CAP_HCL}, ${logs}))}`,
+              error_message:
+                `A Chutes cap is near (${props.probe.warnPercent} % or more): \${try(regex(${BUDGET_DETAIL_HCL}, ${logs})[0], "run docker logs ${PREFLIGHT_CONTAINER}")}. ` +
+                `Reviews stop when the cap is reached: see the README's "Chutes budget".`,
+            },
+          ],
+        });
+      }
     }
 
     if (props.periodic ?? true) {
-    this.monitor = new Container(this, "monitor", {
-      name: MONITOR_CONTAINER,
-      image: props.image,
-      // Idles; Docker runs the probe as the healthcheck, on the schedule's interval.
-      entrypoint: ["node", "-e", "setInterval(() => {}, 1 << 30)"],
-      env: env(withBudgetMode(props.probe, "alert")),
-      upload,
-      ...hardening,
-      restart: "unless-stopped",
-      healthcheck: {
-        test: ["CMD", ...PROBE_COMMAND],
-        interval: goDuration(props.intervalSeconds),
-        timeout: goDuration(Math.ceil(props.probe.timeoutMs / 1000) + 10),
-        retries: 1, // unhealthy after one failed check: no retry storm, no delay
-        startPeriod: goDuration(0),
-      },
-    });
-    this.monitor.overrideLogicalId("chutes-monitor");
+      this.monitor = new Container(this, "monitor", {
+        name: MONITOR_CONTAINER,
+        image: props.image,
+        // Idles; Docker runs the probe as the healthcheck, on the schedule's interval.
+        entrypoint: ["node", "-e", "setInterval(() => {}, 1 << 30)"],
+        env: env(withBudgetMode(props.probe, "alert")),
+        upload,
+        ...hardening,
+        restart: "unless-stopped",
+        healthcheck: {
+          test: ["CMD", ...PROBE_COMMAND],
+          interval: goDuration(props.intervalSeconds),
+          timeout: goDuration(Math.ceil(props.probe.timeoutMs / 1000) + 10),
+          retries: 1, // unhealthy after one failed check: no retry storm, no delay
+          startPeriod: goDuration(0),
+        },
+      });
+      this.monitor.overrideLogicalId("chutes-monitor");
     }
   }
 }

@@ -124,7 +124,11 @@ export class BundledDataStores extends Construct {
       {
         key: "postgres",
         env: [
-          ...literalEnv({ POSTGRES_USER: props.postgres.username, POSTGRES_DB: props.postgres.database, PGDATA: "/var/lib/postgresql/data/pgdata" }),
+          ...literalEnv({
+            POSTGRES_USER: props.postgres.username,
+            POSTGRES_DB: props.postgres.database,
+            PGDATA: "/var/lib/postgresql/data/pgdata",
+          }),
           fromSecret("POSTGRES_PASSWORD", "API_PG_DB_PASSWORD"),
         ],
         dataPath: "/var/lib/postgresql/data",
@@ -139,7 +143,10 @@ export class BundledDataStores extends Construct {
       },
       {
         key: "mongodb",
-        env: [...literalEnv({ MONGO_INITDB_ROOT_USERNAME: props.mongodb.username }), fromSecret("MONGO_INITDB_ROOT_PASSWORD", "API_MG_DB_PASSWORD")],
+        env: [
+          ...literalEnv({ MONGO_INITDB_ROOT_USERNAME: props.mongodb.username }),
+          fromSecret("MONGO_INITDB_ROOT_PASSWORD", "API_MG_DB_PASSWORD"),
+        ],
         dataPath: "/data/db",
         readiness: ["mongosh", "--quiet", "--eval", "db.adminCommand('ping')"],
         alive: { tcp: true },
@@ -149,7 +156,11 @@ export class BundledDataStores extends Construct {
       },
       {
         key: "rabbitmq",
-        env: [...literalEnv({ RABBITMQ_DEFAULT_USER: props.rabbitmq.username }), fromSecret("RABBITMQ_DEFAULT_PASS", RABBITMQ_PASSWORD_KEY), ...literalEnv(RABBITMQ_ENV)],
+        env: [
+          ...literalEnv({ RABBITMQ_DEFAULT_USER: props.rabbitmq.username }),
+          fromSecret("RABBITMQ_DEFAULT_PASS", RABBITMQ_PASSWORD_KEY),
+          ...literalEnv(RABBITMQ_ENV),
+        ],
         dataPath: "/var/lib/rabbitmq",
         // Creates the kodus-ai vhost Kodus connects to (the image's default command does not).
         command: [...RABBITMQ_COMMAND],
@@ -174,59 +185,68 @@ export class BundledDataStores extends Construct {
         spec: { clusterIp: "None", selector, port: [{ name: store.key, port, targetPort: String(port) }] },
       }).overrideLogicalId(store.key);
       const statefulSet = new StatefulSetV1(this, store.key, {
-          metadata,
-          waitForRollout: true,
-          dependsOn: props.dependsOn,
-          spec: {
-            serviceName: name,
-            replicas: "1",
-            selector: { matchLabels: selector },
-            template: {
-              metadata: { labels },
-              spec: hardenedPodSpec({
-                serviceAccountName: props.serviceAccountName,
-                placement: props.placement,
-                runAsUser: STORE_UID,
-                readOnlyRootFilesystem: store.readOnlyRootFilesystem,
-                writablePaths: store.writablePaths,
-                volumes: storeVolumes[store.key],
-                initContainers:
-                  store.key === "rabbitmq"
-                    ? [
-                        {
-                          name: "fix-cookie-mode",
-                          image: mirrored(DATA_STORE_IMAGES.rabbitmq, props.registry),
-                          command: [...RABBITMQ_COOKIE_FIX],
-                          volumeMount: [{ name: "data", mountPath: store.dataPath }],
-                          resources: { requests: { cpu: "10m", memory: "16Mi" }, limits: { cpu: "100m", memory: "64Mi" } },
-                        },
-                      ]
-                    : undefined,
-                containers: [
-                  {
-                    name: store.key,
-                    image: mirrored(DATA_STORE_IMAGES[store.key], props.registry),
-                    command: store.command,
-                    args: store.args,
-                    port: [{ name: store.key, containerPort: port }],
-                    env: store.env,
-                    volumeMount: [{ name: "data", mountPath: store.dataPath }, ...(store.extraMounts ?? [])],
-                    startupProbe: { ...aliveCheck(store, port), periodSeconds: 5, timeoutSeconds: 5, failureThreshold: store.startupFailures },
-                    livenessProbe: { ...aliveCheck(store, port), periodSeconds: 20, timeoutSeconds: 5, failureThreshold: 6 },
-                    readinessProbe: { exec: { command: store.readiness }, periodSeconds: 10, timeoutSeconds: 5, failureThreshold: 6 },
-                    resources: { requests: { ...props.resources[store.key].requests }, limits: { ...props.resources[store.key].limits } },
+        metadata,
+        waitForRollout: true,
+        dependsOn: props.dependsOn,
+        spec: {
+          serviceName: name,
+          replicas: "1",
+          selector: { matchLabels: selector },
+          template: {
+            metadata: { labels },
+            spec: hardenedPodSpec({
+              serviceAccountName: props.serviceAccountName,
+              placement: props.placement,
+              runAsUser: STORE_UID,
+              readOnlyRootFilesystem: store.readOnlyRootFilesystem,
+              writablePaths: store.writablePaths,
+              volumes: storeVolumes[store.key],
+              initContainers:
+                store.key === "rabbitmq"
+                  ? [
+                      {
+                        name: "fix-cookie-mode",
+                        image: mirrored(DATA_STORE_IMAGES.rabbitmq, props.registry),
+                        command: [...RABBITMQ_COOKIE_FIX],
+                        volumeMount: [{ name: "data", mountPath: store.dataPath }],
+                        resources: { requests: { cpu: "10m", memory: "16Mi" }, limits: { cpu: "100m", memory: "64Mi" } },
+                      },
+                    ]
+                  : undefined,
+              containers: [
+                {
+                  name: store.key,
+                  image: mirrored(DATA_STORE_IMAGES[store.key], props.registry),
+                  command: store.command,
+                  args: store.args,
+                  port: [{ name: store.key, containerPort: port }],
+                  env: store.env,
+                  volumeMount: [{ name: "data", mountPath: store.dataPath }, ...(store.extraMounts ?? [])],
+                  startupProbe: {
+                    ...aliveCheck(store, port),
+                    periodSeconds: 5,
+                    timeoutSeconds: 5,
+                    failureThreshold: store.startupFailures,
                   },
-                ],
-              }),
-            },
-            volumeClaimTemplate: [
-              {
-                metadata: { name: "data" },
-                spec: { accessModes: ["ReadWriteOnce"], storageClassName: props.storageClass, resources: { requests: { storage: props.storageSize } } },
-              },
-            ],
+                  livenessProbe: { ...aliveCheck(store, port), periodSeconds: 20, timeoutSeconds: 5, failureThreshold: 6 },
+                  readinessProbe: { exec: { command: store.readiness }, periodSeconds: 10, timeoutSeconds: 5, failureThreshold: 6 },
+                  resources: { requests: { ...props.resources[store.key].requests }, limits: { ...props.resources[store.key].limits } },
+                },
+              ],
+            }),
           },
-        });
+          volumeClaimTemplate: [
+            {
+              metadata: { name: "data" },
+              spec: {
+                accessModes: ["ReadWriteOnce"],
+                storageClassName: props.storageClass,
+                resources: { requests: { storage: props.storageSize } },
+              },
+            },
+          ],
+        },
+      });
       statefulSet.overrideLogicalId(store.key);
       this.statefulSets.push(statefulSet);
       new NetworkPolicyV1(this, `${store.key}-network-policy`, {

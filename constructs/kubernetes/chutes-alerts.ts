@@ -26,7 +26,15 @@ export interface ChutesAlertsProps {
 }
 
 /** One alert on a container of the latest finished CronJob pod. */
-function rule(namespace: string, cronJobName: string, container: string, alert: string, severity: string, summary: string, description: string) {
+function rule(
+  namespace: string,
+  cronJobName: string,
+  container: string,
+  alert: string,
+  severity: string,
+  summary: string,
+  description: string,
+) {
   const pods = `namespace="${namespace}", pod=~"${cronJobName}-[0-9]+-[a-z0-9]+"`;
   return {
     alert,
@@ -45,13 +53,27 @@ function rule(namespace: string, cronJobName: string, container: string, alert: 
 
 export function chutesAlertRules(namespace: string, cronJobName: string, budget: boolean) {
   return [
-    rule(namespace, cronJobName, "probe", "KodusChutesCheckFailing", "critical",
+    rule(
+      namespace,
+      cronJobName,
+      "probe",
+      "KodusChutesCheckFailing",
+      "critical",
       "The Chutes health check failed: Kodus' reviews are likely failing too.",
-      "The last run of the Chutes check failed (auth_failed, quota_exhausted, timeout, slow, ...). The status and its hint are in the probe's JSON line: kubectl -n NS logs POD -c probe."),
+      "The last run of the Chutes check failed (auth_failed, quota_exhausted, timeout, slow, ...). The status and its hint are in the probe's JSON line: kubectl -n NS logs POD -c probe.",
+    ),
     ...(budget
-      ? [rule(namespace, cronJobName, "budget", "KodusChutesBudgetCritical", "warning",
-          "A Chutes usage cap is nearly used up (or the budget cannot be read).",
-          "The last budget read found a cap at or above the critical percentage (budget_critical, exit 3: reviews stop when the cap is reached) or could not read Chutes' management API (budget_unavailable, exit 4). Window, percentage, reset time and forecast: kubectl -n NS logs POD -c budget.")]
+      ? [
+          rule(
+            namespace,
+            cronJobName,
+            "budget",
+            "KodusChutesBudgetCritical",
+            "warning",
+            "A Chutes usage cap is nearly used up (or the budget cannot be read).",
+            "The last budget read found a cap at or above the critical percentage (budget_critical, exit 3: reviews stop when the cap is reached) or could not read Chutes' management API (budget_unavailable, exit 4). Window, percentage, reset time and forecast: kubectl -n NS logs POD -c budget.",
+          ),
+        ]
       : []),
   ];
 }
@@ -66,7 +88,11 @@ export class ChutesAlerts extends Construct {
       manifest: {
         apiVersion: "monitoring.coreos.com/v1",
         kind: "PrometheusRule",
-        metadata: { name: "kodus-chutes", namespace: props.namespace, labels: { ...componentLabels(props.labels, "chutes-alerts"), ...props.extraLabels } },
+        metadata: {
+          name: "kodus-chutes",
+          namespace: props.namespace,
+          labels: { ...componentLabels(props.labels, "chutes-alerts"), ...props.extraLabels },
+        },
         spec: { groups: [{ name: "kodus-chutes", rules: chutesAlertRules(props.namespace, props.cronJobName, props.budget) }] },
       },
     });

@@ -21,7 +21,17 @@ import { NetworkPolicyV1 } from "@cdktf/provider-kubernetes/lib/network-policy-v
 import type { ITerraformDependable } from "cdktf";
 import { rerunOnEveryApply } from "../rerun-every-apply";
 import { Construct } from "constructs";
-import { PROBE_COMMAND, PROBE_DIR, PROBE_FILE, PROBE_KEY_ENV, probeEnv, probeSource, shortHash, withBudgetMode, type ProbeSettings } from "../../probe/probe-program";
+import {
+  PROBE_COMMAND,
+  PROBE_DIR,
+  PROBE_FILE,
+  PROBE_KEY_ENV,
+  probeEnv,
+  probeSource,
+  shortHash,
+  withBudgetMode,
+  type ProbeSettings,
+} from "../../probe/probe-program";
 import { APP_NAME, componentLabels, type LabelProps } from "./labels";
 import { hardenedPodSpec, literalEnv, type PodPlacement, type PodSpec } from "./pod";
 
@@ -86,7 +96,10 @@ export class ChutesHealthChecks extends Construct {
       image: props.image,
       // The probe, not the Kodus entrypoint: no migrations, no server.
       command: [...PROBE_COMMAND],
-      env: [...literalEnv(probeEnv(settings)), { name: PROBE_KEY_ENV, valueFrom: { secretKeyRef: { name: secretName, key: props.secretKey } } }],
+      env: [
+        ...literalEnv(probeEnv(settings)),
+        { name: PROBE_KEY_ENV, valueFrom: { secretKeyRef: { name: secretName, key: props.secretKey } } },
+      ],
       // The probe's one JSON line becomes the termination message: `kubectl describe` shows why.
       terminationMessagePolicy: "FallbackToLogsOnError",
       volumeMount: [{ name: "probe", mountPath: PROBE_DIR, readOnly: true }],
@@ -101,59 +114,73 @@ export class ChutesHealthChecks extends Construct {
         volumes: [{ name: "probe", configMap: { name: code.metadata.name, defaultMode: "0444" } }],
         containers: [
           container("probe", withBudgetMode(settings, "report"), secretName),
-          ...(budgetContainer && settings.budget !== "off" ? [container(BUDGET_CONTAINER, withBudgetMode(settings, "only"), secretName)] : []),
+          ...(budgetContainer && settings.budget !== "off"
+            ? [container(BUDGET_CONTAINER, withBudgetMode(settings, "only"), secretName)]
+            : []),
         ],
       });
 
     // The preflight gates on "Chutes serves us" within the timeout; slowness is the periodic check's business.
     const preflightSettings = { ...props.probe, maxLatencyMs: props.probe.timeoutMs };
     if (props.preflight ?? true) {
-    const preflightName = `kodus-chutes-preflight-${shortHash({ probe: preflightSettings, source, image: props.image })}-r${props.revision}`;
-    this.preflight = new JobV1(this, "preflight", {
-      metadata: { name: preflightName, namespace: props.namespace, labels: componentLabels(props.labels, PREFLIGHT_COMPONENT) },
-      waitForCompletion: true,
-      // The deadline leaves room for pulling the API image on a cold node before the probe runs.
-      timeouts: { create: `${timeoutSeconds + 660}s`, update: `${timeoutSeconds + 660}s` },
-      dependsOn: props.preflightDependsOn,
-      spec: {
-        backoffLimit: 0, // no retries: a retry would hide the failure and spend quota
-        activeDeadlineSeconds: timeoutSeconds + 600,
-        template: { metadata: { labels: componentLabels(props.labels, PREFLIGHT_COMPONENT) }, spec: podSpec(preflightSettings, props.preflightSecretName ?? props.secretName) },
-      },
-    });
-    this.preflight.overrideLogicalId(PREFLIGHT_COMPONENT);
-    // The preflight runs before every rollout, not only when its settings or the revision change.
-    rerunOnEveryApply(this, this.preflight, "chutes-preflight-trigger");
+      const preflightName = `kodus-chutes-preflight-${shortHash({ probe: preflightSettings, source, image: props.image })}-r${props.revision}`;
+      this.preflight = new JobV1(this, "preflight", {
+        metadata: { name: preflightName, namespace: props.namespace, labels: componentLabels(props.labels, PREFLIGHT_COMPONENT) },
+        waitForCompletion: true,
+        // The deadline leaves room for pulling the API image on a cold node before the probe runs.
+        timeouts: { create: `${timeoutSeconds + 660}s`, update: `${timeoutSeconds + 660}s` },
+        dependsOn: props.preflightDependsOn,
+        spec: {
+          backoffLimit: 0, // no retries: a retry would hide the failure and spend quota
+          activeDeadlineSeconds: timeoutSeconds + 600,
+          template: {
+            metadata: { labels: componentLabels(props.labels, PREFLIGHT_COMPONENT) },
+            spec: podSpec(preflightSettings, props.preflightSecretName ?? props.secretName),
+          },
+        },
+      });
+      this.preflight.overrideLogicalId(PREFLIGHT_COMPONENT);
+      // The preflight runs before every rollout, not only when its settings or the revision change.
+      rerunOnEveryApply(this, this.preflight, "chutes-preflight-trigger");
     }
 
     if (props.periodic ?? true) {
-    this.cronJob = new CronJobV1(this, "periodic", {
-      metadata: { name: "kodus-chutes-healthcheck", namespace: props.namespace, labels: componentLabels(props.labels, HEALTHCHECK_COMPONENT) },
-      dependsOn: props.cronJobDependsOn,
-      spec: {
-        schedule: props.schedule,
-        timezone: "Etc/UTC",
-        concurrencyPolicy: "Forbid", // never two probes at once
-        startingDeadlineSeconds: 300, // a missed run is skipped, not stacked up
-        successfulJobsHistoryLimit: 3,
-        failedJobsHistoryLimit: 5,
-        jobTemplate: {
-          metadata: { labels: componentLabels(props.labels, HEALTHCHECK_COMPONENT) },
-          spec: {
-            backoffLimit: 0,
-            activeDeadlineSeconds: timeoutSeconds + 120,
-            ttlSecondsAfterFinished: "86400",
-            template: { metadata: { labels: componentLabels(props.labels, HEALTHCHECK_COMPONENT) }, spec: podSpec(props.probe, props.secretName, true) },
+      this.cronJob = new CronJobV1(this, "periodic", {
+        metadata: {
+          name: "kodus-chutes-healthcheck",
+          namespace: props.namespace,
+          labels: componentLabels(props.labels, HEALTHCHECK_COMPONENT),
+        },
+        dependsOn: props.cronJobDependsOn,
+        spec: {
+          schedule: props.schedule,
+          timezone: "Etc/UTC",
+          concurrencyPolicy: "Forbid", // never two probes at once
+          startingDeadlineSeconds: 300, // a missed run is skipped, not stacked up
+          successfulJobsHistoryLimit: 3,
+          failedJobsHistoryLimit: 5,
+          jobTemplate: {
+            metadata: { labels: componentLabels(props.labels, HEALTHCHECK_COMPONENT) },
+            spec: {
+              backoffLimit: 0,
+              activeDeadlineSeconds: timeoutSeconds + 120,
+              ttlSecondsAfterFinished: "86400",
+              template: {
+                metadata: { labels: componentLabels(props.labels, HEALTHCHECK_COMPONENT) },
+                spec: podSpec(props.probe, props.secretName, true),
+              },
+            },
           },
         },
-      },
-    });
-    this.cronJob.overrideLogicalId(HEALTHCHECK_COMPONENT);
+      });
+      this.cronJob.overrideLogicalId(HEALTHCHECK_COMPONENT);
     }
 
     // Egress of the probe pods: DNS, and the inference and management APIs' ports (to any
     // address: a NetworkPolicy cannot name hosts). Additive: other policies may allow more.
-    const apiPorts = [...new Set([urlPort(props.probe.baseUrl), ...(props.probe.budget !== "off" ? [urlPort(props.probe.managementUrl)] : [])])];
+    const apiPorts = [
+      ...new Set([urlPort(props.probe.baseUrl), ...(props.probe.budget !== "off" ? [urlPort(props.probe.managementUrl)] : [])]),
+    ];
     const egress = new NetworkPolicyV1(this, "egress", {
       metadata: { name: "kodus-chutes-probe-egress", namespace: props.namespace, labels: componentLabels(props.labels, "chutes-probe") },
       spec: {
@@ -163,7 +190,12 @@ export class ChutesHealthChecks extends Construct {
         },
         policyTypes: ["Egress"],
         egress: [
-          { ports: [{ port: "53", protocol: "UDP" }, { port: "53", protocol: "TCP" }] },
+          {
+            ports: [
+              { port: "53", protocol: "UDP" },
+              { port: "53", protocol: "TCP" },
+            ],
+          },
           { ports: apiPorts.map((port) => ({ port: String(port), protocol: "TCP" })) },
         ],
       },

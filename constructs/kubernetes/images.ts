@@ -19,7 +19,8 @@ export function mirrored(image: string, registry?: string): string {
   const mirror = registry.replace(/\/+$/, "");
   const parts = image.split("/");
   const first = parts[0];
-  if (parts.length > 1 && (first.includes(".") || first.includes(":") || first === "localhost")) return `${mirror}/${parts.slice(1).join("/")}`;
+  if (parts.length > 1 && (first.includes(".") || first.includes(":") || first === "localhost"))
+    return `${mirror}/${parts.slice(1).join("/")}`;
   if (parts.length === 1) return `${mirror}/library/${image}`;
   return `${mirror}/${image}`;
 }

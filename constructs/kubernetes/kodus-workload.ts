@@ -162,7 +162,10 @@ export class KodusWorkload extends Construct {
 
     if (needsDisruptionBudget(props.replicas, props.autoscaling)) {
       // maxUnavailable (not minAvailable) so a node drain can always evict one pod.
-      new PodDisruptionBudgetV1(this, "pdb", { metadata, spec: { maxUnavailable: "1", selector: { matchLabels: selector } } }).overrideLogicalId(props.component);
+      new PodDisruptionBudgetV1(this, "pdb", {
+        metadata,
+        spec: { maxUnavailable: "1", selector: { matchLabels: selector } },
+      }).overrideLogicalId(props.component);
     }
 
     if (props.autoscaling) {
@@ -172,7 +175,12 @@ export class KodusWorkload extends Construct {
           minReplicas: props.autoscaling.minReplicas,
           maxReplicas: props.autoscaling.maxReplicas,
           scaleTargetRef: { apiVersion: "apps/v1", kind: "Deployment", name },
-          metric: [{ type: "Resource", resource: { name: "cpu", target: { type: "Utilization", averageUtilization: props.autoscaling.targetCpuPercent } } }],
+          metric: [
+            {
+              type: "Resource",
+              resource: { name: "cpu", target: { type: "Utilization", averageUtilization: props.autoscaling.targetCpuPercent } },
+            },
+          ],
         },
       });
       hpa.overrideLogicalId(props.component);

@@ -23,7 +23,9 @@ export type EnvEntry = DeploymentV1SpecTemplateSpecContainerEnv;
 export const KODUS_UID = 1000;
 
 /** Container security context: no root, no writes outside volumes, no privileges, no capabilities. */
-export function hardenedContainerSecurity(readOnlyRootFilesystem = true): NonNullable<DeploymentV1SpecTemplateSpecContainer["securityContext"]> {
+export function hardenedContainerSecurity(
+  readOnlyRootFilesystem = true,
+): NonNullable<DeploymentV1SpecTemplateSpecContainer["securityContext"]> {
   return {
     runAsNonRoot: true,
     allowPrivilegeEscalation: false,
@@ -74,7 +76,13 @@ export interface HardenedPodProps {
 /** Kubernetes-API-shaped pod placement, as config kubernetes.scheduling gives it. */
 export interface PodPlacement {
   readonly nodeSelector?: Readonly<Record<string, string>>;
-  readonly tolerations?: readonly Readonly<{ key?: string; operator?: string; value?: string; effect?: string; tolerationSeconds?: number }>[];
+  readonly tolerations?: readonly Readonly<{
+    key?: string;
+    operator?: string;
+    value?: string;
+    effect?: string;
+    tolerationSeconds?: number;
+  }>[];
   /** The Kubernetes Affinity object (camelCase API fields). */
   readonly affinity?: unknown;
   readonly priorityClassName?: string;
@@ -102,7 +110,8 @@ export function affinityBlocks(value: unknown, key = ""): unknown {
   if (value === null || typeof value !== "object") return value;
   const out: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(value as Record<string, unknown>)) {
-    if (k === "matchLabels") out[k] = v; // a map: keys are labels, not fields
+    if (k === "matchLabels")
+      out[k] = v; // a map: keys are labels, not fields
     else if (k === "nodeSelectorTerms") out.nodeSelectorTerm = affinityBlocks(v, k);
     else if (k === "labelSelector" || k === "namespaceSelector") out[k] = [affinityBlocks(v, k)];
     else out[k] = affinityBlocks(v, k);
@@ -117,7 +126,10 @@ export function placementSpec(p: PodPlacement | undefined): Partial<PodSpec> {
   const out: Record<string, unknown> = {};
   if (p.nodeSelector && Object.keys(p.nodeSelector).length > 0) out.nodeSelector = { ...p.nodeSelector };
   if (p.tolerations && p.tolerations.length > 0) {
-    out.toleration = p.tolerations.map((t) => ({ ...t, tolerationSeconds: t.tolerationSeconds === undefined ? undefined : String(t.tolerationSeconds) }));
+    out.toleration = p.tolerations.map((t) => ({
+      ...t,
+      tolerationSeconds: t.tolerationSeconds === undefined ? undefined : String(t.tolerationSeconds),
+    }));
   }
   if (p.affinity) out.affinity = affinityBlocks(p.affinity);
   if (p.priorityClassName) out.priorityClassName = p.priorityClassName;

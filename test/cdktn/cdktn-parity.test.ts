@@ -13,7 +13,15 @@ import { PROJECT_ROOT } from "../helpers/cli";
 
 const CDKTN_CHECKOUT = process.env.KODUS_CDKTN_CHECKOUT;
 if (!CDKTN_CHECKOUT) throw new Error("set KODUS_CDKTN_CHECKOUT to a checkout switched to cdktn (npm run check:cdktn does)");
-const VARIANTS = ["defaults", "healthcheck-off", "docker-tuned", "kubernetes-bundled", "kubernetes-existing-secret", "kubernetes-scaled", "production-s3"];
+const VARIANTS = [
+  "defaults",
+  "healthcheck-off",
+  "docker-tuned",
+  "kubernetes-bundled",
+  "kubernetes-existing-secret",
+  "kubernetes-scaled",
+  "production-s3",
+];
 
 function synthAll(checkout: string): { outdir: string; banner: string } {
   const outdir = mkdtempSync(join(tmpdir(), "kodus-variants-"));
@@ -76,7 +84,9 @@ test.each(VARIANTS)("%s: the same Terraform configuration and manifest, version 
 
 test("the chart and the probe never load the CDK library: the only program in the chart is the probe, which imports nothing", () => {
   // (npm run check:cdktn also runs their suites, with the rest of npm test, in the cdktn checkout.)
-  const programs = readdirSync(join(PROJECT_ROOT, "helm"), { recursive: true }).map(String).filter((f) => /\.(m?js|cjs|ts)$/.test(f));
+  const programs = readdirSync(join(PROJECT_ROOT, "helm"), { recursive: true })
+    .map(String)
+    .filter((f) => /\.(m?js|cjs|ts)$/.test(f));
   expect(programs).toEqual([join("kodus-chutes", "files", "chutes-probe.mjs")]);
   const probe = readFileSync(join(PROJECT_ROOT, "probe", "chutes-probe.mjs"), "utf8");
   expect(readFileSync(join(PROJECT_ROOT, "helm", programs[0]), "utf8")).toBe(probe);

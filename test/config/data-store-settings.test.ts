@@ -15,7 +15,10 @@ test("defaults: telemetry on, 1Gi for the Docker RabbitMQ, the official chart's 
   expect(c.kodus.telemetryDisabled).toBe(false);
   expect(c.kodus.publicUrl).toBeUndefined();
   expect(c.docker.rabbitmqMemory).toBe("1Gi");
-  expect(c.kubernetes.dataStores.resources.rabbitmq).toEqual({ requests: { cpu: "100m", memory: "256Mi" }, limits: { cpu: "500m", memory: "1Gi" } });
+  expect(c.kubernetes.dataStores.resources.rabbitmq).toEqual({
+    requests: { cpu: "100m", memory: "256Mi" },
+    limits: { cpu: "500m", memory: "1Gi" },
+  });
   expect(c.kubernetes.dataStores.resources.postgres.limits).toEqual({ cpu: "1", memory: "1Gi" });
 });
 

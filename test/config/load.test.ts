@@ -103,23 +103,37 @@ describe("invalid configs are rejected with the field named", () => {
     ["management URL without scheme", { llm: { managementUrl: "api.chutes.ai" } }, "llm.managementUrl"],
     ["budget warn percent above 100", { healthcheck: { budget: { warnPercent: 120 } } }, "healthcheck.budget.warnPercent", /1 to 100/],
     ["budget critical percent zero", { healthcheck: { budget: { criticalPercent: 0 } } }, "healthcheck.budget.criticalPercent", /1 to 100/],
-    ["budget warn above critical", { healthcheck: { budget: { warnPercent: 96 } } }, "healthcheck.budget.warnPercent", /must not exceed criticalPercent/],
+    [
+      "budget warn above critical",
+      { healthcheck: { budget: { warnPercent: 96 } } },
+      "healthcheck.budget.warnPercent",
+      /must not exceed criticalPercent/,
+    ],
     ["budget enabled as string", { healthcheck: { budget: { enabled: "on" } } }, "healthcheck.budget.enabled", /true or false/],
-    ["prometheusRule label as number", { healthcheck: { prometheusRule: { labels: { release: 1 } } } }, "healthcheck.prometheusRule.labels.release"],
+    [
+      "prometheusRule label as number",
+      { healthcheck: { prometheusRule: { labels: { release: 1 } } } },
+      "healthcheck.prometheusRule.labels.release",
+    ],
     ["typo in a key", { llm: { modle: "a/b" } }, "llm.modle", /unknown key \(allowed: model, baseUrl/],
     ["unknown section", { chutes: { apiKey: "x" } }, "chutes", /unknown key/],
     ["section as a list", { llm: ["a/b"] }, "llm"],
   ];
   // Rows without a message are padded: jest would otherwise pass its `done` callback there.
-  test.each(cases.map(([name, input, path, message]) => [name, input, path, message ?? null] as const))("%s", (_name, input, path, message) => {
-    const lines = problems(() => parseConfig(input, "test"));
-    const line = lines.find((l) => l.startsWith(`${path}:`));
-    expect(line).toBeDefined();
-    if (message) expect(line).toMatch(message);
-  });
+  test.each(cases.map(([name, input, path, message]) => [name, input, path, message ?? null] as const))(
+    "%s",
+    (_name, input, path, message) => {
+      const lines = problems(() => parseConfig(input, "test"));
+      const line = lines.find((l) => l.startsWith(`${path}:`));
+      expect(line).toBeDefined();
+      if (message) expect(line).toMatch(message);
+    },
+  );
 
   test("every problem is reported at once, one line each", () => {
-    const lines = problems(() => parseConfig({ llm: { model: "auto", baseUrl: "http://x.example.com" }, docker: { ports: { api: 0 } }, extra: 1 }, "test"));
+    const lines = problems(() =>
+      parseConfig({ llm: { model: "auto", baseUrl: "http://x.example.com" }, docker: { ports: { api: 0 } }, extra: 1 }, "test"),
+    );
     expect(lines.map((l) => l.split(":")[0])).toEqual(expect.arrayContaining(["llm.model", "llm.baseUrl", "docker.ports.api", "extra"]));
     expect(lines.every((l) => !l.includes("\n"))).toBe(true);
   });
@@ -202,7 +216,13 @@ describe("inputs a config must not get past (operator workflow)", () => {
 
   test.each(["api", "worker"])("kubernetes.replicas.%s next to an enabled autoscaler is rejected, not silently ignored", (component) => {
     const input = { kubernetes: { replicas: { [component]: 5 }, autoscaling: { [component]: { enabled: true } } } };
-    expect(problems(() => parseConfig(input, "test"))).toEqual([expect.stringMatching(new RegExp(`^kubernetes\\.replicas\\.${component}: must not be set while kubernetes\\.autoscaling\\.${component}\\.enabled is true`))]);
+    expect(problems(() => parseConfig(input, "test"))).toEqual([
+      expect.stringMatching(
+        new RegExp(
+          `^kubernetes\\.replicas\\.${component}: must not be set while kubernetes\\.autoscaling\\.${component}\\.enabled is true`,
+        ),
+      ),
+    ]);
     // Either one alone is fine.
     expect(() => parseConfig({ kubernetes: { autoscaling: { [component]: { enabled: true } } } }, "test")).not.toThrow();
     expect(() => parseConfig({ kubernetes: { replicas: { [component]: 5 } } }, "test")).not.toThrow();
@@ -215,7 +235,9 @@ describe("inputs a config must not get past (operator workflow)", () => {
   });
 
   test.each(["latest", "stable", "main", "2", "2.1", "v2"])("floating Kodus tag %j is rejected", (version) => {
-    expect(problems(() => parseConfig({ kodus: { version } }, "test"))).toEqual([expect.stringMatching(/^kodus\.version: must be a release version such as "2\.1\.28"/)]);
+    expect(problems(() => parseConfig({ kodus: { version } }, "test"))).toEqual([
+      expect.stringMatching(/^kodus\.version: must be a release version such as "2\.1\.28"/),
+    ]);
   });
 
   test.each(["2.1.28", "2.2.0", "v2.1.28", "2.2.0-rc.1"])("release version %j is accepted", (version) => {
@@ -226,7 +248,10 @@ describe("inputs a config must not get past (operator workflow)", () => {
     [{ requests: { cpu: "2" } }, "kubernetes.resources.api.requests.cpu: must not exceed limits.cpu (1)"],
     [{ requests: { cpu: "1500m" }, limits: { cpu: "1" } }, "kubernetes.resources.api.requests.cpu: must not exceed limits.cpu (1)"],
     [{ requests: { memory: "2Gi" } }, "kubernetes.resources.api.requests.memory: must not exceed limits.memory (1536Mi)"],
-    [{ requests: { memory: "1G" }, limits: { memory: "512Mi" } }, "kubernetes.resources.api.requests.memory: must not exceed limits.memory (512Mi)"],
+    [
+      { requests: { memory: "1G" }, limits: { memory: "512Mi" } },
+      "kubernetes.resources.api.requests.memory: must not exceed limits.memory (512Mi)",
+    ],
   ])("requests above limits are rejected: %j", (api, line) => {
     const lines = problems(() => parseConfig({ kubernetes: { resources: { api } } }, "test"));
     expect(lines).toHaveLength(1);
@@ -234,23 +259,35 @@ describe("inputs a config must not get past (operator workflow)", () => {
   });
 
   test("requests equal to limits in other units are fine", () => {
-    expect(() => parseConfig({ kubernetes: { resources: { worker: { requests: { cpu: "1000m", memory: "1Gi" }, limits: { cpu: "1", memory: "1024Mi" } } } } }, "test")).not.toThrow();
+    expect(() =>
+      parseConfig(
+        { kubernetes: { resources: { worker: { requests: { cpu: "1000m", memory: "1Gi" }, limits: { cpu: "1", memory: "1024Mi" } } } } },
+        "test",
+      ),
+    ).not.toThrow();
   });
 
-  test.each(["https://llm.chutes.ai/v1/chat/completions", "https://llm.chutes.ai/v1/chat/completions/", "https://llm.chutes.ai/v1/completions"])(
-    "a baseUrl that is the completions endpoint (%s) is rejected",
-    (baseUrl) => {
-      expect(problems(() => parseConfig({ llm: { baseUrl } }, "test"))).toEqual([expect.stringMatching(/^llm\.baseUrl: must be the API base .*without \/chat\/completions/)]);
-    },
-  );
+  test.each([
+    "https://llm.chutes.ai/v1/chat/completions",
+    "https://llm.chutes.ai/v1/chat/completions/",
+    "https://llm.chutes.ai/v1/completions",
+  ])("a baseUrl that is the completions endpoint (%s) is rejected", (baseUrl) => {
+    expect(problems(() => parseConfig({ llm: { baseUrl } }, "test"))).toEqual([
+      expect.stringMatching(/^llm\.baseUrl: must be the API base .*without \/chat\/completions/),
+    ]);
+  });
 
   test("a huge number is reported once, with its value", () => {
-    expect(problems(() => parseConfigText("kubernetes:\n  replicas:\n    api: 1e20\n", "c.yaml"))).toEqual(["kubernetes.replicas.api: must be a whole number from 1 to 50 (got 100000000000000000000)"]);
+    expect(problems(() => parseConfigText("kubernetes:\n  replicas:\n    api: 1e20\n", "c.yaml"))).toEqual([
+      "kubernetes.replicas.api: must be a whole number from 1 to 50 (got 100000000000000000000)",
+    ]);
   });
 
   test("1e309 is not shown as null", () => {
     const lines = problems(() => parseConfigText("docker:\n  ports:\n    api: 1e309\n", "c.yaml"));
-    expect(lines).toEqual([expect.stringMatching(/^docker\.ports\.api: must be a whole number from 1 to 65535 \(got a number too large to represent\)$/)]);
+    expect(lines).toEqual([
+      expect.stringMatching(/^docker\.ports\.api: must be a whole number from 1 to 65535 \(got a number too large to represent\)$/),
+    ]);
   });
 
   test.each([

@@ -15,7 +15,8 @@ function problems(input: unknown): string[] {
   throw new Error(`accepted: ${JSON.stringify(input)}`);
 }
 
-const backend = (b: Record<string, unknown>, extra: Record<string, unknown> = {}) => ({ ...extra, terraform: { backend: b } }) as ConfigInput;
+const backend = (b: Record<string, unknown>, extra: Record<string, unknown> = {}) =>
+  ({ ...extra, terraform: { backend: b } }) as ConfigInput;
 
 describe("defaults", () => {
   test("no environment, local state: the config of today", () => {
@@ -37,7 +38,11 @@ describe("defaults", () => {
       encrypt: true,
     });
     expect(parseConfig(backend({ pg: {} }), "test").terraform.backend).toEqual({ type: "pg", prefix: "kodus_chutes_deploy" });
-    expect(parseConfig(backend({ cloud: { organization: "acme" } }), "test").terraform.backend).toEqual({ type: "cloud", organization: "acme", prefix: "kodus-chutes-deploy" });
+    expect(parseConfig(backend({ cloud: { organization: "acme" } }), "test").terraform.backend).toEqual({
+      type: "cloud",
+      organization: "acme",
+      prefix: "kodus-chutes-deploy",
+    });
   });
 
   test.each(["staging", "production", "eu1", "qa-2b", "a"])("environment %s is accepted", (environment) => {
@@ -48,40 +53,155 @@ describe("defaults", () => {
 describe("bad backend configs are refused by dotted path", () => {
   test.each<[string, unknown, string, RegExp]>([
     ["no backend named", backend({}), "terraform.backend", /exactly one backend.*local, s3, gcs, azurerm, kubernetes, pg, cloud/],
-    ["two backends", backend({ s3: { bucket: "acme-tf" }, gcs: { bucket: "acme-tf" } }), "terraform.backend", /exactly one backend.*got s3 and gcs/],
-    ["a backend Terraform has but we do not offer", backend({ consul: {} }), "terraform.backend.consul", /unknown key \(allowed: local, s3, gcs, azurerm, kubernetes, pg, cloud\)/],
+    [
+      "two backends",
+      backend({ s3: { bucket: "acme-tf" }, gcs: { bucket: "acme-tf" } }),
+      "terraform.backend",
+      /exactly one backend.*got s3 and gcs/,
+    ],
+    [
+      "a backend Terraform has but we do not offer",
+      backend({ consul: {} }),
+      "terraform.backend.consul",
+      /unknown key \(allowed: local, s3, gcs, azurerm, kubernetes, pg, cloud\)/,
+    ],
     ["unknown terraform key", { terraform: { state: "x" } }, "terraform.state", /unknown key \(allowed: backend\)/],
     ["a block that is not a mapping", backend({ s3: "acme-tf" }), "terraform.backend.s3", /mapping of s3 backend settings/],
     ["S3 bucket missing", backend({ s3: { region: "eu-west-1" } }), "terraform.backend.s3.bucket", /S3 bucket name/],
     ["S3 bucket with capitals", backend({ s3: { bucket: "Acme_TF" } }), "terraform.backend.s3.bucket", /S3 bucket name/],
-    ["S3 key set by hand", backend({ s3: { bucket: "acme-tf", key: "kodus/terraform.tfstate" } }), "terraform.backend.s3.key", /derived from the stack and environment.*<prefix>\/<stack>\.tfstate/],
-    ["S3 without any locking", backend({ s3: { bucket: "acme-tf", useLockfile: false } }), "terraform.backend.s3.useLockfile", /locking would be off/],
-    ["S3 prefix with a leading slash", backend({ s3: { bucket: "acme-tf", prefix: "/kodus" } }), "terraform.backend.s3.prefix", /no leading or trailing/],
+    [
+      "S3 key set by hand",
+      backend({ s3: { bucket: "acme-tf", key: "kodus/terraform.tfstate" } }),
+      "terraform.backend.s3.key",
+      /derived from the stack and environment.*<prefix>\/<stack>\.tfstate/,
+    ],
+    [
+      "S3 without any locking",
+      backend({ s3: { bucket: "acme-tf", useLockfile: false } }),
+      "terraform.backend.s3.useLockfile",
+      /locking would be off/,
+    ],
+    [
+      "S3 prefix with a leading slash",
+      backend({ s3: { bucket: "acme-tf", prefix: "/kodus" } }),
+      "terraform.backend.s3.prefix",
+      /no leading or trailing/,
+    ],
     ["S3 prefix with a double slash", backend({ s3: { bucket: "acme-tf", prefix: "a//b" } }), "terraform.backend.s3.prefix", /single "\/"/],
-    ["S3 KMS key that is not an ARN", backend({ s3: { bucket: "acme-tf", kmsKeyId: "my-key" } }), "terraform.backend.s3.kmsKeyId", /KMS key ARN/],
-    ["S3 endpoint over http", backend({ s3: { bucket: "acme-tf", endpoint: "http://minio:9000" } }), "terraform.backend.s3.endpoint", /https:\/\//],
-    ["S3 unknown key", backend({ s3: { bucket: "acme-tf", bukket: "x" } }), "terraform.backend.s3.bukket", /unknown key \(allowed: bucket, region, prefix, useLockfile/],
-    ["S3 workspaces", backend({ s3: { bucket: "acme-tf", workspaceKeyPrefix: "env:" } }), "terraform.backend.s3.workspaceKeyPrefix", /workspaces are not used/],
+    [
+      "S3 KMS key that is not an ARN",
+      backend({ s3: { bucket: "acme-tf", kmsKeyId: "my-key" } }),
+      "terraform.backend.s3.kmsKeyId",
+      /KMS key ARN/,
+    ],
+    [
+      "S3 endpoint over http",
+      backend({ s3: { bucket: "acme-tf", endpoint: "http://minio:9000" } }),
+      "terraform.backend.s3.endpoint",
+      /https:\/\//,
+    ],
+    [
+      "S3 unknown key",
+      backend({ s3: { bucket: "acme-tf", bukket: "x" } }),
+      "terraform.backend.s3.bukket",
+      /unknown key \(allowed: bucket, region, prefix, useLockfile/,
+    ],
+    [
+      "S3 workspaces",
+      backend({ s3: { bucket: "acme-tf", workspaceKeyPrefix: "env:" } }),
+      "terraform.backend.s3.workspaceKeyPrefix",
+      /workspaces are not used/,
+    ],
     ["GCS without bucket", backend({ gcs: {} }), "terraform.backend.gcs.bucket", /GCS bucket name/],
-    ["azurerm account name with capitals", backend({ azurerm: { storageAccountName: "AcmeTF", containerName: "tfstate" } }), "terraform.backend.azurerm.storageAccountName", /3-24 lowercase/],
-    ["azurerm key set by hand", backend({ azurerm: { storageAccountName: "acmetf", containerName: "tfstate", key: "x.tfstate" } }), "terraform.backend.azurerm.key", /derived from the stack/],
-    ["azurerm tenant that is no GUID", backend({ azurerm: { storageAccountName: "acmetf", containerName: "tfstate", tenantId: "acme" } }), "terraform.backend.azurerm.tenantId", /GUID/],
-    ["kubernetes secret suffix set by hand", backend({ kubernetes: { secretSuffix: "state" } }), "terraform.backend.kubernetes.secretSuffix", /derived from the stack.*tfstate-default-<prefix>-<stack>/],
-    ["kubernetes namespace with capitals", backend({ kubernetes: { namespace: "TF" } }), "terraform.backend.kubernetes.namespace", /DNS-1123 label/],
-    ["kubernetes kubeconfig path (machine-specific)", backend({ kubernetes: { configPath: "~/.kube/config" } }), "terraform.backend.kubernetes.configPath", /KUBE_CONFIG_PATH/],
-    ["pg schema set by hand", backend({ pg: { schemaName: "state" } }), "terraform.backend.pg.schemaName", /derived from the stack.*<prefix>_<stack>/],
+    [
+      "azurerm account name with capitals",
+      backend({ azurerm: { storageAccountName: "AcmeTF", containerName: "tfstate" } }),
+      "terraform.backend.azurerm.storageAccountName",
+      /3-24 lowercase/,
+    ],
+    [
+      "azurerm key set by hand",
+      backend({ azurerm: { storageAccountName: "acmetf", containerName: "tfstate", key: "x.tfstate" } }),
+      "terraform.backend.azurerm.key",
+      /derived from the stack/,
+    ],
+    [
+      "azurerm tenant that is no GUID",
+      backend({ azurerm: { storageAccountName: "acmetf", containerName: "tfstate", tenantId: "acme" } }),
+      "terraform.backend.azurerm.tenantId",
+      /GUID/,
+    ],
+    [
+      "kubernetes secret suffix set by hand",
+      backend({ kubernetes: { secretSuffix: "state" } }),
+      "terraform.backend.kubernetes.secretSuffix",
+      /derived from the stack.*tfstate-default-<prefix>-<stack>/,
+    ],
+    [
+      "kubernetes namespace with capitals",
+      backend({ kubernetes: { namespace: "TF" } }),
+      "terraform.backend.kubernetes.namespace",
+      /DNS-1123 label/,
+    ],
+    [
+      "kubernetes kubeconfig path (machine-specific)",
+      backend({ kubernetes: { configPath: "~/.kube/config" } }),
+      "terraform.backend.kubernetes.configPath",
+      /KUBE_CONFIG_PATH/,
+    ],
+    [
+      "pg schema set by hand",
+      backend({ pg: { schemaName: "state" } }),
+      "terraform.backend.pg.schemaName",
+      /derived from the stack.*<prefix>_<stack>/,
+    ],
     ["pg prefix with a dash", backend({ pg: { prefix: "kodus-state" } }), "terraform.backend.pg.prefix", /Postgres identifier/],
-    ["pg connection string that is no URL", backend({ pg: { connStr: "host=db user=tf" } }), "terraform.backend.pg.connStr", /postgres:\/\/ URL/],
+    [
+      "pg connection string that is no URL",
+      backend({ pg: { connStr: "host=db user=tf" } }),
+      "terraform.backend.pg.connStr",
+      /postgres:\/\/ URL/,
+    ],
     ["cloud without organization", backend({ cloud: {} }), "terraform.backend.cloud.organization", /organization/],
-    ["cloud workspaces set by hand", backend({ cloud: { organization: "acme", workspaces: { name: "kodus" } } }), "terraform.backend.cloud.workspaces", /derived.*one workspace per stack/],
-    ["cloud tagged workspaces", backend({ cloud: { organization: "acme", workspaces: { tags: ["kodus"] } } }), "terraform.backend.cloud.workspaces", /derived/],
-    ["local path set by hand", backend({ local: { path: "/var/state/kodus.tfstate" } }), "terraform.backend.local.path", /derived from the stack.*relative/],
+    [
+      "cloud workspaces set by hand",
+      backend({ cloud: { organization: "acme", workspaces: { name: "kodus" } } }),
+      "terraform.backend.cloud.workspaces",
+      /derived.*one workspace per stack/,
+    ],
+    [
+      "cloud tagged workspaces",
+      backend({ cloud: { organization: "acme", workspaces: { tags: ["kodus"] } } }),
+      "terraform.backend.cloud.workspaces",
+      /derived/,
+    ],
+    [
+      "local path set by hand",
+      backend({ local: { path: "/var/state/kodus.tfstate" } }),
+      "terraform.backend.local.path",
+      /derived from the stack.*relative/,
+    ],
     ["environment with capitals", { environment: "Production" }, "environment", /lowercase/],
     ["environment with a slash", { environment: "prod/eu" }, "environment", /lowercase letters, digits or "-"/],
     ["environment too long", { environment: "a".repeat(21) }, "environment", /1-20/],
-    ["environment ending in -<number> with the kubernetes backend", backend({ kubernetes: {} }, { environment: "eu-1" }), "environment", /must not end with "-<number>".*kubernetes backend/],
-    ["kubernetes prefix too long for a label value", backend({ kubernetes: { prefix: "k".repeat(45) } }, { environment: "production" }), "terraform.backend.kubernetes.prefix", /at most 63/],
-    ["pg prefix that Postgres would truncate", backend({ pg: { prefix: "p".repeat(42) } }, { environment: "production" }), "terraform.backend.pg.prefix", /at most 63.*truncates/],
+    [
+      "environment ending in -<number> with the kubernetes backend",
+      backend({ kubernetes: {} }, { environment: "eu-1" }),
+      "environment",
+      /must not end with "-<number>".*kubernetes backend/,
+    ],
+    [
+      "kubernetes prefix too long for a label value",
+      backend({ kubernetes: { prefix: "k".repeat(45) } }, { environment: "production" }),
+      "terraform.backend.kubernetes.prefix",
+      /at most 63/,
+    ],
+    [
+      "pg prefix that Postgres would truncate",
+      backend({ pg: { prefix: "p".repeat(42) } }, { environment: "production" }),
+      "terraform.backend.pg.prefix",
+      /at most 63.*truncates/,
+    ],
   ])("%s", (_name, input, path, message) => {
     const lines = problems(input);
     const line = lines.find((l) => l.startsWith(`${path}: `));
@@ -108,22 +228,72 @@ describe("credentials never belong in the config file", () => {
   const canary = "canary-Zm9vYmFy-do-not-use";
   test.each<[string, Record<string, unknown>, string, RegExp]>([
     ["S3 secret key", { s3: { bucket: "acme-tf", secretKey: canary } }, "terraform.backend.s3.secretKey", /AWS_SECRET_ACCESS_KEY/],
-    ["S3 secret key, Terraform's spelling", { s3: { bucket: "acme-tf", secret_key: canary } }, "terraform.backend.s3.secret_key", /AWS_SECRET_ACCESS_KEY/],
+    [
+      "S3 secret key, Terraform's spelling",
+      { s3: { bucket: "acme-tf", secret_key: canary } },
+      "terraform.backend.s3.secret_key",
+      /AWS_SECRET_ACCESS_KEY/,
+    ],
     ["S3 access key", { s3: { bucket: "acme-tf", accessKey: canary } }, "terraform.backend.s3.accessKey", /AWS_ACCESS_KEY_ID/],
     ["S3 session token", { s3: { bucket: "acme-tf", token: canary } }, "terraform.backend.s3.token", /AWS_SESSION_TOKEN/],
     ["S3 SSE-C key", { s3: { bucket: "acme-tf", sseCustomerKey: canary } }, "terraform.backend.s3.sseCustomerKey", /AWS_SSE_CUSTOMER_KEY/],
-    ["GCS credentials JSON", { gcs: { bucket: "acme-tf", credentials: canary } }, "terraform.backend.gcs.credentials", /GOOGLE_APPLICATION_CREDENTIALS/],
-    ["GCS access token", { gcs: { bucket: "acme-tf", access_token: canary } }, "terraform.backend.gcs.access_token", /GOOGLE_OAUTH_ACCESS_TOKEN/],
-    ["azurerm storage key", { azurerm: { storageAccountName: "acmetf", containerName: "tfstate", accessKey: canary } }, "terraform.backend.azurerm.accessKey", /ARM_ACCESS_KEY/],
-    ["azurerm SAS token", { azurerm: { storageAccountName: "acmetf", containerName: "tfstate", sasToken: canary } }, "terraform.backend.azurerm.sasToken", /ARM_SAS_TOKEN/],
-    ["azurerm client secret", { azurerm: { storageAccountName: "acmetf", containerName: "tfstate", clientSecret: canary } }, "terraform.backend.azurerm.clientSecret", /ARM_CLIENT_SECRET/],
+    [
+      "GCS credentials JSON",
+      { gcs: { bucket: "acme-tf", credentials: canary } },
+      "terraform.backend.gcs.credentials",
+      /GOOGLE_APPLICATION_CREDENTIALS/,
+    ],
+    [
+      "GCS access token",
+      { gcs: { bucket: "acme-tf", access_token: canary } },
+      "terraform.backend.gcs.access_token",
+      /GOOGLE_OAUTH_ACCESS_TOKEN/,
+    ],
+    [
+      "azurerm storage key",
+      { azurerm: { storageAccountName: "acmetf", containerName: "tfstate", accessKey: canary } },
+      "terraform.backend.azurerm.accessKey",
+      /ARM_ACCESS_KEY/,
+    ],
+    [
+      "azurerm SAS token",
+      { azurerm: { storageAccountName: "acmetf", containerName: "tfstate", sasToken: canary } },
+      "terraform.backend.azurerm.sasToken",
+      /ARM_SAS_TOKEN/,
+    ],
+    [
+      "azurerm client secret",
+      { azurerm: { storageAccountName: "acmetf", containerName: "tfstate", clientSecret: canary } },
+      "terraform.backend.azurerm.clientSecret",
+      /ARM_CLIENT_SECRET/,
+    ],
     ["kubernetes token", { kubernetes: { token: canary } }, "terraform.backend.kubernetes.token", /KUBE_TOKEN/],
     ["kubernetes client key", { kubernetes: { client_key: canary } }, "terraform.backend.kubernetes.client_key", /KUBE_CLIENT_KEY_DATA/],
-    ["pg password in the URL", { pg: { connStr: `postgres://terraform:${canary}@db.internal:5432/state` } }, "terraform.backend.pg.connStr", /password.*PGPASSWORD/],
-    ["pg password as a parameter", { pg: { connStr: `postgres://db.internal/state?sslmode=require&password=${canary}` } }, "terraform.backend.pg.connStr", /password/],
+    [
+      "pg password in the URL",
+      { pg: { connStr: `postgres://terraform:${canary}@db.internal:5432/state` } },
+      "terraform.backend.pg.connStr",
+      /password.*PGPASSWORD/,
+    ],
+    [
+      "pg password as a parameter",
+      { pg: { connStr: `postgres://db.internal/state?sslmode=require&password=${canary}` } },
+      "terraform.backend.pg.connStr",
+      /password/,
+    ],
     ["pg password field", { pg: { password: canary } }, "terraform.backend.pg.password", /PGPASSWORD/],
-    ["HCP Terraform token", { cloud: { organization: "acme", token: canary } }, "terraform.backend.cloud.token", /TF_TOKEN_app_terraform_io|terraform login/],
-    ["a credential-looking key we do not know", { s3: { bucket: "acme-tf", myApiToken: canary } }, "terraform.backend.s3.myApiToken", /looks like a credential/],
+    [
+      "HCP Terraform token",
+      { cloud: { organization: "acme", token: canary } },
+      "terraform.backend.cloud.token",
+      /TF_TOKEN_app_terraform_io|terraform login/,
+    ],
+    [
+      "a credential-looking key we do not know",
+      { s3: { bucket: "acme-tf", myApiToken: canary } },
+      "terraform.backend.s3.myApiToken",
+      /looks like a credential/,
+    ],
   ])("%s is refused without being echoed", (_name, b, path, hint) => {
     const lines = problems(backend(b));
     expect(lines).toContainEqual(expect.stringMatching(new RegExp(`^${path.replaceAll(".", "\\.")}: .*${hint.source}`)));

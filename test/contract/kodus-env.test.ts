@@ -77,7 +77,11 @@ test.each([
 });
 
 test("every secret variable of the contract has a source, and nothing else does", () => {
-  const values = secretEnvValues((n) => `<${n}>`, (e) => `enc(${e})`, { host: "mq", port: 5672, username: "kodus" });
+  const values = secretEnvValues(
+    (n) => `<${n}>`,
+    (e) => `enc(${e})`,
+    { host: "mq", port: 5672, username: "kodus" },
+  );
   expect(Object.keys(values).sort()).toEqual([...SECRET_ENV_NAMES].sort());
   const used = new Set(Object.values(values).flatMap((v) => [...v.matchAll(/<([a-z_]+)>/g)].map((m) => m[1])));
   expect([...used].sort()).toEqual(SECRET_INPUTS.map((i) => i.variable).sort());

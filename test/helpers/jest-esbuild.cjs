@@ -15,6 +15,14 @@ module.exports = {
   },
   /** @param {string} source @param {string} filename @param {{ configString: string }} options */
   getCacheKey(source, filename, options) {
-    return createHash("sha256").update(transformSalt()).update("\0").update(filename).update("\0").update(options.configString).update("\0").update(source).digest("hex");
+    return createHash("sha256")
+      .update(transformSalt())
+      .update("\0")
+      .update(filename)
+      .update("\0")
+      .update(options.configString)
+      .update("\0")
+      .update(source)
+      .digest("hex");
   },
 };

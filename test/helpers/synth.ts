@@ -52,7 +52,9 @@ function synthesize(stackName: string, input: ConfigInput): string {
   const { App, Testing } = require("cdktf") as typeof import("cdktf");
   const { parseConfig } = require("../../config/load") as typeof import("../../config/load");
   const { buildStacks } = require("../../app") as typeof import("../../app");
-  const only = stackName.startsWith("docker") ? { kubernetes: { ...(input as any).kubernetes, enabled: false } } : { docker: { ...(input as any).docker, enabled: false } };
+  const only = stackName.startsWith("docker")
+    ? { kubernetes: { ...(input as any).kubernetes, enabled: false } }
+    : { docker: { ...(input as any).docker, enabled: false } };
   const config = parseConfig({ ...input, ...only } as ConfigInput, "test");
   // cdktf creates the outdir (empty); Testing.synth renders in memory and writes nothing.
   const app = new App({ outdir: join(tmpdir(), "kodus-unused-outdir"), skipBackendValidation: true });
@@ -69,7 +71,10 @@ function synthesize(stackName: string, input: ConfigInput): string {
  * input and a hash of every source file.
  */
 export function synthStack(stackName: string, input: ConfigInput = {}): { json: TfJson; text: string } {
-  const key = createHash("sha256").update(JSON.stringify([stackName, input])).update(useDiskCache ? sourcesFingerprint() : "").digest("hex");
+  const key = createHash("sha256")
+    .update(JSON.stringify([stackName, input]))
+    .update(useDiskCache ? sourcesFingerprint() : "")
+    .digest("hex");
   let text = memo.get(key);
   if (text === undefined && useDiskCache) {
     try {

@@ -94,7 +94,15 @@ async function withServer<T>(scenario: Scenario, fn: (s: ChutesServer) => Promis
 const completions = (s: ChutesServer) => s.requests.filter((r) => r.method === "POST" && r.path === "/v1/chat/completions");
 const managementReads = (s: ChutesServer) => s.requests.filter((r) => r.path.startsWith("/users/me/"));
 const args = (s: ChutesServer, mode: string, extra: string[] = []) => [
-  "--base-url", s.baseUrl, "--model", TEST_MODEL, "--management-url", s.managementUrl, "--budget", mode, ...extra,
+  "--base-url",
+  s.baseUrl,
+  "--model",
+  TEST_MODEL,
+  "--management-url",
+  s.managementUrl,
+  "--budget",
+  mode,
+  ...extra,
 ];
 
 interface Case {
@@ -114,32 +122,62 @@ const cases: Case[] = [
   {
     name: "subscription at 10 %",
     scenario: { subscription: subscriptionUsage(10, 10), quota: quotaUsage(100) },
-    status: "ok", inference: "ok", budget: "ok", window: "monthly", percent: 10,
+    status: "ok",
+    inference: "ok",
+    budget: "ok",
+    window: "monthly",
+    percent: 10,
   },
   {
     name: "four-hour window at 85 %",
     scenario: { subscription: subscriptionUsage(40, 85), quota: quotaUsage(100) },
-    status: "budget_warning", inference: "ok", budget: "warning", window: "four_hour", percent: 85, detail: /^four_hour at 85% of its cap, resets /,
+    status: "budget_warning",
+    inference: "ok",
+    budget: "warning",
+    window: "four_hour",
+    percent: 85,
+    detail: /^four_hour at 85% of its cap, resets /,
   },
   {
     name: "monthly cap at 97 %",
     scenario: { subscription: subscriptionUsage(97, 10), quota: quotaUsage(100) },
-    status: "budget_critical", inference: "ok", budget: "critical", window: "monthly", percent: 97, detail: /monthly at 97% .*completion ok/,
+    status: "budget_critical",
+    inference: "ok",
+    budget: "critical",
+    window: "monthly",
+    percent: 97,
+    detail: /monthly at 97% .*completion ok/,
   },
   {
     name: "daily quota at 96 %",
     scenario: { subscription: subscriptionUsage(10, 10), quota: quotaUsage(960) },
-    status: "budget_critical", inference: "ok", budget: "critical", window: "daily_quota", percent: 96,
+    status: "budget_critical",
+    inference: "ok",
+    budget: "critical",
+    window: "daily_quota",
+    percent: 96,
   },
   {
     name: "monthly cap exhausted: Chutes refuses the completion, the inference verdict wins",
-    scenario: { subscription: subscriptionUsage(100, 30), quota: quotaUsage(100), completion: chutesError(402, "Subscription usage cap exceeded for the current billing period.") },
-    status: "quota_exhausted", inference: "quota_exhausted", budget: "critical", window: "monthly", percent: 100, detail: /usage cap.*; budget critical: monthly at 100%/,
+    scenario: {
+      subscription: subscriptionUsage(100, 30),
+      quota: quotaUsage(100),
+      completion: chutesError(402, "Subscription usage cap exceeded for the current billing period."),
+    },
+    status: "quota_exhausted",
+    inference: "quota_exhausted",
+    budget: "critical",
+    window: "monthly",
+    percent: 100,
+    detail: /usage cap.*; budget critical: monthly at 100%/,
   },
   {
     name: "no subscription (pay-as-you-go)",
     scenario: { subscription: { status: 200, body: { subscription: false } }, quota: quotaUsage(0, "unlimited") },
-    status: "ok", inference: "ok", budget: "pay_as_you_go", window: null,
+    status: "ok",
+    inference: "ok",
+    budget: "pay_as_you_go",
+    window: null,
   },
   {
     name: "custom plan without a monthly cap",
@@ -147,7 +185,10 @@ const cases: Case[] = [
       subscription: { status: 200, body: { subscription: true, custom: true, monthly_price: 500, monthly: { uncapped: true } } },
       quota: quotaUsage(0, "unlimited"),
     },
-    status: "ok", inference: "ok", budget: "uncapped", window: null,
+    status: "ok",
+    inference: "ok",
+    budget: "uncapped",
+    window: null,
   },
   {
     name: "management API answers 401 (and echoes the key)",
@@ -155,86 +196,133 @@ const cases: Case[] = [
       subscription: (req) => chutesError(401, `Invalid token or user not found: ${req.headers.authorization}`),
       quota: chutesError(401, "Invalid token or user not found"),
     },
-    status: "ok", inference: "ok", budget: "unavailable", detail: /^reply "pong"/,
+    status: "ok",
+    inference: "ok",
+    budget: "unavailable",
+    detail: /^reply "pong"/,
   },
   {
     name: "management API answers HTML",
-    scenario: { subscription: { status: 200, body: "<html><body>maintenance</body></html>" }, quota: { status: 200, body: "<html></html>" } },
-    status: "ok", inference: "ok", budget: "unavailable",
+    scenario: {
+      subscription: { status: 200, body: "<html><body>maintenance</body></html>" },
+      quota: { status: 200, body: "<html></html>" },
+    },
+    status: "ok",
+    inference: "ok",
+    budget: "unavailable",
   },
   {
     name: "management API answers JSON of another shape",
     scenario: { subscription: { status: 200, body: { plan: "pro", usage: "lots" } }, quota: { status: 200, body: [1, 2, 3] } },
-    status: "ok", inference: "ok", budget: "unavailable",
+    status: "ok",
+    inference: "ok",
+    budget: "unavailable",
   },
   {
     name: "windows with strings for numbers and unix-seconds reset times",
     scenario: {
       subscription: {
         status: 200,
-        body: { subscription: true, monthly: { usage: "90", cap: "100", reset_at: Math.floor(Date.now() / 1000) + 86400 }, four_hour: { usage: null, cap: 0 } },
+        body: {
+          subscription: true,
+          monthly: { usage: "90", cap: "100", reset_at: Math.floor(Date.now() / 1000) + 86400 },
+          four_hour: { usage: null, cap: 0 },
+        },
       },
       quota: quotaUsage(10),
     },
-    status: "budget_warning", inference: "ok", budget: "warning", window: "monthly", percent: 90,
+    status: "budget_warning",
+    inference: "ok",
+    budget: "warning",
+    window: "monthly",
+    percent: 90,
   },
   {
     name: "a slow management API (2 s) is waited for; the completion is not delayed",
     scenario: { subscription: { ...subscriptionUsage(85, 10), delayMs: 2000 }, quota: { ...quotaUsage(100), delayMs: 2000 } },
-    status: "budget_warning", inference: "ok", budget: "warning", window: "monthly",
+    status: "budget_warning",
+    inference: "ok",
+    budget: "warning",
+    window: "monthly",
   },
   {
     name: "report mode (the preflight): a critical cap warns but the status stays the inference's",
     scenario: { subscription: subscriptionUsage(97, 10), quota: quotaUsage(100) },
     mode: "report",
-    status: "ok", inference: "ok", budget: "critical", window: "monthly", detail: /^reply "pong".*; budget critical: monthly at 97%/,
+    status: "ok",
+    inference: "ok",
+    budget: "critical",
+    window: "monthly",
+    detail: /^reply "pong".*; budget critical: monthly at 97%/,
   },
   {
     name: "report mode: a failing completion still fails",
     scenario: { subscription: subscriptionUsage(10, 10), completion: chutesError(401, "Invalid token or user not found") },
     mode: "report",
-    status: "auth_failed", inference: "auth_failed", budget: "ok",
+    status: "auth_failed",
+    inference: "auth_failed",
+    budget: "ok",
   },
   {
     name: "alert mode: slow outranks a warning",
     scenario: { subscription: subscriptionUsage(85, 10), completion: { ...OK_COMPLETION, delayMs: 50 } },
     extra: ["--max-latency-ms", "1"],
-    status: "slow", inference: "slow", budget: "warning",
+    status: "slow",
+    inference: "slow",
+    budget: "warning",
   },
   {
     name: "alert mode: a critical cap outranks slow",
     scenario: { subscription: subscriptionUsage(97, 10), completion: { ...OK_COMPLETION, delayMs: 50 } },
     extra: ["--max-latency-ms", "1"],
-    status: "budget_critical", inference: "slow", budget: "critical", detail: /completion slow: took/,
+    status: "budget_critical",
+    inference: "slow",
+    budget: "critical",
+    detail: /completion slow: took/,
   },
   {
     name: "alert mode: an unreadable budget never changes the inference verdict",
     scenario: { subscription: chutesError(500, "Internal Server Error"), quota: chutesError(500, "Internal Server Error") },
-    status: "ok", inference: "ok", budget: "unavailable",
+    status: "ok",
+    inference: "ok",
+    budget: "unavailable",
   },
   {
     name: "only mode: budget read alone, critical",
     scenario: { subscription: subscriptionUsage(10, 99), quota: quotaUsage(10) },
     mode: "only",
-    status: "budget_critical", inference: null, budget: "critical", window: "four_hour", percent: 99,
+    status: "budget_critical",
+    inference: null,
+    budget: "critical",
+    window: "four_hour",
+    percent: 99,
   },
   {
     name: "only mode: pay-as-you-go is ok",
     scenario: { subscription: { status: 200, body: { subscription: false } }, quota: quotaUsage(0, "unlimited") },
     mode: "only",
-    status: "ok", inference: null, budget: "pay_as_you_go",
+    status: "ok",
+    inference: null,
+    budget: "pay_as_you_go",
   },
   {
     name: "only mode: an unreadable budget is its own status",
     scenario: { subscription: chutesError(401, "Authentication required."), quota: chutesError(401, "Authentication required.") },
     mode: "only",
-    status: "budget_unavailable", inference: null, budget: "unavailable", detail: /HTTP 401: Authentication required/,
+    status: "budget_unavailable",
+    inference: null,
+    budget: "unavailable",
+    detail: /HTTP 401: Authentication required/,
   },
   {
     name: "thresholds are configurable",
     scenario: { subscription: subscriptionUsage(60, 10), quota: quotaUsage(10) },
     extra: ["--budget-warn-percent", "50", "--budget-critical-percent", "70"],
-    status: "budget_warning", inference: "ok", budget: "warning", window: "monthly", percent: 60,
+    status: "budget_warning",
+    inference: "ok",
+    budget: "warning",
+    window: "monthly",
+    percent: 60,
   },
 ];
 
@@ -252,7 +340,11 @@ describe("chutes probe: budget watch", () => {
       // The budget read adds no completion (only mode sends none) and reads each endpoint once, with the key.
       expect(completions(server)).toHaveLength(c.mode === "only" ? 0 : 1);
       if (c.mode === "only") expect(server.requests.filter((r) => r.path.startsWith("/v1/"))).toHaveLength(0);
-      expect(managementReads(server).map((r) => r.path).sort()).toEqual(["/users/me/quota_usage/me", "/users/me/subscription_usage"]);
+      expect(
+        managementReads(server)
+          .map((r) => r.path)
+          .sort(),
+      ).toEqual(["/users/me/quota_usage/me", "/users/me/subscription_usage"]);
       for (const r of managementReads(server)) {
         expect(r.method).toBe("GET");
         expect(r.headers.authorization).toBe(`Bearer ${FAKE_KEY}`);
@@ -296,7 +388,16 @@ describe("chutes probe: budget watch", () => {
   test("management API down while inference is fine: reported separately, exit 0", async () => {
     const deadManagement = (await closedPortBaseUrl()).replace(/\/v1$/, "");
     await withServer({}, async (server) => {
-      const { result, code } = await runProbe(["--base-url", server.baseUrl, "--model", TEST_MODEL, "--management-url", deadManagement, "--budget", "alert"]);
+      const { result, code } = await runProbe([
+        "--base-url",
+        server.baseUrl,
+        "--model",
+        TEST_MODEL,
+        "--management-url",
+        deadManagement,
+        "--budget",
+        "alert",
+      ]);
       expect(code).toBe(0);
       expect(result.status).toBe("ok");
       expect(result.budget!.status).toBe("unavailable");
@@ -319,7 +420,16 @@ describe("chutes probe: budget watch", () => {
   test("inference down while the management API is fine: the failure wins, the budget is still reported", async () => {
     const deadInference = await closedPortBaseUrl();
     await withServer({ subscription: subscriptionUsage(85, 10) }, async (server) => {
-      const { result, code } = await runProbe(["--base-url", deadInference, "--model", TEST_MODEL, "--management-url", server.managementUrl, "--budget", "alert"]);
+      const { result, code } = await runProbe([
+        "--base-url",
+        deadInference,
+        "--model",
+        TEST_MODEL,
+        "--management-url",
+        server.managementUrl,
+        "--budget",
+        "alert",
+      ]);
       expect(code).toBe(1);
       expect(result.status).toBe("network_error");
       expect(result.budget!.status).toBe("warning");
@@ -329,7 +439,15 @@ describe("chutes probe: budget watch", () => {
 
   test("a bare --budget means alert; env settings work too", async () => {
     await withServer({ subscription: subscriptionUsage(97, 10) }, async (server) => {
-      const bare = await runProbe(["--base-url", server.baseUrl, "--model", TEST_MODEL, "--management-url", server.managementUrl, "--budget"]);
+      const bare = await runProbe([
+        "--base-url",
+        server.baseUrl,
+        "--model",
+        TEST_MODEL,
+        "--management-url",
+        server.managementUrl,
+        "--budget",
+      ]);
       expect(bare.result.status).toBe("budget_critical");
       const fromEnv = await runProbe([], {
         PROBE_BASE_URL: server.baseUrl,
@@ -355,9 +473,21 @@ describe("chutes probe: budget watch", () => {
 
   test.each([
     { name: "unknown mode", extra: ["--budget", "loud"], detail: /budget must be one of off, report, alert, only/ },
-    { name: "management URL not http", extra: ["--budget", "alert", "--management-url", "ftp://api.chutes.ai"], detail: /management URL is not an http/ },
-    { name: "warn above critical", extra: ["--budget", "alert", "--budget-warn-percent", "90", "--budget-critical-percent", "80"], detail: /warn percent must not exceed/ },
-    { name: "percent above 100", extra: ["--budget", "alert", "--budget-critical-percent", "150"], detail: /critical percent must be a whole number from 1 to 100/ },
+    {
+      name: "management URL not http",
+      extra: ["--budget", "alert", "--management-url", "ftp://api.chutes.ai"],
+      detail: /management URL is not an http/,
+    },
+    {
+      name: "warn above critical",
+      extra: ["--budget", "alert", "--budget-warn-percent", "90", "--budget-critical-percent", "80"],
+      detail: /warn percent must not exceed/,
+    },
+    {
+      name: "percent above 100",
+      extra: ["--budget", "alert", "--budget-critical-percent", "150"],
+      detail: /critical percent must be a whole number from 1 to 100/,
+    },
   ])("config error: $name → exit 2, no request", async (c) => {
     await withServer({}, async (server) => {
       const { result, code } = await runProbe(["--base-url", server.baseUrl, "--model", TEST_MODEL, ...c.extra]);

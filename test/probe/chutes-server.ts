@@ -111,8 +111,16 @@ export function subscriptionUsage(monthlyPercent: number, fourHourPercent: numbe
       anchor_date: "2026-10-06T00:00:00+00:00",
       effective_date: "2026-10-06T00:00:00+00:00",
       updated_at: new Date(now).toISOString(),
-      four_hour: { ...fourHour, remaining: Math.max(0, fourHour.cap - fourHour.usage), reset_at: new Date(now + HOUR_MS).toISOString().replace("Z", "") },
-      monthly: { ...monthly, remaining: Math.max(0, monthly.cap - monthly.usage), reset_at: new Date(now + 240 * HOUR_MS).toISOString().replace("Z", "+00:00") },
+      four_hour: {
+        ...fourHour,
+        remaining: Math.max(0, fourHour.cap - fourHour.usage),
+        reset_at: new Date(now + HOUR_MS).toISOString().replace("Z", ""),
+      },
+      monthly: {
+        ...monthly,
+        remaining: Math.max(0, monthly.cap - monthly.usage),
+        reset_at: new Date(now + 240 * HOUR_MS).toISOString().replace("Z", "+00:00"),
+      },
     },
   };
 }

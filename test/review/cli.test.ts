@@ -13,7 +13,11 @@ const CANARY = "cpk_CANARY1cli1review.never.printed.anywhere";
 let repo: string;
 
 const git = (...args: string[]) => {
-  const r = spawnSync("git", ["-c", "user.name=review-test", "-c", "user.email=review@test.invalid", "-c", "commit.gpgsign=false", ...args], { cwd: repo, encoding: "utf8" });
+  const r = spawnSync(
+    "git",
+    ["-c", "user.name=review-test", "-c", "user.email=review@test.invalid", "-c", "commit.gpgsign=false", ...args],
+    { cwd: repo, encoding: "utf8" },
+  );
   if (r.status !== 0) throw new Error(`git ${args.join(" ")}: ${r.stderr}`);
   return r.stdout.trim();
 };
@@ -27,7 +31,9 @@ const review = (args: string[]) =>
 
 beforeAll(() => {
   repo = mkdtempSync(join(tmpdir(), "kodus-review-cli-"));
-  const files = spawnSync("git", ["ls-files", "--cached", "--others", "--exclude-standard"], { cwd: PROJECT_ROOT, encoding: "utf8" }).stdout.split("\n").filter(Boolean);
+  const files = spawnSync("git", ["ls-files", "--cached", "--others", "--exclude-standard"], { cwd: PROJECT_ROOT, encoding: "utf8" })
+    .stdout.split("\n")
+    .filter(Boolean);
   for (const f of files) {
     if (!existsSync(join(PROJECT_ROOT, f))) continue;
     mkdirSync(dirname(join(repo, f)), { recursive: true });
@@ -40,7 +46,10 @@ beforeAll(() => {
   git("commit", "--quiet", "-m", "base");
   // The change under review: a config change (worker replicas, bigger bundled volumes) and a
   // code change (a Deployment setting), plus a secret in the working tree the report must not show.
-  writeFileSync(join(repo, "kodus.config.yaml"), "kubernetes:\n  replicas:\n    worker: 3\n  dataStores:\n    mode: bundled\n    storageSize: 20Gi\n");
+  writeFileSync(
+    join(repo, "kodus.config.yaml"),
+    "kubernetes:\n  replicas:\n    worker: 3\n  dataStores:\n    mode: bundled\n    storageSize: 20Gi\n",
+  );
   const workload = join(repo, "constructs", "kubernetes", "kodus-workload.ts");
   writeFileSync(workload, readFileSync(workload, "utf8").replace("revisionHistoryLimit: 3", "revisionHistoryLimit: 5"));
   writeFileSync(join(repo, "kodus.secrets.auto.tfvars.json"), JSON.stringify({ chutes_api_key: CANARY }));

@@ -63,7 +63,10 @@ test("a model change: llm.model A → B, the env variable on the back ends, roll
   expect(k8s.restarts.map((x) => x.component)).not.toContain("web");
   // Docker: env is ForceNew, so the back-end containers are recreated.
   const docker = stackOf(r, "docker");
-  expect(docker.restarts.find((x) => x.component === "worker")).toMatchObject({ how: "recreated (container replaced: downtime)", reasons: ["env API_LLM_PROVIDER_MODEL"] });
+  expect(docker.restarts.find((x) => x.component === "worker")).toMatchObject({
+    how: "recreated (container replaced: downtime)",
+    reasons: ["env API_LLM_PROVIDER_MODEL"],
+  });
   expect(r.exitCode).toBe(0);
 });
 
@@ -89,7 +92,9 @@ test("a version bump: kodus.version, new images, the migration Job re-runs, cont
   expect(k8s.restarts.find((x) => x.component === "migrate")?.how).toBe("re-runs (Job replaced)");
   // A name computed by Terraform is shown as written, not as pages of resolved text.
   for (const res of k8s.resources) expect(res.name.length).toBeLessThan(120);
-  expect(k8s.restarts.find((x) => x.component === "api")?.reasons).toContain("image ghcr.io/kodustech/kodus-ai-api:2.1.28 → ghcr.io/kodustech/kodus-ai-api:2.1.29");
+  expect(k8s.restarts.find((x) => x.component === "api")?.reasons).toContain(
+    "image ghcr.io/kodustech/kodus-ai-api:2.1.28 → ghcr.io/kodustech/kodus-ai-api:2.1.29",
+  );
   const docker = stackOf(r, "docker");
   expect(docker.resources.find((x) => x.address === "docker_container.worker")).toMatchObject({ action: "replace", forcing: ["image"] });
   // The data stores are untouched by a Kodus upgrade.
@@ -113,14 +118,16 @@ test("a secrets revision bump (code change of the variable default) rolls every 
 test("an env variable added on two components is one line", () => {
   const head = synthModel({}, (stack, json) => {
     if (stack !== "kubernetes") return;
-    for (const cm of ["env-api", "env-worker"]) json.resource.kubernetes_config_map_v1[cm].data.API_EXAMPLE_NEW_SETTING = "https://kodus.example.com";
+    for (const cm of ["env-api", "env-worker"])
+      json.resource.kubernetes_config_map_v1[cm].data.API_EXAMPLE_NEW_SETTING = "https://kodus.example.com";
   });
   const r = review(defaults, head);
   expect(stackOf(r, "kubernetes").changes).toContain("API_EXAMPLE_NEW_SETTING added to api, migrate, worker (`https://kodus.example.com`)");
 });
 
 test("a data-store volume change is flagged as data loss: exit 2, or 0 with --accept-data-loss", () => {
-  const bundled = (size: string) => synthModel({ docker: { enabled: false }, kubernetes: { dataStores: { mode: "bundled", storageSize: size } } });
+  const bundled = (size: string) =>
+    synthModel({ docker: { enabled: false }, kubernetes: { dataStores: { mode: "bundled", storageSize: size } } });
   const r = review(bundled("10Gi"), bundled("20Gi"));
   const postgres = stackOf(r, "kubernetes").resources.find((x) => x.address === "kubernetes_stateful_set_v1.postgres")!;
   expect(postgres.action).toBe("replace");
@@ -138,16 +145,28 @@ test("a Docker volume renamed, and a database container replaced, are data loss"
   });
   const r = review(synthModel({ kubernetes: { enabled: false } }), head);
   const docker = stackOf(r, "docker");
-  expect(docker.resources.find((x) => x.address === "docker_volume.volume-postgres")).toMatchObject({ action: "replace", dataRisk: "the volume is deleted and created empty" });
+  expect(docker.resources.find((x) => x.address === "docker_volume.volume-postgres")).toMatchObject({
+    action: "replace",
+    dataRisk: "the volume is deleted and created empty",
+  });
   expect(docker.resources.find((x) => x.address === "docker_container.postgres")).toMatchObject({ action: "replace" });
   expect(docker.resources.find((x) => x.address === "docker_container.postgres")?.dataRisk).toMatch(/data-store container is replaced/);
   expect(r.exitCode).toBe(2);
 });
 
 test("switching bundled data stores to external destroys the StatefulSets: data loss", () => {
-  const r = review(synthModel({ docker: { enabled: false }, kubernetes: { dataStores: { mode: "bundled" } } }), synthModel({ docker: { enabled: false } }));
-  const destroyed = stackOf(r, "kubernetes").resources.filter((x) => x.action === "delete" && x.dataRisk).map((x) => x.address);
-  expect(destroyed).toEqual(["kubernetes_stateful_set_v1.mongodb", "kubernetes_stateful_set_v1.postgres", "kubernetes_stateful_set_v1.rabbitmq"]);
+  const r = review(
+    synthModel({ docker: { enabled: false }, kubernetes: { dataStores: { mode: "bundled" } } }),
+    synthModel({ docker: { enabled: false } }),
+  );
+  const destroyed = stackOf(r, "kubernetes")
+    .resources.filter((x) => x.action === "delete" && x.dataRisk)
+    .map((x) => x.address);
+  expect(destroyed).toEqual([
+    "kubernetes_stateful_set_v1.mongodb",
+    "kubernetes_stateful_set_v1.postgres",
+    "kubernetes_stateful_set_v1.rabbitmq",
+  ]);
   expect(r.exitCode).toBe(2);
 });
 
@@ -155,7 +174,9 @@ test("a stack removed is reported, with what a destroy would delete; a stack ena
   const r = review(defaults, synthModel({ docker: { enabled: false } }));
   const docker = stackOf(r, "docker");
   expect(docker.status).toBe("removed");
-  expect(docker.changes[0]).toMatch(/^stack `docker` removed \(api, chutes-monitor, chutes-preflight, mongodb, postgres, rabbitmq, web, webhooks, worker\)$/);
+  expect(docker.changes[0]).toMatch(
+    /^stack `docker` removed \(api, chutes-monitor, chutes-preflight, mongodb, postgres, rabbitmq, web, webhooks, worker\)$/,
+  );
   expect(docker.warnings[0]).toContain("npx cdktf destroy docker");
   expect(docker.warnings[0]).toContain("`docker_volume.volume-postgres`");
   // Removing a stack from the code destroys nothing by itself.
@@ -174,7 +195,9 @@ test("a stack renamed with an environment suffix is discovered by name, not hard
 test("write-only Secret data changed without a revision bump is a warning", () => {
   const head = synthModel({ docker: { enabled: false }, kubernetes: { dataStores: { rabbitmq: { host: "mq.internal" } } } });
   const r = review(synthModel({ docker: { enabled: false }, kubernetes: { dataStores: { rabbitmq: { host: "mq.example" } } } }), head);
-  expect(stackOf(r, "kubernetes").warnings.join("\n")).toContain("`kubernetes_secret_v1.secret`: write-only data changes (API_RABBITMQ_URI) but data_wo_revision does not");
+  expect(stackOf(r, "kubernetes").warnings.join("\n")).toContain(
+    "`kubernetes_secret_v1.secret`: write-only data changes (API_RABBITMQ_URI) but data_wo_revision does not",
+  );
 });
 
 describe("replacement rules (kreuzwerker/docker 3.6.2, hashicorp/kubernetes 2.38.0)", () => {
@@ -200,7 +223,8 @@ describe("Helm chart", () => {
   const CANARY = "cpk_CANARY0review0canary.not.a.real.key";
   const PG_CANARY = "c0ffee00c0ffee00c0ffee00c0ffee00c0ffee00beefcafe";
   const secretValues = { ...EXPLICIT_SECRET_VALUES, chutes_api_key: CANARY, postgres_password: PG_CANARY };
-  const chart = (values: Record<string, unknown>) => modelFromManifests("helm", render({ values: { ...values, secrets: { ...((values.secrets as object) ?? {}), values: secretValues } } }));
+  const chart = (values: Record<string, unknown>) =>
+    modelFromManifests("helm", render({ values: { ...values, secrets: { ...((values.secrets as object) ?? {}), values: secretValues } } }));
 
   test("replicas, secrets revision, storage size: the same report from rendered objects, no secret value in it", () => {
     const base = chart({});
@@ -212,7 +236,8 @@ describe("Helm chart", () => {
     expect(helm.resources.find((x) => x.address === "StatefulSet/kodus-postgres")?.dataRisk).toBeDefined();
     expect(helm.warnings.join("\n")).toContain("helm upgrade fails");
     expect(r.exitCode).toBe(2);
-    for (const secret of [CANARY, PG_CANARY, Buffer.from(CANARY).toString("base64"), Buffer.from(PG_CANARY).toString("base64")]) expect(r.markdown).not.toContain(secret);
+    for (const secret of [CANARY, PG_CANARY, Buffer.from(CANARY).toString("base64"), Buffer.from(PG_CANARY).toString("base64")])
+      expect(r.markdown).not.toContain(secret);
     expect(r.markdown).toContain("API_OPEN_AI_API_KEY from Secret kodus-secrets / key API_OPEN_AI_API_KEY");
   });
 

@@ -37,7 +37,8 @@ test("the GitHub workflow parses, runs the tests, checks synth determinism and p
   for (const s of steps.filter((x) => x.uses)) expect(s.uses).toMatch(/^actions\/(checkout|setup-node|github-script)@v\d+$/);
   // The Node version CI uses satisfies package.json's engines (">=N").
   const minNode = Number(/>=\s*(\d+)/.exec(JSON.parse(readFileSync(join(PROJECT_ROOT, "package.json"), "utf8")).engines.node)![1]);
-  for (const s of steps.filter((x) => x.uses?.startsWith("actions/setup-node"))) expect(Number(s.with["node-version"])).toBeGreaterThanOrEqual(minNode);
+  for (const s of steps.filter((x) => x.uses?.startsWith("actions/setup-node")))
+    expect(Number(s.with["node-version"])).toBeGreaterThanOrEqual(minNode);
   const script = steps.find((s) => s.uses?.startsWith("actions/github-script"))?.with?.script as string;
   expect(script).toContain("<!-- kodus-chutes-deploy review -->");
   expect(script).toContain("updateComment");

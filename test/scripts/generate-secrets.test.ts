@@ -50,8 +50,11 @@ describe("npm run secrets: one command per operation, never a value on screen", 
   const NEW_KEY = `cpk_${"new1".repeat(8)}.fake.key`;
   const run = (args: string[], env: Record<string, string> = {}) =>
     new Promise<{ status: number | null; out: string }>((done) => {
-      const child = execFile(process.execPath, tsRunArgs("scripts/generate-secrets.ts", ...args), { env: { PATH: process.env.PATH, ...env }, encoding: "utf8" }, (_e, stdout, stderr) =>
-        done({ status: child.exitCode, out: `${stdout}${stderr}` }),
+      const child = execFile(
+        process.execPath,
+        tsRunArgs("scripts/generate-secrets.ts", ...args),
+        { env: { PATH: process.env.PATH, ...env }, encoding: "utf8" },
+        (_e, stdout, stderr) => done({ status: child.exitCode, out: `${stdout}${stderr}` }),
       );
     });
   const setUp = async () => {
@@ -118,7 +121,7 @@ describe("npm run secrets: one command per operation, never a value on screen", 
     for (const bad of ["sk-proj-0123456789abcdef0123456789", `Bearer ${NEW_KEY}`, "cpk_only-one-part"]) {
       const r = await run(["rotate", "chutes_api_key", "--out", file, "--no-check"], { CHUTES_API_KEY: bad });
       expect(r.status).toBe(2);
-      expect(r.out).toContain('does not look like a Chutes API key');
+      expect(r.out).toContain("does not look like a Chutes API key");
       expect(r.out).not.toContain(bad);
     }
     expect(readFileSync(file, "utf8")).toBe(before);

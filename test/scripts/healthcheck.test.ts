@@ -35,7 +35,10 @@ test("npm run healthcheck takes its defaults from the config and lets flags win"
 });
 
 test("a failing Chutes gives a non-zero exit and the status", async () => {
-  const server = await startChutesServer({ models: modelsList([TEST_MODEL]), completion: chutesError(401, "Invalid token or user not found") });
+  const server = await startChutesServer({
+    models: modelsList([TEST_MODEL]),
+    completion: chutesError(401, "Invalid token or user not found"),
+  });
   try {
     const r = await run(["--base-url", server.baseUrl], {});
     expect(r.status).toBe(1);
@@ -60,7 +63,7 @@ test("--help prints usage and exits 0, without a probe run or a config_error", a
     expect(r.stdout).toMatch(/^Usage: .*npm run --silent healthcheck -- /);
     for (const f of ["--base-url URL", "--model ORG/MODEL", "--timeout-ms N", "--max-latency-ms N"]) expect(r.stdout).toContain(f);
     expect(r.stdout).toContain("llm.baseUrl");
-    expect(r.stdout).not.toContain("config_error\"");
+    expect(r.stdout).not.toContain('config_error"');
   }
 });
 
@@ -88,17 +91,27 @@ test("a missing key's hint names CHUTES_API_KEY and nothing else", async () => {
 });
 test("--budget reads the Chutes budget with the config's management URL and thresholds; without it, nothing is read", async () => {
   const { subscriptionUsage } = await import("../probe/chutes-server");
-  const server = await startChutesServer({ models: modelsList([TEST_MODEL]), completion: OK_COMPLETION, subscription: subscriptionUsage(60, 10) });
+  const server = await startChutesServer({
+    models: modelsList([TEST_MODEL]),
+    completion: OK_COMPLETION,
+    subscription: subscriptionUsage(60, 10),
+  });
   try {
     const dir = mkdtempSync(join(tmpdir(), "kodus-hc-"));
     const config = join(dir, "c.yaml");
-    writeFileSync(config, `llm:\n  baseUrl: ${server.baseUrl}\n  managementUrl: ${server.managementUrl}\nhealthcheck:\n  budget:\n    warnPercent: 50\n    criticalPercent: 90\n`);
+    writeFileSync(
+      config,
+      `llm:\n  baseUrl: ${server.baseUrl}\n  managementUrl: ${server.managementUrl}\nhealthcheck:\n  budget:\n    warnPercent: 50\n    criticalPercent: 90\n`,
+    );
     const plain = await run([], { KODUS_CONFIG: config });
     expect(JSON.parse(plain.stdout)).toMatchObject({ status: "ok", budget: null });
     expect(server.requests.filter((r) => r.path.startsWith("/users/me/"))).toHaveLength(0);
     const watched = await run(["--budget"], { KODUS_CONFIG: config });
     expect(watched.status).toBe(0);
-    expect(JSON.parse(watched.stdout)).toMatchObject({ status: "budget_warning", budget: { status: "warning", window: "monthly", percent: 60 } });
+    expect(JSON.parse(watched.stdout)).toMatchObject({
+      status: "budget_warning",
+      budget: { status: "warning", window: "monthly", percent: 60 },
+    });
     expect(watched.stdout + watched.stderr).not.toContain(KEY);
   } finally {
     await server.close();

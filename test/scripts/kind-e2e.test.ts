@@ -20,7 +20,10 @@ const pkg = JSON.parse(readFileSync(join(PROJECT_ROOT, "package.json"), "utf8"))
 describe(".github/workflows/kind-e2e.yml", () => {
   const workflow = parse(readFileSync(WORKFLOW, "utf8"));
   const steps: any[] = workflow.jobs.e2e.steps;
-  const runs = steps.map((s) => s.run).filter(Boolean).join("\n");
+  const runs = steps
+    .map((s) => s.run)
+    .filter(Boolean)
+    .join("\n");
 
   test("is a workflow: triggers, one job on a runner with a timeout, steps", () => {
     expect(Object.keys(workflow.on)).toEqual(expect.arrayContaining(["workflow_dispatch", "pull_request"]));
@@ -58,10 +61,13 @@ describe("scripts/kind-e2e.sh", () => {
   });
 
   const hasShellcheck = spawnSync("shellcheck", ["--version"]).status === 0;
-  (hasShellcheck ? test : test.skip)("is clean under shellcheck (skipped where shellcheck is not installed: apt-get install shellcheck)", () => {
-    const r = spawnSync("shellcheck", [SCRIPT], { encoding: "utf8" });
-    expect([r.status, r.stdout]).toEqual([0, ""]);
-  });
+  (hasShellcheck ? test : test.skip)(
+    "is clean under shellcheck (skipped where shellcheck is not installed: apt-get install shellcheck)",
+    () => {
+      const r = spawnSync("shellcheck", [SCRIPT], { encoding: "utf8" });
+      expect([r.status, r.stdout]).toEqual([0, ""]);
+    },
+  );
 
   test("every project file and npm script it uses exists", () => {
     const paths = [...script.matchAll(/(?:^|[\s="])((?:helm|test|scripts|probe)\/[\w./-]+)/gm)].map((m) => m[1].replace(/[".]+$/, ""));
@@ -93,12 +99,17 @@ describe("scripts/kind-e2e.sh", () => {
 
   test("the stand-in Chutes compiles with the script's command and answers /v1/models and a completion", async () => {
     const out = mkdtempSync(join(tmpdir(), "kodus-standin-"));
-    const tscLine = script.match(/npx tsc ([^\n]*\\\n[^\n]*)/)![1].replace(/\\\n\s*/g, " ").replace('"$WORK/standin"', out);
+    const tscLine = script
+      .match(/npx tsc ([^\n]*\\\n[^\n]*)/)![1]
+      .replace(/\\\n\s*/g, " ")
+      .replace('"$WORK/standin"', out);
     const args = tscLine.split(/\s+/).filter(Boolean);
     const r = spawnSync(join(PROJECT_ROOT, "node_modules", ".bin", "tsc"), args, { cwd: PROJECT_ROOT, encoding: "utf8" });
     expect([r.status, r.stdout]).toEqual([0, ""]);
     expect(readdirSync(out).sort()).toEqual(["chutes-server.js", "chutes-standin.js"]);
-    const child = spawn(process.execPath, [join(out, "chutes-standin.js")], { env: { PATH: process.env.PATH ?? "", PORT: "0", HOST: "127.0.0.1" } });
+    const child = spawn(process.execPath, [join(out, "chutes-standin.js")], {
+      env: { PATH: process.env.PATH ?? "", PORT: "0", HOST: "127.0.0.1" },
+    });
     try {
       const baseUrl = await new Promise<string>((resolve, reject) => {
         child.stdout.on("data", (d: Buffer) => {
@@ -109,7 +120,11 @@ describe("scripts/kind-e2e.sh", () => {
       });
       const models = (await (await fetch(`${baseUrl}/models`)).json()) as { data: { id: string }[] };
       expect(models.data.map((m) => m.id)).toContain("deepseek-ai/DeepSeek-V3-0324-TEE");
-      const completion = await fetch(`${baseUrl}/chat/completions`, { method: "POST", headers: { authorization: "Bearer cpk_x" }, body: "{}" });
+      const completion = await fetch(`${baseUrl}/chat/completions`, {
+        method: "POST",
+        headers: { authorization: "Bearer cpk_x" },
+        body: "{}",
+      });
       expect(completion.status).toBe(200);
       expect(((await completion.json()) as any).choices[0].message.content).toBe("pong");
     } finally {

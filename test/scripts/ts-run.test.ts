@@ -10,7 +10,10 @@ import { join } from "node:path";
 import { PROJECT_ROOT, TS_RUN } from "../helpers/cli";
 
 function run(file: string, cacheDir: string) {
-  const r = spawnSync(process.execPath, [TS_RUN, file], { encoding: "utf8", env: { PATH: process.env.PATH ?? "", KODUS_TS_CACHE_DIR: cacheDir } });
+  const r = spawnSync(process.execPath, [TS_RUN, file], {
+    encoding: "utf8",
+    env: { PATH: process.env.PATH ?? "", KODUS_TS_CACHE_DIR: cacheDir },
+  });
   return { status: r.status, stdout: r.stdout.trim(), stderr: r.stderr };
 }
 

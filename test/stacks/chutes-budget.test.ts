@@ -11,13 +11,25 @@ const dockerEnv = (list: string[]) => Object.fromEntries(list.map((e) => [e.slic
 
 describe("Docker", () => {
   test("the preflight reports the budget, the monitor alerts on it; URL and thresholds from the config", () => {
-    const { json } = synthStack("docker", { llm: { managementUrl: "https://mgmt.example.com/" }, healthcheck: { budget: { warnPercent: 70, criticalPercent: 90 } } });
+    const { json } = synthStack("docker", {
+      llm: { managementUrl: "https://mgmt.example.com/" },
+      healthcheck: { budget: { warnPercent: 70, criticalPercent: 90 } },
+    });
     const preflight = dockerEnv(json.resource.docker_container["chutes-preflight"].env);
     const monitor = dockerEnv(json.resource.docker_container["chutes-monitor"].env);
-    expect(preflight).toMatchObject({ PROBE_BUDGET: "report", PROBE_MANAGEMENT_URL: "https://mgmt.example.com", PROBE_BUDGET_WARN_PERCENT: "70", PROBE_BUDGET_CRITICAL_PERCENT: "90" });
+    expect(preflight).toMatchObject({
+      PROBE_BUDGET: "report",
+      PROBE_MANAGEMENT_URL: "https://mgmt.example.com",
+      PROBE_BUDGET_WARN_PERCENT: "70",
+      PROBE_BUDGET_CRITICAL_PERCENT: "90",
+    });
     expect(monitor).toMatchObject({ PROBE_BUDGET: "alert", PROBE_MANAGEMENT_URL: "https://mgmt.example.com" });
     // The monitor's healthcheck is the probe itself: its exit 3 (budget_critical) is "unhealthy".
-    expect(json.resource.docker_container["chutes-monitor"].healthcheck.test).toEqual(["CMD", "node", "/opt/kodus-chutes-probe/chutes-probe.mjs"]);
+    expect(json.resource.docker_container["chutes-monitor"].healthcheck.test).toEqual([
+      "CMD",
+      "node",
+      "/opt/kodus-chutes-probe/chutes-probe.mjs",
+    ]);
   });
 
   test("budget off: both run the probe without it, and no check block", () => {
@@ -36,11 +48,18 @@ describe("Kubernetes", () => {
   test("the CronJob pod: 'probe' reports the budget, 'budget' reads only the budget; same image, key and code", () => {
     expect(cronPod.container.map((c: { name: string }) => c.name)).toEqual(["probe", "budget"]);
     const [probe, budget] = cronPod.container;
-    expect(envOf(probe)).toMatchObject({ PROBE_BUDGET: "report", PROBE_MANAGEMENT_URL: "https://api.chutes.ai", PROBE_BUDGET_WARN_PERCENT: "80", PROBE_BUDGET_CRITICAL_PERCENT: "95" });
+    expect(envOf(probe)).toMatchObject({
+      PROBE_BUDGET: "report",
+      PROBE_MANAGEMENT_URL: "https://api.chutes.ai",
+      PROBE_BUDGET_WARN_PERCENT: "80",
+      PROBE_BUDGET_CRITICAL_PERCENT: "95",
+    });
     expect(envOf(budget)).toMatchObject({ PROBE_BUDGET: "only", PROBE_MANAGEMENT_URL: "https://api.chutes.ai" });
     expect(budget.image).toBe(probe.image);
     expect(budget.command).toEqual(probe.command);
-    expect(budget.env.find((e: { name: string }) => e.name === "CHUTES_API_KEY")).toEqual(probe.env.find((e: { name: string }) => e.name === "CHUTES_API_KEY"));
+    expect(budget.env.find((e: { name: string }) => e.name === "CHUTES_API_KEY")).toEqual(
+      probe.env.find((e: { name: string }) => e.name === "CHUTES_API_KEY"),
+    );
     expect(budget.termination_message_policy).toBe("FallbackToLogsOnError");
   });
 
@@ -59,12 +78,21 @@ describe("Kubernetes", () => {
   test("the probe pods may reach DNS and the inference and management ports, nothing else", () => {
     const policy = json.resource.kubernetes_network_policy_v1["chutes-probe-egress"];
     expect(policy.spec.policy_types).toEqual(["Egress"]);
-    expect(policy.spec.pod_selector.match_expressions).toEqual([{ key: "app.kubernetes.io/component", operator: "In", values: ["chutes-preflight", "chutes-healthcheck"] }]);
+    expect(policy.spec.pod_selector.match_expressions).toEqual([
+      { key: "app.kubernetes.io/component", operator: "In", values: ["chutes-preflight", "chutes-healthcheck"] },
+    ]);
     expect(policy.spec.egress).toEqual([
-      { ports: [{ port: "53", protocol: "UDP" }, { port: "53", protocol: "TCP" }] },
+      {
+        ports: [
+          { port: "53", protocol: "UDP" },
+          { port: "53", protocol: "TCP" },
+        ],
+      },
       { ports: [{ port: "443", protocol: "TCP" }] },
     ]);
-    const custom = synthStack("kubernetes", { llm: { baseUrl: "https://gw.example.com:8443/v1", managementUrl: "https://mgmt.example.com:9443" } }).json;
+    const custom = synthStack("kubernetes", {
+      llm: { baseUrl: "https://gw.example.com:8443/v1", managementUrl: "https://mgmt.example.com:9443" },
+    }).json;
     expect(custom.resource.kubernetes_network_policy_v1["chutes-probe-egress"].spec.egress[1].ports).toEqual([
       { port: "8443", protocol: "TCP" },
       { port: "9443", protocol: "TCP" },
@@ -85,10 +113,14 @@ describe("Kubernetes PrometheusRule (healthcheck.prometheusRule)", () => {
     expect(r.depends_on).toEqual(["kubernetes_cron_job_v1.chutes-healthcheck"]);
     const rules = r.manifest.spec.groups[0].rules;
     expect(rules.map((x: { alert: string }) => x.alert)).toEqual(["KodusChutesCheckFailing", "KodusChutesBudgetCritical"]);
-    expect(rules[1].expr).toContain('kube_pod_container_status_terminated_reason{namespace="kodus", pod=~"kodus-chutes-healthcheck-[0-9]+-[a-z0-9]+", container="budget", reason!="Completed"} == 1');
+    expect(rules[1].expr).toContain(
+      'kube_pod_container_status_terminated_reason{namespace="kodus", pod=~"kodus-chutes-healthcheck-[0-9]+-[a-z0-9]+", container="budget", reason!="Completed"} == 1',
+    );
   });
 
   test("without the periodic check there is nothing to alert on", () => {
-    expect(synthStack("kubernetes", { healthcheck: { prometheusRule: { enabled: true }, periodic: false } }).json.resource.kubernetes_manifest).toBeUndefined();
+    expect(
+      synthStack("kubernetes", { healthcheck: { prometheusRule: { enabled: true }, periodic: false } }).json.resource.kubernetes_manifest,
+    ).toBeUndefined();
   });
 });

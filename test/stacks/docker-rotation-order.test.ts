@@ -13,7 +13,11 @@ import { join } from "node:path";
 import { synthStack } from "../helpers/synth";
 
 function terraform(args: string[], cwd: string) {
-  const r = spawnSync("terraform", args, { cwd, encoding: "utf8", env: { ...process.env, CHECKPOINT_DISABLE: "1", TF_CLI_CONFIG_FILE: "/dev/null" } });
+  const r = spawnSync("terraform", args, {
+    cwd,
+    encoding: "utf8",
+    env: { ...process.env, CHECKPOINT_DISABLE: "1", TF_CLI_CONFIG_FILE: "/dev/null" },
+  });
   if (r.error) throw new Error(`terraform is required for this test: ${r.error.message}`);
   return r;
 }

@@ -12,7 +12,9 @@ test("the stack has exactly these resources (a new or lost one fails here)", () 
   const inventory = Object.entries(json.resource).flatMap(([type, byName]) => Object.keys(byName).map((name) => `${type}.${name}`));
   expect(inventory.sort()).toEqual(
     [
-      ...["api", "worker", "webhooks", "web", "postgres", "mongodb", "rabbitmq", "chutes-preflight", "chutes-monitor"].map((n) => `docker_container.${n}`),
+      ...["api", "worker", "webhooks", "web", "postgres", "mongodb", "rabbitmq", "chutes-preflight", "chutes-monitor"].map(
+        (n) => `docker_container.${n}`,
+      ),
       ...["api", "worker", "webhooks", "web", "postgres", "mongodb", "rabbitmq"].map((n) => `docker_image.image-${n}`),
       "docker_network.network",
       ...["postgres", "mongodb", "rabbitmq"].map((n) => `docker_volume.volume-${n}`),
@@ -36,7 +38,9 @@ test.each(llmComponents)("%s runs in Fixed Mode against Chutes, the key from the
 });
 
 test("the Chutes key and every internal secret are sensitive, required variables", () => {
-  const sensitive = Object.entries(json.variable).filter(([, v]) => v.sensitive).map(([name]) => name);
+  const sensitive = Object.entries(json.variable)
+    .filter(([, v]) => v.sensitive)
+    .map(([name]) => name);
   expect(sensitive.sort()).toEqual([...EXPECTED_SECRET_INPUTS].sort());
   for (const variable of EXPECTED_SECRET_INPUTS) {
     expect(json.variable[variable]).toMatchObject({ sensitive: true, type: "string", nullable: false });
@@ -49,7 +53,10 @@ test.each(kodus)("%s gets exactly its secrets, each from its variable, never a l
   const env = envList(containers[c].env);
   const expected: readonly string[] = EXPECTED_SECRET_ENV[c];
   for (const name of expected) {
-    const value = name === "API_RABBITMQ_URI" ? "amqp://kodus:${urlencode(var.rabbitmq_password)}@kodus-rabbitmq:5672/kodus-ai" : `\${var.${EXPECTED_SECRET_VARIABLE[name]}}`;
+    const value =
+      name === "API_RABBITMQ_URI"
+        ? "amqp://kodus:${urlencode(var.rabbitmq_password)}@kodus-rabbitmq:5672/kodus-ai"
+        : `\${var.${EXPECTED_SECRET_VARIABLE[name]}}`;
     expect([name, env[name]]).toEqual([name, value]);
   }
   // Nothing else: no other value references a variable, and no other secret-looking name is set.
@@ -59,9 +66,19 @@ test.each(kodus)("%s gets exactly its secrets, each from its variable, never a l
 });
 
 test("the data stores get their passwords from the variables, never a literal", () => {
-  expect(envList(containers.postgres.env)).toEqual({ POSTGRES_USER: "kodus", POSTGRES_DB: "kodus_db", POSTGRES_PASSWORD: "${var.postgres_password}" });
-  expect(envList(containers.mongodb.env)).toMatchObject({ MONGO_INITDB_ROOT_USERNAME: "kodus", MONGO_INITDB_ROOT_PASSWORD: "${var.mongodb_password}" });
-  expect(envList(containers.rabbitmq.env)).toMatchObject({ RABBITMQ_DEFAULT_USER: "kodus", RABBITMQ_DEFAULT_PASS: "${var.rabbitmq_password}" });
+  expect(envList(containers.postgres.env)).toEqual({
+    POSTGRES_USER: "kodus",
+    POSTGRES_DB: "kodus_db",
+    POSTGRES_PASSWORD: "${var.postgres_password}",
+  });
+  expect(envList(containers.mongodb.env)).toMatchObject({
+    MONGO_INITDB_ROOT_USERNAME: "kodus",
+    MONGO_INITDB_ROOT_PASSWORD: "${var.mongodb_password}",
+  });
+  expect(envList(containers.rabbitmq.env)).toMatchObject({
+    RABBITMQ_DEFAULT_USER: "kodus",
+    RABBITMQ_DEFAULT_PASS: "${var.rabbitmq_password}",
+  });
 });
 
 test.each([...kodus, "chutes-preflight", "chutes-monitor"])("%s runs without Linux capabilities and cannot gain privileges", (c) => {
@@ -114,22 +131,32 @@ test("only the API, web and webhooks ports are published; data stores are not", 
 });
 
 test("published ports follow the config", () => {
-  const custom = synthStack("docker", { docker: { ports: { api: 8001, web: 8000, webhooks: 8002 }, bindAddress: "127.0.0.1" } }).json.resource.docker_container;
+  const custom = synthStack("docker", { docker: { ports: { api: 8001, web: 8000, webhooks: 8002 }, bindAddress: "127.0.0.1" } }).json
+    .resource.docker_container;
   expect(custom.web.ports).toEqual([{ external: 8000, internal: 3000, ip: "127.0.0.1" }]);
   expect(custom.api.ports[0].external).toBe(8001);
 });
 
 test("everything is on one private network, with named volumes and pgvector", () => {
   for (const c of Object.values(containers)) expect(c.networks_advanced).toEqual([{ name: "${docker_network.network.name}" }]);
-  expect(Object.values(json.resource.docker_volume).map((v: any) => v.name).sort()).toEqual(["kodus-mongodb-data", "kodus-postgres-data", "kodus-rabbitmq-data"]);
+  expect(
+    Object.values(json.resource.docker_volume)
+      .map((v: any) => v.name)
+      .sort(),
+  ).toEqual(["kodus-mongodb-data", "kodus-postgres-data", "kodus-rabbitmq-data"]);
   expect(containers.postgres.image).toBe("${docker_image.image-postgres.image_id}");
   expect(json.resource.docker_image["image-postgres"].name).toBe("pgvector/pgvector:pg16");
-  expect(containers.postgres.upload[0]).toEqual({ file: "/docker-entrypoint-initdb.d/10-vector.sql", content: "CREATE EXTENSION IF NOT EXISTS vector;\n" });
+  expect(containers.postgres.upload[0]).toEqual({
+    file: "/docker-entrypoint-initdb.d/10-vector.sql",
+    content: "CREATE EXTENSION IF NOT EXISTS vector;\n",
+  });
 });
 
 test("the Docker provider gets no host (so DOCKER_HOST applies) unless the config names one", () => {
   expect(json.provider.docker).toEqual([{}]);
-  expect(synthStack("docker", { docker: { host: "ssh://deploy@kodus-host" } }).json.provider.docker).toEqual([{ host: "ssh://deploy@kodus-host" }]);
+  expect(synthStack("docker", { docker: { host: "ssh://deploy@kodus-host" } }).json.provider.docker).toEqual([
+    { host: "ssh://deploy@kodus-host" },
+  ]);
 });
 
 test("state path is relative, so output is the same on every machine", () => {
@@ -147,7 +174,8 @@ test("the secrets revision `npm run secrets -- rotate` writes is declared (no un
 });
 
 test("model, temperature and concurrency follow the config", () => {
-  const c = synthStack("docker", { llm: { model: "chutes/zai-org/GLM-4.6-TEE", temperature: 0.3, maxConcurrentReviews: 4 } }).json.resource.docker_container;
+  const c = synthStack("docker", { llm: { model: "chutes/zai-org/GLM-4.6-TEE", temperature: 0.3, maxConcurrentReviews: 4 } }).json.resource
+    .docker_container;
   expect(envList(c.api.env).API_LLM_PROVIDER_MODEL).toBe("zai-org/GLM-4.6-TEE");
   expect(envList(c.worker.env).API_LLM_TEMPERATURE_OVERRIDE).toBe("0.3");
   expect(envList(c.worker.env).WORKFLOW_QUEUE_CODE_REVIEW_PREFETCH).toBe("4");
@@ -198,10 +226,17 @@ describe("Chutes health checks", () => {
   });
 
   test("the monitor's Docker health status is the probe, on the schedule's interval, unhealthy after one failure", () => {
-    expect(monitor.healthcheck).toMatchObject({ test: ["CMD", "node", "/opt/kodus-chutes-probe/chutes-probe.mjs"], interval: "15m0s", retries: 1, timeout: "40s" });
+    expect(monitor.healthcheck).toMatchObject({
+      test: ["CMD", "node", "/opt/kodus-chutes-probe/chutes-probe.mjs"],
+      interval: "15m0s",
+      retries: 1,
+      timeout: "40s",
+    });
     expect(probeEnv(monitor).PROBE_MAX_LATENCY_MS).toBe("20000");
     expect(monitor.restart).toBe("unless-stopped");
-    const hourly = synthStack("docker", { healthcheck: { schedule: "0 * * * *", timeoutSeconds: 10 } }).json.resource.docker_container["chutes-monitor"];
+    const hourly = synthStack("docker", { healthcheck: { schedule: "0 * * * *", timeoutSeconds: 10 } }).json.resource.docker_container[
+      "chutes-monitor"
+    ];
     expect(hourly.healthcheck).toMatchObject({ interval: "1h0m0s", timeout: "20s" });
   });
 
@@ -216,7 +251,11 @@ describe("Chutes health checks", () => {
     const outage = synthStack("docker", { healthcheck: { preflight: false } }).json;
     expect(outage.resource.docker_container["chutes-preflight"]).toBeUndefined();
     expect(outage.resource.terraform_data?.["chutes-preflight-trigger"]).toBeUndefined();
-    expect(outage.resource.docker_container["chutes-monitor"].healthcheck.test).toEqual(["CMD", "node", "/opt/kodus-chutes-probe/chutes-probe.mjs"]);
+    expect(outage.resource.docker_container["chutes-monitor"].healthcheck.test).toEqual([
+      "CMD",
+      "node",
+      "/opt/kodus-chutes-probe/chutes-probe.mjs",
+    ]);
     expect(outage.resource.docker_container.api.depends_on).not.toContain("docker_container.chutes-preflight");
     const noMonitor = synthStack("docker", { healthcheck: { periodic: false } }).json;
     expect(noMonitor.resource.docker_container["chutes-monitor"]).toBeUndefined();

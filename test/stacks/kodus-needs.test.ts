@@ -37,7 +37,11 @@ describe("2. RabbitMQ restarts with fsGroup: an init step makes .erlang.cookie o
     expect(init[0].command.join(" ")).toContain("chmod 600");
     expect(init[0].command.join(" ")).toContain("/var/lib/rabbitmq/.erlang.cookie");
     expect(init[0].volume_mount).toEqual(expect.arrayContaining([{ name: "data", mount_path: "/var/lib/rabbitmq" }]));
-    expect(init[0].security_context).toMatchObject({ run_as_non_root: true, read_only_root_filesystem: true, allow_privilege_escalation: false });
+    expect(init[0].security_context).toMatchObject({
+      run_as_non_root: true,
+      read_only_root_filesystem: true,
+      allow_privilege_escalation: false,
+    });
     // no other store has one
     expect(sts(k8s, "postgres").init_container).toBeUndefined();
     expect(sts(k8s, "mongodb").init_container).toBeUndefined();
@@ -48,13 +52,16 @@ describe("3. RabbitMQ plans with its memory limit, not the node's RAM (disk alar
   test("docker: 1 GiB limit by default, the same number in a conf.d override, nofile 65536, heartbeat 60", () => {
     const r = containers.rabbitmq;
     expect(r.memory).toBe(1024);
-    expect(r.upload).toEqual([{ file: "/etc/rabbitmq/conf.d/20-kodus.conf", content: "total_memory_available_override_value = 1073741824\n" }]);
+    expect(r.upload).toEqual([
+      { file: "/etc/rabbitmq/conf.d/20-kodus.conf", content: "total_memory_available_override_value = 1073741824\n" },
+    ]);
     expect(r.ulimit).toEqual([{ name: "nofile", soft: 65536, hard: 65536 }]);
     expect(envList(r.env).RABBITMQ_SERVER_ADDITIONAL_ERL_ARGS).toBe("-rabbit heartbeat 60");
   });
 
   test("docker: docker.rabbitmqMemory sets both", () => {
-    const r = synthStack("docker", { docker: { rabbitmqMemory: "1536Mi" }, kubernetes: { enabled: false } }).json.resource.docker_container.rabbitmq;
+    const r = synthStack("docker", { docker: { rabbitmqMemory: "1536Mi" }, kubernetes: { enabled: false } }).json.resource.docker_container
+      .rabbitmq;
     expect(r.memory).toBe(1536);
     expect(r.upload[0].content).toBe(`total_memory_available_override_value = ${1536 * 1024 * 1024}\n`);
   });
@@ -63,15 +70,27 @@ describe("3. RabbitMQ plans with its memory limit, not the node's RAM (disk alar
     const spec = sts(k8s, "rabbitmq");
     const c = spec.container[0];
     expect(c.resources.limits.memory).toBe("1Gi");
-    expect(k8s.resource.kubernetes_config_map_v1["rabbitmq-conf"].data).toEqual({ "20-kodus.conf": "total_memory_available_override_value = 1073741824\n" });
-    expect(c.volume_mount).toEqual(expect.arrayContaining([{ name: "conf", mount_path: "/etc/rabbitmq/conf.d/20-kodus.conf", sub_path: "20-kodus.conf", read_only: true }]));
-    expect(spec.volume).toEqual(expect.arrayContaining([{ name: "conf", config_map: { name: "${kubernetes_config_map_v1.rabbitmq-conf.metadata[0].name}" } }]));
+    expect(k8s.resource.kubernetes_config_map_v1["rabbitmq-conf"].data).toEqual({
+      "20-kodus.conf": "total_memory_available_override_value = 1073741824\n",
+    });
+    expect(c.volume_mount).toEqual(
+      expect.arrayContaining([
+        { name: "conf", mount_path: "/etc/rabbitmq/conf.d/20-kodus.conf", sub_path: "20-kodus.conf", read_only: true },
+      ]),
+    );
+    expect(spec.volume).toEqual(
+      expect.arrayContaining([{ name: "conf", config_map: { name: "${kubernetes_config_map_v1.rabbitmq-conf.metadata[0].name}" } }]),
+    );
     expect(c.env).toEqual(expect.arrayContaining([{ name: "RABBITMQ_SERVER_ADDITIONAL_ERL_ARGS", value: "-rabbit heartbeat 60" }]));
   });
 
   test("kubernetes: the override follows a configured limit", () => {
-    const json = synthStack("kubernetes", { kubernetes: { dataStores: { mode: "bundled", resources: { rabbitmq: { limits: { memory: "2Gi" } } } } } }).json;
-    expect(json.resource.kubernetes_config_map_v1["rabbitmq-conf"].data["20-kodus.conf"]).toBe("total_memory_available_override_value = 2147483648\n");
+    const json = synthStack("kubernetes", {
+      kubernetes: { dataStores: { mode: "bundled", resources: { rabbitmq: { limits: { memory: "2Gi" } } } } },
+    }).json;
+    expect(json.resource.kubernetes_config_map_v1["rabbitmq-conf"].data["20-kodus.conf"]).toBe(
+      "total_memory_available_override_value = 2147483648\n",
+    );
   });
 });
 
@@ -114,21 +133,25 @@ describe("5. API_USER_INVITE_BASE_URL is the public web URL (links in PR comment
   const input = { kodus: { publicUrl: "https://kodus.example.com" } };
   test("docker", () => {
     const c = synthStack("docker", { ...input, kubernetes: { enabled: false } }).json.resource.docker_container;
-    for (const component of BACKEND) expect([component, envList(c[component].env).API_USER_INVITE_BASE_URL]).toEqual([component, "https://kodus.example.com"]);
+    for (const component of BACKEND)
+      expect([component, envList(c[component].env).API_USER_INVITE_BASE_URL]).toEqual([component, "https://kodus.example.com"]);
   });
   test("kubernetes", () => {
     const json = synthStack("kubernetes", input).json;
-    for (const component of BACKEND) expect([component, configMap(json, component).API_USER_INVITE_BASE_URL]).toEqual([component, "https://kodus.example.com"]);
+    for (const component of BACKEND)
+      expect([component, configMap(json, component).API_USER_INVITE_BASE_URL]).toEqual([component, "https://kodus.example.com"]);
   });
 });
 
 describe("6. Docker waits for the worker's drain (25 s by default) before it kills a container", () => {
   test("stop timeout and destroy grace: worker drain + 15 s, the others 30 s (Docker's default is 10 s)", () => {
     expect([containers.worker.stop_timeout, containers.worker.destroy_grace_seconds]).toEqual([40, 40]);
-    for (const c of ["api", "webhooks", "web"]) expect([c, containers[c].stop_timeout, containers[c].destroy_grace_seconds]).toEqual([c, 30, 30]);
+    for (const c of ["api", "webhooks", "web"])
+      expect([c, containers[c].stop_timeout, containers[c].destroy_grace_seconds]).toEqual([c, 30, 30]);
   });
   test("a longer drain gets a longer stop timeout", () => {
-    const c = synthStack("docker", { kodus: { workerDrainTimeoutMs: 120_001 }, kubernetes: { enabled: false } }).json.resource.docker_container;
+    const c = synthStack("docker", { kodus: { workerDrainTimeoutMs: 120_001 }, kubernetes: { enabled: false } }).json.resource
+      .docker_container;
     expect(c.worker.stop_timeout).toBe(121 + 15); // ceil(120.001 s) + 15 s
     expect(envList(c.worker.env).API_WORKER_DRAIN_TIMEOUT_MS).toBe("120001");
   });
@@ -158,12 +181,18 @@ describe("7. With an Ingress, public URLs come from its hosts (or a clear reject
     expect(() => synthStack("kubernetes", { kodus: { publicUrl: "http://localhost:3000" }, kubernetes: { ingress } })).toThrow(
       /kodus\.publicUrl: is a localhost URL while kubernetes\.ingress is enabled/,
     );
-    expect(() => synthStack("kubernetes", { kodus: { webhooksUrl: "http://127.0.0.1:3332" }, kubernetes: { ingress } })).toThrow(/kodus\.webhooksUrl: is a localhost URL/);
+    expect(() => synthStack("kubernetes", { kodus: { webhooksUrl: "http://127.0.0.1:3332" }, kubernetes: { ingress } })).toThrow(
+      /kodus\.webhooksUrl: is a localhost URL/,
+    );
   });
   test("a wildcard host cannot give a URL: rejected unless the URL is set", () => {
     const wild = { ...ingress, webhooksHost: "*.hooks.example.com" };
-    expect(() => synthStack("kubernetes", { kubernetes: { ingress: wild } })).toThrow(/kodus\.webhooksUrl: is required when kubernetes\.ingress\.webhooksHost is a wildcard/);
-    expect(() => synthStack("kubernetes", { kodus: { webhooksUrl: "https://a.hooks.example.com" }, kubernetes: { ingress: wild } })).not.toThrow();
+    expect(() => synthStack("kubernetes", { kubernetes: { ingress: wild } })).toThrow(
+      /kodus\.webhooksUrl: is required when kubernetes\.ingress\.webhooksHost is a wildcard/,
+    );
+    expect(() =>
+      synthStack("kubernetes", { kodus: { webhooksUrl: "https://a.hooks.example.com" }, kubernetes: { ingress: wild } }),
+    ).not.toThrow();
   });
 });
 
@@ -201,27 +230,46 @@ describe("9. Bundled data stores: startup and liveness probes, configurable reso
     expect(rabbit.startup_probe.tcp_socket).toEqual([{ port: "5672" }]);
     expect(rabbit.readiness_probe.exec.command).toEqual(["rabbitmq-diagnostics", "-q", "check_running"]);
     // The startup budget covers a first start (initdb, WiredTiger recovery, Erlang + plugins + vhost).
-    for (const c of [pg, mongo, rabbit]) expect(c.startup_probe.period_seconds * c.startup_probe.failure_threshold).toBeGreaterThanOrEqual(150);
+    for (const c of [pg, mongo, rabbit])
+      expect(c.startup_probe.period_seconds * c.startup_probe.failure_threshold).toBeGreaterThanOrEqual(150);
   });
 
   test("kubernetes: resources per store from the config", () => {
     const json = synthStack("kubernetes", {
-      kubernetes: { dataStores: { mode: "bundled", storageSize: "50Gi", resources: { postgres: { requests: { memory: "2Gi" }, limits: { cpu: "4", memory: "4Gi" } } } } },
+      kubernetes: {
+        dataStores: {
+          mode: "bundled",
+          storageSize: "50Gi",
+          resources: { postgres: { requests: { memory: "2Gi" }, limits: { cpu: "4", memory: "4Gi" } } },
+        },
+      },
     }).json;
-    expect(sts(json, "postgres").container[0].resources).toEqual({ requests: { cpu: "250m", memory: "2Gi" }, limits: { cpu: "4", memory: "4Gi" } });
-    expect(sts(json, "mongodb").container[0].resources).toEqual({ requests: { cpu: "100m", memory: "512Mi" }, limits: { cpu: "500m", memory: "1Gi" } });
+    expect(sts(json, "postgres").container[0].resources).toEqual({
+      requests: { cpu: "250m", memory: "2Gi" },
+      limits: { cpu: "4", memory: "4Gi" },
+    });
+    expect(sts(json, "mongodb").container[0].resources).toEqual({
+      requests: { cpu: "100m", memory: "512Mi" },
+      limits: { cpu: "500m", memory: "1Gi" },
+    });
     expect(json.resource.kubernetes_stateful_set_v1.postgres.spec.volume_claim_template[0].spec.resources.requests.storage).toBe("50Gi");
   });
 });
 
 describe("10. Telemetry is an operator choice (KODUS_TELEMETRY_DISABLED)", () => {
   test("on by default (Kodus' default), said explicitly on the back end", () => {
-    for (const c of BACKEND) expect([c, envList(containers[c].env).KODUS_TELEMETRY_DISABLED, configMap(k8s, c).KODUS_TELEMETRY_DISABLED]).toEqual([c, "false", "false"]);
+    for (const c of BACKEND)
+      expect([c, envList(containers[c].env).KODUS_TELEMETRY_DISABLED, configMap(k8s, c).KODUS_TELEMETRY_DISABLED]).toEqual([
+        c,
+        "false",
+        "false",
+      ]);
   });
   test("kodus.telemetryDisabled: true turns the heartbeat off in both stacks", () => {
     const input = { kodus: { telemetryDisabled: true } };
     const d = synthStack("docker", input).json.resource.docker_container;
     const k = synthStack("kubernetes", input).json;
-    for (const c of BACKEND) expect([c, envList(d[c].env).KODUS_TELEMETRY_DISABLED, configMap(k, c).KODUS_TELEMETRY_DISABLED]).toEqual([c, "true", "true"]);
+    for (const c of BACKEND)
+      expect([c, envList(d[c].env).KODUS_TELEMETRY_DISABLED, configMap(k, c).KODUS_TELEMETRY_DISABLED]).toEqual([c, "true", "true"]);
   });
 });

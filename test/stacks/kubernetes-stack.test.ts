@@ -13,7 +13,10 @@ const kodus = ["api", "worker", "webhooks", "web"] as const;
 const llmComponents = ["api", "worker", "webhooks"] as const;
 const SECRET_REF = "${kubernetes_secret_v1.secret.metadata[0].name}";
 
-const inventory = (tf: TfJson) => Object.entries(tf.resource).flatMap(([type, byName]) => Object.keys(byName).map((name) => `${type}.${name}`)).sort();
+const inventory = (tf: TfJson) =>
+  Object.entries(tf.resource)
+    .flatMap(([type, byName]) => Object.keys(byName).map((name) => `${type}.${name}`))
+    .sort();
 const each = (type: string, names: string[]) => names.map((n) => `${type}.${n}`);
 const KODUS = ["api", "web", "webhooks", "worker"];
 
@@ -63,39 +66,54 @@ describe("secrets", () => {
   });
 
   test("secret inputs are sensitive and ephemeral (never in plan or state); Terraform >= 1.11 is required", () => {
-    const sensitive = Object.entries(json.variable).filter(([, v]) => v.sensitive).map(([name]) => name);
+    const sensitive = Object.entries(json.variable)
+      .filter(([, v]) => v.sensitive)
+      .map(([name]) => name);
     expect(sensitive.sort()).toEqual([...EXPECTED_SECRET_INPUTS].sort());
-    for (const variable of EXPECTED_SECRET_INPUTS) expect(json.variable[variable]).toMatchObject({ sensitive: true, ephemeral: true, nullable: false });
+    for (const variable of EXPECTED_SECRET_INPUTS)
+      expect(json.variable[variable]).toMatchObject({ sensitive: true, ephemeral: true, nullable: false });
     expect(json.variable.secrets_revision).toMatchObject({ type: "number", default: 1 });
     expect(json.terraform.required_version).toBe(">= 1.11.0");
   });
 
   test.each(llmComponents)("%s reads the Chutes key through secretKeyRef", (component) => {
-    expect(deploymentEnv(json, component).API_OPEN_AI_API_KEY.value_from.secret_key_ref).toEqual({ name: SECRET_REF, key: "API_OPEN_AI_API_KEY" });
+    expect(deploymentEnv(json, component).API_OPEN_AI_API_KEY.value_from.secret_key_ref).toEqual({
+      name: SECRET_REF,
+      key: "API_OPEN_AI_API_KEY",
+    });
   });
 
   test.each(kodus)("%s gets exactly its secrets, each by secretKeyRef to the same key, none as a literal", (component) => {
     const env = deploymentEnv(json, component);
     expect(Object.keys(env).sort()).toEqual([...EXPECTED_SECRET_ENV[component]].sort());
-    for (const [name, e] of Object.entries(env)) expect(e).toEqual({ name, value_from: { secret_key_ref: { name: SECRET_REF, key: name } } });
+    for (const [name, e] of Object.entries(env))
+      expect(e).toEqual({ name, value_from: { secret_key_ref: { name: SECRET_REF, key: name } } });
   });
 
   test("Fixed Mode model and base URL are in the ConfigMap of every LLM component", () => {
     for (const c of llmComponents) {
       const data = json.resource.kubernetes_config_map_v1[`env-${c}`].data;
-      expect(data).toMatchObject({ API_LLM_PROVIDER_MODEL: "deepseek-ai/DeepSeek-V3-0324-TEE", API_OPENAI_FORCE_BASE_URL: "https://llm.chutes.ai/v1" });
+      expect(data).toMatchObject({
+        API_LLM_PROVIDER_MODEL: "deepseek-ai/DeepSeek-V3-0324-TEE",
+        API_OPENAI_FORCE_BASE_URL: "https://llm.chutes.ai/v1",
+      });
       expect(data).not.toHaveProperty("API_OPEN_AI_API_KEY");
     }
   });
 
   test("rotation: every Kodus pod template carries the revision, and the preflight re-runs on it", () => {
-    for (const c of kodus) expect(deployments[c].spec.template.metadata.annotations["kodus.io/secrets-revision"]).toBe("${var.secrets_revision}");
-    expect(json.resource.kubernetes_job_v1["chutes-preflight"].metadata.name).toMatch(/^kodus-chutes-preflight-[0-9a-f]{8}-r\$\{var\.secrets_revision\}$/);
+    for (const c of kodus)
+      expect(deployments[c].spec.template.metadata.annotations["kodus.io/secrets-revision"]).toBe("${var.secrets_revision}");
+    expect(json.resource.kubernetes_job_v1["chutes-preflight"].metadata.name).toMatch(
+      /^kodus-chutes-preflight-[0-9a-f]{8}-r\$\{var\.secrets_revision\}$/,
+    );
   });
 
   test("a ConfigMap change rolls its pods (hash computed by Terraform)", () => {
     for (const c of kodus) {
-      expect(deployments[c].spec.template.metadata.annotations["kodus.io/config-hash"]).toBe(`\${sha256(jsonencode(kubernetes_config_map_v1.env-${c}.data))}`);
+      expect(deployments[c].spec.template.metadata.annotations["kodus.io/config-hash"]).toBe(
+        `\${sha256(jsonencode(kubernetes_config_map_v1.env-${c}.data))}`,
+      );
     }
   });
 
@@ -103,10 +121,18 @@ describe("secrets", () => {
     const existing = k8s({ kubernetes: { secrets: { mode: "existing", name: "kodus-from-vault" } } });
     expect(existing.resource.kubernetes_secret_v1).toBeUndefined();
     for (const variable of EXPECTED_SECRET_INPUTS) expect(existing.variable[variable]).toBeUndefined();
-    expect(deploymentEnv(existing, "api").API_OPEN_AI_API_KEY.value_from.secret_key_ref).toEqual({ name: "kodus-from-vault", key: "API_OPEN_AI_API_KEY" });
-    expect(existing.resource.kubernetes_deployment_v1.web.spec.template.metadata.annotations["kodus.io/secrets-revision"]).toBe("${var.secrets_revision}");
+    expect(deploymentEnv(existing, "api").API_OPEN_AI_API_KEY.value_from.secret_key_ref).toEqual({
+      name: "kodus-from-vault",
+      key: "API_OPEN_AI_API_KEY",
+    });
+    expect(existing.resource.kubernetes_deployment_v1.web.spec.template.metadata.annotations["kodus.io/secrets-revision"]).toBe(
+      "${var.secrets_revision}",
+    );
     const preflightEnv = podSpecs(existing)["kubernetes_job_v1.chutes-preflight"].container[0].env;
-    expect(preflightEnv.find((e: any) => e.name === "CHUTES_API_KEY").value_from.secret_key_ref).toEqual({ name: "kodus-from-vault", key: "API_OPEN_AI_API_KEY" });
+    expect(preflightEnv.find((e: any) => e.name === "CHUTES_API_KEY").value_from.secret_key_ref).toEqual({
+      name: "kodus-from-vault",
+      key: "API_OPEN_AI_API_KEY",
+    });
   });
 });
 
@@ -115,18 +141,22 @@ describe("pods", () => {
     const specs = podSpecs(tf);
     expect(Object.keys(specs).length).toBeGreaterThan(5);
     for (const [where, spec] of Object.entries(specs)) {
-      expect([where, spec.security_context.run_as_non_root, spec.security_context.seccomp_profile.type]).toEqual([where, true, "RuntimeDefault"]);
+      expect([where, spec.security_context.run_as_non_root, spec.security_context.seccomp_profile.type]).toEqual([
+        where,
+        true,
+        "RuntimeDefault",
+      ]);
       expect([where, spec.automount_service_account_token]).toEqual([where, false]);
       for (const c of spec.container) {
         const sc = c.security_context;
-        expect([where, sc.run_as_non_root, sc.allow_privilege_escalation, sc.privileged, sc.capabilities.drop, sc.seccomp_profile.type]).toEqual([
+        expect([
           where,
-          true,
-          false,
-          false,
-          ["ALL"],
-          "RuntimeDefault",
-        ]);
+          sc.run_as_non_root,
+          sc.allow_privilege_escalation,
+          sc.privileged,
+          sc.capabilities.drop,
+          sc.seccomp_profile.type,
+        ]).toEqual([where, true, false, false, ["ALL"], "RuntimeDefault"]);
         if (!(where in exceptions)) expect([where, sc.read_only_root_filesystem]).toEqual([where, true]);
         expect(c.volume_mount).toEqual(expect.arrayContaining([{ name: "tmp", mount_path: "/tmp" }]));
       }
@@ -139,7 +169,9 @@ describe("pods", () => {
   });
 
   test("bundled data stores are hardened too (RabbitMQ keeps a writable root: its entrypoint writes config)", () => {
-    hardenedEverywhere(k8s({ kubernetes: { dataStores: { mode: "bundled" } } }), { "kubernetes_stateful_set_v1.rabbitmq": "entrypoint writes /etc/rabbitmq" });
+    hardenedEverywhere(k8s({ kubernetes: { dataStores: { mode: "bundled" } } }), {
+      "kubernetes_stateful_set_v1.rabbitmq": "entrypoint writes /etc/rabbitmq",
+    });
   });
 
   test("the namespace enforces the restricted Pod Security Standard", () => {
@@ -161,9 +193,15 @@ describe("pods", () => {
   });
 
   test("requests and limits come from the config", () => {
-    expect(deployments.api.spec.template.spec.container[0].resources).toEqual({ requests: { cpu: "250m", memory: "768Mi" }, limits: { cpu: "1", memory: "1536Mi" } });
+    expect(deployments.api.spec.template.spec.container[0].resources).toEqual({
+      requests: { cpu: "250m", memory: "768Mi" },
+      limits: { cpu: "1", memory: "1536Mi" },
+    });
     const custom = k8s({ kubernetes: { resources: { worker: { limits: { memory: "3Gi" } } } } });
-    expect(custom.resource.kubernetes_deployment_v1.worker.spec.template.spec.container[0].resources.limits).toEqual({ cpu: "1", memory: "3Gi" });
+    expect(custom.resource.kubernetes_deployment_v1.worker.spec.template.spec.container[0].resources.limits).toEqual({
+      cpu: "1",
+      memory: "3Gi",
+    });
   });
 
   test("the worker has the code-review role and a grace period covering its drain", () => {
@@ -174,7 +212,9 @@ describe("pods", () => {
   });
 
   test("the web gets a writable Next.js cache", () => {
-    expect(deployments.web.spec.template.spec.container[0].volume_mount).toEqual(expect.arrayContaining([{ name: "next-cache", mount_path: "/usr/src/app/apps/web/.next/cache" }]));
+    expect(deployments.web.spec.template.spec.container[0].volume_mount).toEqual(
+      expect.arrayContaining([{ name: "next-cache", mount_path: "/usr/src/app/apps/web/.next/cache" }]),
+    );
   });
 });
 
@@ -200,11 +240,16 @@ describe("rollouts", () => {
       spec.container.some((c: any) => (c.env ?? []).some((e: any) => e.name === "RUN_MIGRATIONS" && e.value === "true")),
     );
     expect(migrators.map(([where]) => where)).toEqual(["kubernetes_job_v1.migrate"]);
-    for (const c of ["api", "worker", "webhooks"]) expect(json.resource.kubernetes_config_map_v1[`env-${c}`].data.RUN_MIGRATIONS).toBe("false");
+    for (const c of ["api", "worker", "webhooks"])
+      expect(json.resource.kubernetes_config_map_v1[`env-${c}`].data.RUN_MIGRATIONS).toBe("false");
     // Terraform hashes the image and the API ConfigMap's data (host variables included) into the name.
     const name = json.resource.kubernetes_job_v1.migrate.metadata.name;
-    expect(name).toBe('kodus-migrate-${substr(sha256(join(" ", ["ghcr.io/kodustech/kodus-ai-api:2.1.28", sha256(jsonencode(kubernetes_config_map_v1.env-api.data))])), 0, 10)}');
-    expect(k8s({ kodus: { version: "2.2.0" } }).resource.kubernetes_job_v1.migrate.metadata.name).toContain('"ghcr.io/kodustech/kodus-ai-api:2.2.0"');
+    expect(name).toBe(
+      'kodus-migrate-${substr(sha256(join(" ", ["ghcr.io/kodustech/kodus-ai-api:2.1.28", sha256(jsonencode(kubernetes_config_map_v1.env-api.data))])), 0, 10)}',
+    );
+    expect(k8s({ kodus: { version: "2.2.0" } }).resource.kubernetes_job_v1.migrate.metadata.name).toContain(
+      '"ghcr.io/kodustech/kodus-ai-api:2.2.0"',
+    );
     const pinned = k8s({ kubernetes: { images: { digests: { api: `sha256:${"b".repeat(64)}` } } } }).resource.kubernetes_job_v1.migrate;
     expect(pinned.metadata.name).toContain(`"ghcr.io/kodustech/kodus-ai-api:2.1.28@sha256:${"b".repeat(64)}"`);
     expect(k8s({ kubernetes: { replicas: { web: 3 } } }).resource.kubernetes_job_v1.migrate.metadata.name).toBe(name);
@@ -242,7 +287,10 @@ describe("network and exposure", () => {
   test("NetworkPolicies: API only from the web, the worker from nobody, web and webhooks on their port only", () => {
     const np = json.resource.kubernetes_network_policy_v1;
     expect(np.api.spec.ingress).toEqual([
-      { ports: [{ port: "3001", protocol: "TCP" }], from: [{ pod_selector: { match_labels: deployments.web.spec.selector.match_labels } }] },
+      {
+        ports: [{ port: "3001", protocol: "TCP" }],
+        from: [{ pod_selector: { match_labels: deployments.web.spec.selector.match_labels } }],
+      },
     ]);
     expect(np.worker.spec.ingress).toEqual([]);
     expect(np.worker.spec.policy_types).toEqual(["Ingress"]);
@@ -256,7 +304,17 @@ describe("network and exposure", () => {
 
   test("optional Ingress routes the web and webhooks hosts", () => {
     expect(json.resource.kubernetes_ingress_v1).toBeUndefined();
-    const tf = k8s({ kubernetes: { ingress: { enabled: true, className: "nginx", webHost: "kodus.example.com", webhooksHost: "hooks.example.com", tlsSecretName: "kodus-tls" } } });
+    const tf = k8s({
+      kubernetes: {
+        ingress: {
+          enabled: true,
+          className: "nginx",
+          webHost: "kodus.example.com",
+          webhooksHost: "hooks.example.com",
+          tlsSecretName: "kodus-tls",
+        },
+      },
+    });
     const ing = tf.resource.kubernetes_ingress_v1.kodus ?? Object.values<any>(tf.resource.kubernetes_ingress_v1)[0];
     expect(ing.spec.ingress_class_name).toBe("nginx");
     expect(ing.spec.rule.map((r: any) => [r.host, r.http.path[0].backend.service.name])).toEqual([
@@ -268,7 +326,9 @@ describe("network and exposure", () => {
 
   test("provider connection comes from kubeconfig settings or the environment, never credentials", () => {
     expect(json.provider.kubernetes).toEqual([{}]);
-    expect(k8s({ kubernetes: { kubeconfig: { path: "~/.kube/config", context: "prod" } } }).provider.kubernetes).toEqual([{ config_path: "~/.kube/config", config_context: "prod" }]);
+    expect(k8s({ kubernetes: { kubeconfig: { path: "~/.kube/config", context: "prod" } } }).provider.kubernetes).toEqual([
+      { config_path: "~/.kube/config", config_context: "prod" },
+    ]);
   });
 });
 
@@ -291,10 +351,18 @@ describe("data stores", () => {
     expect(sts.rabbitmq.spec.template.spec.container[0].image).toBe("ghcr.io/kodustech/kodus-rabbitmq:4.2.2-kodus");
     expect(sts.mongodb.spec.volume_claim_template[0].spec.resources.requests.storage).toBe("20Gi");
     expect(tf.resource.kubernetes_config_map_v1["postgres-init"].data["10-vector.sql"]).toContain("CREATE EXTENSION IF NOT EXISTS vector");
-    expect(tf.resource.kubernetes_config_map_v1["env-api"].data).toMatchObject({ API_PG_DB_HOST: "kodus-postgres", API_MG_DB_HOST: "kodus-mongodb", API_DATABASE_DISABLE_SSL: "true" });
-    expect(tf.resource.kubernetes_secret_v1.secret.data_wo.API_RABBITMQ_URI).toBe("amqp://kodus:${urlencode(var.rabbitmq_password)}@kodus-rabbitmq:5672/kodus-ai");
+    expect(tf.resource.kubernetes_config_map_v1["env-api"].data).toMatchObject({
+      API_PG_DB_HOST: "kodus-postgres",
+      API_MG_DB_HOST: "kodus-mongodb",
+      API_DATABASE_DISABLE_SSL: "true",
+    });
+    expect(tf.resource.kubernetes_secret_v1.secret.data_wo.API_RABBITMQ_URI).toBe(
+      "amqp://kodus:${urlencode(var.rabbitmq_password)}@kodus-rabbitmq:5672/kodus-ai",
+    );
     expect(tf.resource.kubernetes_secret_v1.secret.data_wo.RABBITMQ_DEFAULT_PASS).toBe("${var.rabbitmq_password}");
-    expect(tf.resource.kubernetes_job_v1.migrate.depends_on).toEqual(expect.arrayContaining(["kubernetes_stateful_set_v1.postgres", "kubernetes_stateful_set_v1.rabbitmq"]));
+    expect(tf.resource.kubernetes_job_v1.migrate.depends_on).toEqual(
+      expect.arrayContaining(["kubernetes_stateful_set_v1.postgres", "kubernetes_stateful_set_v1.rabbitmq"]),
+    );
     expect(tf.variable.postgres_host).toBeUndefined();
     const pgEnv = sts.postgres.spec.template.spec.container[0].env.find((e: any) => e.name === "POSTGRES_PASSWORD");
     expect(pgEnv.value_from.secret_key_ref.key).toBe("API_PG_DB_PASSWORD");
@@ -319,7 +387,11 @@ describe("Chutes health checks", () => {
     expect(spec.restart_policy).toBe("Never");
     expect(preflight.spec.backoff_limit).toBe(0);
     expect(preflight.wait_for_completion).toBe(true);
-    expect(spec.volume).toEqual(expect.arrayContaining([{ name: "probe", config_map: { name: "${kubernetes_config_map_v1.chutes-probe.metadata[0].name}", default_mode: "0444" } }]));
+    expect(spec.volume).toEqual(
+      expect.arrayContaining([
+        { name: "probe", config_map: { name: "${kubernetes_config_map_v1.chutes-probe.metadata[0].name}", default_mode: "0444" } },
+      ]),
+    );
   });
 
   test("the deployed probe is the tested probe, byte for byte", () => {
@@ -331,8 +403,14 @@ describe("Chutes health checks", () => {
     expect(envOf(preflight.spec.template.spec)).toMatchObject({ PROBE_TIMEOUT_MS: "30000", PROBE_MAX_LATENCY_MS: "30000" });
     expect(envOf(cron.spec.job_template.spec.template.spec)).toMatchObject({ PROBE_TIMEOUT_MS: "30000", PROBE_MAX_LATENCY_MS: "20000" });
     const tight = k8s({ healthcheck: { timeoutSeconds: 10, maxLatencyMs: 5000 } }).resource;
-    expect(envOf(tight.kubernetes_job_v1["chutes-preflight"].spec.template.spec)).toMatchObject({ PROBE_TIMEOUT_MS: "10000", PROBE_MAX_LATENCY_MS: "10000" });
-    expect(envOf(tight.kubernetes_cron_job_v1["chutes-healthcheck"].spec.job_template.spec.template.spec)).toMatchObject({ PROBE_TIMEOUT_MS: "10000", PROBE_MAX_LATENCY_MS: "5000" });
+    expect(envOf(tight.kubernetes_job_v1["chutes-preflight"].spec.template.spec)).toMatchObject({
+      PROBE_TIMEOUT_MS: "10000",
+      PROBE_MAX_LATENCY_MS: "10000",
+    });
+    expect(envOf(tight.kubernetes_cron_job_v1["chutes-healthcheck"].spec.job_template.spec.template.spec)).toMatchObject({
+      PROBE_TIMEOUT_MS: "10000",
+      PROBE_MAX_LATENCY_MS: "5000",
+    });
   });
 
   test("every Deployment waits for the preflight, which re-runs on every deploy", () => {
@@ -357,14 +435,24 @@ describe("Chutes health checks", () => {
   });
 
   test("CronJob: the schedule, no overlap, no retry storm, bounded history and run time", () => {
-    expect(cron.spec).toMatchObject({ schedule: "*/15 * * * *", concurrency_policy: "Forbid", successful_jobs_history_limit: 3, failed_jobs_history_limit: 5 });
+    expect(cron.spec).toMatchObject({
+      schedule: "*/15 * * * *",
+      concurrency_policy: "Forbid",
+      successful_jobs_history_limit: 3,
+      failed_jobs_history_limit: 5,
+    });
     expect(cron.spec.starting_deadline_seconds).toBeGreaterThan(0);
     const job = cron.spec.job_template.spec;
     expect(job.backoff_limit).toBe(0);
     expect(job.active_deadline_seconds).toBeGreaterThan(30);
     // The Kodus Secret, by name; depends_on orders the CronJob after it.
-    expect(envOf(job.template.spec)).toMatchObject({ PROBE_MAX_LATENCY_MS: "20000", CHUTES_API_KEY: { secret_key_ref: { name: "kodus-secrets", key: "API_OPEN_AI_API_KEY" } } });
-    expect(k8s({ healthcheck: { schedule: "0 */6 * * *" } }).resource.kubernetes_cron_job_v1["chutes-healthcheck"].spec.schedule).toBe("0 */6 * * *");
+    expect(envOf(job.template.spec)).toMatchObject({
+      PROBE_MAX_LATENCY_MS: "20000",
+      CHUTES_API_KEY: { secret_key_ref: { name: "kodus-secrets", key: "API_OPEN_AI_API_KEY" } },
+    });
+    expect(k8s({ healthcheck: { schedule: "0 */6 * * *" } }).resource.kubernetes_cron_job_v1["chutes-healthcheck"].spec.schedule).toBe(
+      "0 */6 * * *",
+    );
   });
 
   test("healthcheck.enabled: false removes the preflight and the CronJob", () => {
@@ -400,12 +488,20 @@ describe("scheduling, registries and pod metadata", () => {
         scheduling: {
           nodeSelector: { "node-pool": "kodus" },
           tolerations: [{ key: "dedicated", operator: "Equal", value: "kodus", effect: "NoSchedule", tolerationSeconds: 60 }],
-          affinity: { nodeAffinity: { requiredDuringSchedulingIgnoredDuringExecution: { nodeSelectorTerms: [{ matchExpressions: [{ key: "arch", operator: "In", values: ["arm64"] }] }] } } },
+          affinity: {
+            nodeAffinity: {
+              requiredDuringSchedulingIgnoredDuringExecution: {
+                nodeSelectorTerms: [{ matchExpressions: [{ key: "arch", operator: "In", values: ["arm64"] }] }],
+              },
+            },
+          },
           topologySpreadConstraints: [{ maxSkew: 1, topologyKey: "topology.kubernetes.io/zone", whenUnsatisfiable: "DoNotSchedule" }],
           priorityClassName: "kodus-critical",
         },
         images: { registry: "mirror.example.com", digests: { worker: `sha256:${"c".repeat(64)}` }, pullSecrets: ["mirror-pull"] },
-        pods: { web: { labels: { team: "ui", "app.kubernetes.io/component": "nope" }, annotations: { "sidecar.istio.io/inject": "false" } } },
+        pods: {
+          web: { labels: { team: "ui", "app.kubernetes.io/component": "nope" }, annotations: { "sidecar.istio.io/inject": "false" } },
+        },
         dataStores: { mode: "bundled" },
       },
     });
@@ -416,13 +512,31 @@ describe("scheduling, registries and pod metadata", () => {
     expect(specs.length).toBeGreaterThanOrEqual(9);
     for (const [where, spec] of specs) {
       expect([where, spec.node_selector]).toEqual([where, { "node-pool": "kodus" }]);
-      expect([where, spec.toleration]).toEqual([where, [{ key: "dedicated", operator: "Equal", value: "kodus", effect: "NoSchedule", toleration_seconds: "60" }]]);
-      expect(spec.affinity.node_affinity.required_during_scheduling_ignored_during_execution.node_selector_term).toEqual([{ match_expressions: [{ key: "arch", operator: "In", values: ["arm64"] }] }]);
+      expect([where, spec.toleration]).toEqual([
+        where,
+        [{ key: "dedicated", operator: "Equal", value: "kodus", effect: "NoSchedule", toleration_seconds: "60" }],
+      ]);
+      expect(spec.affinity.node_affinity.required_during_scheduling_ignored_during_execution.node_selector_term).toEqual([
+        { match_expressions: [{ key: "arch", operator: "In", values: ["arm64"] }] },
+      ]);
       expect(spec.priority_class_name).toBe("kodus-critical");
       expect(spec.image_pull_secrets).toEqual([{ name: "mirror-pull" }]);
     }
     expect(json.resource.kubernetes_deployment_v1.api.spec.template.spec.topology_spread_constraint).toEqual([
-      { max_skew: 1, topology_key: "topology.kubernetes.io/zone", when_unsatisfiable: "DoNotSchedule", label_selector: [{ match_labels: { "app.kubernetes.io/name": "kodus", "app.kubernetes.io/instance": "kodus", "app.kubernetes.io/component": "api" } }] },
+      {
+        max_skew: 1,
+        topology_key: "topology.kubernetes.io/zone",
+        when_unsatisfiable: "DoNotSchedule",
+        label_selector: [
+          {
+            match_labels: {
+              "app.kubernetes.io/name": "kodus",
+              "app.kubernetes.io/instance": "kodus",
+              "app.kubernetes.io/component": "api",
+            },
+          },
+        ],
+      },
     ]);
   });
 
@@ -431,7 +545,9 @@ describe("scheduling, registries and pod metadata", () => {
     const image = (spec: any) => spec.container[0].image;
     const specs = podSpecs(json);
     expect(image(specs["kubernetes_deployment_v1.api"])).toBe("mirror.example.com/kodustech/kodus-ai-api:2.1.28");
-    expect(image(specs["kubernetes_deployment_v1.worker"])).toBe(`mirror.example.com/kodustech/kodus-ai-worker:2.1.28@sha256:${"c".repeat(64)}`);
+    expect(image(specs["kubernetes_deployment_v1.worker"])).toBe(
+      `mirror.example.com/kodustech/kodus-ai-worker:2.1.28@sha256:${"c".repeat(64)}`,
+    );
     expect(image(specs["kubernetes_stateful_set_v1.mongodb"])).toBe("mirror.example.com/library/mongo:8.3.11");
     expect(image(specs["kubernetes_stateful_set_v1.postgres"])).toBe("mirror.example.com/pgvector/pgvector:pg16");
     const web = json.resource.kubernetes_deployment_v1.web.spec.template.metadata;
@@ -463,27 +579,46 @@ describe("network policies (config kubernetes.networkPolicy)", () => {
   test("defaultDeny: every pod denied both ways, egress for DNS, the deployment's pods, HTTPS and the external stores", () => {
     const tf = k8s({
       kubernetes: {
-        networkPolicy: { defaultDeny: true, ingressController: { namespace: "ingress-nginx" }, egress: { dataStoreCidrs: ["10.1.0.0/16"] } },
-        dataStores: { postgres: { host: "pg.internal", port: 6432 }, mongodb: { host: "mongo.internal" }, rabbitmq: { host: "mq.internal" } },
+        networkPolicy: {
+          defaultDeny: true,
+          ingressController: { namespace: "ingress-nginx" },
+          egress: { dataStoreCidrs: ["10.1.0.0/16"] },
+        },
+        dataStores: {
+          postgres: { host: "pg.internal", port: 6432 },
+          mongodb: { host: "mongo.internal" },
+          rabbitmq: { host: "mq.internal" },
+        },
       },
     });
     const policies = tf.resource.kubernetes_network_policy_v1;
     expect(policies["default-deny"].spec).toEqual({ pod_selector: { match_labels: release }, policy_types: ["Ingress", "Egress"] });
     expect(policies.egress.spec.egress).toEqual([
-      { to: [{ namespace_selector: { match_labels: { "kubernetes.io/metadata.name": "kube-system" } } }], ports: [{ port: "53", protocol: "UDP" }, { port: "53", protocol: "TCP" }] },
+      {
+        to: [{ namespace_selector: { match_labels: { "kubernetes.io/metadata.name": "kube-system" } } }],
+        ports: [
+          { port: "53", protocol: "UDP" },
+          { port: "53", protocol: "TCP" },
+        ],
+      },
       { to: [{ pod_selector: { match_labels: release } }] },
       { to: [{ ip_block: { cidr: "0.0.0.0/0" } }, { ip_block: { cidr: "::/0" } }], ports: [{ port: "443", protocol: "TCP" }] },
       { to: [{ ip_block: { cidr: "10.1.0.0/16" } }], ports: ["6432", "27017", "5672"].map((port) => ({ port, protocol: "TCP" })) },
     ]);
     for (const c of ["web", "webhooks"]) {
-      expect(policies[c].spec.ingress[0].from).toEqual([{ namespace_selector: { match_labels: { "kubernetes.io/metadata.name": "ingress-nginx" } } }]);
+      expect(policies[c].spec.ingress[0].from).toEqual([
+        { namespace_selector: { match_labels: { "kubernetes.io/metadata.name": "ingress-nginx" } } },
+      ]);
     }
     // Every pod the stack runs carries the labels the default deny selects.
-    for (const [where, labels] of Object.entries(podTemplateLabels(tf))) expect([where, labels]).toEqual([where, expect.objectContaining(release)]);
+    for (const [where, labels] of Object.entries(podTemplateLabels(tf)))
+      expect([where, labels]).toEqual([where, expect.objectContaining(release)]);
   });
 
   test("podLabels without the controller's namespace is rejected (it would match only the release's namespace)", () => {
-    expect(() => parseConfig({ kubernetes: { networkPolicy: { ingressController: { podLabels: { app: "nginx" } } } } }, "test")).toThrow(/kubernetes\.networkPolicy\.ingressController\.namespace/);
+    expect(() => parseConfig({ kubernetes: { networkPolicy: { ingressController: { podLabels: { app: "nginx" } } } } }, "test")).toThrow(
+      /kubernetes\.networkPolicy\.ingressController\.namespace/,
+    );
   });
 });
 
@@ -492,6 +627,7 @@ function podTemplateLabels(tf: TfJson): Record<string, Record<string, string>> {
   for (const type of ["kubernetes_deployment_v1", "kubernetes_stateful_set_v1", "kubernetes_job_v1"]) {
     for (const [name, r] of Object.entries<any>(tf.resource[type] ?? {})) out[`${type}.${name}`] = r.spec.template.metadata.labels;
   }
-  for (const [name, r] of Object.entries<any>(tf.resource.kubernetes_cron_job_v1 ?? {})) out[`cron.${name}`] = r.spec.job_template.spec.template.metadata.labels;
+  for (const [name, r] of Object.entries<any>(tf.resource.kubernetes_cron_job_v1 ?? {}))
+    out[`cron.${name}`] = r.spec.job_template.spec.template.metadata.labels;
   return out;
 }

@@ -13,17 +13,33 @@ import { PROJECT_ROOT, readTree, runSynth } from "../helpers/cli";
 import { synthStack } from "../helpers/synth";
 
 const tmp = () => mkdtempSync(join(tmpdir(), "kodus-state-"));
-const withBackend = (backend: object, environment?: string): ConfigInput => ({ ...(environment ? { environment } : {}), terraform: { backend } }) as ConfigInput;
+const withBackend = (backend: object, environment?: string): ConfigInput =>
+  ({ ...(environment ? { environment } : {}), terraform: { backend } }) as ConfigInput;
 
 /** [name, config, stack, the stack's `terraform.backend` (or `terraform.cloud`) block as Terraform must get it] */
 const VARIANTS: [string, ConfigInput, string, { backend?: object; cloud?: object }][] = [
   ["local, no environment (today's default)", {}, "docker", { backend: { local: { path: "../../../terraform.docker.tfstate" } } }],
-  ["local, staging", { environment: "staging" }, "kubernetes-staging", { backend: { local: { path: "../../../terraform.kubernetes-staging.tfstate" } } }],
+  [
+    "local, staging",
+    { environment: "staging" },
+    "kubernetes-staging",
+    { backend: { local: { path: "../../../terraform.kubernetes-staging.tfstate" } } },
+  ],
   [
     "s3, production, defaults",
     withBackend({ s3: { bucket: "acme-tf-state", region: "eu-west-1" } }, "production"),
     "docker-production",
-    { backend: { s3: { bucket: "acme-tf-state", key: "kodus-chutes-deploy/docker-production.tfstate", region: "eu-west-1", encrypt: true, use_lockfile: true } } },
+    {
+      backend: {
+        s3: {
+          bucket: "acme-tf-state",
+          key: "kodus-chutes-deploy/docker-production.tfstate",
+          region: "eu-west-1",
+          encrypt: true,
+          use_lockfile: true,
+        },
+      },
+    },
   ],
   [
     "s3, every setting",
@@ -95,17 +111,38 @@ const VARIANTS: [string, ConfigInput, string, { backend?: object; cloud?: object
     "gcs, staging",
     withBackend({ gcs: { bucket: "acme-tf-state", impersonateServiceAccount: "terraform@acme-prod.iam.gserviceaccount.com" } }, "staging"),
     "docker-staging",
-    { backend: { gcs: { bucket: "acme-tf-state", prefix: "kodus-chutes-deploy/docker-staging", impersonate_service_account: "terraform@acme-prod.iam.gserviceaccount.com" } } },
+    {
+      backend: {
+        gcs: {
+          bucket: "acme-tf-state",
+          prefix: "kodus-chutes-deploy/docker-staging",
+          impersonate_service_account: "terraform@acme-prod.iam.gserviceaccount.com",
+        },
+      },
+    },
   ],
   [
     "gcs, customer-managed encryption key",
-    withBackend({ gcs: { bucket: "acme-tf-state", prefix: "kodus", kmsEncryptionKey: "projects/acme/locations/europe/keyRings/tf/cryptoKeys/state" } }),
+    withBackend({
+      gcs: { bucket: "acme-tf-state", prefix: "kodus", kmsEncryptionKey: "projects/acme/locations/europe/keyRings/tf/cryptoKeys/state" },
+    }),
     "docker",
-    { backend: { gcs: { bucket: "acme-tf-state", prefix: "kodus/docker", kms_encryption_key: "projects/acme/locations/europe/keyRings/tf/cryptoKeys/state" } } },
+    {
+      backend: {
+        gcs: {
+          bucket: "acme-tf-state",
+          prefix: "kodus/docker",
+          kms_encryption_key: "projects/acme/locations/europe/keyRings/tf/cryptoKeys/state",
+        },
+      },
+    },
   ],
   [
     "azurerm, production, Entra ID auth",
-    withBackend({ azurerm: { storageAccountName: "acmetfstate", containerName: "tfstate", resourceGroupName: "rg-terraform", useAzureadAuth: true } }, "production"),
+    withBackend(
+      { azurerm: { storageAccountName: "acmetfstate", containerName: "tfstate", resourceGroupName: "rg-terraform", useAzureadAuth: true } },
+      "production",
+    ),
     "kubernetes-production",
     {
       backend: {
@@ -154,15 +191,33 @@ const VARIANTS: [string, ConfigInput, string, { backend?: object; cloud?: object
     "kubernetes Secret, production",
     withBackend({ kubernetes: { namespace: "terraform-state", configContext: "ops" } }, "production"),
     "kubernetes-production",
-    { backend: { kubernetes: { secret_suffix: "kodus-chutes-deploy-kubernetes-production", namespace: "terraform-state", config_context: "ops" } } },
+    {
+      backend: {
+        kubernetes: { secret_suffix: "kodus-chutes-deploy-kubernetes-production", namespace: "terraform-state", config_context: "ops" },
+      },
+    },
   ],
-  ["kubernetes Secret, no environment, in-cluster CI", withBackend({ kubernetes: { inClusterConfig: true } }), "docker", { backend: { kubernetes: { secret_suffix: "kodus-chutes-deploy-docker", in_cluster_config: true } } }],
-  ["pg, staging, connection from PG_CONN_STR", withBackend({ pg: {} }, "staging"), "kubernetes-staging", { backend: { pg: { schema_name: "kodus_chutes_deploy_kubernetes_staging" } } }],
+  [
+    "kubernetes Secret, no environment, in-cluster CI",
+    withBackend({ kubernetes: { inClusterConfig: true } }),
+    "docker",
+    { backend: { kubernetes: { secret_suffix: "kodus-chutes-deploy-docker", in_cluster_config: true } } },
+  ],
+  [
+    "pg, staging, connection from PG_CONN_STR",
+    withBackend({ pg: {} }, "staging"),
+    "kubernetes-staging",
+    { backend: { pg: { schema_name: "kodus_chutes_deploy_kubernetes_staging" } } },
+  ],
   [
     "pg, schema, table and index made by a DBA",
     withBackend({ pg: { skipSchemaCreation: true, skipTableCreation: true, skipIndexCreation: true } }),
     "docker",
-    { backend: { pg: { schema_name: "kodus_chutes_deploy_docker", skip_schema_creation: true, skip_table_creation: true, skip_index_creation: true } } },
+    {
+      backend: {
+        pg: { schema_name: "kodus_chutes_deploy_docker", skip_schema_creation: true, skip_table_creation: true, skip_index_creation: true },
+      },
+    },
   ],
   [
     "pg, URL without password",
@@ -201,7 +256,9 @@ describe("synthesized backend blocks", () => {
   test("both stacks of one config get different states in the same place", () => {
     const input = withBackend({ s3: { bucket: "acme-tf-state" } }, "production");
     expect(synthStack("docker-production", input).json.terraform.backend.s3.key).toBe("kodus-chutes-deploy/docker-production.tfstate");
-    expect(synthStack("kubernetes-production", input).json.terraform.backend.s3.key).toBe("kodus-chutes-deploy/kubernetes-production.tfstate");
+    expect(synthStack("kubernetes-production", input).json.terraform.backend.s3.key).toBe(
+      "kodus-chutes-deploy/kubernetes-production.tfstate",
+    );
   });
 });
 
@@ -240,7 +297,8 @@ function terraformInit(block: object): { status: number | null; output: string }
 }
 
 /** What Terraform says about a block it could not decode or validate (the failure we must never cause). */
-const CONFIG_ERROR = /Error: (Extraneous JSON object property|Unsupported argument|Unsupported block type|Missing required argument|Incorrect attribute value type|Invalid [A-Za-z ]*(Value|ARN)|Unsupported backend type|Invalid backend configuration)/;
+const CONFIG_ERROR =
+  /Error: (Extraneous JSON object property|Unsupported argument|Unsupported block type|Missing required argument|Incorrect attribute value type|Invalid [A-Za-z ]*(Value|ARN)|Unsupported backend type|Invalid backend configuration)/;
 
 /** Where each backend stops here once its configuration is accepted. */
 const CONNECT_STEP: Record<string, RegExp> = {
@@ -271,10 +329,16 @@ describe("terraform 1.11 accepts every variant", () => {
   });
 
   test("control: the same check catches a block Terraform refuses", () => {
-    expect(terraformInit({ backend: { s3: { bucket: "acme-tf-state", key: "k.tfstate", region: "eu-west-1", bukket: "x" } } }).output).toMatch(CONFIG_ERROR);
-    expect(terraformInit({ backend: { s3: { bucket: "acme-tf-state", key: "/k.tfstate", region: "eu-west-1" } } }).output).toMatch(CONFIG_ERROR);
+    expect(
+      terraformInit({ backend: { s3: { bucket: "acme-tf-state", key: "k.tfstate", region: "eu-west-1", bukket: "x" } } }).output,
+    ).toMatch(CONFIG_ERROR);
+    expect(terraformInit({ backend: { s3: { bucket: "acme-tf-state", key: "/k.tfstate", region: "eu-west-1" } } }).output).toMatch(
+      CONFIG_ERROR,
+    );
     expect(terraformInit({ backend: { kubernetes: { secret_suffix: "kodus-docker", config_file: "x" } } }).output).toMatch(CONFIG_ERROR);
-    expect(terraformInit({ cloud: { organization: "acme", workspaces: { name: "a", tags: ["b"] } } }).output).not.toMatch(/no such host|discovery document/);
+    expect(terraformInit({ cloud: { organization: "acme", workspaces: { name: "a", tags: ["b"] } } }).output).not.toMatch(
+      /no such host|discovery document/,
+    );
   });
 });
 
@@ -283,7 +347,15 @@ describe("the README's migration (terraform init -migrate-state in the stack's f
     // Offline, so local to local: adding `environment: production` moves the state like a new backend would.
     const root = tmp();
     const lineage = "6f1c2a4e-0d3b-4c55-9a7e-2b8d1f0e4c11";
-    const old = { version: 4, terraform_version: "1.11.4", serial: 7, lineage, outputs: { web_url: { value: "http://localhost:3000", type: "string" } }, resources: [], check_results: null };
+    const old = {
+      version: 4,
+      terraform_version: "1.11.4",
+      serial: 7,
+      lineage,
+      outputs: { web_url: { value: "http://localhost:3000", type: "string" } },
+      resources: [],
+      check_results: null,
+    };
     writeFileSync(join(root, "terraform.docker.tfstate"), JSON.stringify(old));
     const folder = join(root, "cdktf.out", "stacks", "docker-production");
     mkdirSync(folder, { recursive: true });
@@ -326,11 +398,19 @@ describe("two environments never share anything", () => {
 
     const keys = (s: ReturnType<typeof synthTo>) => s.stacks.map((n) => s.tf(n).terraform.backend.s3.key as string);
     expect(keys(staging)).toEqual(["kodus-chutes-deploy/docker-staging.tfstate", "kodus-chutes-deploy/kubernetes-staging.tfstate"]);
-    expect(keys(production)).toEqual(["kodus-chutes-deploy/docker-production.tfstate", "kodus-chutes-deploy/kubernetes-production.tfstate"]);
+    expect(keys(production)).toEqual([
+      "kodus-chutes-deploy/docker-production.tfstate",
+      "kodus-chutes-deploy/kubernetes-production.tfstate",
+    ]);
 
     // cdktf's output folders (cdktf.out/stacks/<stack>, where Terraform keeps .terraform/)
     const folders = (s: ReturnType<typeof synthTo>) => s.stacks.map((n) => s.manifest.stacks[n].workingDirectory as string);
-    expect([...folders(staging), ...folders(production)]).toEqual(["stacks/docker-staging", "stacks/kubernetes-staging", "stacks/docker-production", "stacks/kubernetes-production"]);
+    expect([...folders(staging), ...folders(production)]).toEqual([
+      "stacks/docker-staging",
+      "stacks/kubernetes-staging",
+      "stacks/docker-production",
+      "stacks/kubernetes-production",
+    ]);
   });
 
   test("one cdktf.out for both: production's synth leaves staging's Terraform working files alone", () => {
@@ -423,7 +503,9 @@ describe("canary: no credential reaches the output", () => {
     const r = runSynth(dir, { ...credentialEnv, KODUS_CONFIG: file, CDKTF_OUTDIR: join(dir, "out") });
     expect(r.status).toBe(0);
     const tree = readTree(join(dir, "out"));
-    expect(Object.keys(tree)).toEqual(expect.arrayContaining(["manifest.json", "stacks/docker-production/cdk.tf.json", "stacks/kubernetes-production/cdk.tf.json"]));
+    expect(Object.keys(tree)).toEqual(
+      expect.arrayContaining(["manifest.json", "stacks/docker-production/cdk.tf.json", "stacks/kubernetes-production/cdk.tf.json"]),
+    );
     for (const [f, content] of Object.entries(tree)) expect([f, content.includes(canary)]).toEqual([f, false]);
     expect(r.stdout + r.stderr).not.toContain(canary);
   });

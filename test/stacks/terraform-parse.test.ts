@@ -10,7 +10,12 @@ import { join } from "node:path";
 import { synthStack } from "../helpers/synth";
 
 function terraform(args: string[], cwd: string, input?: string) {
-  const r = spawnSync("terraform", args, { cwd, input, encoding: "utf8", env: { ...process.env, CHECKPOINT_DISABLE: "1", TF_CLI_CONFIG_FILE: "/dev/null" } });
+  const r = spawnSync("terraform", args, {
+    cwd,
+    input,
+    encoding: "utf8",
+    env: { ...process.env, CHECKPOINT_DISABLE: "1", TF_CLI_CONFIG_FILE: "/dev/null" },
+  });
   if (r.error) throw new Error(`terraform is required for this test (1.11 or later on the PATH): ${r.error.message}`);
   return r;
 }
@@ -36,7 +41,15 @@ test.each([
   ["kubernetes", {}],
   ["kubernetes", { healthcheck: { prometheusRule: { enabled: true } } }],
   ["kubernetes", { kubernetes: { secrets: { mode: "existing" }, dataStores: { mode: "bundled" } } }],
-  ["kubernetes", { kubernetes: { autoscaling: { api: { enabled: true } }, ingress: { enabled: true, webHost: "k.example.com", webhooksHost: "h.example.com" } } }],
+  [
+    "kubernetes",
+    {
+      kubernetes: {
+        autoscaling: { api: { enabled: true } },
+        ingress: { enabled: true, webHost: "k.example.com", webhooksHost: "h.example.com" },
+      },
+    },
+  ],
 ])("terraform parses the %s stack (%j)", (stack, input) => {
   const r = parses(stack, input);
   expect(r.output).not.toMatch(/Error:/);
@@ -50,7 +63,11 @@ test("the Docker preflight's failure message extracts the probe's JSON line from
   const expr = message.match(/\$\{(try\(regex\(.*\), trimspace\(self\.container_logs\)\))\}/)![1];
   // What the provider stores: Docker's 8-byte stream header, then the line.
   const logs = `\\u0001\\u0000\\u0000\\u0000\\u0000\\u0000\\u0000\\u0058{\\"status\\":\\"auth_failed\\",\\"httpStatus\\":401}\\n`;
-  const r = terraform(["console"], mkdtempSync(join(tmpdir(), "kodus-tf-console-")), `${expr.replaceAll("self.container_logs", `"${logs}"`)}\n`);
+  const r = terraform(
+    ["console"],
+    mkdtempSync(join(tmpdir(), "kodus-tf-console-")),
+    `${expr.replaceAll("self.container_logs", `"${logs}"`)}\n`,
+  );
   expect(r.stderr).toBe("");
   expect(JSON.parse(JSON.parse(r.stdout.trim()))).toEqual({ status: "auth_failed", httpStatus: 401 });
 });
@@ -69,7 +86,17 @@ describe("the Docker preflight's budget check (a Terraform check block: a warnin
       const r = await new Promise<string>((resolve) =>
         require("node:child_process").execFile(
           process.execPath,
-          [probe, "--base-url", server.baseUrl, "--model", "deepseek-ai/DeepSeek-V3-0324-TEE", "--management-url", server.managementUrl, "--budget", "report"],
+          [
+            probe,
+            "--base-url",
+            server.baseUrl,
+            "--model",
+            "deepseek-ai/DeepSeek-V3-0324-TEE",
+            "--management-url",
+            server.managementUrl,
+            "--budget",
+            "report",
+          ],
           { env: { PATH: process.env.PATH, CHUTES_API_KEY: KEY } },
           (_e: unknown, stdout: string) => resolve(stdout),
         ),
@@ -84,7 +111,11 @@ describe("the Docker preflight's budget check (a Terraform check block: a warnin
   function evaluate(template: string, logs: string): string {
     const expr = template.match(/\$\{(.*?)\}(?=[^}]*$|\. )/)![1];
     const hclLogs = JSON.stringify(`\u0001\u0000\u0000\u0000\u0000\u0000\u0001\u0000${logs}`);
-    const r = terraform(["console"], mkdtempSync(join(tmpdir(), "kodus-tf-check-")), `${expr.replaceAll("docker_container.chutes-preflight.container_logs", hclLogs)}\n`);
+    const r = terraform(
+      ["console"],
+      mkdtempSync(join(tmpdir(), "kodus-tf-check-")),
+      `${expr.replaceAll("docker_container.chutes-preflight.container_logs", hclLogs)}\n`,
+    );
     expect(r.stderr).toBe("");
     return r.stdout.trim();
   }
@@ -94,12 +125,18 @@ describe("the Docker preflight's budget check (a Terraform check block: a warnin
     const line = await preflightLine({ subscription: subscriptionUsage(40, 85) });
     expect(JSON.parse(line).status).toBe("ok"); // the preflight itself passes
     expect(evaluate(assertion.condition, line)).toBe("false");
-    expect(evaluate(assertion.error_message.slice(assertion.error_message.indexOf("${")), line)).toMatch(/^"four_hour at 85% of its cap, resets /);
+    expect(evaluate(assertion.error_message.slice(assertion.error_message.indexOf("${")), line)).toMatch(
+      /^"four_hour at 85% of its cap, resets /,
+    );
   });
 
   test("a budget below the warn percentage, pay-as-you-go, or an unreadable budget passes", async () => {
     const { subscriptionUsage, chutesError } = await import("../probe/chutes-server");
-    for (const scenario of [{ subscription: subscriptionUsage(10, 10) }, { subscription: { status: 200, body: { subscription: false } } }, { subscription: chutesError(401, "Invalid token") }]) {
+    for (const scenario of [
+      { subscription: subscriptionUsage(10, 10) },
+      { subscription: { status: 200, body: { subscription: false } } },
+      { subscription: chutesError(401, "Invalid token") },
+    ]) {
       expect(evaluate(assertion.condition, await preflightLine(scenario))).toBe("true");
     }
   });

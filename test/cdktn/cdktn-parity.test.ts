@@ -82,13 +82,19 @@ test.each(VARIANTS)("%s: the same Terraform configuration and manifest, version 
   expect(b).toEqual(a);
 });
 
-test("the chart and the probe never load the CDK library: the only program in the chart is the probe, which imports nothing", () => {
+test("the chart and the probe never load the CDK library: the chart's programs import only Node built-ins", () => {
   // (npm run check:cdktn also runs their suites, with the rest of npm test, in the cdktn checkout.)
   const programs = readdirSync(join(PROJECT_ROOT, "helm"), { recursive: true })
     .map(String)
-    .filter((f) => /\.(m?js|cjs|ts)$/.test(f));
-  expect(programs).toEqual([join("kodus-chutes", "files", "chutes-probe.mjs")]);
+    .filter((f) => /\.(m?js|cjs|ts)$/.test(f))
+    .sort();
+  expect(programs).toEqual([join("kodus-chutes", "files", "chutes-probe.mjs"), join("kodus-chutes", "files", "kodus-helm-test.mjs")]);
   const probe = readFileSync(join(PROJECT_ROOT, "probe", "chutes-probe.mjs"), "utf8");
   expect(readFileSync(join(PROJECT_ROOT, "helm", programs[0]), "utf8")).toBe(probe);
   expect(probe).not.toMatch(/^\s*import\s|\brequire\s*\(|\bimport\s*\(/m);
+  for (const program of programs) {
+    const source = readFileSync(join(PROJECT_ROOT, "helm", program), "utf8");
+    const specifiers = [...source.matchAll(/(?:^\s*import\s[^"']*|\brequire\s*\(\s*|\bimport\s*\(\s*)["']([^"']+)["']/gm)].map((m) => m[1]);
+    expect({ program, outsideNode: specifiers.filter((s) => !s.startsWith("node:")) }).toEqual({ program, outsideNode: [] });
+  }
 });

@@ -15,7 +15,7 @@ import {
   chutesError,
   closedPortBaseUrl,
   quotaUsage,
-  startChutesServer,
+  withChutesServer,
   subscriptionUsage,
   type ChutesServer,
   type Scenario,
@@ -80,15 +80,6 @@ async function runProbe(args: string[], env: Record<string, string> = {}) {
   expect(result.hint).toMatch(/^[A-Z].+\.$/);
   expect(result.detail.length).toBeLessThanOrEqual(200);
   return { ...run, result };
-}
-
-async function withServer<T>(scenario: Scenario, fn: (s: ChutesServer) => Promise<T>): Promise<T> {
-  const server = await startChutesServer(scenario);
-  try {
-    return await fn(server);
-  } finally {
-    await server.close();
-  }
 }
 
 const completions = (s: ChutesServer) => s.requests.filter((r) => r.method === "POST" && r.path === "/v1/chat/completions");
@@ -329,7 +320,7 @@ const cases: Case[] = [
 describe("chutes probe: budget watch", () => {
   // One after another, not concurrent: the suite must not load the machine into other suites' timing margins.
   test.each(cases)("$name → $status", async (c) => {
-    await withServer(c.scenario, async (server) => {
+    await withChutesServer(c.scenario, async (server) => {
       const { result } = await runProbe(args(server, c.mode ?? "alert", c.extra));
       expect(result.status).toBe(c.status);
       expect(result.inference).toBe(c.inference);
@@ -353,7 +344,7 @@ describe("chutes probe: budget watch", () => {
   });
 
   test("the figures of every window, and a forecast that says when the cap is hit", async () => {
-    await withServer({ subscription: subscriptionUsage(85, 85), quota: quotaUsage(0, "unlimited") }, async (server) => {
+    await withChutesServer({ subscription: subscriptionUsage(85, 85), quota: quotaUsage(0, "unlimited") }, async (server) => {
       const before = Date.now();
       const { result } = await runProbe(args(server, "alert"));
       const b = result.budget!;
@@ -377,7 +368,7 @@ describe("chutes probe: budget watch", () => {
   });
 
   test("a low burn rate lasts until the reset: no forecast date", async () => {
-    await withServer({ subscription: subscriptionUsage(10, 10) }, async (server) => {
+    await withChutesServer({ subscription: subscriptionUsage(10, 10) }, async (server) => {
       const { result } = await runProbe(args(server, "alert"));
       expect(result.budget!.monthly!.capAt).toBeNull();
       expect(result.budget!.fourHour!.capAt).toBeNull();
@@ -387,7 +378,7 @@ describe("chutes probe: budget watch", () => {
 
   test("management API down while inference is fine: reported separately, exit 0", async () => {
     const deadManagement = (await closedPortBaseUrl()).replace(/\/v1$/, "");
-    await withServer({}, async (server) => {
+    await withChutesServer({}, async (server) => {
       const { result, code } = await runProbe([
         "--base-url",
         server.baseUrl,
@@ -407,7 +398,7 @@ describe("chutes probe: budget watch", () => {
   });
 
   test("management API that never answers: cut at the timeout, the inference verdict stands", async () => {
-    await withServer({ subscription: { status: 200, hang: true }, quota: { status: 200, hang: true } }, async (server) => {
+    await withChutesServer({ subscription: { status: 200, hang: true }, quota: { status: 200, hang: true } }, async (server) => {
       const { result, code } = await runProbe(args(server, "alert", ["--timeout-ms", "4000"]));
       expect(code).toBe(0);
       expect(result.status).toBe("ok");
@@ -419,7 +410,7 @@ describe("chutes probe: budget watch", () => {
 
   test("inference down while the management API is fine: the failure wins, the budget is still reported", async () => {
     const deadInference = await closedPortBaseUrl();
-    await withServer({ subscription: subscriptionUsage(85, 10) }, async (server) => {
+    await withChutesServer({ subscription: subscriptionUsage(85, 10) }, async (server) => {
       const { result, code } = await runProbe([
         "--base-url",
         deadInference,
@@ -438,7 +429,7 @@ describe("chutes probe: budget watch", () => {
   });
 
   test("a bare --budget means alert; env settings work too", async () => {
-    await withServer({ subscription: subscriptionUsage(97, 10) }, async (server) => {
+    await withChutesServer({ subscription: subscriptionUsage(97, 10) }, async (server) => {
       const bare = await runProbe([
         "--base-url",
         server.baseUrl,
@@ -463,7 +454,7 @@ describe("chutes probe: budget watch", () => {
   });
 
   test("without --budget nothing is read from the management API", async () => {
-    await withServer({ subscription: subscriptionUsage(99, 99) }, async (server) => {
+    await withChutesServer({ subscription: subscriptionUsage(99, 99) }, async (server) => {
       const { result } = await runProbe(["--base-url", server.baseUrl, "--model", TEST_MODEL, "--management-url", server.managementUrl]);
       expect(result.status).toBe("ok");
       expect(result.budget).toBeNull();
@@ -489,7 +480,7 @@ describe("chutes probe: budget watch", () => {
       detail: /critical percent must be a whole number from 1 to 100/,
     },
   ])("config error: $name → exit 2, no request", async (c) => {
-    await withServer({}, async (server) => {
+    await withChutesServer({}, async (server) => {
       const { result, code } = await runProbe(["--base-url", server.baseUrl, "--model", TEST_MODEL, ...c.extra]);
       expect(code).toBe(2);
       expect(result.status).toBe("config_error");

@@ -13,7 +13,7 @@ import {
   closedPortBaseUrl,
   completion,
   modelsList,
-  startChutesServer,
+  withChutesServer,
   type ChutesServer,
   type RecordedRequest,
   type Reply,
@@ -146,15 +146,6 @@ function held(reply: Reply) {
     return { ...reply, until: released };
   };
   return { responder, arrived, release };
-}
-
-async function withServer<T>(scenario: Scenario, fn: (s: ChutesServer) => Promise<T>): Promise<T> {
-  const server = await startChutesServer(scenario);
-  try {
-    return await fn(server);
-  } finally {
-    await server.close();
-  }
 }
 
 const probeArgs = (s: ChutesServer, extra: string[] = []) => ["--base-url", s.baseUrl, "--model", `chutes/${TEST_MODEL}`, ...extra];
@@ -407,7 +398,7 @@ const cases: Case[] = [
 
 describe("chutes probe: one status per provider answer", () => {
   test.concurrent.each(cases)("$name → $status", async (c) => {
-    await withServer(c.scenario, async (server) => {
+    await withChutesServer(c.scenario, async (server) => {
       const run = await runProbe(probeArgs(server, c.args), undefined, async (clock) => {
         if (!c.hang) return;
         await server.waitForHang();
@@ -432,7 +423,7 @@ describe("chutes probe: one status per provider answer", () => {
   test("one deadline covers both requests: a slow catalog leaves the completion only the rest", async () => {
     const catalog = held(modelsList([TEST_MODEL]));
     const scenario: Scenario = { models: catalog.responder, completion: { status: 200, hang: true } };
-    await withServer(scenario, async (server) => {
+    await withChutesServer(scenario, async (server) => {
       const run = await runProbe(probeArgs(server), undefined, async (clock) => {
         await catalog.arrived;
         await clock.advance(20_000); // the catalog takes 20 s of the 30 s
@@ -459,7 +450,7 @@ describe("chutes probe: one status per provider answer", () => {
   });
 
   test("the completion body is byte-identical across runs (cheap repeat billing)", async () => {
-    await withServer({}, async (server) => {
+    await withChutesServer({}, async (server) => {
       await runProbe(probeArgs(server));
       await runProbe(["--base-url", server.baseUrl, "--model", TEST_MODEL]); // with and without "chutes/"
       const [a, b] = posts(server);
@@ -473,7 +464,7 @@ describe("chutes probe: one status per provider answer", () => {
 describe("chutes probe: settings", () => {
   test("env settings are used when no flags are given", async () => {
     const answer = held(OK_COMPLETION);
-    await withServer({ completion: answer.responder }, async (server) => {
+    await withChutesServer({ completion: answer.responder }, async (server) => {
       const run = await runProbe(
         [],
         {
@@ -499,7 +490,7 @@ describe("chutes probe: settings", () => {
 
   test("flags win over env", async () => {
     const deadUrl = await closedPortBaseUrl();
-    await withServer({}, async (server) => {
+    await withChutesServer({}, async (server) => {
       const run = await runProbe(["--base-url", server.baseUrl, `--model=${TEST_MODEL}`, "--max-latency-ms=20000"], {
         CHUTES_API_KEY: FAKE_KEY,
         PROBE_BASE_URL: deadUrl,
@@ -556,7 +547,7 @@ describe("chutes probe: settings", () => {
   ];
 
   test.each(configCases)("config error: $name → exit 2, no request", async (c) => {
-    await withServer({}, async (server) => {
+    await withChutesServer({}, async (server) => {
       const run = await runProbe(c.args(server.baseUrl), c.env);
       expect(run.code).toBe(2);
       expect(run.result.status).toBe("config_error");

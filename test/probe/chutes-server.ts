@@ -222,3 +222,13 @@ export async function closedPortBaseUrl(): Promise<string> {
   await new Promise<void>((resolve) => server.close(() => resolve()));
   return `http://127.0.0.1:${port}/v1`;
 }
+
+/** Runs `fn` against a fresh stand-in for one scenario, and always closes it. */
+export async function withChutesServer<T>(scenario: Scenario, fn: (s: ChutesServer) => Promise<T>): Promise<T> {
+  const server = await startChutesServer(scenario);
+  try {
+    return await fn(server);
+  } finally {
+    await server.close();
+  }
+}

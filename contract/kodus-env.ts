@@ -11,33 +11,16 @@
 
 import type { Config } from "../config/schema";
 
-export const COMPONENTS = ["api", "worker", "webhooks", "web"] as const;
-export type Component = (typeof COMPONENTS)[number];
+import { BACKEND, KODUS_PORTS, type Component } from "./components";
 
-/** The back-end components: they share Kodus' API settings and all of them call the LLM. */
-export const BACKEND: readonly Component[] = ["api", "worker", "webhooks"];
+export { BACKEND, COMPONENTS, KODUS_PORTS, type Component } from "./components";
+
 /** Components that call the LLM and therefore need Fixed Mode (Kodus reads them on the API and the worker; the webhooks service reads the same env). */
 export const LLM_COMPONENTS: readonly Component[] = BACKEND;
 const WEB: readonly Component[] = ["web"];
 
 /** The three variables that make up Fixed Mode. */
 export const FIXED_MODE_VARS = ["API_LLM_PROVIDER_MODEL", "API_OPENAI_FORCE_BASE_URL", "API_OPEN_AI_API_KEY"] as const;
-
-/** Container ports and health endpoints of the Kodus images. */
-export const KODUS_PORTS = { api: 3001, webhooks: 3332, worker: 3334, web: 3000 } as const satisfies Record<Component, number>;
-export const KODUS_HEALTH = {
-  api: { liveness: "/health/simple", readiness: "/health" },
-  webhooks: { liveness: "/health/live", readiness: "/health/ready" },
-  worker: { liveness: "/health", readiness: "/health" },
-  web: { liveness: "/api/health", readiness: "/api/health" },
-} as const satisfies Record<Component, { liveness: string; readiness: string }>;
-
-export const KODUS_IMAGES = {
-  api: "ghcr.io/kodustech/kodus-ai-api",
-  worker: "ghcr.io/kodustech/kodus-ai-worker",
-  webhooks: "ghcr.io/kodustech/kodus-ai-webhook",
-  web: "ghcr.io/kodustech/kodus-ai-web",
-} as const satisfies Record<Component, string>;
 
 /** The role the code-review worker must be given; the worker refuses to boot without one. */
 export const WORKER_ROLE = "code-review";

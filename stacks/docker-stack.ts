@@ -12,17 +12,8 @@ import { TerraformOutput, TerraformStack, TerraformVariable } from "cdktf";
 import type { Construct } from "constructs";
 import { addStateBackend } from "./state-backend";
 import type { Config } from "../config/schema";
-import {
-  KODUS_HEALTH,
-  KODUS_IMAGES,
-  KODUS_PORTS,
-  MIGRATOR_ENV,
-  kodusEnvSettings,
-  kodusUrls,
-  plainEnvFor,
-  secretEnvFor,
-  type Component,
-} from "../contract/kodus-env";
+import { KODUS_COMPONENTS, stopSeconds, type Component } from "../contract/components";
+import { MIGRATOR_ENV, kodusEnvSettings, kodusUrls, plainEnvFor, secretEnvFor } from "../contract/kodus-env";
 import { secretEnvValues } from "../contract/secrets";
 import { SecretVariables } from "../constructs/secret-variables";
 import {
@@ -67,14 +58,6 @@ export const DOCKER_MIGRATOR: Component = "api";
  * migrates before it serves, with the same pool).
  */
 export const DOCKER_POSTGRES_MAX_CONNECTIONS = postgresMaxConnections({ api: 1, worker: 1, webhooks: 1, migrators: 0 });
-
-/**
- * Seconds Docker waits after SIGTERM before it kills a Kodus container: the worker's drain plus
- * a margin (as the Kubernetes grace period), 30 s for the others. Docker's default is 10 s.
- */
-export function dockerStopSeconds(component: Component, workerDrainTimeoutMs: number): number {
-  return component === "worker" ? Math.ceil(workerDrainTimeoutMs / 1000) + 15 : 30;
-}
 
 /** A Docker healthcheck that runs Node's built-in fetch (the Kodus images have no curl). */
 export function nodeHttpHealthcheck(port: number, path: string): string[] {
@@ -190,15 +173,13 @@ export class DockerStack extends TerraformStack {
       port: DATA_STORE_PORTS.rabbitmq,
       username: DB.user,
     });
-    const published: Partial<Record<Component, number>> = {
-      api: config.docker.ports.api,
-      web: config.docker.ports.web,
-      webhooks: config.docker.ports.webhooks,
-    };
+    // The components the contract exposes (a Service on Kubernetes) are published on the host.
+    const published = (component: Component): number | undefined =>
+      KODUS_COMPONENTS[component].service ? config.docker.ports[component as keyof typeof config.docker.ports] : undefined;
     const stores = [postgres, mongodb, rabbitmq];
     const images: Partial<Record<Component, string>> = {};
     const kodusImage = (component: Component) =>
-      (images[component] ??= image(component, `${KODUS_IMAGES[component]}:${config.kodus.version}`));
+      (images[component] ??= image(component, `${KODUS_COMPONENTS[component].image}:${config.kodus.version}`));
 
     // --- Chutes preflight (gates every deploy) and monitor ---
     const gates = [...stores];
@@ -219,7 +200,8 @@ export class DockerStack extends TerraformStack {
     const kodus = (component: Component, extra: Partial<ContainerConfig> = {}) => {
       const env: Record<string, string> = { ...plainEnvFor(component, settings), ...(component === DOCKER_MIGRATOR ? MIGRATOR_ENV : {}) };
       for (const name of secretEnvFor(component)) env[name] = secretValues[name];
-      const hostPort = published[component];
+      const spec = KODUS_COMPONENTS[component];
+      const hostPort = published(component);
       return new Container(this, component, {
         name: DOCKER_NAMES[component],
         image: kodusImage(component),
@@ -227,19 +209,18 @@ export class DockerStack extends TerraformStack {
         ...logging,
         networksAdvanced,
         env: Object.entries(env).map(([k, v]) => `${k}=${v}`),
-        ports:
-          hostPort === undefined ? undefined : [{ internal: KODUS_PORTS[component], external: hostPort, ip: config.docker.bindAddress }],
+        ports: hostPort === undefined ? undefined : [{ internal: spec.port, external: hostPort, ip: config.docker.bindAddress }],
         securityOpts: ["no-new-privileges:true"],
         // Docker's default 10 s would cut the worker's drain (in-flight reviews) on every deploy.
-        stopTimeout: dockerStopSeconds(component, config.kodus.workerDrainTimeoutMs),
-        destroyGraceSeconds: dockerStopSeconds(component, config.kodus.workerDrainTimeoutMs),
+        stopTimeout: stopSeconds(component, config.kodus.workerDrainTimeoutMs),
+        destroyGraceSeconds: stopSeconds(component, config.kodus.workerDrainTimeoutMs),
         capabilities: { drop: ["ALL"] },
         healthcheck: {
-          test: nodeHttpHealthcheck(KODUS_PORTS[component], KODUS_HEALTH[component].readiness),
+          test: nodeHttpHealthcheck(spec.port, spec.health.readiness),
           interval: goDuration(15),
           timeout: goDuration(5),
           retries: 4,
-          startPeriod: goDuration(component === "worker" ? 60 : 30),
+          startPeriod: goDuration(spec.dockerStartPeriodSeconds),
         },
         wait: true,
         // The migrator runs migrations before it listens; give it room on a first deploy.

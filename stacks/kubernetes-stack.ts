@@ -17,16 +17,13 @@ import { maxWorkers, type Config } from "../config/schema";
 import {
   BACKEND,
   COMPONENTS,
-  KODUS_HEALTH,
-  KODUS_IMAGES,
+  KODUS_COMPONENTS,
   KODUS_PORTS,
-  MIGRATOR_ENV,
-  kodusEnvSettings,
-  kodusUrls,
-  plainEnvFor,
-  secretEnvFor,
+  stopSeconds,
   type Component,
-} from "../contract/kodus-env";
+  type ComponentPeers,
+} from "../contract/components";
+import { MIGRATOR_ENV, kodusEnvSettings, kodusUrls, plainEnvFor, secretEnvFor } from "../contract/kodus-env";
 import { DATA_STORE_PORTS, postgresMaxConnections } from "../contract/data-stores";
 import { secretEnvValues } from "../contract/secrets";
 import { SecretVariables } from "../constructs/secret-variables";
@@ -50,14 +47,6 @@ export const SECRETS_REVISION_ANNOTATION = "kodus.io/secrets-revision";
 export const CONFIG_HASH_ANNOTATION = "kodus.io/config-hash";
 export const MIGRATE_COMPONENT = "migrate";
 const INSTANCE = "kodus";
-
-/** Who may connect to each component (NetworkPolicy ingress). */
-const INGRESS_PEERS: Record<Component, IngressPeers> = {
-  api: { kind: "components", components: ["web"] }, // the web proxies to the API server-side
-  web: { kind: "any" }, // the UI, through your ingress controller
-  webhooks: { kind: "any" }, // git providers, through your ingress controller
-  worker: { kind: "none" }, // consumes RabbitMQ; only the kubelet probes it
-};
 
 /**
  * PostgreSQL connections Kodus may open on Kubernetes: every pool full at the most pods each
@@ -120,7 +109,7 @@ export class KubernetesStack extends TerraformStack {
       }).stringValue;
     const hosts = bundled ? BUNDLED_HOSTS : { postgres: hostVar("postgres"), mongodb: hostVar("mongodb"), rabbitmq: hostVar("rabbitmq") };
 
-    const image = (component: Component) => imageRef(KODUS_IMAGES[component], config.kodus.version, k8s.images, component);
+    const image = (component: Component) => imageRef(KODUS_COMPONENTS[component].image, config.kodus.version, k8s.images, component);
     // Every pod of the deployment: Kodus, migrations, checks and bundled stores.
     const placement: PodPlacement = { ...k8s.scheduling, imagePullSecrets: k8s.images.pullSecrets };
 
@@ -312,9 +301,10 @@ export class KubernetesStack extends TerraformStack {
     }
 
     // --- Kodus components ---
-    const drainSeconds = Math.ceil(config.kodus.workerDrainTimeoutMs / 1000);
+    const peers = (p: ComponentPeers): IngressPeers => (p.kind === "ingress-controller" ? fromIngressController : p);
     const workloads = {} as Record<Component, KodusWorkload>;
     for (const component of COMPONENTS) {
+      const spec = KODUS_COMPONENTS[component];
       const autoscale = component === "api" || component === "worker" ? k8s.autoscaling[component] : undefined;
       workloads[component] = new KodusWorkload(this, component, {
         component,
@@ -334,16 +324,11 @@ export class KubernetesStack extends TerraformStack {
         podLabels: { ...k8s.pods[component].labels },
         placement,
         spread: k8s.scheduling.topologySpreadConstraints,
-        probes: {
-          port: KODUS_PORTS[component],
-          ...KODUS_HEALTH[component],
-          startupSeconds: component === "worker" ? 180 : 150,
-        },
-        service: component !== "worker",
-        ingressFrom: component === "web" || component === "webhooks" ? fromIngressController : INGRESS_PEERS[component],
-        terminationGracePeriodSeconds: component === "worker" ? drainSeconds + 15 : 30,
-        // Next.js writes its image and ISR caches inside its build tree.
-        writablePaths: component === "web" ? [{ name: "next-cache", mountPath: "/usr/src/app/apps/web/.next/cache" }] : [],
+        probes: { port: spec.port, ...spec.health, startupSeconds: spec.startupSeconds },
+        service: spec.service,
+        ingressFrom: peers(spec.peers),
+        terminationGracePeriodSeconds: stopSeconds(component, config.kodus.workerDrainTimeoutMs),
+        writablePaths: spec.writablePaths,
         autoscaling: autoscale?.enabled ? autoscale : undefined,
         rolloutTimeoutSeconds: k8s.rolloutTimeoutSeconds,
         dependsOn: gates,

@@ -5,7 +5,7 @@
  */
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { KODUS_HEALTH, KODUS_PORTS, LLM_COMPONENTS, SECRET_ENV_NAMES, COMPONENTS } from "../../contract/kodus-env";
+import { LLM_COMPONENTS, SECRET_ENV_NAMES, COMPONENTS } from "../../contract/kodus-env";
 import { SECRET_FORMAT_PATTERNS, SECRET_INPUTS } from "../../contract/secrets";
 import {
   CHART_DIR,
@@ -33,7 +33,7 @@ import {
   type K8sObject,
   type RenderOptions,
 } from "./helm";
-import { EXPECTED_SECRET_ENV } from "../helpers/kodus-expected";
+import { EXPECTED_COMPONENTS, EXPECTED_SECRET_ENV } from "../helpers/kodus-expected";
 
 const kodus = COMPONENTS;
 let defaults: K8sObject[];
@@ -345,7 +345,7 @@ describe("pods", () => {
     for (const sa of byKind(defaults, "ServiceAccount")) expect(sa.automountServiceAccountToken).toBe(false);
   });
 
-  test.each(kodus.map((c) => [c, KODUS_HEALTH[c].liveness, KODUS_HEALTH[c].readiness, KODUS_PORTS[c]] as const))(
+  test.each(kodus.map((c) => [c, EXPECTED_COMPONENTS[c].liveness, EXPECTED_COMPONENTS[c].readiness, EXPECTED_COMPONENTS[c].port] as const))(
     "%s probes: startup and liveness on %s, readiness on %s, port %d",
     (c, live, ready, port) => {
       const ctr = container(defaults, c);
@@ -353,7 +353,7 @@ describe("pods", () => {
       expect(ctr.startupProbe.httpGet).toEqual({ path: live, port });
       expect(ctr.livenessProbe.httpGet).toEqual({ path: live, port });
       expect(ctr.readinessProbe.httpGet).toEqual({ path: ready, port });
-      expect(ctr.startupProbe.periodSeconds * ctr.startupProbe.failureThreshold).toBe(c === "worker" ? 180 : 150);
+      expect(ctr.startupProbe.periodSeconds * ctr.startupProbe.failureThreshold).toBe(EXPECTED_COMPONENTS[c].startupSeconds);
     },
   );
 

@@ -8,7 +8,8 @@
  */
 import { readFileSync } from "node:fs";
 import { parse } from "yaml";
-import { COMPONENTS, KODUS_HEALTH, KODUS_IMAGES, KODUS_PORTS, kodusUrls, plainEnvFor, secretEnvFor } from "../../contract/kodus-env";
+import { COMPONENTS, kodusUrls, plainEnvFor, secretEnvFor } from "../../contract/kodus-env";
+import { EXPECTED_COMPONENTS } from "../helpers/kodus-expected";
 import { RABBITMQ_VHOST } from "../../contract/secrets";
 import { parseConfig } from "../../config/load";
 import type { ConfigInput } from "../../config/schema";
@@ -290,12 +291,12 @@ describe.each(SETUPS)("parity with the cdktf Kubernetes stack: $name", ({ values
     // image, port, probes
     expect(cc.image).toBe(sc.image);
     // A mirror replaces the registry host (ghcr.io) and keeps the repository path.
-    const repository = values.images?.registry ? `${values.images.registry}/${KODUS_IMAGES[component].replace(/^ghcr\.io\//, "")}` : KODUS_IMAGES[component];
+    const repository = values.images?.registry ? `${values.images.registry}/${EXPECTED_COMPONENTS[component].image.replace(/^ghcr\.io\//, "")}` : EXPECTED_COMPONENTS[component].image;
     expect(cc.image.startsWith(`${repository}:`)).toBe(true);
     expect(normalize(cc.ports)).toEqual(normalize(sc.ports));
-    expect(cc.ports[0].containerPort).toBe(KODUS_PORTS[component]);
+    expect(cc.ports[0].containerPort).toBe(EXPECTED_COMPONENTS[component].port);
     for (const probe of ["startupProbe", "livenessProbe", "readinessProbe"]) expect([probe, normalize(cc[probe])]).toEqual([probe, normalize(sc[probe])]);
-    expect(cc.readinessProbe.httpGet.path).toBe(KODUS_HEALTH[component].readiness);
+    expect(cc.readinessProbe.httpGet.path).toBe(EXPECTED_COMPONENTS[component].readiness);
   });
 
   test("the settings of issue 8 are rendered by both (the comparison above covers them)", () => {

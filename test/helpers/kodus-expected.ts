@@ -72,3 +72,20 @@ export const EXPECTED_SECRET_INPUTS = [
   "mongodb_password",
   "rabbitmq_password",
 ] as const;
+
+/**
+ * What each Kodus image needs to run, read from Kodus' own source and charts (the ports its
+ * servers listen on, their health routes), stated here independently of contract/components.ts.
+ */
+export const EXPECTED_COMPONENTS = {
+  api: { image: "ghcr.io/kodustech/kodus-ai-api", port: 3001, liveness: "/health/simple", readiness: "/health", startupSeconds: 150 },
+  worker: { image: "ghcr.io/kodustech/kodus-ai-worker", port: 3334, liveness: "/health", readiness: "/health", startupSeconds: 180 },
+  webhooks: {
+    image: "ghcr.io/kodustech/kodus-ai-webhook",
+    port: 3332,
+    liveness: "/health/live",
+    readiness: "/health/ready",
+    startupSeconds: 150,
+  },
+  web: { image: "ghcr.io/kodustech/kodus-ai-web", port: 3000, liveness: "/api/health", readiness: "/api/health", startupSeconds: 150 },
+} as const;

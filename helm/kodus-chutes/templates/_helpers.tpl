@@ -1,8 +1,48 @@
 {{/*
-Shared definitions. The environment below is the chart's copy of the Kodus environment
-contract (contract/kodus-env.ts); test/helm/parity.test.ts renders the chart and synthesizes
-the cdktf Kubernetes stack from the same settings and requires the two to agree.
+Shared definitions. What Kodus needs of each component (image, port, health paths, budgets,
+Service, writable paths, peers, and the names of its secret and plain variables) is read from
+files/contract.json, generated from contract/ (kodus.contract); the chart computes only the
+values, from .Values. test/helm/parity.test.ts renders the chart and synthesizes the cdktf
+Kubernetes stack from the same settings and requires the values to agree.
 */}}
+
+{{/*
+The Kodus contract: files/contract.json, generated from contract/components.ts and
+contract/kodus-env.ts by `npm run chart:contract` (a test fails when it is stale). Never edit it
+by hand. Arg: root. Output: JSON (pipe it to fromJson; numbers come back as float64).
+*/}}
+{{- define "kodus.contract" -}}
+{{- $json := .Files.Get "files/contract.json" -}}
+{{- if not $json -}}
+{{- fail "files/contract.json is missing from the chart: run npm run chart:contract" -}}
+{{- end -}}
+{{- $json -}}
+{{- end -}}
+
+{{/* One component's row of the contract. Args: root, component. Output: JSON (pipe it to fromJson). */}}
+{{- define "kodus.component" -}}
+{{- $components := (include "kodus.contract" .root | fromJson).components -}}
+{{- if not (hasKey $components .component) -}}
+{{- fail (printf "files/contract.json has no component %q: run npm run chart:contract" .component) -}}
+{{- end -}}
+{{- index $components .component | toJson -}}
+{{- end -}}
+
+{{/*
+Seconds a component may take to stop (terminationGracePeriodSeconds), from its contract
+stopBudget: fixed seconds, or the worker's drain (kodus.workerDrainTimeoutMs rounded up to
+seconds) plus a margin. Args: root, component.
+*/}}
+{{- define "kodus.stopSeconds" -}}
+{{- $budget := (include "kodus.component" . | fromJson).stopBudget -}}
+{{- if eq $budget.kind "fixed" -}}
+{{- $budget.seconds | int64 -}}
+{{- else if eq $budget.kind "drain" -}}
+{{- add (div (add (.root.Values.kodus.workerDrainTimeoutMs | int64) 999) 1000) ($budget.marginSeconds | int64) -}}
+{{- else -}}
+{{- fail (printf "files/contract.json: stopBudget kind %q of %s is not one the chart knows (fixed, drain)" $budget.kind .component) -}}
+{{- end -}}
+{{- end -}}
 
 {{/* Object name prefix: the release name, short enough for every suffix (CronJob names: 52 chars). */}}
 {{- define "kodus.prefix" -}}
@@ -94,28 +134,15 @@ for the migration Job, 20 connections of headroom.
 {{- add (mul $api 30) (mul $worker 60) (mul $webhooks 30) 30 20 -}}
 {{- end -}}
 
+{{/* A Kodus image: the contract's repository, tag kodus.version, registry mirror and digest applied. Args: root, component. */}}
 {{- define "kodus.image" -}}
-{{- $repos := dict "api" "ghcr.io/kodustech/kodus-ai-api" "worker" "ghcr.io/kodustech/kodus-ai-worker" "webhooks" "ghcr.io/kodustech/kodus-ai-webhook" "web" "ghcr.io/kodustech/kodus-ai-web" -}}
-{{- $ref := include "kodus.mirrored" (dict "root" .root "image" (printf "%s:%s" (index $repos .component) .root.Values.kodus.version)) -}}
+{{- $repository := (include "kodus.component" . | fromJson).image -}}
+{{- $ref := include "kodus.mirrored" (dict "root" .root "image" (printf "%s:%s" $repository .root.Values.kodus.version)) -}}
 {{- /* A digest pins the image; the tag stays for people reading the manifest (the runtime ignores it). */ -}}
 {{- with (index .root.Values.images.digests .component) -}}
 {{- $ref = printf "%s@%s" $ref . -}}
 {{- end -}}
 {{- $ref -}}
-{{- end -}}
-
-{{/* Container port and health paths of each Kodus image (contract KODUS_PORTS, KODUS_HEALTH). */}}
-{{- define "kodus.ports" -}}
-api: 3001
-webhooks: 3332
-worker: 3334
-web: 3000
-{{- end -}}
-{{- define "kodus.health" -}}
-api: { liveness: /health/simple, readiness: /health }
-webhooks: { liveness: /health/live, readiness: /health/ready }
-worker: { liveness: /health, readiness: /health }
-web: { liveness: /api/health, readiness: /api/health }
 {{- end -}}
 
 {{/* Data-store endpoint. Args: root, store (postgres | mongodb | rabbitmq). Output: YAML {host, port}. */}}
@@ -136,104 +163,115 @@ port: {{ (index $stores .store).port | int64 }}
 {{- end -}}
 
 {{/*
-Plain environment of one component, as YAML (name: "value"), exactly the contract's plain
-variables. Args: root, component.
+The value of every plain variable the chart computes (contract/kodus-env.ts computes the same
+from the stack's config), as JSON {name: "value"}, whichever component gets it: the contract
+(files/contract.json) decides that. The optional ones (kodus.optionalPlainEnv) are left out
+when their setting is unset. Arg: root.
 */}}
-{{- define "kodus.plainEnv" -}}
-{{- $root := .root -}}
+{{- define "kodus.plainValues" -}}
+{{- $root := . -}}
 {{- $v := $root.Values -}}
-{{- $c := .component -}}
-{{- $ports := include "kodus.ports" $root | fromYaml -}}
+{{- $components := (include "kodus.contract" $root | fromJson).components -}}
 {{- $pg := include "kodus.store" (dict "root" $root "store" "postgres") | fromYaml -}}
 {{- $mg := include "kodus.store" (dict "root" $root "store" "mongodb") | fromYaml -}}
 {{- $publicUrl := include "kodus.publicUrl" $root -}}
 {{- $webhooksUrl := include "kodus.webhooksUrl" $root -}}
 {{- $env := dict -}}
-{{- if has $c (list "api" "worker" "webhooks") -}}
-  {{- /* Fixed Mode: one global provider (Chutes) */ -}}
-  {{- $_ := set $env "API_LLM_PROVIDER_MODEL" (include "kodus.model" $root) -}}
-  {{- $_ := set $env "API_OPENAI_FORCE_BASE_URL" (include "kodus.url" $v.llm.baseUrl) -}}
-  {{- /* Read only on Kodus' LangChain path: not by the default agent review engine, not with BYOK. */ -}}
-  {{- if hasKey $v.llm "temperature" -}}
-    {{- $_ := set $env "API_LLM_TEMPERATURE_OVERRIDE" (toString $v.llm.temperature) -}}
-  {{- end -}}
-  {{- /* Runtime */ -}}
-  {{- $_ := set $env "NODE_ENV" "production" -}}
-  {{- $_ := set $env "API_NODE_ENV" "production" -}}
-  {{- /* Informational: cloud mode is fixed when the image is built; the entrypoint only prints it. */ -}}
-  {{- $_ := set $env "API_CLOUD_MODE" "false" -}}
-  {{- $_ := set $env "API_HOST" "0.0.0.0" -}}
-  {{- $_ := set $env "API_PORT" (toString $ports.api) -}}
-  {{- $_ := set $env "API_WEBHOOKS_PORT" (toString $ports.webhooks) -}}
-  {{- $_ := set $env "API_DATABASE_ENV" "production" -}}
-  {{- /* Only the migration Job migrates and seeds (it overrides these two). */ -}}
-  {{- $_ := set $env "RUN_MIGRATIONS" "false" -}}
-  {{- $_ := set $env "RUN_SEEDS" "false" -}}
-  {{- $_ := set $env "API_FRONTEND_URL" $publicUrl -}}
-  {{- /* Links in PR comments and e-mails; unset, they point at Kodus' cloud app. */ -}}
-  {{- $_ := set $env "API_USER_INVITE_BASE_URL" $publicUrl -}}
-  {{- $_ := set $env "KODUS_TELEMETRY_DISABLED" (toString $v.kodus.telemetryDisabled) -}}
-  {{- $_ := set $env "API_GITHUB_CODE_MANAGEMENT_WEBHOOK" (printf "%s/github/webhook" $webhooksUrl) -}}
-  {{- $_ := set $env "API_GITLAB_CODE_MANAGEMENT_WEBHOOK" (printf "%s/gitlab/webhook" $webhooksUrl) -}}
-  {{- $_ := set $env "GLOBAL_BITBUCKET_CODE_MANAGEMENT_WEBHOOK" (printf "%s/bitbucket/webhook" $webhooksUrl) -}}
-  {{- $_ := set $env "GLOBAL_AZURE_REPOS_CODE_MANAGEMENT_WEBHOOK" (printf "%s/azure-repos/webhook" $webhooksUrl) -}}
-  {{- /* Data stores */ -}}
-  {{- $_ := set $env "API_PG_DB_HOST" $pg.host -}}
-  {{- $_ := set $env "API_PG_DB_PORT" (toString $pg.port) -}}
-  {{- $_ := set $env "API_PG_DB_USERNAME" $v.dataStores.postgres.username -}}
-  {{- $_ := set $env "API_PG_DB_DATABASE" $v.dataStores.postgres.database -}}
-  {{- $_ := set $env "API_DATABASE_DISABLE_SSL" (toString (or (eq $v.dataStores.mode "bundled") $v.dataStores.postgres.disableSsl)) -}}
-  {{- $_ := set $env "API_MG_DB_HOST" $mg.host -}}
-  {{- $_ := set $env "API_MG_DB_PORT" (toString $mg.port) -}}
-  {{- $_ := set $env "API_MG_DB_USERNAME" $v.dataStores.mongodb.username -}}
-  {{- $_ := set $env "API_MG_DB_DATABASE" $v.dataStores.mongodb.database -}}
-  {{- $_ := set $env "API_RABBITMQ_ENABLED" "true" -}}
-  {{- $_ := set $env "API_RABBITMQ_WAIT" "true" -}}
+{{- /* Fixed Mode: one global provider (Chutes) */ -}}
+{{- $_ := set $env "API_LLM_PROVIDER_MODEL" (include "kodus.model" $root) -}}
+{{- $_ := set $env "API_OPENAI_FORCE_BASE_URL" (include "kodus.url" $v.llm.baseUrl) -}}
+{{- /* Read only on Kodus' LangChain path: not by the default agent review engine, not with BYOK. */ -}}
+{{- if hasKey $v.llm "temperature" -}}
+  {{- $_ := set $env "API_LLM_TEMPERATURE_OVERRIDE" (toString $v.llm.temperature) -}}
 {{- end -}}
-{{- if eq $c "worker" -}}
-  {{- if hasKey $v.llm "maxConcurrentReviews" -}}
-    {{- /* Reviews per worker, so that all workers together never hold more than maxConcurrentReviews. */ -}}
-    {{- $workers := include "kodus.maxWorkers" $root | int64 -}}
-    {{- $_ := set $env "WORKFLOW_QUEUE_CODE_REVIEW_PREFETCH" (toString (max 1 (div ($v.llm.maxConcurrentReviews | int64) $workers))) -}}
-  {{- end -}}
-  {{- $_ := set $env "WORKER_ROLE" "code-review" -}}
-  {{- $_ := set $env "API_WORKER_DRAIN_TIMEOUT_MS" (toString ($v.kodus.workerDrainTimeoutMs | int64)) -}}
+{{- if hasKey $v.llm "maxConcurrentReviews" -}}
+  {{- /* Reviews per worker, so that all workers together never hold more than maxConcurrentReviews. */ -}}
+  {{- $workers := include "kodus.maxWorkers" $root | int64 -}}
+  {{- $_ := set $env "WORKFLOW_QUEUE_CODE_REVIEW_PREFETCH" (toString (max 1 (div ($v.llm.maxConcurrentReviews | int64) $workers))) -}}
 {{- end -}}
-{{- if eq $c "web" -}}
-  {{- $_ := set $env "WEB_NODE_ENV" "self-hosted" -}}
-  {{- $_ := set $env "WEB_HOSTNAME_API" (printf "%s-api" (include "kodus.prefix" $root)) -}}
-  {{- $_ := set $env "WEB_PORT_API" (toString $ports.api) -}}
-  {{- /* No WEB_PORT: the web never reads it (its image listens on PORT=3000). */ -}}
-  {{- /* Next.js' standalone server listens on $HOSTNAME (the pod name otherwise). */ -}}
-  {{- $_ := set $env "HOSTNAME" "0.0.0.0" -}}
-  {{- $_ := set $env "NEXTAUTH_URL" $publicUrl -}}
+{{- /* Runtime */ -}}
+{{- $_ := set $env "NODE_ENV" "production" -}}
+{{- $_ := set $env "API_NODE_ENV" "production" -}}
+{{- /* Informational: cloud mode is fixed when the image is built; the entrypoint only prints it. */ -}}
+{{- $_ := set $env "API_CLOUD_MODE" "false" -}}
+{{- $_ := set $env "API_HOST" "0.0.0.0" -}}
+{{- $_ := set $env "API_PORT" (toString ($components.api.port | int64)) -}}
+{{- $_ := set $env "API_WEBHOOKS_PORT" (toString ($components.webhooks.port | int64)) -}}
+{{- $_ := set $env "API_DATABASE_ENV" "production" -}}
+{{- /* Only the migration Job migrates and seeds (it overrides these two). */ -}}
+{{- $_ := set $env "RUN_MIGRATIONS" "false" -}}
+{{- $_ := set $env "RUN_SEEDS" "false" -}}
+{{- $_ := set $env "WORKER_ROLE" "code-review" -}}
+{{- $_ := set $env "API_WORKER_DRAIN_TIMEOUT_MS" (toString ($v.kodus.workerDrainTimeoutMs | int64)) -}}
+{{- $_ := set $env "API_FRONTEND_URL" $publicUrl -}}
+{{- /* Links in PR comments and e-mails; unset, they point at Kodus' cloud app. */ -}}
+{{- $_ := set $env "API_USER_INVITE_BASE_URL" $publicUrl -}}
+{{- $_ := set $env "KODUS_TELEMETRY_DISABLED" (toString $v.kodus.telemetryDisabled) -}}
+{{- $_ := set $env "API_GITHUB_CODE_MANAGEMENT_WEBHOOK" (printf "%s/github/webhook" $webhooksUrl) -}}
+{{- $_ := set $env "API_GITLAB_CODE_MANAGEMENT_WEBHOOK" (printf "%s/gitlab/webhook" $webhooksUrl) -}}
+{{- $_ := set $env "GLOBAL_BITBUCKET_CODE_MANAGEMENT_WEBHOOK" (printf "%s/bitbucket/webhook" $webhooksUrl) -}}
+{{- $_ := set $env "GLOBAL_AZURE_REPOS_CODE_MANAGEMENT_WEBHOOK" (printf "%s/azure-repos/webhook" $webhooksUrl) -}}
+{{- /* Data stores */ -}}
+{{- $_ := set $env "API_PG_DB_HOST" $pg.host -}}
+{{- $_ := set $env "API_PG_DB_PORT" (toString $pg.port) -}}
+{{- $_ := set $env "API_PG_DB_USERNAME" $v.dataStores.postgres.username -}}
+{{- $_ := set $env "API_PG_DB_DATABASE" $v.dataStores.postgres.database -}}
+{{- $_ := set $env "API_DATABASE_DISABLE_SSL" (toString (or (eq $v.dataStores.mode "bundled") $v.dataStores.postgres.disableSsl)) -}}
+{{- $_ := set $env "API_MG_DB_HOST" $mg.host -}}
+{{- $_ := set $env "API_MG_DB_PORT" (toString $mg.port) -}}
+{{- $_ := set $env "API_MG_DB_USERNAME" $v.dataStores.mongodb.username -}}
+{{- $_ := set $env "API_MG_DB_DATABASE" $v.dataStores.mongodb.database -}}
+{{- $_ := set $env "API_RABBITMQ_ENABLED" "true" -}}
+{{- $_ := set $env "API_RABBITMQ_WAIT" "true" -}}
+{{- /* Web */ -}}
+{{- $_ := set $env "WEB_NODE_ENV" "self-hosted" -}}
+{{- $_ := set $env "WEB_HOSTNAME_API" (printf "%s-api" (include "kodus.prefix" $root)) -}}
+{{- $_ := set $env "WEB_PORT_API" (toString ($components.api.port | int64)) -}}
+{{- /* No WEB_PORT: the web never reads it (its image listens on PORT=3000). */ -}}
+{{- /* Next.js' standalone server listens on $HOSTNAME (the pod name otherwise). */ -}}
+{{- $_ := set $env "HOSTNAME" "0.0.0.0" -}}
+{{- $_ := set $env "NEXTAUTH_URL" $publicUrl -}}
+{{- toJson $env -}}
+{{- end -}}
+
+{{/*
+The plain variables that are unset by design when their setting is: API_LLM_TEMPERATURE_OVERRIDE
+(llm.temperature) and WORKFLOW_QUEUE_CODE_REVIEW_PREFETCH (llm.maxConcurrentReviews). Output: YAML list.
+*/}}
+{{- define "kodus.optionalPlainEnv" -}}
+- API_LLM_TEMPERATURE_OVERRIDE
+- WORKFLOW_QUEUE_CODE_REVIEW_PREFETCH
+{{- end -}}
+
+{{/*
+Plain environment of one component, as YAML (name: "value"): exactly the plain variables the
+contract (files/contract.json) gives it, valued by kodus.plainValues. A variable the contract
+names and the chart has no value for fails the render. Args: root, component.
+*/}}
+{{- define "kodus.plainEnv" -}}
+{{- $values := include "kodus.plainValues" .root | fromJson -}}
+{{- $optional := include "kodus.optionalPlainEnv" .root | fromYamlArray -}}
+{{- $env := dict -}}
+{{- range $name := (include "kodus.component" . | fromJson).env.plain -}}
+{{- if hasKey $values $name -}}
+{{- $_ := set $env $name (index $values $name) -}}
+{{- else if not (has $name $optional) -}}
+{{- fail (printf "files/contract.json gives %s the plain variable %s, but the chart computes no value for it: add it to kodus.plainValues in templates/_helpers.tpl (or to kodus.optionalPlainEnv if it is unset by design)" $.component $name) -}}
+{{- end -}}
 {{- end -}}
 {{- toYaml $env -}}
 {{- end -}}
 
-{{/* Names of the secret variables one component reads, in contract order. Arg: component. */}}
+{{/* Names of the secret variables one component reads, in contract order (files/contract.json). Args: root, component. */}}
 {{- define "kodus.secretEnvNames" -}}
-{{- if has . (list "api" "worker" "webhooks") -}}
-- API_OPEN_AI_API_KEY
-- API_JWT_SECRET
-- API_JWT_REFRESH_SECRET
-- API_CRYPTO_KEY
-- CODE_MANAGEMENT_SECRET
-- CODE_MANAGEMENT_WEBHOOK_TOKEN
-- API_PG_DB_PASSWORD
-- API_MG_DB_PASSWORD
-- API_RABBITMQ_URI
-{{- else if eq . "web" -}}
-- NEXTAUTH_SECRET
-- WEB_NEXTAUTH_SECRET
-{{- end -}}
+{{- (include "kodus.component" . | fromJson).env.secret | toYaml -}}
 {{- end -}}
 
 {{/* env entries reading each secret variable from the same key of the Kodus Secret. Args: root, component. */}}
 {{- define "kodus.secretEnv" -}}
 {{- $secret := include "kodus.secretName" .root -}}
 {{- $env := list -}}
-{{- range (include "kodus.secretEnvNames" .component | fromYamlArray) -}}
+{{- range (include "kodus.secretEnvNames" . | fromYamlArray) -}}
 {{- $env = append $env (dict "name" . "valueFrom" (dict "secretKeyRef" (dict "name" $secret "key" .))) -}}
 {{- end -}}
 {{- toYaml $env -}}
@@ -421,6 +459,16 @@ volumes:
 {{- fail (printf "healthcheck.budget.warnPercent (%v) must not exceed healthcheck.budget.criticalPercent (%v)" $b.warnPercent $b.criticalPercent) -}}
 {{- end -}}
 {{- $_ := include "kodus.secretName" . -}}
+{{- /* Every plain variable the chart computes is one the contract gives to a component (kodus.plainEnv checks the other way). */ -}}
+{{- $named := list -}}
+{{- range $spec := (include "kodus.contract" . | fromJson).components -}}
+{{- $named = concat $named $spec.env.plain -}}
+{{- end -}}
+{{- range $name := concat (keys (include "kodus.plainValues" . | fromJson)) (include "kodus.optionalPlainEnv" . | fromYamlArray) | uniq | sortAlpha -}}
+{{- if not (has $name $named) -}}
+{{- fail (printf "templates/_helpers.tpl computes the plain variable %s, which files/contract.json gives to no component: remove it from kodus.plainValues (and kodus.optionalPlainEnv), or add it to contract/kodus-env.ts and run npm run chart:contract" $name) -}}
+{{- end -}}
+{{- end -}}
 {{- if $v.ingress.enabled -}}
 {{- range $key, $host := dict "publicUrl" $v.ingress.webHost "webhooksUrl" $v.ingress.webhooksHost -}}
 {{- $url := index $v.kodus $key -}}

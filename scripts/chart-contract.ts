@@ -1,0 +1,78 @@
+/**
+ * npm run chart:contract [-- --check]
+ *
+ * Writes helm/kodus-chutes/files/contract.json: the Kodus contract (contract/components.ts and
+ * contract/kodus-env.ts) as the chart's templates read it (`.Files.Get`), so the chart never
+ * restates an image, a port, a health path, a budget, a peer or an env name by hand. Per
+ * component: image, port, health paths, startup budget, stop budget, Service or not, writable
+ * paths, who may connect, and the names of its secret and plain variables in contract order.
+ * Plain values are not in it: the chart computes them from its values (kodus.plainValues in
+ * _helpers.tpl) and fails the render when the contract names one it has no value for.
+ *
+ * Deterministic: same contract, same bytes. --check: exit 1 if the committed file differs from
+ * the generated one (nothing is written).
+ */
+import { readFileSync, writeFileSync } from "node:fs";
+import { resolve } from "node:path";
+import { COMPONENTS, KODUS_COMPONENTS } from "../contract/components";
+import { envFor } from "../contract/kodus-env";
+
+export const CHART_CONTRACT_FILE = resolve(__dirname, "..", "helm", "kodus-chutes", "files", "contract.json");
+
+/** The marker at the top of the file (its `generated` field). */
+export const GENERATED_MARKER =
+  "by npm run chart:contract (scripts/chart-contract.ts) from contract/components.ts and contract/kodus-env.ts; do not edit";
+
+/** The contract as the chart reads it (plain JSON data: no functions, components in contract order). */
+export function chartContract() {
+  return {
+    generated: GENERATED_MARKER,
+    // Helm ranges over a map in key order; the templates range over this list instead, so objects render in contract order.
+    order: [...COMPONENTS],
+    components: Object.fromEntries(
+      COMPONENTS.map((c) => {
+        const spec = KODUS_COMPONENTS[c];
+        const env = envFor(c);
+        return [
+          c,
+          {
+            image: spec.image,
+            port: spec.port,
+            health: { liveness: spec.health.liveness, readiness: spec.health.readiness },
+            startupSeconds: spec.startupSeconds,
+            stopBudget: spec.stopBudget,
+            service: spec.service,
+            writablePaths: spec.writablePaths,
+            peers: spec.peers,
+            env: {
+              secret: env.filter((v) => v.secret).map((v) => v.name),
+              plain: env.filter((v) => !v.secret).map((v) => v.name),
+            },
+          },
+        ];
+      }),
+    ),
+  };
+}
+
+/** The contract.json text (stable: same input, same bytes). */
+export function buildChartContract(): string {
+  return `${JSON.stringify(chartContract(), null, 2)}\n`;
+}
+
+function main(): void {
+  const text = buildChartContract();
+  if (process.argv.includes("--check")) {
+    const current = readFileSync(CHART_CONTRACT_FILE, "utf8");
+    if (current !== text) {
+      console.error(`${CHART_CONTRACT_FILE} is out of date: run npm run chart:contract`);
+      process.exit(1);
+    }
+    console.log(`${CHART_CONTRACT_FILE} is up to date`);
+    return;
+  }
+  writeFileSync(CHART_CONTRACT_FILE, text);
+  console.log(`wrote ${CHART_CONTRACT_FILE}`);
+}
+
+if (require.main === module) main();

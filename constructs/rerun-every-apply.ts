@@ -1,5 +1,6 @@
 import { DataResource, type TerraformResource } from "cdktf";
 import type { Construct } from "constructs";
+import { setAddress } from "./addresses";
 
 /**
  * Makes `resource` be replaced on every apply: a terraform_data whose trigger is timestamp()
@@ -7,7 +8,7 @@ import type { Construct } from "constructs";
  */
 export function rerunOnEveryApply(scope: Construct, resource: TerraformResource, triggerId: string): DataResource {
   const trigger = new DataResource(scope, "every-apply", { triggersReplace: { at: "${timestamp()}" } });
-  trigger.overrideLogicalId(triggerId);
+  setAddress(trigger, triggerId);
   // A bare reference: cdktf's replaceTriggeredBy writes "${...}", which Terraform's JSON syntax rejects.
   resource.addOverride("lifecycle.replace_triggered_by", [`${DataResource.tfResourceType}.${trigger.friendlyUniqueId}`]);
   return trigger;

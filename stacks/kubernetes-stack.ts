@@ -3,14 +3,10 @@
  * Secrets never reach Terraform state (write-only Secret data, or a Secret managed elsewhere);
  * rotation is one deploy that rolls every pod reading the Secret, without downtime.
  */
-import { ConfigMapV1 } from "@cdktf/provider-kubernetes/lib/config-map-v1";
-import { IngressV1 } from "@cdktf/provider-kubernetes/lib/ingress-v1";
-import { JobV1 } from "@cdktf/provider-kubernetes/lib/job-v1";
 import { NamespaceV1 } from "@cdktf/provider-kubernetes/lib/namespace-v1";
 import { KubernetesProvider } from "@cdktf/provider-kubernetes/lib/provider";
-import { SecretV1 } from "@cdktf/provider-kubernetes/lib/secret-v1";
 import { ServiceAccountV1 } from "@cdktf/provider-kubernetes/lib/service-account-v1";
-import { Fn, dependable, TerraformOutput, TerraformStack, TerraformVariable, type ITerraformDependable } from "cdktf";
+import { TerraformOutput, TerraformStack, TerraformVariable, type ITerraformDependable } from "cdktf";
 import type { Construct } from "constructs";
 import { addStateBackend } from "./state-backend";
 import { maxWorkers, type Config } from "../config/schema";
@@ -23,19 +19,26 @@ import {
   type Component,
   type ComponentPeers,
 } from "../contract/components";
-import { MIGRATOR_ENV, kodusEnvSettings, kodusUrls, plainEnvFor, secretEnvFor } from "../contract/kodus-env";
-import { DATA_STORE_PORTS, postgresMaxConnections } from "../contract/data-stores";
+import { kodusEnvSettings, kodusUrls, secretEnvFor } from "../contract/kodus-env";
+import { postgresMaxConnections } from "../contract/data-stores";
 import { secretEnvValues } from "../contract/secrets";
 import { SecretVariables } from "../constructs/secret-variables";
-import { BUNDLED_HOSTS, BundledDataStores, RABBITMQ_PASSWORD_KEY } from "../constructs/kubernetes/bundled-data-stores";
+import { BundledDataStores, RABBITMQ_PASSWORD_KEY } from "../constructs/kubernetes/bundled-data-stores";
 import { ChutesHealthChecks, PREFLIGHT_COMPONENT } from "../constructs/kubernetes/chutes-health-checks";
 import { ChutesAlerts } from "../constructs/kubernetes/chutes-alerts";
-import { probeSettingsFor } from "../probe/probe-program";
+import { DataStoreEndpoints } from "../constructs/kubernetes/data-store-endpoints";
+import { KodusEnvConfigMaps } from "../constructs/kubernetes/kodus-env-config-maps";
+import { KodusIngress } from "../constructs/kubernetes/kodus-ingress";
+import { KodusMigration, MIGRATE_COMPONENT } from "../constructs/kubernetes/kodus-migration";
 import { KodusWorkload, type IngressPeers } from "../constructs/kubernetes/kodus-workload";
 import { componentLabels, type LabelProps } from "../constructs/kubernetes/labels";
-import { hardenedPodSpec, literalEnv, secretEnv, type PodPlacement } from "../constructs/kubernetes/pod";
+import { secretEnv, type PodPlacement } from "../constructs/kubernetes/pod";
 import { imageRef } from "../constructs/kubernetes/images";
-import { DefaultDenyNetworkPolicy, httpsPorts } from "../constructs/kubernetes/network-policies";
+import { DefaultDenyNetworkPolicy, KodusEgressNetworkPolicy, httpsPorts } from "../constructs/kubernetes/network-policies";
+import { WriteOnlySecret } from "../constructs/kubernetes/write-only-secret";
+import { probeSettingsFor } from "../probe/probe-program";
+
+export { MIGRATE_COMPONENT };
 
 export interface KubernetesStackProps {
   readonly config: Config;
@@ -45,7 +48,6 @@ export interface KubernetesStackProps {
 export const SECRETS_REVISION_ANNOTATION = "kodus.io/secrets-revision";
 /** Pod-template annotation carrying a digest of the component's ConfigMap. */
 export const CONFIG_HASH_ANNOTATION = "kodus.io/config-hash";
-export const MIGRATE_COMPONENT = "migrate";
 const INSTANCE = "kodus";
 
 /**
@@ -82,33 +84,29 @@ export class KubernetesStack extends TerraformStack {
     });
     const revisionRef = `\${var.secrets_revision}`;
 
-    const labelProps: LabelProps = { instance: INSTANCE, version: config.kodus.version };
+    const labels: LabelProps = { instance: INSTANCE, version: config.kodus.version };
     const namespace = k8s.createNamespace
       ? new NamespaceV1(this, "namespace", {
           metadata: {
             name: k8s.namespace,
-            labels: { ...componentLabels(labelProps, "namespace"), "pod-security.kubernetes.io/enforce": "restricted" },
+            labels: { ...componentLabels(labels, "namespace"), "pod-security.kubernetes.io/enforce": "restricted" },
           },
         }).metadata.name
       : k8s.namespace;
-
     const serviceAccount = new ServiceAccountV1(this, "service-account", {
-      metadata: { name: "kodus", namespace, labels: componentLabels(labelProps, "service-account") },
+      metadata: { name: "kodus", namespace, labels: componentLabels(labels, "service-account") },
       automountServiceAccountToken: false,
     }).metadata.name;
 
-    // --- data-store endpoints ---
-    const bundled = k8s.dataStores.mode === "bundled";
     const stores = k8s.dataStores;
-    const hostVar = (store: "postgres" | "mongodb" | "rabbitmq") =>
-      new TerraformVariable(this, `${store}_host`, {
-        type: "string",
-        nullable: false,
-        default: stores[store].host,
-        description: `Host of the external ${store} (kubernetes.dataStores.${store}.host in the config).`,
-      }).stringValue;
-    const hosts = bundled ? BUNDLED_HOSTS : { postgres: hostVar("postgres"), mongodb: hostVar("mongodb"), rabbitmq: hostVar("rabbitmq") };
-
+    const endpoints = new DataStoreEndpoints(this, "data-stores", {
+      mode: stores.mode,
+      external: {
+        postgres: { host: stores.postgres.host, port: stores.postgres.port },
+        mongodb: { host: stores.mongodb.host, port: stores.mongodb.port },
+        rabbitmq: { host: stores.rabbitmq.host, port: stores.rabbitmq.port },
+      },
+    });
     const image = (component: Component) => imageRef(KODUS_COMPONENTS[component].image, config.kodus.version, k8s.images, component);
     // Every pod of the deployment: Kodus, migrations, checks and bundled stores.
     const placement: PodPlacement = { ...k8s.scheduling, imagePullSecrets: k8s.images.pullSecrets };
@@ -116,40 +114,31 @@ export class KubernetesStack extends TerraformStack {
     // --- secrets and the Chutes preflight ---
     // Order: candidate key Secret -> preflight Job -> Kodus Secret -> migrations -> Deployments,
     // so a key Chutes rejects never reaches the Kodus Secret or any pod.
-    const terraformSecrets = k8s.secrets.mode === "terraform";
-    // Ephemeral variables: used only in write-only data, so no value reaches plan or state.
-    const secretInputs = terraformSecrets ? new SecretVariables(this, "secrets", { ephemeral: true }) : undefined;
-    const values = secretInputs
-      ? secretEnvValues((name) => secretInputs.ref(name), SecretVariables.urlEncode, {
-          host: hosts.rabbitmq,
-          port: bundled ? DATA_STORE_PORTS.rabbitmq : stores.rabbitmq.port,
-          username: stores.rabbitmq.username,
-        })
-      : undefined;
-    if (values && bundled) values[RABBITMQ_PASSWORD_KEY] = secretInputs!.ref("rabbitmq_password");
-
-    let checks: ChutesHealthChecks | undefined;
+    const values = k8s.secrets.mode === "terraform" ? kodusSecretValues(this, endpoints, stores.rabbitmq.username) : undefined;
     const runPreflight = config.healthcheck.enabled && config.healthcheck.preflight;
     const runPeriodic = config.healthcheck.enabled && config.healthcheck.periodic;
+    let checks: ChutesHealthChecks | undefined;
     if (runPreflight || runPeriodic) {
       // In terraform mode the preflight reads the key being deployed from a Secret of its own.
       const candidate =
         values && runPreflight
-          ? new SecretV1(this, "preflight-key", {
-              metadata: { name: "kodus-chutes-preflight", namespace, labels: componentLabels(labelProps, PREFLIGHT_COMPONENT) },
-              type: "Opaque",
-              dataWo: { API_OPEN_AI_API_KEY: values.API_OPEN_AI_API_KEY },
-              dataWoRevision: revision.numberValue,
+          ? new WriteOnlySecret(this, "preflight-key", {
+              namespace,
+              name: "kodus-chutes-preflight",
+              labels,
+              component: PREFLIGHT_COMPONENT,
+              data: { API_OPEN_AI_API_KEY: values.API_OPEN_AI_API_KEY },
+              revision: revision.numberValue,
             })
           : undefined;
-      checks = new ChutesHealthChecks(this, "chutes-health", {
+      checks = new ChutesHealthChecks(this, "chutes", {
         namespace,
-        labels: labelProps,
+        labels,
         image: image("api"),
         serviceAccountName: serviceAccount,
         secretName: k8s.secrets.name,
-        preflightSecretName: candidate?.metadata.name,
-        preflightDependsOn: candidate ? [candidate] : [],
+        preflightSecretName: candidate?.name,
+        preflightDependsOn: candidate ? [candidate.secret] : [],
         secretKey: "API_OPEN_AI_API_KEY",
         probe: probeSettingsFor(config),
         schedule: config.healthcheck.schedule,
@@ -162,7 +151,7 @@ export class KubernetesStack extends TerraformStack {
       if (checks.cronJob && config.healthcheck.prometheusRule.enabled) {
         new ChutesAlerts(this, "chutes-alerts", {
           namespace: k8s.namespace,
-          labels: labelProps,
+          labels,
           cronJobName: "kodus-chutes-healthcheck",
           budget: config.healthcheck.budget.enabled,
           extraLabels: config.healthcheck.prometheusRule.labels,
@@ -171,59 +160,46 @@ export class KubernetesStack extends TerraformStack {
       }
     }
 
-    let secretName: string = k8s.secrets.name;
-    const secretDeps: ITerraformDependable[] = [];
-    if (values) {
-      const secret = new SecretV1(this, "secret", {
-        metadata: { name: k8s.secrets.name, namespace, labels: componentLabels(labelProps, "secrets") },
-        type: "Opaque",
-        dataWo: values,
-        dataWoRevision: revision.numberValue,
-        dependsOn: checks?.preflight ? [checks.preflight] : undefined,
-      });
-      secretName = secret.metadata.name;
-      secretDeps.push(secret);
-      // The periodic check reads the Kodus Secret: create it first.
-      if (checks?.cronJob) checks.cronJob.dependsOn = [dependable(secret)];
-    }
+    // The Kodus Secret: written by Terraform (after the preflight passed), or one you manage.
+    const kodusSecret = values
+      ? new WriteOnlySecret(this, "secret", {
+          namespace,
+          name: k8s.secrets.name,
+          labels,
+          component: "secrets",
+          data: values,
+          revision: revision.numberValue,
+          dependsOn: checks?.preflight ? [checks.preflight] : undefined,
+        })
+      : undefined;
+    // The periodic check reads the Kodus Secret: create it first.
+    if (kodusSecret) checks?.addPeriodicDependency(kodusSecret.secret);
+    const secretName = kodusSecret?.name ?? k8s.secrets.name;
+    const secretDeps: ITerraformDependable[] = kodusSecret ? [kodusSecret.secret] : [];
 
-    // --- plain settings, one ConfigMap per component ---
-    const settings = kodusEnvSettings(config, {
-      target: "kubernetes",
-      workers: maxWorkers(k8s),
-      apiHost: "kodus-api",
-      postgres: {
-        host: hosts.postgres,
-        port: bundled ? DATA_STORE_PORTS.postgres : stores.postgres.port,
-        database: stores.postgres.database,
-        username: stores.postgres.username,
-        disableSsl: bundled || stores.postgres.disableSsl,
-      },
-      mongodb: {
-        host: hosts.mongodb,
-        port: bundled ? DATA_STORE_PORTS.mongodb : stores.mongodb.port,
-        database: stores.mongodb.database,
-        username: stores.mongodb.username,
-      },
-    });
-    const configMaps = Object.fromEntries(
-      COMPONENTS.map((component) => {
-        const data = plainEnvFor(component, settings);
-        const map = new ConfigMapV1(this, `env-${component}`, {
-          metadata: { name: `kodus-${component}-env`, namespace, labels: componentLabels(labelProps, component) },
-          data,
-        });
-        // Hashed by Terraform, so a changed host variable rolls the pods too.
-        return [component, { name: map.metadata.name, hash: Fn.sha256(Fn.jsonencode(map.data)) }];
+    const env = new KodusEnvConfigMaps(this, "env", {
+      namespace,
+      labels,
+      settings: kodusEnvSettings(config, {
+        target: "kubernetes",
+        workers: maxWorkers(k8s),
+        apiHost: "kodus-api",
+        postgres: {
+          ...endpoints.postgres,
+          database: stores.postgres.database,
+          username: stores.postgres.username,
+          disableSsl: endpoints.bundled || stores.postgres.disableSsl,
+        },
+        mongodb: { ...endpoints.mongodb, database: stores.mongodb.database, username: stores.mongodb.username },
       }),
-    ) as Record<Component, { name: string; hash: string }>;
+    });
 
     // --- bundled data stores (evaluation clusters) ---
     const storeDeps: ITerraformDependable[] = [];
-    if (bundled) {
-      const data = new BundledDataStores(this, "data-stores", {
+    if (endpoints.bundled) {
+      const data = new BundledDataStores(this, "bundled-data-stores", {
         namespace,
-        labels: labelProps,
+        labels,
         serviceAccountName: serviceAccount,
         secretName,
         postgres: { username: stores.postgres.username, database: stores.postgres.database },
@@ -241,45 +217,19 @@ export class KubernetesStack extends TerraformStack {
       storeDeps.push(...data.statefulSets);
     }
 
-    // --- the only migrator: a Job named from what it runs (the image and the API's settings,
-    // hashed by Terraform so a changed host variable counts), so a new version or database
-    // setting is a new Job, hence a new run; an unchanged deploy keeps the completed one.
-    const migrateLabels = componentLabels(labelProps, MIGRATE_COMPONENT);
-    const migrateHash = Fn.substr(Fn.sha256(Fn.join(" ", [image("api"), configMaps.api.hash])), 0, 10);
-    const migrate = new JobV1(this, "migrate", {
-      metadata: { name: `kodus-migrate-${migrateHash}`, namespace, labels: migrateLabels },
-      waitForCompletion: true,
-      timeouts: { create: "15m", update: "15m" },
+    const migration = new KodusMigration(this, "migrate", {
+      namespace,
+      labels,
+      image: image("api"),
+      configMap: env.of("api"),
+      secretName,
+      secretEnvNames: secretEnvFor("api"),
+      resources: k8s.resources.api,
+      serviceAccountName: serviceAccount,
+      placement,
       dependsOn: [...secretDeps, ...storeDeps],
-      spec: {
-        backoffLimit: 2,
-        activeDeadlineSeconds: 840,
-        // Finished Jobs expire; a later deploy with the same settings re-creates it (migrations are idempotent).
-        ttlSecondsAfterFinished: "604800",
-        template: {
-          metadata: { labels: migrateLabels },
-          spec: hardenedPodSpec({
-            serviceAccountName: serviceAccount,
-            placement,
-            restartPolicy: "Never",
-            containers: [
-              {
-                name: MIGRATE_COMPONENT,
-                image: image("api"),
-                // The image's entrypoint migrates and seeds, then execs this instead of the server.
-                args: ["node", "-e", "console.log('kodus: migrations and seeds complete')"],
-                envFrom: [{ configMapRef: { name: configMaps.api.name } }],
-                env: [...secretEnv(secretName, secretEnvFor("api")), ...literalEnv(MIGRATOR_ENV)],
-                resources: { requests: { ...k8s.resources.api.requests }, limits: { ...k8s.resources.api.limits } },
-              },
-            ],
-          }),
-        },
-      },
     });
-
-    const gates: ITerraformDependable[] = checks?.preflight ? [migrate, checks.preflight] : [migrate];
-    const preflightName = checks?.preflight?.metadata.name;
+    const gates: ITerraformDependable[] = checks?.preflight ? [migration.job, checks.preflight] : [migration.job];
 
     // --- network policies: web and webhooks from the ingress controller; an optional default deny ---
     const controller = k8s.networkPolicy.ingressController;
@@ -288,13 +238,14 @@ export class KubernetesStack extends TerraformStack {
       : { kind: "any" };
     if (k8s.networkPolicy.defaultDeny) {
       const egress = k8s.networkPolicy.egress;
-      new DefaultDenyNetworkPolicy(this, "network-policy", {
+      new DefaultDenyNetworkPolicy(this, "default-deny", { namespace, labels });
+      new KodusEgressNetworkPolicy(this, "egress", {
         namespace,
-        labels: labelProps,
+        labels,
         dnsNamespace: egress.dnsNamespace,
         httpsCidrs: egress.httpsCidrs,
         httpsPorts: httpsPorts(config.llm.baseUrl),
-        dataStores: bundled
+        dataStores: endpoints.bundled
           ? undefined
           : { cidrs: egress.dataStoreCidrs, ports: [stores.postgres.port, stores.mongodb.port, stores.rabbitmq.port] },
       });
@@ -309,17 +260,17 @@ export class KubernetesStack extends TerraformStack {
       workloads[component] = new KodusWorkload(this, component, {
         component,
         namespace,
-        labels: labelProps,
+        labels,
         image: image(component),
         replicas: k8s.replicas[component],
         resources: k8s.resources[component],
-        configMapName: configMaps[component].name,
+        configMapName: env.of(component).name,
         env: secretEnv(secretName, secretEnvFor(component)),
         serviceAccountName: serviceAccount,
         podAnnotations: {
           ...k8s.pods[component].annotations,
           [SECRETS_REVISION_ANNOTATION]: revisionRef,
-          [CONFIG_HASH_ANNOTATION]: configMaps[component].hash,
+          [CONFIG_HASH_ANNOTATION]: env.of(component).hash,
         },
         podLabels: { ...k8s.pods[component].labels },
         placement,
@@ -337,25 +288,14 @@ export class KubernetesStack extends TerraformStack {
 
     if (k8s.ingress.enabled) {
       const ing = k8s.ingress;
-      const rule = (host: string | undefined, component: "web" | "webhooks") => ({
-        host,
-        http: {
-          path: [
-            {
-              path: "/",
-              pathType: "Prefix",
-              backend: { service: { name: workloads[component].name, port: { number: KODUS_PORTS[component] } } },
-            },
-          ],
-        },
-      });
-      new IngressV1(this, "ingress", {
-        metadata: { name: "kodus", namespace, labels: componentLabels(labelProps, "ingress"), annotations: { ...ing.annotations } },
-        spec: {
-          ingressClassName: ing.className,
-          rule: [rule(ing.webHost, "web"), rule(ing.webhooksHost, "webhooks")],
-          tls: ing.tlsSecretName ? [{ hosts: [ing.webHost!, ing.webhooksHost!], secretName: ing.tlsSecretName }] : undefined,
-        },
+      new KodusIngress(this, "ingress", {
+        namespace,
+        labels,
+        className: ing.className,
+        annotations: ing.annotations,
+        tlsSecretName: ing.tlsSecretName,
+        web: { host: ing.webHost, serviceName: workloads.web.name, port: KODUS_PORTS.web },
+        webhooks: { host: ing.webhooksHost, serviceName: workloads.webhooks.name, port: KODUS_PORTS.webhooks },
       });
     }
 
@@ -369,7 +309,7 @@ export class KubernetesStack extends TerraformStack {
     new TerraformOutput(this, "webhooks_url", { value: urls.webhooksUrl, description: "Base URL git providers call" });
     new TerraformOutput(this, "postgres_max_connections", {
       value: kubernetesPostgresMaxConnections(k8s),
-      description: bundled
+      description: endpoints.bundled
         ? "max_connections of the bundled PostgreSQL (Kodus pools at the most pods, the migration Job, headroom)"
         : "max_connections your PostgreSQL needs at least: api 30, worker 60, webhooks 30 per pod at the most pods, + the migration Job + headroom",
     });
@@ -377,6 +317,7 @@ export class KubernetesStack extends TerraformStack {
       value: `kodus-api.${k8s.namespace}.svc:${KODUS_PORTS.api}`,
       description: "In-cluster API address",
     });
+    const preflightName = checks?.preflight?.metadata.name;
     if (preflightName !== undefined) {
       new TerraformOutput(this, "preflight_logs", {
         value: `kubectl -n ${k8s.namespace} logs job/${preflightName}`,
@@ -384,4 +325,16 @@ export class KubernetesStack extends TerraformStack {
       });
     }
   }
+}
+
+/**
+ * The Kodus Secret's values in terraform mode: references to ephemeral variables (used only in
+ * write-only data, so no value reaches plan or state), the RabbitMQ URI built from them, and the
+ * bundled RabbitMQ's own password.
+ */
+function kodusSecretValues(scope: Construct, endpoints: DataStoreEndpoints, rabbitmqUser: string): Record<string, string> {
+  const inputs = new SecretVariables(scope, "secrets", { ephemeral: true });
+  const values = secretEnvValues((name) => inputs.ref(name), SecretVariables.urlEncode, { ...endpoints.rabbitmq, username: rabbitmqUser });
+  if (endpoints.bundled) values[RABBITMQ_PASSWORD_KEY] = inputs.ref("rabbitmq_password");
+  return values;
 }

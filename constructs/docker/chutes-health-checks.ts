@@ -15,7 +15,9 @@
 import { Container } from "@cdktf/provider-docker/lib/container";
 import { TerraformStack } from "cdktf";
 import { Construct } from "constructs";
+import { addressOf, setAddress } from "../addresses";
 import { rerunOnEveryApply } from "../rerun-every-apply";
+import { RESTART_UNLESS_STOPPED, hardened } from "./container-defaults";
 import { goDuration } from "./duration";
 import {
   PROBE_COMMAND,
@@ -55,16 +57,14 @@ export class DockerChutesHealthChecks extends Construct {
 
   constructor(scope: Construct, id: string, props: DockerChutesHealthChecksProps) {
     super(scope, id);
+    // Addresses from this construct's id ("chutes": chutes-preflight, chutes-monitor).
+    const address = (role: string) => addressOf(this, { suffix: role });
     const upload = [{ file: `${PROBE_DIR}/${PROBE_FILE}`, content: probeSource() }];
     const env = (settings: ProbeSettings) => [
       ...Object.entries(probeEnv(settings)).map(([k, v]) => `${k}=${v}`),
       `${PROBE_KEY_ENV}=${props.apiKey}`,
     ];
-    const hardening = {
-      securityOpts: ["no-new-privileges:true"],
-      capabilities: { drop: ["ALL"] },
-      networksAdvanced: [{ name: props.networkName }],
-    };
+    const hardening = { ...hardened(), networksAdvanced: [{ name: props.networkName }] };
 
     // The preflight gates on "Chutes serves us" within the timeout; slowness is the monitor's business.
     if (props.preflight ?? true) {
@@ -89,13 +89,12 @@ export class DockerChutesHealthChecks extends Construct {
           ],
         },
       });
-      this.preflight.overrideLogicalId("chutes-preflight");
+      setAddress(this.preflight, address("preflight"));
       // The preflight runs before every rollout, not only when its settings change.
-      rerunOnEveryApply(this, this.preflight, "chutes-preflight-trigger");
+      rerunOnEveryApply(this, this.preflight, address("preflight-trigger"));
       if (props.probe.budget !== "off") {
         // A failed `check` assertion is a warning of plan/apply, never an error: the deploy goes on.
-        // (The logical id is fixed above, so the address is stable.)
-        const logs = "docker_container.chutes-preflight.container_logs";
+        const logs = `${this.preflight.terraformResourceType}.${this.preflight.friendlyUniqueId}.container_logs`;
         TerraformStack.of(this).addOverride("check.chutes_budget", {
           assert: [
             {
@@ -118,7 +117,7 @@ export class DockerChutesHealthChecks extends Construct {
         env: env(withBudgetMode(props.probe, "alert")),
         upload,
         ...hardening,
-        restart: "unless-stopped",
+        restart: RESTART_UNLESS_STOPPED,
         healthcheck: {
           test: ["CMD", ...PROBE_COMMAND],
           interval: goDuration(props.intervalSeconds),
@@ -127,7 +126,7 @@ export class DockerChutesHealthChecks extends Construct {
           startPeriod: goDuration(0),
         },
       });
-      this.monitor.overrideLogicalId("chutes-monitor");
+      setAddress(this.monitor, address("monitor"));
     }
   }
 }

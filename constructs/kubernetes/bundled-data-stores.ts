@@ -9,6 +9,7 @@ import { ServiceV1 } from "@cdktf/provider-kubernetes/lib/service-v1";
 import { StatefulSetV1 } from "@cdktf/provider-kubernetes/lib/stateful-set-v1";
 import type { ITerraformDependable } from "cdktf";
 import { Construct } from "constructs";
+import { setAddress } from "../addresses";
 import {
   DATA_STORE_IMAGES,
   DATA_STORE_PORTS,
@@ -107,13 +108,13 @@ export class BundledDataStores extends Construct {
       metadata: { name: "kodus-postgres-init", namespace: props.namespace, labels: storeLabels(props.labels, "postgres") },
       data: { "10-vector.sql": POSTGRES_INIT_SQL },
     });
-    initSql.overrideLogicalId("postgres-init");
+    setAddress(initSql, "postgres-init");
 
     const rabbitmqConf = new ConfigMapV1(this, "rabbitmq-conf", {
       metadata: { name: "kodus-rabbitmq-conf", namespace: props.namespace, labels: storeLabels(props.labels, "rabbitmq") },
       data: { "20-kodus.conf": rabbitmqMemoryConf(quantityBytes(props.resources.rabbitmq.limits.memory)) },
     });
-    rabbitmqConf.overrideLogicalId("rabbitmq-conf");
+    setAddress(rabbitmqConf, "rabbitmq-conf");
     const storeVolumes: Record<StoreKey, NonNullable<Parameters<typeof hardenedPodSpec>[0]["volumes"]>> = {
       postgres: [{ name: "init", configMap: { name: initSql.metadata.name } }],
       mongodb: [],
@@ -180,10 +181,13 @@ export class BundledDataStores extends Construct {
       const selector = selectorLabels(props.labels.instance, store.key);
       const metadata = { name, namespace: props.namespace, labels };
       const port = DATA_STORE_PORTS[store.key];
-      new ServiceV1(this, `${store.key}-service`, {
-        metadata,
-        spec: { clusterIp: "None", selector, port: [{ name: store.key, port, targetPort: String(port) }] },
-      }).overrideLogicalId(store.key);
+      setAddress(
+        new ServiceV1(this, `${store.key}-service`, {
+          metadata,
+          spec: { clusterIp: "None", selector, port: [{ name: store.key, port, targetPort: String(port) }] },
+        }),
+        store.key,
+      );
       const statefulSet = new StatefulSetV1(this, store.key, {
         metadata,
         waitForRollout: true,
@@ -247,21 +251,24 @@ export class BundledDataStores extends Construct {
           ],
         },
       });
-      statefulSet.overrideLogicalId(store.key);
+      setAddress(statefulSet, store.key);
       this.statefulSets.push(statefulSet);
-      new NetworkPolicyV1(this, `${store.key}-network-policy`, {
-        metadata,
-        spec: {
-          podSelector: { matchLabels: selector },
-          policyTypes: ["Ingress"],
-          ingress: [
-            {
-              ports: [{ port: String(port), protocol: "TCP" }],
-              from: props.clients.map((c) => ({ podSelector: { matchLabels: selectorLabels(props.labels.instance, c) } })),
-            },
-          ],
-        },
-      }).overrideLogicalId(store.key);
+      setAddress(
+        new NetworkPolicyV1(this, `${store.key}-network-policy`, {
+          metadata,
+          spec: {
+            podSelector: { matchLabels: selector },
+            policyTypes: ["Ingress"],
+            ingress: [
+              {
+                ports: [{ port: String(port), protocol: "TCP" }],
+                from: props.clients.map((c) => ({ podSelector: { matchLabels: selectorLabels(props.labels.instance, c) } })),
+              },
+            ],
+          },
+        }),
+        store.key,
+      );
     }
   }
 }

@@ -10,6 +10,7 @@
 import { Manifest } from "@cdktf/provider-kubernetes/lib/manifest";
 import type { ITerraformDependable } from "cdktf";
 import { Construct } from "constructs";
+import { addressOf, setAddress } from "../addresses";
 import { componentLabels, type LabelProps } from "./labels";
 
 export interface ChutesAlertsProps {
@@ -96,6 +97,6 @@ export class ChutesAlerts extends Construct {
         spec: { groups: [{ name: "kodus-chutes", rules: chutesAlertRules(props.namespace, props.cronJobName, props.budget) }] },
       },
     });
-    this.manifest.overrideLogicalId("chutes-alerts");
+    setAddress(this.manifest, addressOf(this));
   }
 }

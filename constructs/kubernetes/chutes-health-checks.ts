@@ -18,8 +18,9 @@ import { ConfigMapV1 } from "@cdktf/provider-kubernetes/lib/config-map-v1";
 import { CronJobV1 } from "@cdktf/provider-kubernetes/lib/cron-job-v1";
 import { JobV1 } from "@cdktf/provider-kubernetes/lib/job-v1";
 import { NetworkPolicyV1 } from "@cdktf/provider-kubernetes/lib/network-policy-v1";
-import type { ITerraformDependable } from "cdktf";
+import { dependable, type ITerraformDependable } from "cdktf";
 import { rerunOnEveryApply } from "../rerun-every-apply";
+import { addressOf, setAddress } from "../addresses";
 import { Construct } from "constructs";
 import {
   PROBE_COMMAND,
@@ -56,14 +57,14 @@ export interface ChutesHealthChecksProps {
   readonly revision: string;
   /** What the preflight Job waits for (e.g. the candidate Secret). @default [] */
   readonly preflightDependsOn?: ITerraformDependable[];
-  /** What the CronJob waits for (e.g. the Kodus Secret). @default [] */
-  readonly cronJobDependsOn?: ITerraformDependable[];
   /** Deploy the preflight Job (off: e.g. one deploy during a Chutes outage). @default true */
   readonly preflight?: boolean;
   /** Deploy the periodic CronJob. @default true */
   readonly periodic?: boolean;
   /** Where the probe pods may run and how they pull images. @default undefined */
   readonly placement?: PodPlacement;
+  /** Object names: `<namePrefix>-chutes-probe`, `<namePrefix>-chutes-preflight-…`, `<namePrefix>-chutes-healthcheck`. @default "kodus" */
+  readonly namePrefix?: string;
 }
 
 export const PREFLIGHT_COMPONENT = "chutes-preflight";
@@ -83,12 +84,15 @@ export class ChutesHealthChecks extends Construct {
 
   constructor(scope: Construct, id: string, props: ChutesHealthChecksProps) {
     super(scope, id);
+    // Addresses from this construct's id ("chutes": chutes-probe, chutes-preflight, chutes-healthcheck, ...).
+    const address = (role: string) => addressOf(this, { suffix: role });
+    const prefix = props.namePrefix ?? "kodus";
     const source = probeSource();
     const code = new ConfigMapV1(this, "code", {
-      metadata: { name: "kodus-chutes-probe", namespace: props.namespace, labels: componentLabels(props.labels, "chutes-probe") },
+      metadata: { name: `${prefix}-chutes-probe`, namespace: props.namespace, labels: componentLabels(props.labels, "chutes-probe") },
       data: { [PROBE_FILE]: source },
     });
-    code.overrideLogicalId("chutes-probe");
+    setAddress(code, address("probe"));
     const timeoutSeconds = Math.ceil(props.probe.timeoutMs / 1000);
 
     const container = (name: string, settings: ProbeSettings, secretName: string) => ({
@@ -123,7 +127,7 @@ export class ChutesHealthChecks extends Construct {
     // The preflight gates on "Chutes serves us" within the timeout; slowness is the periodic check's business.
     const preflightSettings = { ...props.probe, maxLatencyMs: props.probe.timeoutMs };
     if (props.preflight ?? true) {
-      const preflightName = `kodus-chutes-preflight-${shortHash({ probe: preflightSettings, source, image: props.image })}-r${props.revision}`;
+      const preflightName = `${prefix}-chutes-preflight-${shortHash({ probe: preflightSettings, source, image: props.image })}-r${props.revision}`;
       this.preflight = new JobV1(this, "preflight", {
         metadata: { name: preflightName, namespace: props.namespace, labels: componentLabels(props.labels, PREFLIGHT_COMPONENT) },
         waitForCompletion: true,
@@ -139,19 +143,18 @@ export class ChutesHealthChecks extends Construct {
           },
         },
       });
-      this.preflight.overrideLogicalId(PREFLIGHT_COMPONENT);
+      setAddress(this.preflight, address("preflight"));
       // The preflight runs before every rollout, not only when its settings or the revision change.
-      rerunOnEveryApply(this, this.preflight, "chutes-preflight-trigger");
+      rerunOnEveryApply(this, this.preflight, address("preflight-trigger"));
     }
 
     if (props.periodic ?? true) {
       this.cronJob = new CronJobV1(this, "periodic", {
         metadata: {
-          name: "kodus-chutes-healthcheck",
+          name: `${prefix}-chutes-healthcheck`,
           namespace: props.namespace,
           labels: componentLabels(props.labels, HEALTHCHECK_COMPONENT),
         },
-        dependsOn: props.cronJobDependsOn,
         spec: {
           schedule: props.schedule,
           timezone: "Etc/UTC",
@@ -173,7 +176,7 @@ export class ChutesHealthChecks extends Construct {
           },
         },
       });
-      this.cronJob.overrideLogicalId(HEALTHCHECK_COMPONENT);
+      setAddress(this.cronJob, address("healthcheck"));
     }
 
     // Egress of the probe pods: DNS, and the inference and management APIs' ports (to any
@@ -182,7 +185,11 @@ export class ChutesHealthChecks extends Construct {
       ...new Set([urlPort(props.probe.baseUrl), ...(props.probe.budget !== "off" ? [urlPort(props.probe.managementUrl)] : [])]),
     ];
     const egress = new NetworkPolicyV1(this, "egress", {
-      metadata: { name: "kodus-chutes-probe-egress", namespace: props.namespace, labels: componentLabels(props.labels, "chutes-probe") },
+      metadata: {
+        name: `${prefix}-chutes-probe-egress`,
+        namespace: props.namespace,
+        labels: componentLabels(props.labels, "chutes-probe"),
+      },
       spec: {
         podSelector: {
           matchLabels: { "app.kubernetes.io/name": APP_NAME, "app.kubernetes.io/instance": props.labels.instance },
@@ -200,6 +207,11 @@ export class ChutesHealthChecks extends Construct {
         ],
       },
     });
-    egress.overrideLogicalId("chutes-probe-egress");
+    setAddress(egress, address("probe-egress"));
+  }
+
+  /** Makes the periodic check wait for `deps` too (e.g. the Kodus Secret it reads, written after the preflight passed). */
+  addPeriodicDependency(...deps: ITerraformDependable[]): void {
+    if (this.cronJob) this.cronJob.dependsOn = [...(this.cronJob.dependsOn ?? []), ...deps.map((d) => dependable(d))];
   }
 }

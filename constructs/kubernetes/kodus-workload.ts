@@ -9,6 +9,7 @@ import { PodDisruptionBudgetV1 } from "@cdktf/provider-kubernetes/lib/pod-disrup
 import { ServiceV1 } from "@cdktf/provider-kubernetes/lib/service-v1";
 import type { ITerraformDependable } from "cdktf";
 import { Construct } from "constructs";
+import { addressOf, setAddress } from "../addresses";
 import { componentLabels, selectorLabels, type LabelProps } from "./labels";
 import { hardenedPodSpec, type EnvEntry, type PodPlacement, type TopologySpread, type WritablePath } from "./pod";
 
@@ -149,23 +150,25 @@ export class KodusWorkload extends Construct {
       },
     });
 
-    // Readable addresses in plans and reviews: kubernetes_deployment_v1.api, kubernetes_service_v1.api, ...
-    this.deployment.overrideLogicalId(props.component);
+    // Every resource of the component is addressed by the construct's id: kubernetes_deployment_v1.api, kubernetes_service_v1.api, ...
+    const address = addressOf(this);
+    setAddress(this.deployment, address);
 
     if (props.service ?? true) {
       this.service = new ServiceV1(this, "service", {
         metadata,
         spec: { type: "ClusterIP", selector, port: [{ name: "http", port, targetPort: "http", protocol: "TCP" }] },
       });
-      this.service.overrideLogicalId(props.component);
+      setAddress(this.service, address);
     }
 
     if (needsDisruptionBudget(props.replicas, props.autoscaling)) {
       // maxUnavailable (not minAvailable) so a node drain can always evict one pod.
-      new PodDisruptionBudgetV1(this, "pdb", {
+      const pdb = new PodDisruptionBudgetV1(this, "pdb", {
         metadata,
         spec: { maxUnavailable: "1", selector: { matchLabels: selector } },
-      }).overrideLogicalId(props.component);
+      });
+      setAddress(pdb, address);
     }
 
     if (props.autoscaling) {
@@ -183,7 +186,7 @@ export class KodusWorkload extends Construct {
           ],
         },
       });
-      hpa.overrideLogicalId(props.component);
+      setAddress(hpa, address);
     }
 
     const policy = new NetworkPolicyV1(this, "network-policy", {
@@ -194,7 +197,7 @@ export class KodusWorkload extends Construct {
         ingress: ingressRules(props.ingressFrom, port, props.labels.instance),
       },
     });
-    policy.overrideLogicalId(props.component);
+    setAddress(policy, address);
   }
 }
 

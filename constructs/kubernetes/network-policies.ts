@@ -1,15 +1,24 @@
 /**
- * A default deny for every pod of the deployment, plus the egress Kodus needs: DNS, the
- * deployment's own pods, HTTPS (Chutes, git providers) and external data stores. Ingress stays
- * with each component's own policy (KodusWorkload, BundledDataStores).
+ * A default deny for every pod of the deployment ({@link DefaultDenyNetworkPolicy}), and the
+ * egress Kodus needs past it ({@link KodusEgressNetworkPolicy}): DNS, the deployment's own pods,
+ * HTTPS (Chutes, git providers) and external data stores. Ingress stays with each component's
+ * own policy (KodusWorkload, BundledDataStores).
  */
-import { NetworkPolicyV1 } from "@cdktf/provider-kubernetes/lib/network-policy-v1";
+import { NetworkPolicyV1, type NetworkPolicyV1Spec } from "@cdktf/provider-kubernetes/lib/network-policy-v1";
 import { Construct } from "constructs";
+import { addressOf, setAddress } from "../addresses";
 import { APP_NAME, componentLabels, type LabelProps } from "./labels";
 
-export interface DefaultDenyNetworkPolicyProps {
+interface ReleasePolicyProps {
   readonly namespace: string;
   readonly labels: LabelProps;
+  /** Object name: `<namePrefix>-<id>`. @default "kodus" */
+  readonly namePrefix?: string;
+}
+
+export type DefaultDenyNetworkPolicyProps = ReleasePolicyProps;
+
+export interface KodusEgressNetworkPolicyProps extends ReleasePolicyProps {
   /** Namespace of the cluster DNS (matched by kubernetes.io/metadata.name). */
   readonly dnsNamespace: string;
   /** CIDRs reachable over HTTPS. */
@@ -18,45 +27,63 @@ export interface DefaultDenyNetworkPolicyProps {
   readonly httpsPorts: readonly number[];
   /** External data stores: CIDRs and ports. @default undefined (bundled: in-deployment traffic) */
   readonly dataStores?: { readonly cidrs: readonly string[]; readonly ports: readonly number[] };
-  /** Object name prefix. @default "kodus" */
-  readonly namePrefix?: string;
 }
 
 export const NETWORK_POLICY_COMPONENT = "network-policy";
 
+/** Every pod of the release (any component). */
+const releasePods = (labels: LabelProps) => ({ "app.kubernetes.io/name": APP_NAME, "app.kubernetes.io/instance": labels.instance });
+
+function releasePolicy(scope: Construct, props: ReleasePolicyProps, spec: NetworkPolicyV1Spec): NetworkPolicyV1 {
+  const policy = new NetworkPolicyV1(scope, "policy", {
+    metadata: {
+      name: `${props.namePrefix ?? "kodus"}-${scope.node.id}`,
+      namespace: props.namespace,
+      labels: componentLabels(props.labels, NETWORK_POLICY_COMPONENT),
+    },
+    spec,
+  });
+  return setAddress(policy, addressOf(scope));
+}
+
+/** Denies all ingress and egress of the release's pods that no other policy allows. */
 export class DefaultDenyNetworkPolicy extends Construct {
+  readonly policy: NetworkPolicyV1;
+
   constructor(scope: Construct, id: string, props: DefaultDenyNetworkPolicyProps) {
     super(scope, id);
-    const prefix = props.namePrefix ?? "kodus";
-    const labels = componentLabels(props.labels, NETWORK_POLICY_COMPONENT);
-    const release = { "app.kubernetes.io/name": APP_NAME, "app.kubernetes.io/instance": props.labels.instance };
+    this.policy = releasePolicy(this, props, {
+      podSelector: { matchLabels: releasePods(props.labels) },
+      policyTypes: ["Ingress", "Egress"],
+    });
+  }
+}
+
+/** The egress every pod of the release needs under a default deny. */
+export class KodusEgressNetworkPolicy extends Construct {
+  readonly policy: NetworkPolicyV1;
+
+  constructor(scope: Construct, id: string, props: KodusEgressNetworkPolicyProps) {
+    super(scope, id);
+    const release = releasePods(props.labels);
     const tcp = (ports: readonly number[]) => ports.map((port) => ({ port: String(port), protocol: "TCP" }));
     const blocks = (cidrs: readonly string[]) => cidrs.map((cidr) => ({ ipBlock: { cidr } }));
-
-    new NetworkPolicyV1(this, "deny", {
-      metadata: { name: `${prefix}-default-deny`, namespace: props.namespace, labels },
-      spec: { podSelector: { matchLabels: release }, policyTypes: ["Ingress", "Egress"] },
-    }).overrideLogicalId("default-deny");
-
-    new NetworkPolicyV1(this, "egress", {
-      metadata: { name: `${prefix}-egress`, namespace: props.namespace, labels },
-      spec: {
-        podSelector: { matchLabels: release },
-        policyTypes: ["Egress"],
-        egress: [
-          {
-            to: [{ namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": props.dnsNamespace } } }],
-            ports: [
-              { port: "53", protocol: "UDP" },
-              { port: "53", protocol: "TCP" },
-            ],
-          },
-          { to: [{ podSelector: { matchLabels: release } }] },
-          { to: blocks(props.httpsCidrs), ports: tcp(props.httpsPorts) },
-          ...(props.dataStores ? [{ to: blocks(props.dataStores.cidrs), ports: tcp(props.dataStores.ports) }] : []),
-        ],
-      },
-    }).overrideLogicalId("egress");
+    this.policy = releasePolicy(this, props, {
+      podSelector: { matchLabels: release },
+      policyTypes: ["Egress"],
+      egress: [
+        {
+          to: [{ namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": props.dnsNamespace } } }],
+          ports: [
+            { port: "53", protocol: "UDP" },
+            { port: "53", protocol: "TCP" },
+          ],
+        },
+        { to: [{ podSelector: { matchLabels: release } }] },
+        { to: blocks(props.httpsCidrs), ports: tcp(props.httpsPorts) },
+        ...(props.dataStores ? [{ to: blocks(props.dataStores.cidrs), ports: tcp(props.dataStores.ports) }] : []),
+      ],
+    });
   }
 }
 

@@ -1,0 +1,131 @@
+/**
+ * The data stores of a Docker-host deployment: PostgreSQL with pgvector, MongoDB and Kodus'
+ * RabbitMQ image, each on the private network only (never published), with a named volume, a
+ * healthcheck `cdktf deploy` waits for, and bounded logs. Containers are addressed by store
+ * (docker_container.postgres), volumes `volume-<store>`.
+ */
+import { Container } from "@cdktf/provider-docker/lib/container";
+import { Volume } from "@cdktf/provider-docker/lib/volume";
+import { Construct } from "constructs";
+import {
+  DATA_STORE_IMAGES,
+  POSTGRES_INIT_SQL,
+  RABBITMQ_COMMAND,
+  RABBITMQ_CONF_PATH,
+  RABBITMQ_ENV,
+  RABBITMQ_NOFILE,
+  postgresArgs,
+  rabbitmqMemoryConf,
+} from "../../contract/data-stores";
+import { setAddress } from "../addresses";
+import { BOUNDED_LOGS, RESTART_UNLESS_STOPPED } from "./container-defaults";
+import type { DockerImages } from "./docker-images";
+import { goDuration } from "./duration";
+
+export type DockerStore = "postgres" | "mongodb" | "rabbitmq";
+
+export interface DockerDataStoresProps {
+  readonly images: DockerImages;
+  readonly networkName: string;
+  /** Container names (the host names Kodus connects to). */
+  readonly names: Readonly<Record<DockerStore, string>>;
+  /** User of all three stores, and the PostgreSQL and MongoDB database. */
+  readonly user: string;
+  readonly database: string;
+  /** Password references (Terraform variables), per store. */
+  readonly passwords: Readonly<Record<DockerStore, string>>;
+  /** PostgreSQL max_connections: room for every Kodus pool. */
+  readonly postgresMaxConnections: number;
+  /** RabbitMQ's memory limit in bytes; RabbitMQ is told about it too. */
+  readonly rabbitmqMemoryBytes: number;
+}
+
+interface HealthcheckTiming {
+  readonly timeoutSeconds: number;
+  readonly waitTimeoutSeconds: number;
+}
+
+export class DockerDataStores extends Construct {
+  /** The three containers; Kodus waits for them. */
+  readonly containers: Container[] = [];
+
+  constructor(scope: Construct, id: string, props: DockerDataStoresProps) {
+    super(scope, id);
+    const store = (
+      key: DockerStore,
+      dataPath: string,
+      test: string[],
+      timing: HealthcheckTiming,
+      config: Partial<ConstructorParameters<typeof Container>[2]>,
+    ) => {
+      const image = props.images.pull(key, DATA_STORE_IMAGES[key]);
+      const volume = setAddress(new Volume(this, `${key}-volume`, { name: `kodus-${key}-data` }), `volume-${key}`);
+      const container = new Container(this, key, {
+        name: props.names[key],
+        image,
+        restart: RESTART_UNLESS_STOPPED,
+        ...BOUNDED_LOGS,
+        networksAdvanced: [{ name: props.networkName }],
+        volumes: [{ volumeName: volume.name, containerPath: dataPath }],
+        healthcheck: {
+          test,
+          interval: goDuration(10),
+          timeout: goDuration(timing.timeoutSeconds),
+          retries: 6,
+          startPeriod: goDuration(30),
+        },
+        wait: true,
+        waitTimeout: timing.waitTimeoutSeconds,
+        ...config,
+      });
+      this.containers.push(setAddress(container, key));
+    };
+
+    store(
+      "postgres",
+      "/var/lib/postgresql/data",
+      ["CMD", "pg_isready", "-U", props.user, "-d", props.database],
+      { timeoutSeconds: 5, waitTimeoutSeconds: 120 },
+      {
+        // The image's entrypoint runs `postgres` with these arguments: room for every Kodus pool.
+        command: ["postgres", ...postgresArgs(props.postgresMaxConnections)],
+        env: [`POSTGRES_USER=${props.user}`, `POSTGRES_DB=${props.database}`, `POSTGRES_PASSWORD=${props.passwords.postgres}`],
+        upload: [{ file: "/docker-entrypoint-initdb.d/10-vector.sql", content: POSTGRES_INIT_SQL }],
+      },
+    );
+    store(
+      "mongodb",
+      "/data/db",
+      ["CMD", "mongosh", "--quiet", "--eval", "db.adminCommand('ping')"],
+      { timeoutSeconds: 5, waitTimeoutSeconds: 120 },
+      {
+        env: [
+          `MONGO_INITDB_ROOT_USERNAME=${props.user}`,
+          `MONGO_INITDB_ROOT_PASSWORD=${props.passwords.mongodb}`,
+          `MONGO_INITDB_DATABASE=${props.database}`,
+        ],
+      },
+    );
+    store(
+      "rabbitmq",
+      "/var/lib/rabbitmq",
+      ["CMD", "rabbitmq-diagnostics", "-q", "check_running"],
+      { timeoutSeconds: 10, waitTimeoutSeconds: 180 },
+      {
+        hostname: props.names.rabbitmq,
+        // Creates the kodus-ai vhost Kodus connects to (the image's default command does not).
+        command: [...RABBITMQ_COMMAND],
+        env: [
+          `RABBITMQ_DEFAULT_USER=${props.user}`,
+          `RABBITMQ_DEFAULT_PASS=${props.passwords.rabbitmq}`,
+          ...Object.entries(RABBITMQ_ENV).map(([k, v]) => `${k}=${v}`),
+        ],
+        // A memory limit, and RabbitMQ told about it: otherwise it plans with the host's RAM and its
+        // disk alarm (1.2 x that memory) can block every publisher for good.
+        memory: props.rabbitmqMemoryBytes / 2 ** 20,
+        upload: [{ file: RABBITMQ_CONF_PATH, content: rabbitmqMemoryConf(props.rabbitmqMemoryBytes) }],
+        ulimit: [{ name: "nofile", soft: RABBITMQ_NOFILE, hard: RABBITMQ_NOFILE }],
+      },
+    );
+  }
+}

@@ -1,0 +1,74 @@
+/**
+ * One Kodus component on a Docker host: its container on the private network, hardened, with
+ * bounded logs, a Docker healthcheck on the component's readiness path (Node's fetch: the images
+ * have no curl), a stop timeout that lets it finish its work, and `cdktf deploy` waiting until it
+ * is healthy.
+ */
+import { Container } from "@cdktf/provider-docker/lib/container";
+import type { ITerraformDependable } from "cdktf";
+import { Construct } from "constructs";
+import { addressOf, setAddress } from "../addresses";
+import { BOUNDED_LOGS, RESTART_UNLESS_STOPPED, hardened } from "./container-defaults";
+import { goDuration } from "./duration";
+
+export interface KodusContainerProps {
+  /** Container name (other containers reach it by this name). */
+  readonly name: string;
+  /** Image id. */
+  readonly image: string;
+  readonly networkName: string;
+  /** Environment, name → value (values may be Terraform references). */
+  readonly env: Readonly<Record<string, string>>;
+  /** The port the image listens on. */
+  readonly port: number;
+  /** Publish `port` on the host at this port. @default undefined (not published) */
+  readonly hostPort?: number;
+  /** Host address the published port binds to. @default "0.0.0.0" (Docker's default) */
+  readonly bindAddress?: string;
+  /** Path of the healthcheck (the readiness path). */
+  readonly healthPath: string;
+  /** Healthcheck failures in this many seconds after start do not count. */
+  readonly startPeriodSeconds: number;
+  /** Seconds Docker waits after SIGTERM before it kills the process (Docker's default is 10). */
+  readonly stopSeconds: number;
+  /** Seconds `cdktf deploy` waits for the container to turn healthy. @default 300 */
+  readonly waitTimeoutSeconds?: number;
+  /** What must be up first. @default [] */
+  readonly dependsOn?: ITerraformDependable[];
+}
+
+/** A Docker healthcheck that runs Node's built-in fetch (the Kodus images have no curl). */
+export function nodeHttpHealthcheck(port: number, path: string): string[] {
+  return ["CMD", "node", "-e", `fetch('http://127.0.0.1:${port}${path}').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))`];
+}
+
+export class KodusContainer extends Construct {
+  readonly container: Container;
+
+  constructor(scope: Construct, id: string, props: KodusContainerProps) {
+    super(scope, id);
+    this.container = new Container(this, "container", {
+      name: props.name,
+      image: props.image,
+      restart: RESTART_UNLESS_STOPPED,
+      ...BOUNDED_LOGS,
+      networksAdvanced: [{ name: props.networkName }],
+      env: Object.entries(props.env).map(([k, v]) => `${k}=${v}`),
+      ports: props.hostPort === undefined ? undefined : [{ internal: props.port, external: props.hostPort, ip: props.bindAddress }],
+      ...hardened(),
+      stopTimeout: props.stopSeconds,
+      destroyGraceSeconds: props.stopSeconds,
+      healthcheck: {
+        test: nodeHttpHealthcheck(props.port, props.healthPath),
+        interval: goDuration(15),
+        timeout: goDuration(5),
+        retries: 4,
+        startPeriod: goDuration(props.startPeriodSeconds),
+      },
+      wait: true,
+      waitTimeout: props.waitTimeoutSeconds ?? 300,
+      dependsOn: props.dependsOn,
+    });
+    setAddress(this.container, addressOf(this));
+  }
+}

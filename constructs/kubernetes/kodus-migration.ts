@@ -1,0 +1,81 @@
+/**
+ * The only migrator on Kubernetes: a Job that runs the API image's entrypoint (which migrates
+ * and seeds the database) with a command that exits instead of serving. Its name is a hash of
+ * what it runs (the image and the API's settings, hashed by Terraform so a changed host variable
+ * counts): a new version or database setting is a new Job, hence a new run, and an unchanged
+ * deploy keeps the completed one. Kodus waits for it.
+ */
+import { JobV1 } from "@cdktf/provider-kubernetes/lib/job-v1";
+import { Fn, type ITerraformDependable } from "cdktf";
+import { Construct } from "constructs";
+import { MIGRATOR_ENV } from "../../contract/kodus-env";
+import { addressOf, setAddress } from "../addresses";
+import type { ComputeResources } from "./kodus-workload";
+import { componentLabels, type LabelProps } from "./labels";
+import { hardenedPodSpec, literalEnv, secretEnv, type PodPlacement } from "./pod";
+import type { EnvConfigMap } from "./kodus-env-config-maps";
+
+export interface KodusMigrationProps {
+  readonly namespace: string;
+  readonly labels: LabelProps;
+  /** The API image. */
+  readonly image: string;
+  /** The API's plain settings. */
+  readonly configMap: EnvConfigMap;
+  /** The Kodus Secret and the variables the API reads from it. */
+  readonly secretName: string;
+  readonly secretEnvNames: readonly string[];
+  readonly resources: ComputeResources;
+  readonly serviceAccountName: string;
+  /** @default undefined */
+  readonly placement?: PodPlacement;
+  /** The Secret and data stores it needs. @default [] */
+  readonly dependsOn?: ITerraformDependable[];
+  /** Object name: `<namePrefix>-migrate-<hash>`; also the container name's source. @default "kodus" */
+  readonly namePrefix?: string;
+}
+
+/** The component label and container name of the migration Job. */
+export const MIGRATE_COMPONENT = "migrate";
+
+export class KodusMigration extends Construct {
+  readonly job: JobV1;
+
+  constructor(scope: Construct, id: string, props: KodusMigrationProps) {
+    super(scope, id);
+    const labels = componentLabels(props.labels, MIGRATE_COMPONENT);
+    const hash = Fn.substr(Fn.sha256(Fn.join(" ", [props.image, props.configMap.hash])), 0, 10);
+    this.job = new JobV1(this, "job", {
+      metadata: { name: `${props.namePrefix ?? "kodus"}-migrate-${hash}`, namespace: props.namespace, labels },
+      waitForCompletion: true,
+      timeouts: { create: "15m", update: "15m" },
+      dependsOn: props.dependsOn,
+      spec: {
+        backoffLimit: 2,
+        activeDeadlineSeconds: 840,
+        // Finished Jobs expire; a later deploy with the same settings re-creates it (migrations are idempotent).
+        ttlSecondsAfterFinished: "604800",
+        template: {
+          metadata: { labels },
+          spec: hardenedPodSpec({
+            serviceAccountName: props.serviceAccountName,
+            placement: props.placement,
+            restartPolicy: "Never",
+            containers: [
+              {
+                name: MIGRATE_COMPONENT,
+                image: props.image,
+                // The image's entrypoint migrates and seeds, then execs this instead of the server.
+                args: ["node", "-e", "console.log('kodus: migrations and seeds complete')"],
+                envFrom: [{ configMapRef: { name: props.configMap.name } }],
+                env: [...secretEnv(props.secretName, props.secretEnvNames), ...literalEnv(MIGRATOR_ENV)],
+                resources: { requests: { ...props.resources.requests }, limits: { ...props.resources.limits } },
+              },
+            ],
+          }),
+        },
+      },
+    });
+    setAddress(this.job, addressOf(this));
+  }
+}

@@ -5,7 +5,7 @@
  */
 import { Network } from "@cdktf/provider-docker/lib/network";
 import { DockerProvider } from "@cdktf/provider-docker/lib/provider";
-import { TerraformOutput, TerraformStack, TerraformVariable, type ITerraformDependable } from "cdktf";
+import { TerraformOutput, TerraformStack, type ITerraformDependable } from "cdktf";
 import type { Construct } from "constructs";
 import { addStateBackend } from "./state-backend";
 import type { Config } from "../config/schema";
@@ -13,6 +13,7 @@ import { KODUS_COMPONENTS, stopSeconds, type Component } from "../contract/compo
 import { MIGRATOR_ENV, kodusEnvSettings, kodusUrls, plainEnvFor, secretEnvFor } from "../contract/kodus-env";
 import { secretEnvValues } from "../contract/secrets";
 import { SecretVariables } from "../constructs/secret-variables";
+import { SecretsRevision } from "../constructs/secrets-revision";
 import { DATA_STORE_PORTS, postgresMaxConnections, quantityBytes } from "../contract/data-stores";
 import { DockerChutesHealthChecks } from "../constructs/docker/chutes-health-checks";
 import { DockerDataStores } from "../constructs/docker/data-stores";
@@ -138,20 +139,11 @@ export class DockerStack extends TerraformStack {
     // Written by `npm run secrets -- rotate NAME` into the var file both stacks read; declared here
     // so the shared file raises no "undeclared variable" warning, and shown so an operator can
     // see which rotation is deployed. (A changed secret replaces the containers by itself.)
-    const revision = new TerraformVariable(this, "secrets_revision", {
-      type: "number",
-      default: 1,
-      nullable: false,
+    const revision = new SecretsRevision(this, "secrets-revision", {
       description: "Rotation counter bumped by `npm run secrets -- rotate NAME`; shown as the secrets_revision output.",
-      validation: [
-        {
-          condition: "${var.secrets_revision >= 1 && floor(var.secrets_revision) == var.secrets_revision}",
-          errorMessage: "secrets_revision must be a whole number >= 1.",
-        },
-      ],
     });
     new TerraformOutput(this, "secrets-revision-output", {
-      value: revision.numberValue,
+      value: revision.value,
       description: "Secrets revision deployed (npm run secrets -- rotate NAME bumps it)",
     }).overrideLogicalId("secrets_revision");
     const urls = kodusUrls(config, "docker");

@@ -6,7 +6,7 @@
 import { NamespaceV1 } from "@cdktf/provider-kubernetes/lib/namespace-v1";
 import { KubernetesProvider } from "@cdktf/provider-kubernetes/lib/provider";
 import { ServiceAccountV1 } from "@cdktf/provider-kubernetes/lib/service-account-v1";
-import { TerraformOutput, TerraformStack, TerraformVariable, type ITerraformDependable } from "cdktf";
+import { TerraformOutput, TerraformStack, type ITerraformDependable } from "cdktf";
 import type { Construct } from "constructs";
 import { addStateBackend } from "./state-backend";
 import { maxWorkers, type Config } from "../config/schema";
@@ -23,6 +23,7 @@ import { kodusEnvSettings, kodusUrls, secretEnvFor } from "../contract/kodus-env
 import { postgresMaxConnections } from "../contract/data-stores";
 import { secretEnvValues } from "../contract/secrets";
 import { SecretVariables } from "../constructs/secret-variables";
+import { SecretsRevision } from "../constructs/secrets-revision";
 import { BundledDataStores, RABBITMQ_PASSWORD_KEY } from "../constructs/kubernetes/bundled-data-stores";
 import { ChutesHealthChecks, PREFLIGHT_COMPONENT } from "../constructs/kubernetes/chutes-health-checks";
 import { ChutesAlerts } from "../constructs/kubernetes/chutes-alerts";
@@ -69,20 +70,10 @@ export class KubernetesStack extends TerraformStack {
     this.addOverride("terraform.required_version", ">= 1.11.0");
     new KubernetesProvider(this, "kubernetes", { configPath: k8s.kubeconfig.path, configContext: k8s.kubeconfig.context });
 
-    const revision = new TerraformVariable(this, "secrets_revision", {
-      type: "number",
-      default: 1,
-      nullable: false,
+    const revision = new SecretsRevision(this, "secrets-revision", {
       description:
         "Bump after changing chutes_api_key or another Kodus secret, or a RabbitMQ host/port/user (API_RABBITMQ_URI is secret): rewrites the write-only Secrets (Terraform cannot see a write-only change otherwise), re-runs the Chutes preflight and rolls every pod that reads the Secret. Data-store passwords are read by the stores only at first initialization: changing them needs a password change inside the store first.",
-      validation: [
-        {
-          condition: "${var.secrets_revision >= 1 && floor(var.secrets_revision) == var.secrets_revision}",
-          errorMessage: "secrets_revision must be a whole number >= 1.",
-        },
-      ],
     });
-    const revisionRef = `\${var.secrets_revision}`;
 
     const labels: LabelProps = { instance: INSTANCE, version: config.kodus.version };
     const namespace = k8s.createNamespace
@@ -128,7 +119,7 @@ export class KubernetesStack extends TerraformStack {
               labels,
               component: PREFLIGHT_COMPONENT,
               data: { API_OPEN_AI_API_KEY: values.API_OPEN_AI_API_KEY },
-              revision: revision.numberValue,
+              revision: revision.value,
             })
           : undefined;
       checks = new ChutesHealthChecks(this, "chutes", {
@@ -142,7 +133,7 @@ export class KubernetesStack extends TerraformStack {
         secretKey: "API_OPEN_AI_API_KEY",
         probe: probeSettingsFor(config),
         schedule: config.healthcheck.schedule,
-        revision: revisionRef,
+        revision: revision.ref,
         preflight: runPreflight,
         periodic: runPeriodic,
         placement,
@@ -168,7 +159,7 @@ export class KubernetesStack extends TerraformStack {
           labels,
           component: "secrets",
           data: values,
-          revision: revision.numberValue,
+          revision: revision.value,
           dependsOn: checks?.preflight ? [checks.preflight] : undefined,
         })
       : undefined;
@@ -269,7 +260,7 @@ export class KubernetesStack extends TerraformStack {
         serviceAccountName: serviceAccount,
         podAnnotations: {
           ...k8s.pods[component].annotations,
-          [SECRETS_REVISION_ANNOTATION]: revisionRef,
+          [SECRETS_REVISION_ANNOTATION]: revision.ref,
           [CONFIG_HASH_ANNOTATION]: env.of(component).hash,
         },
         podLabels: { ...k8s.pods[component].labels },
@@ -300,7 +291,7 @@ export class KubernetesStack extends TerraformStack {
     }
 
     new TerraformOutput(this, "secrets-revision-output", {
-      value: revision.numberValue,
+      value: revision.value,
       description: "Secrets revision deployed (npm run secrets -- rotate NAME bumps it)",
     }).overrideLogicalId("secrets_revision");
     new TerraformOutput(this, "namespace_name", { value: namespace, description: "Namespace Kodus runs in" });

@@ -1,7 +1,8 @@
 /**
  * The Kodus environment contract: every variable the Kodus containers receive, where its value
  * comes from, which components get it, and whether it is secret. The Docker stack, the
- * Kubernetes stack and the Helm chart's tests all read this one definition.
+ * Kubernetes stack and the Helm chart (through its generated files/contract.json, npm run
+ * chart:contract) all read this one definition.
  *
  * Plain values are computed from {@link KodusEnvSettings}, which each stack fills from the
  * config and its own topology (host names differ between Docker and Kubernetes). Secret

@@ -4,7 +4,8 @@
  * install it: CI runs the install script first, and nothing here is ever skipped silently.
  */
 import { spawn, spawnSync } from "node:child_process";
-import { accessSync, constants, mkdtempSync } from "node:fs";
+import { createHash } from "node:crypto";
+import { accessSync, constants, mkdirSync, mkdtempSync, readFileSync, readdirSync, renameSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { parseAllDocuments } from "yaml";
@@ -44,19 +45,118 @@ export interface HelmResult {
   stderr: string;
 }
 
+const HELM_ENV = (env: Record<string, string>) => ({
+  PATH: process.env.PATH ?? "",
+  HOME: "/nonexistent",
+  HELM_CACHE_HOME: "/tmp/helm-test-cache",
+  HELM_CONFIG_HOME: "/tmp/helm-test-config",
+  HELM_DATA_HOME: "/tmp/helm-test-data",
+  KUBECONFIG: "/nonexistent",
+  ...env,
+});
+
 /** Runs helm with `args`; `values` (if any) is passed as a values file on stdin (`-f -`). */
 export function helm(args: readonly string[], values?: unknown, env: Record<string, string> = {}): HelmResult {
   const input = values === undefined ? undefined : JSON.stringify(values);
+  const key = helmCacheKey(args, input, env);
+  if (key !== undefined) {
+    const hit = readCache(key);
+    if (hit) return hit;
+  }
   const result = spawnSync(helmBin(), [...args, ...(input === undefined ? [] : ["-f", "-"])], {
     cwd: PROJECT_ROOT,
     input,
     encoding: "utf8",
     timeout: 30_000,
     // No kubeconfig, no plugins, no repositories: rendering must not depend on the machine.
-    env: { PATH: process.env.PATH ?? "", HOME: "/nonexistent", HELM_CACHE_HOME: "/tmp/helm-test-cache", HELM_CONFIG_HOME: "/tmp/helm-test-config", HELM_DATA_HOME: "/tmp/helm-test-data", KUBECONFIG: "/nonexistent", ...env },
+    env: HELM_ENV(env),
   });
   if (result.error) throw result.error;
-  return { status: result.status, stdout: result.stdout, stderr: result.stderr };
+  const out: HelmResult = { status: result.status, stdout: result.stdout, stderr: result.stderr };
+  if (key !== undefined) writeCache(key, out);
+  return out;
+}
+
+/*
+ * Render cache. `helm template` and `helm lint` without a cluster are pure functions of the helm
+ * binary, the chart's files, the values and the flags: the chart refuses to generate secrets
+ * offline (its only randomness) and renders nothing time-based. So their results are kept in
+ * node_modules/.cache/kodus-helm, keyed by a hash of all of that *content* (every file of a
+ * chart directory or values file named in the arguments, not its path or mtime): an edit to a
+ * template or a values file is a different key, and a cached result is never stale. Anything that
+ * talks to a cluster (--dry-run=server, lookup) or prints a time (`helm install --dry-run`'s
+ * LAST DEPLOYED) always runs helm. KODUS_TEST_HELM_CACHE=0 turns the cache off.
+ */
+const HELM_CACHE_DIR = join(PROJECT_ROOT, "node_modules", ".cache", "kodus-helm");
+const memo = new Map<string, HelmResult>();
+
+/** Hash of a file's bytes, or of a directory's files (relative names and bytes, sorted), recursively. */
+export function contentHash(path: string): string {
+  const hash = createHash("sha256");
+  const walk = (p: string, rel: string) => {
+    const st = statSync(p);
+    if (st.isDirectory()) {
+      hash.update(`D${rel}\0`);
+      for (const name of readdirSync(p).sort()) walk(join(p, name), `${rel}/${name}`);
+    } else {
+      hash.update(`F${rel}\0${st.mode & 0o111 ? "x" : "-"}\0`).update(readFileSync(p)).update("\0");
+    }
+  };
+  walk(path, "");
+  return hash.digest("hex");
+}
+
+const existing = (p: string): string | undefined => {
+  if (!/^[\w./-]+$/.test(p)) return undefined;
+  const abs = resolve(PROJECT_ROOT, p);
+  try {
+    statSync(abs);
+    return abs;
+  } catch {
+    return undefined;
+  }
+};
+
+/**
+ * The cache key of a helm run, or undefined if its output may not be reused (not an offline
+ * template/lint). Every argument that names a file or directory (the chart, -f values files,
+ * --set-file paths) contributes that content, so the same chart copied elsewhere hits the cache
+ * and a chart whose template was edited misses.
+ */
+export function helmCacheKey(args: readonly string[], input: string | undefined, env: Record<string, string> = {}): string | undefined {
+  if (process.env.KODUS_TEST_HELM_CACHE === "0") return undefined;
+  if (args[0] !== "template" && args[0] !== "lint") return undefined;
+  if (args.some((a) => a.startsWith("--dry-run") || a.startsWith("--kube"))) return undefined;
+  const bin = helmBin();
+  const st = statSync(bin);
+  const hash = createHash("sha256").update(JSON.stringify({ bin, size: st.size, mtime: st.mtimeMs, env: HELM_ENV(env), input: input ?? null })).update("\0");
+  for (const arg of args) {
+    // A path argument, or the path of a --set-file style key=path, stands for its content.
+    const eq = arg.indexOf("=");
+    const [prefix, candidate] = existing(arg) ? ["", arg] : eq > 0 && existing(arg.slice(eq + 1)) ? [arg.slice(0, eq + 1), arg.slice(eq + 1)] : [arg, ""];
+    hash.update(candidate ? `${prefix}@${contentHash(existing(candidate)!)}` : arg).update("\0");
+  }
+  return hash.digest("hex");
+}
+
+function readCache(key: string): HelmResult | undefined {
+  const hit = memo.get(key);
+  if (hit) return hit;
+  try {
+    const cached = JSON.parse(readFileSync(join(HELM_CACHE_DIR, `${key}.json`), "utf8")) as HelmResult;
+    memo.set(key, cached);
+    return cached;
+  } catch {
+    return undefined; // not cached yet
+  }
+}
+
+function writeCache(key: string, result: HelmResult): void {
+  memo.set(key, result);
+  mkdirSync(HELM_CACHE_DIR, { recursive: true });
+  const tmp = join(HELM_CACHE_DIR, `${key}.${process.pid}.tmp`);
+  writeFileSync(tmp, JSON.stringify(result));
+  renameSync(tmp, join(HELM_CACHE_DIR, `${key}.json`)); // atomic: a parallel suite never reads half a file
 }
 
 export interface RenderOptions {

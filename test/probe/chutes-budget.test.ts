@@ -5,10 +5,9 @@
  * the budget read never adds a completion, its failure never changes the inference verdict,
  * and the key is never printed.
  *
- * No test here depends on a tight timing margin: the only timeouts are seconds long.
+ * No test here depends on a tight timing margin: the only real timeout is seconds long. Most runs evaluate the probe in this process
+ * (probe-runner.ts); those about exit codes also run it as a real child process.
  */
-import { execFile } from "node:child_process";
-import * as path from "node:path";
 import {
   OK_COMPLETION,
   TEST_MODEL,
@@ -18,11 +17,11 @@ import {
   withChutesServer,
   subscriptionUsage,
   type ChutesServer,
+  type Reply,
   type Scenario,
 } from "./chutes-server";
+import { runProbeProgram, type ProbeClock, type ProbeMode } from "./probe-runner";
 
-const ROOT = path.resolve(__dirname, "../..");
-const PROBE = path.join(ROOT, "probe", "chutes-probe.mjs");
 const FAKE_KEY = "cpk_" + "budget".repeat(6) + ".fake.key"; // key-shaped, obviously fake
 const FIELDS = ["status", "ok", "httpStatus", "latencyMs", "model", "baseUrl", "detail", "hint", "checkedAt", "inference", "budget"];
 /** The documented exit codes (README "Chutes budget"), written out here, not read from the probe. */
@@ -60,15 +59,13 @@ interface Result {
   budget: Budget | null;
 }
 
-async function runProbe(args: string[], env: Record<string, string> = {}) {
-  const run = await new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve) => {
-    const child = execFile(
-      process.execPath,
-      [PROBE, ...args],
-      { cwd: ROOT, env: { PATH: process.env.PATH ?? "", CHUTES_API_KEY: FAKE_KEY, ...env }, timeout: 25_000 },
-      (_error, stdout, stderr) => resolve({ code: child.exitCode, stdout, stderr }),
-    );
-  });
+async function runProbe(
+  args: string[],
+  env: Record<string, string> = {},
+  mode: ProbeMode = "in-process",
+  drive?: (clock: ProbeClock) => Promise<void>,
+) {
+  const run = await runProbeProgram(mode, args, { CHUTES_API_KEY: FAKE_KEY, ...env }, drive);
   expect(run.stdout + run.stderr).not.toContain(FAKE_KEY);
   expect(run.stderr).toBe("");
   const lines = run.stdout.split("\n");
@@ -229,14 +226,6 @@ const cases: Case[] = [
     percent: 90,
   },
   {
-    name: "a slow management API (2 s) is waited for; the completion is not delayed",
-    scenario: { subscription: { ...subscriptionUsage(85, 10), delayMs: 2000 }, quota: { ...quotaUsage(100), delayMs: 2000 } },
-    status: "budget_warning",
-    inference: "ok",
-    budget: "warning",
-    window: "monthly",
-  },
-  {
     name: "report mode (the preflight): a critical cap warns but the status stays the inference's",
     scenario: { subscription: subscriptionUsage(97, 10), quota: quotaUsage(100) },
     mode: "report",
@@ -319,9 +308,16 @@ const cases: Case[] = [
 
 describe("chutes probe: budget watch", () => {
   // One after another, not concurrent: the suite must not load the machine into other suites' timing margins.
-  test.each(cases)("$name → $status", async (c) => {
+  test.each([
+    ...cases.map((c) => ({ ...c, run: "in-process" as const })),
+    // Each exit code of the budget watch (0, 3, 4) once on a real child process.
+    ...cases
+      .filter((c) => ["subscription at 10 %", "monthly cap at 97 %", "only mode: an unreadable budget is its own status"].includes(c.name))
+      .map((c) => ({ ...c, run: "process" as const })),
+  ])("$name → $status ($run)", async (c) => {
     await withChutesServer(c.scenario, async (server) => {
-      const { result } = await runProbe(args(server, c.mode ?? "alert", c.extra));
+      const { result, code } = await runProbe(args(server, c.mode ?? "alert", c.extra), {}, c.run);
+      if (c.run === "process") expect(code).toBe(EXIT[c.status]);
       expect(result.status).toBe(c.status);
       expect(result.inference).toBe(c.inference);
       expect(result.budget?.status).toBe(c.budget);
@@ -340,6 +336,42 @@ describe("chutes probe: budget watch", () => {
         expect(r.method).toBe("GET");
         expect(r.headers.authorization).toBe(`Bearer ${FAKE_KEY}`);
       }
+    });
+  });
+
+  test("a slow management API (2 s) is waited for; the completion is not delayed → budget_warning", async () => {
+    // Both budget reads are held until the completion has been sent and answered, then 2 s pass.
+    let completionArrived!: () => void;
+    const completionSent = new Promise<void>((resolve) => (completionArrived = resolve));
+    let release!: () => void;
+    const released = new Promise<void>((resolve) => (release = resolve));
+    const heldReads: string[] = [];
+    const hold =
+      (reply: Reply) =>
+      (req: { path: string }): Reply => {
+        heldReads.push(req.path);
+        return { ...reply, until: released };
+      };
+    const scenario: Scenario = {
+      subscription: hold(subscriptionUsage(85, 10)),
+      quota: hold(quotaUsage(100)),
+      completion: () => {
+        completionArrived();
+        return OK_COMPLETION;
+      },
+    };
+    await withChutesServer(scenario, async (server) => {
+      const { result } = await runProbe(args(server, "alert"), {}, "in-process", async (clock) => {
+        await completionSent;
+        expect(heldReads.sort()).toEqual(["/users/me/quota_usage/me", "/users/me/subscription_usage"]);
+        await clock.advance(2000);
+        release();
+      });
+      expect(result.status).toBe("budget_warning");
+      expect(result.inference).toBe("ok");
+      expect(result.budget?.status).toBe("warning");
+      expect(result.budget?.window).toBe("monthly");
+      expect(completions(server)).toHaveLength(1);
     });
   });
 
@@ -397,7 +429,10 @@ describe("chutes probe: budget watch", () => {
     });
   });
 
-  test("management API that never answers: cut at the timeout, the inference verdict stands", async () => {
+  // Real time, not the virtual clock: the one deadline covers the completion too, and only real
+  // time lets the completion be answered (in milliseconds) long before the 4 s cut. Concurrent,
+  // so the wait overlaps the rest of the suite.
+  test.concurrent("management API that never answers: cut at the timeout, the inference verdict stands", async () => {
     await withChutesServer({ subscription: { status: 200, hang: true }, quota: { status: 200, hang: true } }, async (server) => {
       const { result, code } = await runProbe(args(server, "alert", ["--timeout-ms", "4000"]));
       expect(code).toBe(0);

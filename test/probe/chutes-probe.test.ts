@@ -1,10 +1,10 @@
 /**
- * Spawns the real probe (probe/chutes-probe.mjs) against a local server that answers like Chutes,
+ * Runs the real probe (probe/chutes-probe.mjs) against a local server that answers like Chutes,
  * one scenario per status, and checks the verdict, the exit code, the exact request the probe
  * sent (and that it sent it once), and that the fake key never reaches stdout or stderr.
+ * Most runs evaluate the probe in this process (probe-runner.ts); the ones about the process
+ * boundary (exit codes, stdout, redaction, the clock over IPC) run it as a real child process.
  */
-import { fork } from "node:child_process";
-import * as path from "node:path";
 import {
   NGINX_429_HTML,
   OK_COMPLETION,
@@ -19,10 +19,8 @@ import {
   type Reply,
   type Scenario,
 } from "./chutes-server";
+import { runProbeProgram, type ProbeClock, type ProbeMode } from "./probe-runner";
 
-const ROOT = path.resolve(__dirname, "../..");
-const PROBE = path.join(ROOT, "probe", "chutes-probe.mjs");
-const CLOCK = path.join(__dirname, "virtual-clock.cjs");
 /** The probe's default timeout (its usage text and the config's healthcheck.timeoutSeconds default). */
 const DEFAULT_TIMEOUT_MS = 30_000;
 // Key-shaped but obviously fake, built at run time.
@@ -54,11 +52,6 @@ interface ProbeRun {
   wallMs: number;
 }
 
-/** Moves the probe's clock (test/probe/virtual-clock.cjs) forward; resolves once the probe has done it. */
-interface ProbeClock {
-  advance(ms: number): Promise<void>;
-}
-
 /**
  * Run the probe with a clean env (only PATH plus `env`) on a virtual clock, then check the output
  * contract. `drive` runs while the probe does, e.g. to advance its clock once a hang is reached.
@@ -67,33 +60,9 @@ async function runProbe(
   args: string[],
   env: Record<string, string> = { CHUTES_API_KEY: FAKE_KEY },
   drive?: (clock: ProbeClock) => Promise<void>,
+  mode: ProbeMode = "in-process",
 ): Promise<ProbeRun> {
-  const started = Date.now();
-  const child = fork(PROBE, args, {
-    cwd: ROOT,
-    env: { PATH: process.env.PATH ?? "", ...env },
-    execArgv: ["--require", CLOCK],
-    silent: true,
-  });
-  let stdout = "";
-  let stderr = "";
-  child.stdout!.setEncoding("utf8").on("data", (d: string) => (stdout += d));
-  child.stderr!.setEncoding("utf8").on("data", (d: string) => (stderr += d));
-  const exited = new Promise<number | null>((resolve) => child.on("close", (code) => resolve(code)));
-  const clock: ProbeClock = {
-    advance: (ms) =>
-      Promise.race([
-        new Promise<void>((resolve) => {
-          child.once("message", () => resolve());
-          child.send({ advanceMs: ms });
-        }),
-        exited.then(() => {
-          throw new Error(`the probe exited before its clock was advanced by ${ms} ms: ${stdout}${stderr}`);
-        }),
-      ]),
-  };
-  if (drive) await drive(clock);
-  const run = { code: await exited, stdout, stderr, wallMs: Date.now() - started };
+  const run = await runProbeProgram(mode, args, env, drive);
   // Outside any callback, so a failed expectation fails the test (and servers still close).
   return { ...run, result: checkOutputContract(run) };
 }
@@ -396,29 +365,52 @@ const cases: Case[] = [
   },
 ];
 
-describe("chutes probe: one status per provider answer", () => {
-  test.concurrent.each(cases)("$name → $status", async (c) => {
-    await withChutesServer(c.scenario, async (server) => {
-      const run = await runProbe(probeArgs(server, c.args), undefined, async (clock) => {
+/** One case of the table: the verdict, the requests the probe sent, and (in runProbe) the output contract. */
+async function checkCase(c: Case, mode: ProbeMode): Promise<ProbeRun> {
+  return withChutesServer(c.scenario, async (server) => {
+    const run = await runProbe(
+      probeArgs(server, c.args),
+      undefined,
+      async (clock) => {
         if (!c.hang) return;
         await server.waitForHang();
         await clock.advance(DEFAULT_TIMEOUT_MS);
-      });
-      expect(run.result.status).toBe(c.status);
-      expect(run.result.httpStatus).toBe(c.httpStatus);
-      expect(run.result.model).toBe(TEST_MODEL);
-      expect(run.result.baseUrl).toBe(server.baseUrl);
-      expect(run.result.latencyMs).toEqual(expect.any(Number));
-      if (c.detail) expect(run.result.detail).toMatch(c.detail);
+      },
+      mode,
+    );
+    expect(run.result.status).toBe(c.status);
+    expect(run.result.httpStatus).toBe(c.httpStatus);
+    expect(run.result.model).toBe(TEST_MODEL);
+    expect(run.result.baseUrl).toBe(server.baseUrl);
+    expect(run.result.latencyMs).toEqual(expect.any(Number));
+    if (c.detail) expect(run.result.detail).toMatch(c.detail);
 
-      // One public catalog read without the key, then at most one completion; nothing else.
-      expect(modelGets(server)).toHaveLength(1);
-      expect(modelGets(server)[0].headers.authorization).toBeUndefined();
-      expect(posts(server)).toHaveLength(c.completions);
-      expect(server.requests).toHaveLength(1 + c.completions);
-      if (c.completions) checkCompletionRequest(posts(server)[0]);
-    });
+    // One public catalog read without the key, then at most one completion; nothing else.
+    expect(modelGets(server)).toHaveLength(1);
+    expect(modelGets(server)[0].headers.authorization).toBeUndefined();
+    expect(posts(server)).toHaveLength(c.completions);
+    expect(server.requests).toHaveLength(1 + c.completions);
+    if (c.completions) checkCompletionRequest(posts(server)[0]);
+    return run;
   });
+}
+
+/** Cases also run as a real child process: success (exit 0), a failure, the key echoed back, a timeout over the IPC clock. */
+const ON_A_REAL_PROCESS = ["200 completion", "401 that echoes the key back", "completion that never answers"];
+
+describe("chutes probe: one status per provider answer", () => {
+  test.concurrent.each(cases)("$name → $status", async (c) => {
+    await checkCase(c, "in-process");
+  });
+
+  test.concurrent.each(cases.filter((c) => ON_A_REAL_PROCESS.includes(c.name)))(
+    "as a child process: $name → $status, its exit code and stdout",
+    async (c) => {
+      const run = await checkCase(c, "process");
+      expect(run.code).toBe(c.status === "ok" ? 0 : 1);
+      expect(run.stdout).toMatch(/^\{"status":"[a-z_]+",.*\}\n$/);
+    },
+  );
 
   test("one deadline covers both requests: a slow catalog leaves the completion only the rest", async () => {
     const catalog = held(modelsList([TEST_MODEL]));
@@ -546,9 +538,11 @@ describe("chutes probe: settings", () => {
     },
   ];
 
-  test.each(configCases)("config error: $name → exit 2, no request", async (c) => {
+  test.each(
+    configCases.map((c) => ({ ...c, mode: c.name === "key passed as an argument is not echoed" ? "process" : "in-process" }) as const),
+  )("config error: $name → exit 2, no request ($mode)", async (c) => {
     await withChutesServer({}, async (server) => {
-      const run = await runProbe(c.args(server.baseUrl), c.env);
+      const run = await runProbe(c.args(server.baseUrl), c.env, undefined, c.mode);
       expect(run.code).toBe(2);
       expect(run.result.status).toBe("config_error");
       expect(run.result.httpStatus).toBeNull();

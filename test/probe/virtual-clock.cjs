@@ -1,6 +1,7 @@
 /**
- * Preloaded into the probe by the tests (`node --require virtual-clock.cjs chutes-probe.mjs`):
- * `performance.now()` and `AbortSignal.timeout()` run on a clock the test can move forward.
+ * Preloaded into a probe process by the tests (`node --require virtual-clock.cjs chutes-probe.mjs`):
+ * `performance.now()` and `AbortSignal.timeout()` run on a clock the test can move forward
+ * (virtual-clock-core.cjs).
  *
  * Why: "the provider never answers → timeout" must not depend on how fast a loaded machine is.
  * With real time, a short --timeout-ms races the probe's own start-up and first request (on
@@ -12,38 +13,17 @@
  *
  * Protocol (IPC, the probe is started with `fork`): the test sends `{ advanceMs: n }`; the clock
  * moves n ms, every timeout signal now due is aborted, and `{ advancedMs: total }` comes back.
- * Real time keeps running underneath, so a signal also fires when its time comes normally.
  */
 "use strict";
+const { createVirtualClock } = require("./virtual-clock-core.cjs");
 
-const realNow = performance.now.bind(performance);
-let offsetMs = 0;
-const now = () => realNow() + offsetMs;
-/** @type {Set<{ at: number, controller: AbortController }>} */
-const pending = new Set();
-
-function fireDue() {
-  for (const entry of pending) {
-    if (now() >= entry.at) {
-      pending.delete(entry);
-      entry.controller.abort(new DOMException("The operation was aborted due to timeout", "TimeoutError"));
-    }
-  }
-}
-
-performance.now = now;
-AbortSignal.timeout = (/** @type {number} */ ms) => {
-  const controller = new AbortController();
-  pending.add({ at: now() + ms, controller });
-  setTimeout(fireDue, ms).unref(); // real time still counts
-  return controller.signal;
-};
+const clock = createVirtualClock();
+performance.now = clock.now;
+AbortSignal.timeout = clock.timeout;
 
 process.on("message", (/** @type {any} */ message) => {
   if (!message || typeof message.advanceMs !== "number") return;
-  offsetMs += message.advanceMs;
-  fireDue();
-  process.send?.({ advancedMs: offsetMs });
+  process.send?.({ advancedMs: clock.advance(message.advanceMs) });
 });
 // The IPC channel must not keep the probe alive: it decides when to exit.
 process.channel?.unref();

@@ -124,6 +124,10 @@ const REJECTED: Case[] = [
   { path: "autoscaling.api.minReplicas", value: 9, why: "minReplicas above maxReplicas (6)" },
   { path: "llm.maxConcurrentReviews", value: 1, why: "fewer reviews than workers (2)" },
   { path: "llm.maxConcurrentReviews", value: 4, why: "fewer reviews than the autoscaled workers", context: { autoscaling: { worker: { enabled: true, maxReplicas: 5 } } } },
+  { path: "llm.baseUrl", value: "https://llm.chutes.ai/v1/chat/completions", why: "the completions endpoint instead of the API base" },
+  { path: "resources.worker.requests.memory", value: "2Gi", why: "a request above its limit (1536Mi)" },
+  { path: "resources.api.requests.cpu", value: "1500m", why: "a CPU request above its limit (1)" },
+  { path: "dataStores.resources.rabbitmq.requests.memory", value: "2Gi", why: "a store's request above its limit (1Gi)" },
   { path: "llm.provider", value: "openai", why: "an unknown key", unknownKey: true },
   { path: "healthcheck.interval", value: 60, why: "an unknown key", unknownKey: true },
   { path: "replicas.scheduler", value: 1, why: "an unknown component", unknownKey: true },
@@ -137,6 +141,8 @@ const ACCEPTED: Case[] = [
   { path: "replicas.web", value: 50, why: "the maximum" },
   { path: "llm.temperature", value: 0, why: "temperature 0" },
   { path: "llm.maxConcurrentReviews", value: 2, why: "one review per worker" },
+  { path: "resources.worker.requests.memory", value: "1536Mi", why: "a request equal to its limit" },
+  { path: "resources.api.requests.cpu", value: "1", why: "a CPU request equal to its limit, in cores" },
 ];
 
 /** helm flags for one case: strings with --set-string, the rest with --set. */

@@ -113,6 +113,14 @@ its hosts (https when it has a TLS secret); else localhost.
 {{/*
 Bytes in a Kubernetes memory quantity, rounded down (contract quantityBytes). Arg: the quantity.
 */}}
+{{/* A Kubernetes quantity as a number (cores or bytes), for comparisons (config/schema.ts quantityValue). Arg: the quantity. */}}
+{{- define "kodus.quantity" -}}
+{{- $q := toString . -}}
+{{- $num := regexFind "^[0-9]+(\\.[0-9]+)?" $q -}}
+{{- $mult := get (dict "" 1.0 "m" 0.001 "k" 1e3 "M" 1e6 "G" 1e9 "T" 1e12 "Ki" 1024.0 "Mi" 1048576.0 "Gi" 1073741824.0 "Ti" 1099511627776.0) (trimPrefix $num $q) -}}
+{{- mulf (float64 $num) $mult -}}
+{{- end -}}
+
 {{- define "kodus.quantityBytes" -}}
 {{- $q := toString . -}}
 {{- $num := regexFind "^[0-9]+(\\.[0-9]+)?" $q -}}
@@ -453,6 +461,20 @@ volumes:
 {{- end -}}
 {{- if eq $v.secrets.mode "chart" -}}
 {{- $_ := required "secrets.values.chutes_api_key is required when secrets.mode is chart (--set-file secrets.values.chutes_api_key=PATH), or use secrets.mode=existing" $v.secrets.values.chutes_api_key -}}
+{{- end -}}
+{{- /* Kodus appends /chat/completions to the base URL itself (the JSON Schema cannot say "does not end with"). */ -}}
+{{- if regexMatch `/(chat/)?completions/*$` $v.llm.baseUrl -}}
+{{- fail (printf "llm.baseUrl (%s) must be the API base such as \"https://llm.chutes.ai/v1\", without /chat/completions (Kodus appends it)" $v.llm.baseUrl) -}}
+{{- end -}}
+{{- /* Kubernetes rejects a Pod whose request exceeds its limit only at apply time; say so at render time. */ -}}
+{{- range $path, $r := dict "resources.api" $v.resources.api "resources.worker" $v.resources.worker "resources.webhooks" $v.resources.webhooks "resources.web" $v.resources.web "dataStores.resources.postgres" $v.dataStores.resources.postgres "dataStores.resources.mongodb" $v.dataStores.resources.mongodb "dataStores.resources.rabbitmq" $v.dataStores.resources.rabbitmq -}}
+{{- range $kind := list "cpu" "memory" -}}
+{{- $request := index $r.requests $kind -}}
+{{- $limit := index $r.limits $kind -}}
+{{- if gt (include "kodus.quantity" $request | float64) (include "kodus.quantity" $limit | float64) -}}
+{{- fail (printf "%s.requests.%s (%v) must not exceed %s.limits.%s (%v)" $path $kind $request $path $kind $limit) -}}
+{{- end -}}
+{{- end -}}
 {{- end -}}
 {{- $b := $v.healthcheck.budget -}}
 {{- if gt ($b.warnPercent | int64) ($b.criticalPercent | int64) -}}

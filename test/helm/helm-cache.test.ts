@@ -7,7 +7,7 @@ import { spawnSync } from "node:child_process";
 import { appendFileSync, cpSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { CHART_DIR, EXPLICIT_SECRET_FLAGS, FULL_VALUES_FILE, PROJECT_ROOT, helm, helmBin, helmCacheKey } from "./helm";
+import { CHART_DIR, EXPLICIT_SECRET_FLAGS, FULL_VALUES_FILE, PROJECT_ROOT, helm, helmBin, helmCacheKey, parseManifests, render } from "./helm";
 
 let work: string;
 let chart: string;
@@ -61,5 +61,11 @@ describe("helm render cache key", () => {
     expect(fresh.status).toBe(0);
     expect(cached.status).toBe(0);
     expect(cached.stdout).toBe(fresh.stdout);
+    // render()'s parsed objects (kept as JSON) are exactly what parsing the fresh YAML gives, and new each time.
+    const objects = render({ files: [FULL_VALUES_FILE], flags: EXPLICIT_SECRET_FLAGS });
+    const again = render({ files: [FULL_VALUES_FILE], flags: EXPLICIT_SECRET_FLAGS });
+    expect(again).toStrictEqual(parseManifests(fresh.stdout));
+    expect(objects).toStrictEqual(again);
+    expect(objects[0]).not.toBe(again[0]);
   });
 });

@@ -89,6 +89,8 @@ export function helm(args: readonly string[], values?: unknown, env: Record<stri
  */
 const HELM_CACHE_DIR = join(PROJECT_ROOT, "node_modules", ".cache", "kodus-helm");
 const memo = new Map<string, HelmResult>();
+const parsedMemo = new Map<string, string>();
+const YAML_VERSION = (JSON.parse(readFileSync(join(PROJECT_ROOT, "node_modules", "yaml", "package.json"), "utf8")) as { version: string }).version;
 
 /** Hash of a file's bytes, or of a directory's files (relative names and bytes, sorted), recursively. */
 export function contentHash(path: string): string {
@@ -180,7 +182,43 @@ function templateArgs(o: RenderOptions): string[] {
 export function render(o: RenderOptions = {}): K8sObject[] {
   const r = helm(templateArgs(o), o.values);
   if (r.status !== 0) throw new Error(`helm template failed (${r.status}):\n${r.stderr}`);
-  return parseManifests(r.stdout);
+  return parseManifestsCached(r.stdout);
+}
+
+/**
+ * parseManifests of an offline render, kept as JSON beside the render cache (JSON.parse takes
+ * about 1 ms where parsing the YAML takes 35-60): keyed by the YAML text itself and the yaml
+ * package's version, so it is exactly what parsing the text gives. Each call returns new objects.
+ */
+const jsonSafe = (v: unknown): boolean =>
+  v === null ||
+  typeof v === "string" ||
+  typeof v === "boolean" ||
+  (typeof v === "number" && Number.isFinite(v)) ||
+  (Array.isArray(v) && v.every(jsonSafe)) ||
+  (typeof v === "object" && Object.getPrototypeOf(v) === Object.prototype && Object.values(v as object).every(jsonSafe));
+
+function parseManifestsCached(text: string): K8sObject[] {
+  if (process.env.KODUS_TEST_HELM_CACHE === "0") return parseManifests(text);
+  const key = createHash("sha256").update(`yaml@${YAML_VERSION}\0`).update(text).digest("hex");
+  const file = join(HELM_CACHE_DIR, `${key}.objects.json`);
+  let json = parsedMemo.get(key);
+  if (json === undefined) {
+    try {
+      json = readFileSync(file, "utf8");
+    } catch {
+      const objects = parseManifests(text);
+      // Only what JSON keeps exactly (a YAML 1.1 timestamp is a Date, .inf a number JSON lacks).
+      if (!jsonSafe(objects)) return objects;
+      json = JSON.stringify(objects);
+      mkdirSync(HELM_CACHE_DIR, { recursive: true });
+      const tmp = `${file}.${process.pid}.tmp`;
+      writeFileSync(tmp, json);
+      renameSync(tmp, file);
+    }
+    parsedMemo.set(key, json);
+  }
+  return JSON.parse(json) as K8sObject[];
 }
 
 /** `helm template` that may fail (for rejection tests). */
@@ -203,11 +241,39 @@ export function parseManifests(text: string): K8sObject[] {
   return objects;
 }
 
-/** Validates objects with kubernetes-models (in a child Node process: the package is ESM-only). */
+/**
+ * Validates objects with kubernetes-models (in a child Node process: the package is ESM-only).
+ * Results are cached (node_modules/.cache/kodus-helm) by the content of the objects, of
+ * validate-k8s.mjs and the installed kubernetes-models version: the same input, the same verdict.
+ */
 export function validateWithKubernetesModels(objects: readonly K8sObject[]): { kind: string; name: string; error: string | null }[] {
-  const r = spawnSync(process.execPath, [join(__dirname, "validate-k8s.mjs")], { cwd: PROJECT_ROOT, input: JSON.stringify(objects), encoding: "utf8", timeout: 30_000 });
+  const input = JSON.stringify(objects);
+  const validator = join(__dirname, "validate-k8s.mjs");
+  const useCache = process.env.KODUS_TEST_HELM_CACHE !== "0";
+  const key = createHash("sha256")
+    .update(readFileSync(validator))
+    .update("\0")
+    .update(readFileSync(join(PROJECT_ROOT, "node_modules", "kubernetes-models", "package.json")))
+    .update("\0")
+    .update(input)
+    .digest("hex");
+  const file = join(HELM_CACHE_DIR, `${key}.validation.json`);
+  if (useCache) {
+    try {
+      return JSON.parse(readFileSync(file, "utf8"));
+    } catch {
+      // not cached yet
+    }
+  }
+  const r = spawnSync(process.execPath, [validator], { cwd: PROJECT_ROOT, input, encoding: "utf8", timeout: 30_000 });
   if (r.status !== 0) throw new Error(`validate-k8s.mjs failed (${r.status}): ${r.stderr}`);
-  return JSON.parse(r.stdout);
+  const results = JSON.parse(r.stdout);
+  if (useCache) {
+    mkdirSync(HELM_CACHE_DIR, { recursive: true });
+    writeFileSync(`${file}.${process.pid}.tmp`, r.stdout);
+    renameSync(`${file}.${process.pid}.tmp`, file);
+  }
+  return results;
 }
 
 export const byKind = (objects: readonly K8sObject[], kind: string): K8sObject[] => objects.filter((o) => o.kind === kind);

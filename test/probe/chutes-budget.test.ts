@@ -5,7 +5,8 @@
  * the budget read never adds a completion, its failure never changes the inference verdict,
  * and the key is never printed.
  *
- * No test here depends on a tight timing margin: the only real timeout is seconds long. Most runs evaluate the probe in this process
+ * No test here depends on a timing margin: a timeout is reached by moving the probe's virtual
+ * clock once the stand-in holds the request (probe-runner.ts). Most runs evaluate the probe in this process
  * (probe-runner.ts); those about exit codes also run it as a real child process.
  */
 import {
@@ -429,12 +430,14 @@ describe("chutes probe: budget watch", () => {
     });
   });
 
-  // Real time, not the virtual clock: the one deadline covers the completion too, and only real
-  // time lets the completion be answered (in milliseconds) long before the 4 s cut. Concurrent,
-  // so the wait overlaps the rest of the suite.
-  test.concurrent("management API that never answers: cut at the timeout, the inference verdict stands", async () => {
+  test("management API that never answers: cut at the timeout, the inference verdict stands", async () => {
     await withChutesServer({ subscription: { status: 200, hang: true }, quota: { status: 200, hang: true } }, async (server) => {
-      const { result, code } = await runProbe(args(server, "alert", ["--timeout-ms", "4000"]));
+      const { result, code } = await runProbe(args(server, "alert", ["--timeout-ms", "4000"]), {}, "in-process", async (clock) => {
+        // The one deadline covers the completion too: move the clock only once its answer is read.
+        await clock.bodyRead("/v1/chat/completions");
+        await server.waitForHang();
+        await clock.advance(4000);
+      });
       expect(code).toBe(0);
       expect(result.status).toBe("ok");
       expect(result.httpStatus).toBe(200);

@@ -9,8 +9,9 @@
  * - "in-process": the same source evaluated in the test's process as a strict-mode function
  *   (the probe is a script with no import/export and only Node globals), given its own `process`
  *   (argv, env, stdout/stderr that collect what is written, exit that records the code) and the
- *   virtual clock as `performance` and `AbortSignal`. Its requests are real HTTP to the stand-in;
- *   only the process around it is simulated. Every other test runs this way.
+ *   virtual clock as `performance` and `AbortSignal`, and `fetch` (the real one, with each
+ *   response's text() observed). Its requests are real HTTP to the stand-in; only the process
+ *   around it is simulated. Every other test runs this way.
  */
 import { fork } from "node:child_process";
 import { readFileSync } from "node:fs";
@@ -26,12 +27,18 @@ export type ProbeMode = "process" | "in-process";
 /** Moves the probe's clock forward; resolves once the probe has done it. */
 export interface ProbeClock {
   advance(ms: number): Promise<void>;
+  /**
+   * In-process runs only: resolves once the probe has read the whole body of a response to a
+   * URL ending in `pathEnd` (observed by wrapping the Response's text(); nothing else changes).
+   */
+  bodyRead(pathEnd: string): Promise<void>;
 }
 
 export interface ProbeOutput {
   code: number | null;
   stdout: string;
   stderr: string;
+  /** Wall time of the whole run, in fractional ms (performance.now()): it contains the probe's own real time. */
   wallMs: number;
 }
 
@@ -54,7 +61,7 @@ async function runAsProcess(
   env: Record<string, string>,
   drive?: (clock: ProbeClock) => Promise<void>,
 ): Promise<ProbeOutput> {
-  const started = Date.now();
+  const started = performance.now();
   const child = fork(PROBE, [...args], { cwd: ROOT, env, execArgv: ["--require", CLOCK], silent: true });
   let stdout = "";
   let stderr = "";
@@ -72,6 +79,7 @@ async function runAsProcess(
           throw new Error(`the probe exited before its clock was advanced by ${ms} ms: ${stdout}${stderr}`);
         }),
       ]),
+    bodyRead: () => Promise.reject(new Error("bodyRead is only observable when the probe runs in-process")),
   };
   try {
     if (drive) await drive(clock);
@@ -80,7 +88,7 @@ async function runAsProcess(
     await exited;
     throw err;
   }
-  return { code: await exited, stdout, stderr, wallMs: Date.now() - started };
+  return { code: await exited, stdout, stderr, wallMs: performance.now() - started };
 }
 
 /** Thrown by the simulated process.exit, to stop the probe's code where a real exit would. */
@@ -94,7 +102,7 @@ async function runInProcess(
   const source = readFileSync(PROBE, "utf8").replace(/^#!.*\n/, "");
   // If the probe ever gains imports, this way of running it stops working: say so.
   if (/^\s*(import|export)\b/m.test(source)) throw new Error(`${PROBE} has import/export statements: run it with mode "process"`);
-  const started = Date.now();
+  const started = performance.now();
   const clock = createVirtualClock();
   let stdout = "";
   let stderr = "";
@@ -137,14 +145,28 @@ async function runInProcess(
       return clock.timeout(ms);
     }
   }
-  const probe = new Function("process", "performance", "AbortSignal", `"use strict";\n${source}`);
-  probe(fakeProcess, { now: clock.now, timeOrigin: performance.timeOrigin }, VirtualAbortSignal);
+  const read: { pathEnd: string; done: () => void }[] = [];
+  const observedFetch = async (url: string | URL, init?: RequestInit): Promise<Response> => {
+    const res = await fetch(url, init);
+    const text = res.text.bind(res);
+    Object.defineProperty(res, "text", {
+      value: async () => {
+        const body = await text();
+        for (const r of read.filter((x) => String(url).endsWith(x.pathEnd))) r.done();
+        return body;
+      },
+    });
+    return res;
+  };
+  const probe = new Function("process", "performance", "AbortSignal", "fetch", `"use strict";\n${source}`);
+  probe(fakeProcess, { now: clock.now, timeOrigin: performance.timeOrigin }, VirtualAbortSignal, observedFetch);
   const ended = exit.then(() => true);
   const inProcessClock: ProbeClock = {
     advance: async (ms) => {
       if (code !== null) throw new Error(`the probe exited before its clock was advanced by ${ms} ms: ${stdout}${stderr}`);
       clock.advance(ms);
     },
+    bodyRead: (pathEnd) => new Promise<void>((done) => read.push({ pathEnd, done })),
   };
   try {
     if (drive) await Promise.race([drive(inProcessClock), ended]);
@@ -152,5 +174,5 @@ async function runInProcess(
   } finally {
     clock.dispose();
   }
-  return { code, stdout, stderr, wallMs: Date.now() - started };
+  return { code, stdout, stderr, wallMs: performance.now() - started };
 }

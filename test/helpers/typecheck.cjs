@@ -8,7 +8,7 @@
  * tsconfig.json's "include" (new files included), every other non-node_modules file tsc loaded
  * (listed in its tsbuildinfo), tsconfig.json, package.json and package-lock.json (the compiler
  * and every type package are pinned there). Any edit changes the hash and tsc runs; a failing
- * check writes no stamp. KODUS_TYPECHECK_CACHE=0 always runs tsc.
+ * check writes no stamp. KODUS_TYPECHECK_CACHE=0 always runs a full tsc check (no build info).
  */
 "use strict";
 const { spawnSync } = require("node:child_process");
@@ -75,7 +75,9 @@ if (before !== undefined && stamp === before) {
   console.log("typecheck: nothing changed since tsc --noEmit last passed");
   process.exit(0);
 }
-const tsc = spawnSync(process.execPath, [require.resolve("typescript/bin/tsc"), "--noEmit"], { cwd: ROOT, stdio: "inherit" });
+// With the cache off, tsc's own build info is not used either: a full check, as on a fresh clone.
+const tscArgs = ["--noEmit", ...(useStamp ? [] : ["--incremental", "false"])];
+const tsc = spawnSync(process.execPath, [require.resolve("typescript/bin/tsc"), ...tscArgs], { cwd: ROOT, stdio: "inherit" });
 if (tsc.status !== 0) process.exit(tsc.status ?? 1);
 if (useStamp) {
   // Hashed again after the run: it now has the build info, and an edit made meanwhile is caught.

@@ -38,7 +38,7 @@ function inputsHash() {
       else if (SOURCE.test(entry.name)) files.add(child);
     }
   };
-  for (const rel of tsconfig.compilerOptions.noEmit ? tsconfig.include : []) walk(rel);
+  for (const rel of tsconfig.include ?? ["."]) walk(rel);
   // Files outside "include" that tsc followed imports to (JSON, scripts...), from the last run.
   const buildInfo = path.resolve(ROOT, tsconfig.compilerOptions.tsBuildInfoFile);
   try {

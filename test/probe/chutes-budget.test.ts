@@ -307,14 +307,17 @@ const cases: Case[] = [
   },
 ];
 
+/** Each exit code of the budget watch (0, 3, 4) once on a real child process. */
+const ON_A_REAL_PROCESS = ["subscription at 10 %", "monthly cap at 97 %", "only mode: an unreadable budget is its own status"];
+const realProcessCases = cases.filter((c) => ON_A_REAL_PROCESS.includes(c.name));
+if (realProcessCases.length !== ON_A_REAL_PROCESS.length)
+  throw new Error(`ON_A_REAL_PROCESS names a case that does not exist: ${ON_A_REAL_PROCESS.join(", ")}`);
+
 describe("chutes probe: budget watch", () => {
   // One after another, not concurrent: the suite must not load the machine into other suites' timing margins.
   test.each([
     ...cases.map((c) => ({ ...c, run: "in-process" as const })),
-    // Each exit code of the budget watch (0, 3, 4) once on a real child process.
-    ...cases
-      .filter((c) => ["subscription at 10 %", "monthly cap at 97 %", "only mode: an unreadable budget is its own status"].includes(c.name))
-      .map((c) => ({ ...c, run: "process" as const })),
+    ...realProcessCases.map((c) => ({ ...c, run: "process" as const })),
   ])("$name → $status ($run)", async (c) => {
     await withChutesServer(c.scenario, async (server) => {
       const { result, code } = await runProbe(args(server, c.mode ?? "alert", c.extra), {}, c.run);

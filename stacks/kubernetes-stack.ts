@@ -143,7 +143,7 @@ export class KubernetesStack extends TerraformStack {
         new ChutesAlerts(this, "chutes-alerts", {
           namespace: k8s.namespace,
           labels,
-          cronJobName: "kodus-chutes-healthcheck",
+          cronJobName: checks.cronJobName,
           budget: config.healthcheck.budget.enabled,
           extraLabels: config.healthcheck.prometheusRule.labels,
           dependsOn: [checks.cronJob],

@@ -81,12 +81,15 @@ export function urlPort(url: string): number {
 export class ChutesHealthChecks extends Construct {
   readonly preflight?: JobV1;
   readonly cronJob?: CronJobV1;
+  /** The CronJob's name as plain text (alert rules match its Jobs' pods by it), set whether or not the CronJob is deployed. */
+  readonly cronJobName: string;
 
   constructor(scope: Construct, id: string, props: ChutesHealthChecksProps) {
     super(scope, id);
     // Addresses from this construct's id ("chutes": chutes-probe, chutes-preflight, chutes-healthcheck, ...).
     const address = (role: string) => addressOf(this, { suffix: role });
     const prefix = props.namePrefix ?? "kodus";
+    this.cronJobName = `${prefix}-chutes-healthcheck`;
     const source = probeSource();
     const code = new ConfigMapV1(this, "code", {
       metadata: { name: `${prefix}-chutes-probe`, namespace: props.namespace, labels: componentLabels(props.labels, "chutes-probe") },
@@ -151,7 +154,7 @@ export class ChutesHealthChecks extends Construct {
     if (props.periodic ?? true) {
       this.cronJob = new CronJobV1(this, "periodic", {
         metadata: {
-          name: `${prefix}-chutes-healthcheck`,
+          name: this.cronJobName,
           namespace: props.namespace,
           labels: componentLabels(props.labels, HEALTHCHECK_COMPONENT),
         },

@@ -62,7 +62,7 @@ const HELM_ENV = (env: Record<string, string>) => ({
 /** Runs helm with `args`; `values` (if any) is passed as a values file on stdin (`-f -`). */
 export function helm(args: readonly string[], values?: unknown, env: Record<string, string> = {}): HelmResult {
   const input = values === undefined ? undefined : JSON.stringify(values);
-  const key = helmCacheKey(args, input, env);
+  const key = process.env.KODUS_TEST_HELM_CACHE === "0" ? undefined : helmCacheKey(args, input, env);
   if (key !== undefined) {
     const hit = readCache(key);
     if (hit) return hit;
@@ -91,7 +91,7 @@ export function helm(args: readonly string[], values?: unknown, env: Record<stri
  * talks to a cluster (--dry-run=server, lookup) or prints a time (`helm install --dry-run`'s
  * LAST DEPLOYED) always runs helm. KODUS_TEST_HELM_CACHE=0 turns the cache off.
  */
-const HELM_CACHE_DIR = join(PROJECT_ROOT, "node_modules", ".cache", "kodus-helm");
+const HELM_CACHE_DIR = join(process.env.KODUS_TEST_CACHE_ROOT || join(PROJECT_ROOT, "node_modules", ".cache"), "kodus-helm");
 const memo = new Map<string, HelmResult>();
 const parsedMemo = new Map<string, string>();
 const YAML_VERSION = (JSON.parse(readFileSync(join(PROJECT_ROOT, "node_modules", "yaml", "package.json"), "utf8")) as { version: string }).version;
@@ -130,7 +130,6 @@ const existing = (p: string): string | undefined => {
  * and a chart whose template was edited misses.
  */
 export function helmCacheKey(args: readonly string[], input: string | undefined, env: Record<string, string> = {}): string | undefined {
-  if (process.env.KODUS_TEST_HELM_CACHE === "0") return undefined;
   if (args[0] !== "template" && args[0] !== "lint") return undefined;
   if (args.some((a) => a.startsWith("--dry-run") || a.startsWith("--kube"))) return undefined;
   const bin = helmBin();

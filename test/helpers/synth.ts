@@ -16,8 +16,11 @@ export type TfJson = {
 };
 
 const ROOT = resolve(__dirname, "..", "..");
-/** Shared by every suite and run; set KODUS_TEST_SYNTH_CACHE=0 to synthesize everything afresh. */
-const CACHE_DIR = join(ROOT, "node_modules", ".cache", "kodus-synth");
+/**
+ * Shared by every suite and run; set KODUS_TEST_SYNTH_CACHE=0 to synthesize everything afresh.
+ * KODUS_TEST_CACHE_ROOT moves the test caches elsewhere (npm run bench: an empty one, as a fresh clone has).
+ */
+const CACHE_DIR = join(process.env.KODUS_TEST_CACHE_ROOT || join(ROOT, "node_modules", ".cache"), "kodus-synth");
 const useDiskCache = process.env.KODUS_TEST_SYNTH_CACHE !== "0";
 /** Not sources: what a synth cannot read. Everything else in the project is. */
 const NOT_SOURCES = new Set(["node_modules", ".git", "test", "cdktf.out", ".tools", "helm", "coverage", ".gen"]);

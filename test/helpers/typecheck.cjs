@@ -17,7 +17,8 @@ const fs = require("node:fs");
 const path = require("node:path");
 
 const ROOT = path.resolve(__dirname, "..", "..");
-const CACHE = path.join(ROOT, "node_modules", ".cache");
+// KODUS_TEST_CACHE_ROOT (npm run bench): an empty directory there means a first, full check.
+const CACHE = process.env.KODUS_TEST_CACHE_ROOT || path.join(ROOT, "node_modules", ".cache");
 const STAMP = path.join(CACHE, "kodus-typecheck");
 const SOURCE = /\.(ts|mts|cts|js|mjs|cjs|json)$/;
 
@@ -40,7 +41,9 @@ function inputsHash() {
   };
   for (const rel of tsconfig.include ?? ["."]) walk(rel);
   // Files outside "include" that tsc followed imports to (JSON, scripts...), from the last run.
-  const buildInfo = path.resolve(ROOT, tsconfig.compilerOptions.tsBuildInfoFile);
+  const buildInfo = process.env.KODUS_TEST_CACHE_ROOT
+    ? path.join(CACHE, "tsconfig.tsbuildinfo")
+    : path.resolve(ROOT, tsconfig.compilerOptions.tsBuildInfoFile);
   try {
     for (const name of JSON.parse(fs.readFileSync(buildInfo, "utf8")).fileNames ?? []) {
       const rel = path.relative(ROOT, path.resolve(path.dirname(buildInfo), name));
@@ -76,7 +79,14 @@ if (before !== undefined && stamp === before) {
   process.exit(0);
 }
 // With the cache off, tsc's own build info is not used either: a full check, as on a fresh clone.
-const tscArgs = ["--noEmit", ...(useStamp ? [] : ["--incremental", "false"])];
+const tscArgs = [
+  "--noEmit",
+  ...(!useStamp
+    ? ["--incremental", "false"]
+    : process.env.KODUS_TEST_CACHE_ROOT
+      ? ["--tsBuildInfoFile", path.join(CACHE, "tsconfig.tsbuildinfo")]
+      : []),
+];
 const tsc = spawnSync(process.execPath, [require.resolve("typescript/bin/tsc"), ...tscArgs], { cwd: ROOT, stdio: "inherit" });
 if (tsc.status !== 0) process.exit(tsc.status ?? 1);
 if (useStamp) {

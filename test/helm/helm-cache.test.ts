@@ -47,6 +47,18 @@ describe("helm render cache key", () => {
     expect(helmCacheKey(templateArgs(CHART_DIR, "--set-file", `secrets.values.chutes_api_key=${values}`), undefined)).not.toBe(setFile);
   });
 
+  test("the key follows helm's environment, except PATH (npm run and npx set different ones)", () => {
+    const base = helmCacheKey(templateArgs(CHART_DIR), undefined);
+    expect(helmCacheKey(templateArgs(CHART_DIR), undefined, { HELM_DEBUG: "1" })).not.toBe(base);
+    const path = process.env.PATH;
+    try {
+      process.env.PATH = `/elsewhere/bin:${path}`;
+      expect(helmCacheKey(templateArgs(CHART_DIR), undefined)).toBe(base);
+    } finally {
+      process.env.PATH = path;
+    }
+  });
+
   test("runs that ask a cluster or print the time are never cached", () => {
     expect(helmCacheKey(["install", "kodus", CHART_DIR, "--dry-run=client"], undefined)).toBeUndefined();
     expect(helmCacheKey([...templateArgs(CHART_DIR), "--dry-run=server", "--kube-apiserver", "http://127.0.0.1:1"], undefined)).toBeUndefined();

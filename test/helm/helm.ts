@@ -134,7 +134,10 @@ export function helmCacheKey(args: readonly string[], input: string | undefined,
   if (args.some((a) => a.startsWith("--dry-run") || a.startsWith("--kube"))) return undefined;
   const bin = helmBin();
   const st = statSync(bin);
-  const hash = createHash("sha256").update(JSON.stringify({ bin, size: st.size, mtime: st.mtimeMs, env: HELM_ENV(env), input: input ?? null })).update("\0");
+  // PATH is left out: helm is run by its full path and an offline render starts no other program
+  // (npm run and npx put different PATHs in front of the same tests).
+  const { PATH: _path, ...helmEnv } = HELM_ENV(env);
+  const hash = createHash("sha256").update(JSON.stringify({ bin, size: st.size, mtime: st.mtimeMs, env: helmEnv, input: input ?? null })).update("\0");
   for (const arg of args) {
     // A path argument, or the path of a --set-file style key=path, stands for its content.
     const eq = arg.indexOf("=");

@@ -1,19 +1,34 @@
 /**
- * Turns the periodic check's cron schedule into the fixed interval Docker healthchecks need.
+ * Turns the periodic check's cron schedule into the fixed interval Docker healthcheck needs.
  * Docker cannot run a check at wall-clock times, so the Docker monitor runs at the schedule's
- * shortest gap between two runs (the gap is computed over a fixed week, so output is stable).
+ * shortest gap between two runs (the gap is computed from a fixed instant, so output is stable).
  */
 import { CronExpressionParser } from "cron-parser";
 
 const REFERENCE_START = new Date("2025-01-06T00:00:00Z"); // a Monday, any fixed instant works
 
+/** The smallest step between consecutive values of a cron field that wraps at `period` (e.g. minutes 5,35: 30). */
+function cyclicStep(values: readonly number[], period: number): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  let step = period - sorted[sorted.length - 1]! + sorted[0]!;
+  for (let i = 1; i < sorted.length; i++) step = Math.min(step, sorted[i]! - sorted[i - 1]!);
+  return step;
+}
+
 /** The shortest gap, in seconds, between consecutive runs of a 5-field cron expression (UTC). */
 export function scheduleIntervalSeconds(expr: string): number {
   const it = CronExpressionParser.parse(expr, { currentDate: REFERENCE_START, tz: "UTC" });
+  // No two runs can be closer than this, so the walk below stops as soon as a gap reaches it:
+  // consecutive runs differ by at least the minute field's smallest cyclic step; with a single
+  // minute, by whole hours (the hour field's step); with a single minute and hour, by a day.
+  const { minute, hour } = it.fields;
+  const floorMs =
+    (minute.values.length > 1 ? cyclicStep(minute.values, 60) * 60 : hour.values.length > 1 ? cyclicStep(hour.values, 24) * 3600 : 86_400) *
+    1000;
   let previous = it.next().getTime();
   let shortest = Number.POSITIVE_INFINITY;
   // Two years of runs at most: enough to see every gap of any schedule that repeats yearly.
-  for (let i = 0; i < 2000; i++) {
+  for (let i = 0; i < 2000 && shortest > floorMs; i++) {
     const next = it.next().getTime();
     shortest = Math.min(shortest, next - previous);
     previous = next;

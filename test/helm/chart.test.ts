@@ -24,6 +24,7 @@ import {
   isHook,
   namespaceObjects,
   podSpec,
+  render as renderOffline,
   renderOnCluster,
   secretData,
   startFakeCluster,
@@ -42,15 +43,32 @@ let cluster: FakeCluster;
 /**
  * Renders as `helm install` does, against a (stand-in) cluster whose namespace exists and holds
  * no Kodus Secret yet: `lookup` works, so the chart may generate the secrets it is not given.
- * (Offline `helm template` refuses to generate them: see gitops.test.ts.)
+ * (Offline `helm template` refuses to generate them: see gitops.test.ts.) For the tests about
+ * those generated secrets.
  */
-const render = (o: RenderOptions = {}) => renderOnCluster(cluster, o);
+const renderInstall = (o: RenderOptions = {}) => renderOnCluster(cluster, o);
+/**
+ * Everything else renders offline (cached by content: deterministic), every secret given as a
+ * GitOps render gives them, unless the values name their own; value files render as they are.
+ */
+const render = (o: RenderOptions = {}) =>
+  renderOffline(o.files ? o : { ...o, values: mergeValues({ secrets: { values: EXPLICIT_SECRET_VALUES } }, (o.values ?? {}) as Record<string, unknown>) });
+
+/** Deep merge of plain objects (b wins). */
+function mergeValues(a: Record<string, unknown>, b: Record<string, unknown>): Record<string, unknown> {
+  const out: Record<string, unknown> = { ...a };
+  for (const [k, v] of Object.entries(b)) {
+    const prev = out[k];
+    out[k] = prev && typeof prev === "object" && v && typeof v === "object" && !Array.isArray(v) ? mergeValues(prev as Record<string, unknown>, v as Record<string, unknown>) : v;
+  }
+  return out;
+}
 
 beforeAll(async () => {
   helmBin(); // fails every test below with an install hint if helm is missing
   cluster = await startFakeCluster();
   await cluster.setObjects(namespaceObjects());
-  defaults = render({ values: MINIMAL_VALUES });
+  defaults = renderInstall({ values: MINIMAL_VALUES }); // chart mode, only the key given: the chart generates the rest
   full = render({ files: [FULL_VALUES_FILE] });
 });
 
@@ -255,9 +273,9 @@ describe("secrets", () => {
 
   test("rotation, chart mode: a changed value changes the secret hash of every Kodus pod template; same values, same hashes", () => {
     const annotations = (objects: K8sObject[]) => kodus.map((c) => deployment(objects, c).spec.template.metadata.annotations);
-    const a = annotations(render({ values: MINIMAL_VALUES }));
-    const again = annotations(render({ values: MINIMAL_VALUES }));
-    const rotated = annotations(render({ values: { secrets: { values: { chutes_api_key: `${TEST_CHUTES_KEY}.rotated` } } } }));
+    const a = annotations(renderInstall({ values: MINIMAL_VALUES }));
+    const again = annotations(renderInstall({ values: MINIMAL_VALUES }));
+    const rotated = annotations(renderInstall({ values: { secrets: { values: { chutes_api_key: `${TEST_CHUTES_KEY}.rotated` } } } }));
     expect(again).toEqual(a); // generated values do not churn the pods
     for (let i = 0; i < kodus.length; i++) {
       expect(a[i]["kodus.io/secret-hash"]).toMatch(/^[0-9a-f]{64}$/);
@@ -588,7 +606,8 @@ describe("Chutes preflight and periodic check", () => {
   });
 
   test("healthcheck.preflight: false (an upgrade during a Chutes outage) skips only the preflight hook; the periodic check stays", () => {
-    const outage = render({ values: { ...MINIMAL_VALUES, healthcheck: { preflight: false } } });
+    // Rendered as the defaults are (on the stand-in cluster), so the two can be compared object for object.
+    const outage = renderInstall({ values: { ...MINIMAL_VALUES, healthcheck: { preflight: false } } });
     expect(outage.filter((o) => o.metadata.name === "kodus-chutes-preflight")).toEqual([]);
     expect(outage.filter(installHook)).toEqual([]);
     expect(find(outage, "CronJob", "kodus-chutes-healthcheck").spec.schedule).toBe("*/15 * * * *");

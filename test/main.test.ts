@@ -29,42 +29,42 @@ describe("npm run synth (main.ts)", () => {
     expect(existsSync(join(dir, "out"))).toBe(false);
   });
 
-  test("same config, byte-identical output from any directory, time zone or locale, and no Terraform needed to synthesize", () => {
+  const canary = `cpk_${"canary".repeat(6)}.${"canary".repeat(3)}.canary`; // key-shaped, obviously fake
+
+  test("same config, byte-identical output from any directory, time zone, locale or PATH (no Terraform needed), and secret-looking values left around never reach it", () => {
     const a = tmp();
     const b = tmp();
     const ra = runSynth(a, { CDKTF_OUTDIR: join(a, "out"), TZ: "UTC", LANG: "C" });
-    // An empty PATH: no terraform binary (cdktf's DataResource would run `terraform version` here).
-    const rb = runSynth(b, { CDKTF_OUTDIR: join(b, "out"), TZ: "Asia/Kolkata", LANG: "de_DE.UTF-8", PATH: tmp() });
-    expect([ra.status, rb.status, rb.stderr]).toEqual([0, 0, ""]);
-    const treeA = readTree(join(a, "out"));
-    expect(Object.keys(treeA)).toEqual(expect.arrayContaining(["manifest.json", "stacks/docker/cdk.tf.json"]));
-    expect(readTree(join(b, "out"))).toEqual(treeA);
-    for (const content of Object.values(treeA)) {
-      expect(content).not.toContain(a);
-      expect(content).not.toContain(PROJECT_ROOT);
-    }
-  });
-
-  test("canary: secret-looking values wherever a user might leave them never reach the output", () => {
-    const canary = `cpk_${"canary".repeat(6)}.${"canary".repeat(3)}.canary`; // key-shaped, obviously fake
-    const dir = tmp();
-    // A var file next to the project, as `npm run secrets` writes it, must not be read at synth time.
-    writeFileSync(join(dir, "kodus.secrets.auto.tfvars.json"), JSON.stringify({ chutes_api_key: canary }));
+    // The second run: an empty PATH (no terraform binary: cdktf's DataResource would run
+    // `terraform version` here), and a canary wherever a user might leave a secret: a var file
+    // next to the project, as `npm run secrets` writes it, and the environment.
+    writeFileSync(join(b, "kodus.secrets.auto.tfvars.json"), JSON.stringify({ chutes_api_key: canary }));
     const env: Record<string, string> = {
-      CDKTF_OUTDIR: join(dir, "out"),
+      CDKTF_OUTDIR: join(b, "out"),
+      TZ: "Asia/Kolkata",
+      LANG: "de_DE.UTF-8",
+      PATH: tmp(),
       CHUTES_API_KEY: canary,
       API_OPEN_AI_API_KEY: canary,
       OPENAI_API_KEY: canary,
     };
     for (const v of ["chutes_api_key", "api_jwt_secret", "postgres_password", "rabbitmq_password"]) env[`TF_VAR_${v}`] = canary;
-    const r = runSynth(dir, env);
-    expect(r.status).toBe(0);
-    const tree = readTree(join(dir, "out"));
-    expect(Object.keys(tree).length).toBeGreaterThan(1);
-    for (const [file, content] of Object.entries(tree)) expect([file, content.includes(canary)]).toEqual([file, false]);
-    expect(r.stdout + r.stderr).not.toContain(canary);
+    const rb = runSynth(b, env);
+    expect([ra.status, rb.status, rb.stderr]).toEqual([0, 0, ""]);
+    const treeA = readTree(join(a, "out"));
+    expect(Object.keys(treeA)).toEqual(expect.arrayContaining(["manifest.json", "stacks/docker/cdk.tf.json"]));
+    const treeB = readTree(join(b, "out"));
+    expect(treeB).toEqual(treeA);
+    for (const content of Object.values(treeA)) {
+      expect(content).not.toContain(a);
+      expect(content).not.toContain(PROJECT_ROOT);
+    }
+    for (const [file, content] of Object.entries(treeB)) expect([file, content.includes(canary)]).toEqual([file, false]);
+    expect(rb.stdout + rb.stderr).not.toContain(canary);
+  });
 
-    // A key pasted into the config file is rejected without being echoed.
+  test("canary: a key pasted into the config file is rejected without being echoed", () => {
+    const dir = tmp();
     const cfg = join(dir, "leaky.yaml");
     writeFileSync(cfg, `llm:\n  apiKey: ${canary}\n  model: ${canary}\n`);
     const bad = runSynth(dir, { KODUS_CONFIG: cfg, CDKTF_OUTDIR: join(dir, "out2") });

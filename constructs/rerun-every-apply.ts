@@ -1,4 +1,4 @@
-import { TerraformResource } from "cdktf";
+import { TerraformResource, anyToHclTerraform, hashMapperHcl } from "cdktf";
 import type { Construct } from "constructs";
 import { setAddress } from "./addresses";
 
@@ -22,6 +22,11 @@ export class ReplaceTrigger extends TerraformResource {
 
   protected synthesizeAttributes(): Record<string, unknown> {
     return { triggers_replace: { ...this.triggers } };
+  }
+
+  /** For `cdktf synth --hcl`, as cdktf's own terraform_data writes it. */
+  protected synthesizeHclAttributes(): Record<string, unknown> {
+    return { triggers_replace: hashMapperHcl(anyToHclTerraform)({ ...this.triggers }) };
   }
 }
 

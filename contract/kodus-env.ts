@@ -14,7 +14,7 @@ import type { Config } from "../config/schema";
 
 import { BACKEND, KODUS_PORTS, type Component } from "./components";
 
-export { BACKEND, COMPONENTS, KODUS_PORTS, type Component } from "./components";
+export { COMPONENTS, type Component } from "./components";
 
 /** Components that call the LLM and therefore need Fixed Mode (Kodus reads them on the API and the worker; the webhooks service reads the same env). */
 export const LLM_COMPONENTS: readonly Component[] = BACKEND;

@@ -22,8 +22,6 @@ import { KodusContainer } from "../constructs/docker/kodus-container";
 import { probeSettingsFor } from "../probe/probe-program";
 import { scheduleIntervalSeconds } from "../config/schedule";
 
-export { nodeHttpHealthcheck } from "../constructs/docker/kodus-container";
-
 export interface DockerStackProps {
   readonly config: Config;
 }

@@ -39,8 +39,6 @@ import { DefaultDenyNetworkPolicy, KodusEgressNetworkPolicy, httpsPorts } from "
 import { WriteOnlySecret } from "../constructs/kubernetes/write-only-secret";
 import { probeSettingsFor } from "../probe/probe-program";
 
-export { MIGRATE_COMPONENT };
-
 export interface KubernetesStackProps {
   readonly config: Config;
 }

@@ -2,7 +2,9 @@
  * The data stores of a Docker-host deployment: PostgreSQL with pgvector, MongoDB and Kodus'
  * RabbitMQ image, each on the private network only (never published), with a named volume, a
  * healthcheck `cdktf deploy` waits for, and bounded logs. Containers are addressed by store
- * (docker_container.postgres), volumes `volume-<store>`.
+ * (docker_container.postgres), volumes `volume-<store>`: these are the deployment's databases,
+ * one set per stack, and their addresses and volume names must never change under existing
+ * data (setAddress refuses a second instance in the same stack instead of merging it).
  */
 import { Container } from "@cdktf/provider-docker/lib/container";
 import { Volume } from "@cdktf/provider-docker/lib/volume";
@@ -29,8 +31,9 @@ export interface DockerDataStoresProps {
   readonly networkName: string;
   /** Container names (the host names Kodus connects to). */
   readonly names: Readonly<Record<DockerStore, string>>;
-  /** User of all three stores, and the PostgreSQL and MongoDB database. */
+  /** User of all three stores. */
   readonly user: string;
+  /** The PostgreSQL and MongoDB database. */
   readonly database: string;
   /** Password references (Terraform variables), per store. */
   readonly passwords: Readonly<Record<DockerStore, string>>;

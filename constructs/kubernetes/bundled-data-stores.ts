@@ -58,6 +58,7 @@ export interface BundledDataStoresProps {
   readonly postgresMaxConnections: number;
   /** Pod components (app.kubernetes.io/component) allowed to connect. */
   readonly clients: readonly string[];
+  /** What must be in place first (the Secret holding the passwords). @default [] */
   readonly dependsOn?: ITerraformDependable[];
   /** Where the stores' pods may run and how they pull images. @default undefined */
   readonly placement?: PodPlacement;

@@ -1,7 +1,9 @@
 /**
  * Chutes health checks on Kubernetes: the probe's code in a ConfigMap, a preflight Job that
  * the Deployments depend on (a failing probe fails `cdktf deploy` before any rollout), and a
- * CronJob that repeats the probe on a schedule. Both read the key from the Kodus Secret.
+ * CronJob that repeats the probe on a schedule. The CronJob reads the key from the Kodus Secret;
+ * the preflight from `preflightSecretName` when given (a candidate Secret holding the key being
+ * deployed, so it is checked before the Kodus Secret is rewritten), else from the same Secret.
  * The preflight runs on every apply; its name also changes with what it checks and with the
  * secrets revision, so a rotated key is always checked before pods roll onto it.
  *

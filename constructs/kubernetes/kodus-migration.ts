@@ -31,7 +31,7 @@ export interface KodusMigrationProps {
   readonly placement?: PodPlacement;
   /** The Secret and data stores it needs. @default [] */
   readonly dependsOn?: ITerraformDependable[];
-  /** Object name: `<namePrefix>-migrate-<hash>`; also the container name's source. @default "kodus" */
+  /** Object name: `<namePrefix>-migrate-<hash>`. @default "kodus" */
   readonly namePrefix?: string;
 }
 

@@ -74,7 +74,7 @@ export interface KodusWorkloadProps {
   readonly terminationGracePeriodSeconds?: number;
   /** Writable emptyDir paths besides /tmp. @default [] */
   readonly writablePaths?: readonly WritablePath[];
-  /** Undefined: fixed replica count. */
+  /** An HPA owns the replica count between these bounds. @default undefined (fixed replica count) */
   readonly autoscaling?: Autoscaling;
   /** A rollout not progressing for this long fails the deploy. */
   readonly rolloutTimeoutSeconds: number;

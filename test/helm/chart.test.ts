@@ -24,6 +24,7 @@ import {
   isHook,
   namespaceObjects,
   podSpec,
+  mergeValues,
   render as renderOffline,
   renderOnCluster,
   secretData,
@@ -54,15 +55,6 @@ const renderInstall = (o: RenderOptions = {}) => renderOnCluster(cluster, o);
 const render = (o: RenderOptions = {}) =>
   renderOffline(o.files ? o : { ...o, values: mergeValues({ secrets: { values: EXPLICIT_SECRET_VALUES } }, (o.values ?? {}) as Record<string, unknown>) });
 
-/** Deep merge of plain objects (b wins). */
-function mergeValues(a: Record<string, unknown>, b: Record<string, unknown>): Record<string, unknown> {
-  const out: Record<string, unknown> = { ...a };
-  for (const [k, v] of Object.entries(b)) {
-    const prev = out[k];
-    out[k] = prev && typeof prev === "object" && v && typeof v === "object" && !Array.isArray(v) ? mergeValues(prev as Record<string, unknown>, v as Record<string, unknown>) : v;
-  }
-  return out;
-}
 
 beforeAll(async () => {
   helmBin(); // fails every test below with an install hint if helm is missing

@@ -385,3 +385,13 @@ export const namespaceObjects = (namespace = "kodus") => [
 
 /** --set-string flags giving every secret input explicitly (offline renders generate nothing). */
 export const EXPLICIT_SECRET_FLAGS: string[] = Object.entries(EXPLICIT_SECRET_VALUES).flatMap(([k, v]) => ["--set-string", `secrets.values.${k}=${v}`]);
+
+/** Deep merge of plain values objects (b wins; arrays and scalars are replaced), as helm merges -f files. */
+export function mergeValues(a: Record<string, unknown>, b: Record<string, unknown>): Record<string, unknown> {
+  const out: Record<string, unknown> = { ...a };
+  for (const [k, v] of Object.entries(b)) {
+    const prev = out[k];
+    out[k] = prev && typeof prev === "object" && v && typeof v === "object" && !Array.isArray(v) ? mergeValues(prev as Record<string, unknown>, v as Record<string, unknown>) : v;
+  }
+  return out;
+}

@@ -8,7 +8,7 @@ import { join } from "node:path";
 import { parse } from "yaml";
 import { ConfigError, parseConfig } from "../../config/load";
 import { buildValuesSchema, chartValuesSchema, VALUES_SCHEMA_FILE } from "../../scripts/helm-schema";
-import { CHART_DIR, EXPLICIT_SECRET_FLAGS, FULL_VALUES_FILE, TEST_CHUTES_KEY, find, helmBin, render, tryRender } from "./helm";
+import { CHART_DIR, EXPLICIT_SECRET_FLAGS, FULL_VALUES_FILE, TEST_CHUTES_KEY, find, helmBin, mergeValues, render, tryRender } from "./helm";
 
 beforeAll(() => {
   helmBin();
@@ -171,12 +171,12 @@ describe("agreement: the chart and the config loader reject the same values, nam
     expect([r.stderr, helmNames(r.stderr, c)]).toEqual([r.stderr, true]);
 
     // the config loader, same input at the same place in the config file
-    const problems = configProblems(toConfig(mergeInto(c.context ?? {}, nest(c.path, c.value))));
+    const problems = configProblems(toConfig(mergeValues(c.context ?? {}, nest(c.path, c.value))));
     const expected = c.path === "ingress.enabled" ? "kubernetes.ingress.enabled" : configPath(c.path);
     expect(problems).toEqual(expect.arrayContaining([expect.stringMatching(new RegExp(`^${expected.replace(/\./g, "\\.")}: `))]));
 
     // the zod chart schema the JSON Schema is generated from
-    expect(chartSchemaProblems(mergeInto(c.context ?? {}, nest(c.path, c.value)))).toContain(c.path);
+    expect(chartSchemaProblems(mergeValues(c.context ?? {}, nest(c.path, c.value)))).toContain(c.path);
   });
 
   test.each(ACCEPTED.map((c) => [`${c.path}=${JSON.stringify(c.value)} (${c.why})`, c] as const))("accepted by both: %s", (_name, c) => {
@@ -229,13 +229,3 @@ describe("chart-only rules", () => {
     expect(chartSchemaProblems({ ingress: { enabled: true } })).toEqual(["ingress.enabled"]);
   });
 });
-
-/** Deep merge of plain objects (b wins). */
-function mergeInto(a: Record<string, unknown>, b: Record<string, unknown>): Record<string, unknown> {
-  const out: Record<string, unknown> = { ...a };
-  for (const [k, v] of Object.entries(b)) {
-    const prev = out[k];
-    out[k] = prev && typeof prev === "object" && v && typeof v === "object" && !Array.isArray(v) ? mergeInto(prev as Record<string, unknown>, v as Record<string, unknown>) : v;
-  }
-  return out;
-}

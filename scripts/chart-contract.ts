@@ -12,8 +12,8 @@
  * Deterministic: same contract, same bytes. --check: exit 1 if the committed file differs from
  * the generated one (nothing is written).
  */
-import { readFileSync, writeFileSync } from "node:fs";
 import { resolve } from "node:path";
+import { writeOrCheckGenerated } from "./generated-file";
 import { COMPONENTS, KODUS_COMPONENTS } from "../contract/components";
 import { envFor } from "../contract/kodus-env";
 
@@ -60,19 +60,4 @@ export function buildChartContract(): string {
   return `${JSON.stringify(chartContract(), null, 2)}\n`;
 }
 
-function main(): void {
-  const text = buildChartContract();
-  if (process.argv.includes("--check")) {
-    const current = readFileSync(CHART_CONTRACT_FILE, "utf8");
-    if (current !== text) {
-      console.error(`${CHART_CONTRACT_FILE} is out of date: run npm run chart:contract`);
-      process.exit(1);
-    }
-    console.log(`${CHART_CONTRACT_FILE} is up to date`);
-    return;
-  }
-  writeFileSync(CHART_CONTRACT_FILE, text);
-  console.log(`wrote ${CHART_CONTRACT_FILE}`);
-}
-
-if (require.main === module) main();
+if (require.main === module) writeOrCheckGenerated(CHART_CONTRACT_FILE, buildChartContract(), "chart:contract");

@@ -16,8 +16,8 @@
  *
  * --check: exit 1 if the committed file differs from the generated one (nothing is written).
  */
-import { readFileSync, writeFileSync } from "node:fs";
 import { resolve } from "node:path";
+import { writeOrCheckGenerated } from "./generated-file";
 import { z } from "zod";
 import {
   componentResourcesSchema,
@@ -264,19 +264,4 @@ export function buildValuesSchema(): string {
   return `${JSON.stringify(schema, null, 2)}\n`;
 }
 
-function main(): void {
-  const text = buildValuesSchema();
-  if (process.argv.includes("--check")) {
-    const current = readFileSync(VALUES_SCHEMA_FILE, "utf8");
-    if (current !== text) {
-      console.error(`${VALUES_SCHEMA_FILE} is out of date: run npm run helm:schema`);
-      process.exit(1);
-    }
-    console.log(`${VALUES_SCHEMA_FILE} is up to date`);
-    return;
-  }
-  writeFileSync(VALUES_SCHEMA_FILE, text);
-  console.log(`wrote ${VALUES_SCHEMA_FILE}`);
-}
-
-if (require.main === module) main();
+if (require.main === module) writeOrCheckGenerated(VALUES_SCHEMA_FILE, buildValuesSchema(), "helm:schema");

@@ -12,7 +12,7 @@ const set = process.env.KODUS_TEST_SET === "e2e" ? END_TO_END : process.env.KODU
 
 /** @type {import('jest').Config} */
 module.exports = {
-  testEnvironment: "node",
+  testEnvironment: "<rootDir>/test/helpers/jest-environment.cjs",
   roots: ["<rootDir>/test"],
   testMatch: ["**/*.test.ts"],
   ...(set

@@ -1,0 +1,60 @@
+/**
+ * Jest's Node environment, with one change: stack traces captured on plain objects are formatted
+ * by V8's cheap default instead of Jest's source-map-aware formatter.
+ *
+ * Why: cdktf records where every token was created. Each Lazy, intrinsic or dynamic expression
+ * calls `Error.captureStackTrace({ stack: "" })` with an unlimited stack trace limit and reads
+ * `.stack` at once. Under Jest that runs Jest's formatter, which maps every frame through the
+ * source maps: about 7 CPU-s of a cold `npm test` (measured with --cpu-prof), for strings that are
+ * only ever shown if a token fails to resolve. Real errors (anything with [[ErrorData]], from any
+ * realm: what a failing test prints) still go through Jest's formatter and keep their mapped
+ * positions.
+ *
+ * Jest installs its formatter on the main realm's `Error.prepareStackTrace` before each test
+ * file and then calls the environment's setup(), so the wrapper is (re)applied here, per file.
+ */
+"use strict";
+const { TestEnvironment } = require("jest-environment-node");
+
+/**
+ * V8's own format (the header, then one "    at <frame>" line per call site), cut to the first
+ * PLAIN_FRAMES frames: cdktf captures with no limit, and formatting the test runner's frames below
+ * the test's own costs about a second of a run.
+ */
+const PLAIN_FRAMES = 30;
+/** @param {unknown} holder @param {NodeJS.CallSite[]} frames */
+const plainFormat = (holder, frames) => {
+  let header = "Error";
+  try {
+    header = String(holder);
+  } catch {
+    // an object whose toString throws keeps the generic header
+  }
+  return (
+    header +
+    frames
+      .slice(0, PLAIN_FRAMES)
+      .map((frame) => `\n    at ${frame}`)
+      .join("")
+  );
+};
+
+/** @param {unknown} value */
+const isError = (value) => Object.prototype.toString.call(value) === "[object Error]";
+
+/** The formatters this module installed (so one is never wrapped twice). */
+const WRAPPERS = new WeakSet();
+
+class KodusTestEnvironment extends TestEnvironment {
+  async setup() {
+    await super.setup();
+    const jestFormat = Error.prepareStackTrace;
+    if (typeof jestFormat !== "function" || WRAPPERS.has(jestFormat)) return;
+    /** @type {typeof jestFormat} */
+    const format = (holder, frames) => (isError(holder) ? jestFormat(holder, frames) : plainFormat(holder, frames));
+    WRAPPERS.add(format);
+    Error.prepareStackTrace = format;
+  }
+}
+
+module.exports = KodusTestEnvironment;

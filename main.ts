@@ -4,16 +4,24 @@
  */
 import { resolve } from "node:path";
 import { ConfigError, loadConfig, resolveConfigPath } from "./config/load";
-import { synthesize } from "./app";
+import { runAsMain, type CliContext } from "./scripts/cli";
 
-try {
-  const path = resolveConfigPath(process.env, __dirname, process.cwd());
-  const config = loadConfig(path);
-  const outdir = process.env.CDKTF_OUTDIR ?? resolve(__dirname, "cdktf.out");
-  const stacks = synthesize(config, outdir);
-  console.log(`Synthesized ${stacks.join(", ")} into ${outdir} (config: ${path ?? "built-in defaults"})`);
-} catch (err) {
-  if (!(err instanceof ConfigError)) throw err;
-  console.error(`kodus-chutes-deploy: ${err.message}`);
-  process.exitCode = 1;
+/** `npm run synth` / `cdktf synth`: the exit code (0, or 1 for a bad config). No arguments are read. */
+export function run(_argv: readonly string[], { env, cwd, stdout, stderr }: CliContext): number {
+  try {
+    const path = resolveConfigPath(env, __dirname, cwd);
+    const config = loadConfig(path);
+    const outdir = env.CDKTF_OUTDIR ?? resolve(__dirname, "cdktf.out");
+    // Loaded once the config is known good: a bad config is reported without loading cdktf.
+    const { synthesize } = require("./app") as typeof import("./app");
+    const stacks = synthesize(config, outdir);
+    stdout(`Synthesized ${stacks.join(", ")} into ${outdir} (config: ${path ?? "built-in defaults"})\n`);
+    return 0;
+  } catch (err) {
+    if (!(err instanceof ConfigError)) throw err;
+    stderr(`kodus-chutes-deploy: ${err.message}\n`);
+    return 1;
+  }
 }
+
+if (require.main === module) runAsMain(run);

@@ -1,17 +1,20 @@
 import { existsSync, mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { PROJECT_ROOT, readTree, runSynth } from "./helpers/cli";
+import { run } from "../main";
+import { PROJECT_ROOT, readTree, runInProcess, runSynth } from "./helpers/cli";
 
 const tmp = () => mkdtempSync(join(tmpdir(), "kodus-main-"));
+/** main.ts's run() in this process: the config handling needs no process of its own. */
+const synthInProcess = (cwd: string, env: Record<string, string>) => runInProcess(run, [], { cwd, env });
 
 describe("npm run synth (main.ts)", () => {
-  test("a bad config exits non-zero, names each field, shows no stack trace and writes nothing", () => {
+  test("a bad config exits non-zero, names each field, shows no stack trace and writes nothing", async () => {
     const dir = tmp();
     const file = join(dir, "bad.yaml");
     writeFileSync(file, "llm:\n  model: auto\n  baseUrl: http://llm.chutes.ai/v1\nkubernetes:\n  replicas:\n    worker: 0\n");
     const outdir = join(dir, "out");
-    const r = runSynth(dir, { KODUS_CONFIG: file, CDKTF_OUTDIR: outdir });
+    const r = await synthInProcess(dir, { KODUS_CONFIG: file, CDKTF_OUTDIR: outdir });
     expect(r.status).toBe(1);
     expect(r.stderr).toContain(file);
     expect(r.stderr).toMatch(/^ {2}- llm\.model: /m);
@@ -21,9 +24,9 @@ describe("npm run synth (main.ts)", () => {
     expect(existsSync(outdir)).toBe(false);
   });
 
-  test("a missing config file is named", () => {
+  test("a missing config file is named", async () => {
     const dir = tmp();
-    const r = runSynth(dir, { KODUS_CONFIG: "missing.yaml", CDKTF_OUTDIR: join(dir, "out") });
+    const r = await synthInProcess(dir, { KODUS_CONFIG: "missing.yaml", CDKTF_OUTDIR: join(dir, "out") });
     expect(r.status).toBe(1);
     expect(r.stderr).toContain(`${join(dir, "missing.yaml")}: file not found`);
     expect(existsSync(join(dir, "out"))).toBe(false);
@@ -31,6 +34,9 @@ describe("npm run synth (main.ts)", () => {
 
   const canary = `cpk_${"canary".repeat(6)}.${"canary".repeat(3)}.canary`; // key-shaped, obviously fake
 
+  // Real processes, as `npm run synth` and `cdktf synth` start them (node scripts/ts-run.cjs
+  // main.ts): only a process has its own PATH (empty here: proof that no terraform binary is
+  // needed), time zone and locale, and only its real stdout/stderr show that no canary leaks.
   test("same config, byte-identical output from any directory, time zone, locale or PATH (no Terraform needed), and secret-looking values left around never reach it", () => {
     const a = tmp();
     const b = tmp();
@@ -63,13 +69,15 @@ describe("npm run synth (main.ts)", () => {
     expect(rb.stdout + rb.stderr).not.toContain(canary);
   });
 
-  test("canary: a key pasted into the config file is rejected without being echoed", () => {
+  // A real process: its exit status and everything on its real stdout/stderr (not only what
+  // run() writes through its context) must be free of the pasted key.
+  test("canary: a key pasted into the config file is rejected without being echoed (real process: exit 1, nothing on its streams)", () => {
     const dir = tmp();
     const cfg = join(dir, "leaky.yaml");
     writeFileSync(cfg, `llm:\n  apiKey: ${canary}\n  model: ${canary}\n`);
     const bad = runSynth(dir, { KODUS_CONFIG: cfg, CDKTF_OUTDIR: join(dir, "out2") });
     expect(bad.status).toBe(1);
     expect(bad.stderr).toContain("llm.apiKey: unknown key");
-    expect(bad.stderr).not.toContain(canary);
+    expect(bad.stdout + bad.stderr).not.toContain(canary);
   });
 });

@@ -1,6 +1,8 @@
 import { spawnSync } from "node:child_process";
 import { readdirSync, readFileSync, statSync } from "node:fs";
 import { join, resolve } from "node:path";
+import type { CliContext, ProbeRunner } from "../../scripts/cli";
+import { runProbeProgram } from "../probe/probe-runner";
 
 export const PROJECT_ROOT = resolve(__dirname, "..", "..");
 /** The project's TypeScript runner (what cdktf.json's "app" and the npm scripts run). */
@@ -33,3 +35,35 @@ export function readTree(dir: string): Record<string, string> {
   walk("");
   return out;
 }
+
+/** What a CLI run printed and returned; `status` is the exit code (same shape as a spawned run's). */
+export interface CliRun {
+  status: number;
+  stdout: string;
+  stderr: string;
+}
+
+/**
+ * Calls a program's `run(argv, context)` in this process with exactly `env` and `cwd`, collecting
+ * what it writes. No child process: the process boundary itself (exit status of a real process,
+ * what reaches its real stdout/stderr) is left to the few tests that spawn one.
+ */
+export async function runInProcess<C extends CliContext>(
+  program: (argv: readonly string[], context: C) => number | Promise<number>,
+  argv: readonly string[],
+  options: { env?: Record<string, string>; cwd?: string } & Omit<C, keyof CliContext> = {} as any,
+): Promise<CliRun> {
+  let stdout = "";
+  let stderr = "";
+  const { env = {}, cwd = PROJECT_ROOT, ...rest } = options;
+  const context = { ...rest, env, cwd, stdout: (t: string) => void (stdout += t), stderr: (t: string) => void (stderr += t) } as C;
+  const status = await program(argv, context);
+  return { status, stdout, stderr };
+}
+
+/**
+ * The probe as the CLIs run it, but in this process: probe/chutes-probe.mjs's own source with a
+ * simulated process around it (test/probe/probe-runner.ts); its requests are real HTTP.
+ */
+export const inProcessProbe: ProbeRunner = (args, env) =>
+  runProbeProgram("in-process", args, Object.fromEntries(Object.entries(env).filter((e): e is [string, string] => e[1] !== undefined)));

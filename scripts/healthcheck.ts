@@ -9,34 +9,43 @@
  * only with --budget (alone: alert mode, exit 3 on a critical cap); its management URL and
  * thresholds come from the config (llm.managementUrl, healthcheck.budget).
  */
-import { spawnSync } from "node:child_process";
 import { resolve } from "node:path";
 import { ConfigError, loadConfig, resolveConfigPath } from "../config/load";
-import { PROBE_FILE, probeEnv, probeSettingsFor } from "../probe/probe-program";
+import { probeEnv, probeSettingsFor } from "../probe/probe-program";
+import { runAsMain, runProbeProcess, type ProbeCliContext } from "./cli";
 
 const projectRoot = resolve(__dirname, "..");
-if (process.argv.slice(2).some((a) => a === "--help" || a === "-h")) {
-  console.log(`Usage: CHUTES_API_KEY=cpk_... npm run --silent healthcheck -- [probe flags]
+
+/** `npm run healthcheck`: the probe's exit code (2 for a bad config, before any request). */
+export async function run(argv: readonly string[], context: ProbeCliContext): Promise<number> {
+  const { env: processEnv, cwd, stdout, stderr, runProbe = runProbeProcess } = context;
+  if (argv.some((a) => a === "--help" || a === "-h")) {
+    stdout(`Usage: CHUTES_API_KEY=cpk_... npm run --silent healthcheck -- [probe flags]
 Runs the Chutes probe from this machine. Its settings default to the configuration
 (KODUS_CONFIG, else kodus.config.yaml, else the built-in defaults: llm.baseUrl, llm.model,
 healthcheck.timeoutSeconds, healthcheck.maxLatencyMs); a flag overrides its setting.
-The probe's flags:`);
-  const help = spawnSync(process.execPath, [resolve(projectRoot, "probe", PROBE_FILE), "--help"], { stdio: "inherit" });
-  process.exit(help.status ?? 1);
+The probe's flags:
+`);
+    const help = await runProbe(["--help"], processEnv);
+    stdout(help.stdout);
+    stderr(help.stderr);
+    return help.code ?? 1;
+  }
+  let env: Record<string, string>;
+  try {
+    const config = loadConfig(resolveConfigPath(processEnv, projectRoot, cwd));
+    // The budget is read only when asked for (--budget), with the config's URL and thresholds.
+    env = probeEnv({ ...probeSettingsFor(config), budget: "off" });
+  } catch (err) {
+    if (!(err instanceof ConfigError)) throw err;
+    stderr(`kodus-chutes-deploy: ${err.message}\n`);
+    return 2;
+  }
+  // Flags given on the command line win over these defaults (the probe's own rule).
+  const result = await runProbe(argv, { ...processEnv, ...env });
+  stdout(result.stdout);
+  stderr(result.stderr);
+  return result.code ?? 1;
 }
-let env: Record<string, string>;
-try {
-  const config = loadConfig(resolveConfigPath(process.env, projectRoot, process.cwd()));
-  // The budget is read only when asked for (--budget), with the config's URL and thresholds.
-  env = probeEnv({ ...probeSettingsFor(config), budget: "off" });
-} catch (err) {
-  if (!(err instanceof ConfigError)) throw err;
-  console.error(`kodus-chutes-deploy: ${err.message}`);
-  process.exit(2);
-}
-// Flags given on the command line win over these defaults (the probe's own rule).
-const result = spawnSync(process.execPath, [resolve(projectRoot, "probe", PROBE_FILE), ...process.argv.slice(2)], {
-  stdio: "inherit",
-  env: { ...process.env, ...env },
-});
-process.exit(result.status ?? 1);
+
+if (require.main === module) runAsMain(run);

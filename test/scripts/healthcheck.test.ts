@@ -2,12 +2,23 @@ import { execFile } from "node:child_process";
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { tsRunArgs } from "../helpers/cli";
+import { run as healthcheck } from "../../scripts/healthcheck";
+import { inProcessProbe, runInProcess, tsRunArgs } from "../helpers/cli";
 import { OK_COMPLETION, TEST_MODEL, chutesError, modelsList, startChutesServer } from "../probe/chutes-server";
 
 const KEY = `cpk_${"probe".repeat(7)}.script.test`; // key-shaped, obviously fake
-// Asynchronous on purpose: the fake Chutes server runs in this process and must keep answering.
+/**
+ * scripts/healthcheck.ts's run() in this process, with the probe's own source run in this
+ * process too (no timing margins: the probe keeps its 30 s default timeout and the stand-in
+ * answers at once).
+ */
 const run = (args: string[], env: Record<string, string>) =>
+  runInProcess(healthcheck, args, { env: { CHUTES_API_KEY: KEY, ...env }, runProbe: inProcessProbe });
+/**
+ * `npm run healthcheck` as a real process (which starts the probe as its own child). Asynchronous
+ * on purpose: the fake Chutes server runs in this process and must keep answering.
+ */
+const runProcess = (args: string[], env: Record<string, string>) =>
   new Promise<{ status: number | null; stdout: string; stderr: string }>((resolve) => {
     const child = execFile(
       process.execPath,
@@ -34,15 +45,18 @@ test("npm run healthcheck takes its defaults from the config and lets flags win"
   }
 });
 
-test("a failing Chutes gives a non-zero exit and the status", async () => {
+// A real process, the one test here that must be: the exit status of the real process (through
+// the probe child it starts), the probe's line on its real stdout, and the key on neither stream.
+test("a failing Chutes gives a non-zero exit and the status (real process: exit status, no key on its streams)", async () => {
   const server = await startChutesServer({
     models: modelsList([TEST_MODEL]),
     completion: chutesError(401, "Invalid token or user not found"),
   });
   try {
-    const r = await run(["--base-url", server.baseUrl], {});
+    const r = await runProcess(["--base-url", server.baseUrl], {});
     expect(r.status).toBe(1);
     expect(JSON.parse(r.stdout)).toMatchObject({ status: "auth_failed", httpStatus: 401 });
+    expect(r.stdout + r.stderr).not.toContain(KEY);
   } finally {
     await server.close();
   }

@@ -20,14 +20,14 @@
  * Writes are atomic (temporary file + rename) with mode 0600. No secret value is ever printed:
  * errors name the file and the problem, never the content.
  */
-import { spawnSync } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { chmodSync, closeSync, existsSync, fsyncSync, openSync, readFileSync, renameSync, rmSync, statSync, writeSync } from "node:fs";
 import { dirname, resolve } from "node:path";
 import { parseArgs } from "node:util";
 import { ConfigError, loadConfig, resolveConfigPath } from "../config/load";
 import { CHUTES_KEY_FORMAT, SECRET_INPUTS, generateSecretValue, type SecretInputName } from "../contract/secrets";
-import { PROBE_FILE, probeEnv, probeSettingsFor } from "../probe/probe-program";
+import { probeEnv, probeSettingsFor } from "../probe/probe-program";
+import { runAsMain, runProbeProcess, type ProbeCliContext } from "./cli";
 
 export const DEFAULT_SECRETS_FILE = "kodus.secrets.auto.tfvars.json";
 /** Not secret: the Kubernetes stack's rotation counter (a Terraform number variable). */
@@ -164,31 +164,28 @@ export function writeSecretsFile(file: string, values: SecretsFile): void {
 }
 
 /** Runs the deployed probe against Chutes with `key`, using the config's base URL and model. */
-function probeKey(key: string): { ok: boolean; summary: string } {
+async function probeKey(key: string, context: ProbeCliContext): Promise<{ ok: boolean; summary: string }> {
+  const { env: processEnv, cwd, runProbe = runProbeProcess } = context;
   let env: Record<string, string>;
   try {
-    env = probeEnv(probeSettingsFor(loadConfig(resolveConfigPath(process.env, PROJECT_ROOT, process.cwd()))));
+    env = probeEnv(probeSettingsFor(loadConfig(resolveConfigPath(processEnv, PROJECT_ROOT, cwd))));
   } catch (err) {
     if (err instanceof ConfigError) throw new SecretsError(`cannot check the key: ${err.message}`, 2);
     throw err;
   }
-  const r = spawnSync(process.execPath, [resolve(PROJECT_ROOT, "probe", PROBE_FILE)], {
-    env: { ...process.env, ...env, CHUTES_API_KEY: key },
-    encoding: "utf8",
-    timeout: 120_000,
-  });
+  const r = await runProbe([], { ...processEnv, ...env, CHUTES_API_KEY: key }, { timeoutMs: 120_000 });
   // The probe redacts the key from its line; parse it and show only status, detail and hint.
   let line: { status?: string; detail?: string; hint?: string };
   try {
     line = JSON.parse(r.stdout.trim().split("\n").pop() ?? "");
   } catch {
-    line = { status: "probe_failed", detail: `the probe exited ${r.status ?? r.signal}` };
+    line = { status: "probe_failed", detail: `the probe exited ${r.code ?? r.signal}` };
   }
   const text = [line.status, line.detail, line.hint].filter(Boolean).join(": ").split(key).join("[REDACTED]");
-  return { ok: r.status === 0, summary: `${text} (${env.PROBE_MODEL} at ${env.PROBE_BASE_URL})` };
+  return { ok: r.code === 0, summary: `${text} (${env.PROBE_MODEL} at ${env.PROBE_BASE_URL})` };
 }
 
-function main(argv: readonly string[]): string[] {
+async function main(argv: readonly string[], context: ProbeCliContext): Promise<string[]> {
   let parsed;
   try {
     parsed = parseArgs({
@@ -206,16 +203,16 @@ function main(argv: readonly string[]): string[] {
   if (extra.length > 0 || !["init", "rotate", "bump"].includes(command) || (command !== "rotate" && name !== undefined)) {
     throw new SecretsError(`unexpected arguments\n${USAGE}`, 2);
   }
-  const file = resolve(process.cwd(), args.out ?? resolve(PROJECT_ROOT, DEFAULT_SECRETS_FILE));
+  const file = resolve(context.cwd, args.out ?? resolve(PROJECT_ROOT, DEFAULT_SECRETS_FILE));
   const existing = readSecretsFile(file);
-  const chutesKey = checkChutesKeyFormat(process.env.CHUTES_API_KEY);
+  const chutesKey = checkChutesKeyFormat(context.env.CHUTES_API_KEY);
   const out: string[] = [];
-  const check = (key: string): void => {
+  const check = async (key: string): Promise<void> => {
     if (args["no-check"]) {
       out.push("Chutes check skipped (--no-check): the deploy's preflight is the first check of this key");
       return;
     }
-    const result = probeKey(key);
+    const result = await probeKey(key, context);
     if (!result.ok) throw new SecretsError(`${file}: not changed: Chutes does not accept the new key: ${result.summary}`);
     out.push(`Chutes accepts the key: ${result.summary}`);
   };
@@ -227,7 +224,7 @@ function main(argv: readonly string[]): string[] {
       );
     }
     const { values, added } = fillSecrets(existing, chutesKey);
-    if (added.includes("chutes_api_key")) check(chutesKey!);
+    if (added.includes("chutes_api_key")) await check(chutesKey!);
     if (added.length > 0) writeSecretsFile(file, values);
     else if (existsSync(file) && (statSync(file).mode & 0o777) !== 0o600) chmodSync(file, 0o600);
     out.push(
@@ -255,7 +252,7 @@ function main(argv: readonly string[]): string[] {
   }
   if (!existsSync(file)) throw new SecretsError(`${file}: does not exist; run the first set-up first: CHUTES_API_KEY=... npm run secrets`);
   const { values, revision, previousRevision } = rotateSecret(existing, input.variable, chutesKey);
-  if (input.format === "provided") check(chutesKey!);
+  if (input.format === "provided") await check(chutesKey!);
   writeSecretsFile(file, values);
   out.push(`${file}: rotated ${input.variable}; ${REVISION_VARIABLE} ${previousRevision} -> ${revision} (values not shown)`);
   if (/^(postgres|mongodb|rabbitmq)_password$/.test(input.variable)) {
@@ -267,18 +264,22 @@ function main(argv: readonly string[]): string[] {
   return out;
 }
 
-if (require.main === module) {
+/** `npm run secrets`: prints what was done (never a value) and returns the exit code. */
+export async function run(argv: readonly string[], context: ProbeCliContext): Promise<number> {
   try {
-    for (const line of main(process.argv.slice(2))) console.log(line);
+    for (const line of await main(argv, context)) context.stdout(`${line}\n`);
+    return 0;
   } catch (err) {
     if (!(err instanceof SecretsError)) {
       // Unexpected: name the kind of failure only (a message could quote file content).
-      console.error(
-        `npm run secrets: unexpected ${(err as Error).name ?? "error"}${(err as NodeJS.ErrnoException).code ? ` (${(err as NodeJS.ErrnoException).code})` : ""}`,
+      context.stderr(
+        `npm run secrets: unexpected ${(err as Error).name ?? "error"}${(err as NodeJS.ErrnoException).code ? ` (${(err as NodeJS.ErrnoException).code})` : ""}\n`,
       );
-      process.exit(1);
+      return 1;
     }
-    console.error(`npm run secrets: ${err.message}`);
-    process.exit(err.exitCode);
+    context.stderr(`npm run secrets: ${err.message}\n`);
+    return err.exitCode;
   }
 }
+
+if (require.main === module) runAsMain(run);

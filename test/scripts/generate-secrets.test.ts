@@ -3,8 +3,8 @@ import { chmodSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileS
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { SECRET_FORMAT_PATTERNS, SECRET_INPUTS } from "../../contract/secrets";
-import { fillSecrets } from "../../scripts/generate-secrets";
-import { tsRunArgs } from "../helpers/cli";
+import { fillSecrets, run as secrets } from "../../scripts/generate-secrets";
+import { inProcessProbe, runInProcess, tsRunArgs } from "../helpers/cli";
 import { OK_COMPLETION, TEST_MODEL, chutesError, modelsList, startChutesServer, type Reply } from "../probe/chutes-server";
 
 test("every generated value passes the Terraform validation of its variable", () => {
@@ -27,7 +27,9 @@ test("existing values are kept, never rotated by accident", () => {
   expect(added).not.toContain("api_crypto_key");
 });
 
-test("the CLI writes a 0600 file, includes CHUTES_API_KEY, and prints no value", () => {
+// A real process (node scripts/ts-run.cjs, as `npm run secrets` starts it): its exit status, and
+// no value on its real stdout/stderr (an in-process run only sees what run() writes through its context).
+test("the CLI writes a 0600 file, includes CHUTES_API_KEY, and prints no value (real process)", () => {
   const dir = mkdtempSync(join(tmpdir(), "kodus-secrets-"));
   const out = join(dir, "s.auto.tfvars.json");
   writeFileSync(out, JSON.stringify({ postgres_password: "beefbeefbeefbeefbeef" }));
@@ -48,7 +50,13 @@ describe("npm run secrets: one command per operation, never a value on screen", 
   // Key-shaped, obviously fake; two of them to tell old from new.
   const OLD_KEY = `cpk_${"old0".repeat(8)}.fake.key`;
   const NEW_KEY = `cpk_${"new1".repeat(8)}.fake.key`;
-  const run = (args: string[], env: Record<string, string> = {}) =>
+  /** scripts/generate-secrets.ts's run() in this process; a Chutes check runs the probe's source in this process too. */
+  const run = async (args: string[], env: Record<string, string> = {}) => {
+    const r = await runInProcess(secrets, args, { env, runProbe: inProcessProbe });
+    return { status: r.status, out: `${r.stdout}${r.stderr}` };
+  };
+  /** `npm run secrets` as a real process, which starts the real probe as its child for a Chutes check. */
+  const runProcess = (args: string[], env: Record<string, string> = {}) =>
     new Promise<{ status: number | null; out: string }>((done) => {
       const child = execFile(
         process.execPath,
@@ -175,5 +183,21 @@ describe("npm run secrets: one command per operation, never a value on screen", 
     expect(crypto.status).toBe(1);
     expect(crypto.out).toContain("api_crypto_key: refused");
     expect(read(file).api_crypto_key).toBe(first.api_crypto_key);
+  });
+
+  // A real process whose real probe child is turned down by the stand-in: the exit status of the
+  // process, the key on neither of its real streams, and nothing written.
+  test("rotate chutes_api_key with a key Chutes rejects (real process and real probe process): exit 1, file unchanged, key not shown", async () => {
+    const { dir, file } = await setUp();
+    const before = readFileSync(file, "utf8");
+    await withChutes(chutesError(401, "Invalid token or user not found"), async (config) => {
+      const r = await runProcess(["rotate", "chutes_api_key", "--out", file], { CHUTES_API_KEY: NEW_KEY, KODUS_CONFIG: config });
+      expect(r.status).toBe(1);
+      expect(r.out).toContain(`npm run secrets: ${file}: not changed: Chutes does not accept the new key: auth_failed`);
+      expect(r.out).not.toContain(NEW_KEY);
+      expect(r.out).not.toContain(OLD_KEY);
+    });
+    expect(readFileSync(file, "utf8")).toBe(before);
+    expect(readdirSync(dir)).toEqual(["kodus.secrets.auto.tfvars.json"]);
   });
 });

@@ -18,10 +18,10 @@ const { TestEnvironment } = require("jest-environment-node");
 
 /**
  * V8's own format (the header, then one "    at <frame>" line per call site), cut to the first
- * PLAIN_FRAMES frames: cdktf captures with no limit, and formatting the test runner's frames below
- * the test's own costs about a second of a run.
+ * PLAIN_FRAMES frames, V8's default limit: cdktf captures with no limit, and turning every frame
+ * down to the test runner's into text cost about a second of a run.
  */
-const PLAIN_FRAMES = 30;
+const PLAIN_FRAMES = 10;
 /** @param {unknown} holder @param {NodeJS.CallSite[]} frames */
 const plainFormat = (holder, frames) => {
   let header = "Error";

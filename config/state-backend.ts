@@ -285,14 +285,26 @@ type Settings<K extends BackendType> = Pick<
 /** The parsed backend: exactly one type and its settings (defaults applied, nothing unknown). */
 export type StateBackendSettings = { [K in BackendType]: { readonly type: K } & Settings<K> }[BackendType];
 
-/** `terraform.backend`: exactly one sub-key named as Terraform names the block. Default: local. */
+/** An optional backend block; `s3:` with nothing after it is YAML null: read it as an empty block (`local:` needs nothing else). */
+const orEmpty = <S extends z.core.SomeType>(schema: S) => z.preprocess((v) => (v === null ? {} : v), schema).optional();
+
+/**
+ * `terraform.backend`: exactly one sub-key named as Terraform names the block. Default: local.
+ * The shape is written out rather than mapped over BACKEND_TYPES and cast: relating zod's classic
+ * schema types to one another (a type assertion, or `z.ZodType` as a contextual type or
+ * constraint) makes tsc work out the variance of every zod wrapper class, about 1.5 s of CPU on
+ * each full type check. `z.core.SomeType` is the cheap constraint zod's own API uses.
+ */
 export const backendSchema = z
-  .strictObject(
-    // `s3:` with nothing after it is YAML null: read it as an empty block (`local:` needs nothing else).
-    Object.fromEntries(BACKEND_TYPES.map((t) => [t, z.preprocess((v) => (v === null ? {} : v), BACKENDS[t]).optional()])) as {
-      [K in BackendType]: z.ZodOptional<z.ZodPipe<z.ZodTransform<unknown, unknown>, (typeof BACKENDS)[K]>>;
-    },
-  )
+  .strictObject({
+    local: orEmpty(localSchema),
+    s3: orEmpty(s3Schema),
+    gcs: orEmpty(gcsSchema),
+    azurerm: orEmpty(azurermSchema),
+    kubernetes: orEmpty(kubernetesSchema),
+    pg: orEmpty(pgSchema),
+    cloud: orEmpty(cloudSchema),
+  } satisfies Record<BackendType, z.core.SomeType>)
   .superRefine((b, ctx) => {
     const set = BACKEND_TYPES.filter((t) => b[t] !== undefined);
     if (set.length !== 1) {

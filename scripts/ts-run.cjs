@@ -76,6 +76,9 @@ function compile(source, filename) {
   return code;
 }
 
+/** How many frames a stack captured on a plain object keeps (V8's default Error.stackTraceLimit). */
+const PLAIN_FRAMES = 10;
+
 /** Compiled project files (filename → JavaScript with its inline source map), for stack traces. */
 const compiled = new Map();
 
@@ -83,6 +86,9 @@ const compiled = new Map();
  * Stack frames in project .ts files are given their TypeScript line and column, read from the
  * file's source map only when a stack is formatted. (Node's --enable-source-maps would do it
  * for every module, cdktf's large inline maps included: +80 MB and seconds per run.)
+ * A stack captured on a plain object, not an error, keeps only its first PLAIN_FRAMES frames
+ * (V8's default limit): cdktf captures one with no limit for every token it creates, and
+ * formatting all those frames was about 10 % of a synth's CPU.
  * @param {Error} error @param {NodeJS.CallSite[]} frames
  */
 function prepareStackTrace(error, frames) {
@@ -92,7 +98,8 @@ function prepareStackTrace(error, frames) {
   } catch {
     header = "Error";
   }
-  const lines = frames.map((frame) => {
+  const isError = Object.prototype.toString.call(error) === "[object Error]";
+  const lines = (isError ? frames : frames.slice(0, PLAIN_FRAMES)).map((frame) => {
     const text = String(frame);
     const file = frame.getFileName();
     const code = file && compiled.get(file);

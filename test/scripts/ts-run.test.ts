@@ -49,7 +49,8 @@ test("the program runs as tsc would compile it: strict mode, main module, __dirn
       "let strict = false;",
       "try { (frozen as { x: number }).x = 2; } catch { strict = true; }",
       "console.log(JSON.stringify({ strict, main: require.main === module, dir: __dirname }));",
-      "",
+      // cdktf's token stacks: captured on a plain object with no limit; kept to V8's default 10 frames.
+      'function deep(n: number): string { if (n > 0) return deep(n - 1); const o = { stack: "" }; Error.stackTraceLimit = Infinity; Error.captureStackTrace(o); Error.stackTraceLimit = 10; return o.stack; } const plain = deep(30).split("\\n"); console.error("PLAIN " + JSON.stringify({ frames: plain.length - 1, first: plain[1] }));',
       "function explode(): never {",
       '  throw new Error("boom");',
       "}",
@@ -63,6 +64,9 @@ test("the program runs as tsc would compile it: strict mode, main module, __dirn
   expect(r.stderr).toContain("Error: boom");
   expect(r.stderr).toContain(`at explode (${join(dir, "main.ts")}:8:9)`);
   expect(r.stderr).toContain(`${join(dir, "main.ts")}:11:1`);
+  const plain = JSON.parse(/^PLAIN (.*)$/m.exec(r.stderr)![1]) as { frames: number; first: string };
+  expect(plain.frames).toBe(10);
+  expect(plain.first).toContain(`at deep (${join(dir, "main.ts")}:6:`);
 });
 
 test("cdktf synth (cdktf.json) and npm run synth both run main.ts through the runner", () => {

@@ -17,6 +17,7 @@
  */
 "use strict";
 const { createHash } = require("node:crypto");
+const { types } = require("node:util");
 const fs = require("node:fs");
 const path = require("node:path");
 const Module = require("node:module");
@@ -98,7 +99,8 @@ function prepareStackTrace(error, frames) {
   } catch {
     header = "Error";
   }
-  const isError = Object.prototype.toString.call(error) === "[object Error]";
+  const holder = /** @type {unknown} */ (error);
+  const isError = holder instanceof Error || types.isNativeError(holder); // a DOMException is the first, not the second
   const lines = (isError ? frames : frames.slice(0, PLAIN_FRAMES)).map((frame) => {
     const text = String(frame);
     const file = frame.getFileName();

@@ -95,6 +95,9 @@ const HELM_CACHE_DIR = join(process.env.KODUS_TEST_CACHE_ROOT || join(PROJECT_RO
 const memo = new Map<string, HelmResult>();
 const parsedMemo = new Map<string, string>();
 const YAML_VERSION = (JSON.parse(readFileSync(join(PROJECT_ROOT, "node_modules", "yaml", "package.json"), "utf8")) as { version: string }).version;
+/** How parseManifests reads YAML; part of the parse caches' keys, with the yaml version and parseManifests' own source. */
+const PARSE_OPTIONS = { version: "1.1" } as const;
+const parseSalt = (): string => `yaml@${YAML_VERSION}\0${JSON.stringify(PARSE_OPTIONS)}\0${parseManifests.toString()}\0`;
 
 /** Hash of a file's bytes, or of a directory's files (relative names and bytes, sorted), recursively. */
 export function contentHash(path: string): string {
@@ -193,8 +196,9 @@ export function render(o: RenderOptions = {}): K8sObject[] {
 
 /**
  * parseManifests of an offline render, kept as JSON beside the render cache (JSON.parse takes
- * about 1 ms where parsing the YAML takes 35-60): keyed by the YAML text itself and the yaml
- * package's version, so it is exactly what parsing the text gives. Each call returns new objects.
+ * about 1 ms where parsing the YAML takes 35-60): keyed by the YAML text itself, the yaml
+ * package's version, the parse options and parseManifests' own source, so it is exactly what
+ * parsing the text gives now. Each call returns new objects.
  *
  * A render not seen before is parsed one document at a time, and each document's objects are
  * kept too (in memory and beside the render cache): renders with different values share most of
@@ -240,7 +244,7 @@ export function splitDocuments(text: string): string[] | undefined {
 
 /** The objects of one YAML chunk, from the document cache or parsed (and then cached). */
 function parseDocumentCached(chunk: string): K8sObject[] {
-  const key = createHash("sha256").update(`yaml@${YAML_VERSION}\0doc\0`).update(chunk).digest("hex");
+  const key = createHash("sha256").update(`${parseSalt()}doc\0`).update(chunk).digest("hex");
   let json = docMemo.get(key);
   if (json === undefined) {
     json = cachedJson(join(HELM_CACHE_DIR, `${key}.doc.json`), () => parseManifests(chunk));
@@ -252,7 +256,7 @@ function parseDocumentCached(chunk: string): K8sObject[] {
 
 function parseManifestsCached(text: string): K8sObject[] {
   if (process.env.KODUS_TEST_HELM_CACHE === "0") return parseManifests(text);
-  const key = createHash("sha256").update(`yaml@${YAML_VERSION}\0`).update(text).digest("hex");
+  const key = createHash("sha256").update(parseSalt()).update(text).digest("hex");
   let json = parsedMemo.get(key);
   if (json === undefined) {
     const chunks = splitDocuments(text);
@@ -273,7 +277,7 @@ export function tryRender(o: RenderOptions = {}): HelmResult {
  * read manifests (0444 is octal there, and so it is here).
  */
 export function parseManifests(text: string): K8sObject[] {
-  const docs = parseAllDocuments(text, { version: "1.1" });
+  const docs = parseAllDocuments(text, PARSE_OPTIONS);
   const objects: K8sObject[] = [];
   for (const doc of docs) {
     if (doc.errors.length > 0) throw new Error(`invalid YAML from helm: ${doc.errors[0].message}`);

@@ -297,13 +297,13 @@ const orEmpty = <S extends z.core.SomeType>(schema: S) => z.preprocess((v) => (v
  */
 export const backendSchema = z
   .strictObject({
-    local: orEmpty(localSchema),
-    s3: orEmpty(s3Schema),
-    gcs: orEmpty(gcsSchema),
-    azurerm: orEmpty(azurermSchema),
-    kubernetes: orEmpty(kubernetesSchema),
-    pg: orEmpty(pgSchema),
-    cloud: orEmpty(cloudSchema),
+    local: orEmpty(BACKENDS.local),
+    s3: orEmpty(BACKENDS.s3),
+    gcs: orEmpty(BACKENDS.gcs),
+    azurerm: orEmpty(BACKENDS.azurerm),
+    kubernetes: orEmpty(BACKENDS.kubernetes),
+    pg: orEmpty(BACKENDS.pg),
+    cloud: orEmpty(BACKENDS.cloud),
   } satisfies Record<BackendType, z.core.SomeType>)
   .superRefine((b, ctx) => {
     const set = BACKEND_TYPES.filter((t) => b[t] !== undefined);

@@ -42,9 +42,16 @@ export function runAsMain(program: CliProgram): void {
   const code = program(process.argv.slice(2), context);
   if (typeof code === "number") process.exitCode = code;
   else
-    void code.then((c) => {
-      process.exitCode = c;
-    });
+    code.then(
+      (c) => {
+        process.exitCode = c;
+      },
+      (error: unknown) => {
+        // As from top-level code: printed by Node, exit status 1 (not left to the rejection policy).
+        process.exitCode = 1;
+        throw error;
+      },
+    );
 }
 
 /** How a program ended: its exit code (null if a signal ended it) and everything it printed. */

@@ -45,7 +45,7 @@ test("npm run healthcheck takes its defaults from the config and lets flags win"
   }
 });
 
-// A real process, the one test here that must be: the exit status of the real process (through
+// A real process (one of the two tests here that must be): the exit status of the real process (through
 // the probe child it starts), the probe's line on its real stdout, and the key on neither stream.
 test("a failing Chutes gives a non-zero exit and the status (real process: exit status, no key on its streams)", async () => {
   const server = await startChutesServer({
@@ -62,10 +62,15 @@ test("a failing Chutes gives a non-zero exit and the status (real process: exit 
   }
 });
 
-test("a bad config exits 2 with the field named, before any request", async () => {
+// In-process, and once as a real process: 2 is the one exit status besides 0 and 1 (which Node
+// itself uses for a crash) that only the real process can show is passed through.
+test.each([
+  ["in process", run],
+  ["real process", runProcess],
+])("a bad config exits 2 with the field named, before any request (%s)", async (_how, runIt) => {
   const dir = mkdtempSync(join(tmpdir(), "kodus-hc-"));
   writeFileSync(join(dir, "bad.yaml"), "llm:\n  model: auto\n");
-  const r = await run([], { KODUS_CONFIG: join(dir, "bad.yaml") });
+  const r = await runIt([], { KODUS_CONFIG: join(dir, "bad.yaml") });
   expect(r.status).toBe(2);
   expect(r.stderr).toContain("llm.model");
 });

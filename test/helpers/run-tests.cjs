@@ -2,7 +2,7 @@
 /**
  * `npm test`: the type check (typecheck.cjs) and jest at the same time, not one after the other.
  *
- * On a fresh clone the type check is a full `tsc --noEmit` (about 8 s wall of mostly one core)
+ * On a fresh clone the type check is a full `tsc --noEmit` (about 5-6 s wall of mostly one core)
  * and jest keeps two workers busy but leaves gaps while they wait for child processes; run in
  * parallel, the check fills those gaps instead of adding its whole time in front. The check's
  * output is held back and printed after jest's, so the two never interleave. The exit status
@@ -38,12 +38,18 @@ function run(args, stdio) {
     });
     child.on("close", (code, signal) => resolve(signal ? 1 : (code ?? 1)));
   });
-  return { done, output };
+  return { child, done, output };
 }
 
 async function main() {
   const typecheck = run([path.join(__dirname, "typecheck.cjs")], ["ignore", "pipe", "pipe"]);
   const jest = run([require.resolve("jest/bin/jest"), ...process.argv.slice(2)], "inherit");
+  // A signal sent to this process alone (a CI timeout's SIGTERM) reaches both, never orphans them.
+  for (const signal of /** @type {const} */ (["SIGINT", "SIGTERM"])) {
+    process.on(signal, () => {
+      for (const child of [typecheck.child, jest.child]) if (child.exitCode === null) child.kill(signal);
+    });
+  }
   const jestStatus = await jest.done;
   const typecheckStatus = await typecheck.done;
   process.stdout.write(Buffer.concat(typecheck.output));

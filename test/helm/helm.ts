@@ -97,7 +97,16 @@ const parsedMemo = new Map<string, string>();
 const YAML_VERSION = (JSON.parse(readFileSync(join(PROJECT_ROOT, "node_modules", "yaml", "package.json"), "utf8")) as { version: string }).version;
 /** How parseManifests reads YAML; part of the parse caches' keys, with the yaml version and parseManifests' own source. */
 const PARSE_OPTIONS = { version: "1.1" } as const;
-const parseSalt = (): string => `yaml@${YAML_VERSION}\0${JSON.stringify(PARSE_OPTIONS)}\0${parseManifests.toString()}\0`;
+// parseManifests is a function declaration (hoisted), so its source is there already.
+const PARSE_SALT = `yaml@${YAML_VERSION}\0${JSON.stringify(PARSE_OPTIONS)}\0${parseManifests.toString()}\0`;
+
+/** Writes `text` to `file` in the cache directory through a temporary file and a rename: a parallel suite never reads half a file. */
+function writeCacheFile(file: string, text: string): void {
+  mkdirSync(HELM_CACHE_DIR, { recursive: true });
+  const tmp = `${file}.${process.pid}.tmp`;
+  writeFileSync(tmp, text);
+  renameSync(tmp, file);
+}
 
 /** Hash of a file's bytes, or of a directory's files (relative names and bytes, sorted), recursively. */
 export function contentHash(path: string): string {
@@ -164,10 +173,7 @@ function readCache(key: string): HelmResult | undefined {
 
 function writeCache(key: string, result: HelmResult): void {
   memo.set(key, result);
-  mkdirSync(HELM_CACHE_DIR, { recursive: true });
-  const tmp = join(HELM_CACHE_DIR, `${key}.${process.pid}.tmp`);
-  writeFileSync(tmp, JSON.stringify(result));
-  renameSync(tmp, join(HELM_CACHE_DIR, `${key}.json`)); // atomic: a parallel suite never reads half a file
+  writeCacheFile(join(HELM_CACHE_DIR, `${key}.json`), JSON.stringify(result));
 }
 
 export interface RenderOptions {
@@ -194,17 +200,7 @@ export function render(o: RenderOptions = {}): K8sObject[] {
   return parseManifestsCached(r.stdout);
 }
 
-/**
- * parseManifests of an offline render, kept as JSON beside the render cache (JSON.parse takes
- * about 1 ms where parsing the YAML takes 35-60): keyed by the YAML text itself, the yaml
- * package's version, the parse options and parseManifests' own source, so it is exactly what
- * parsing the text gives now. Each call returns new objects.
- *
- * A render not seen before is parsed one document at a time, and each document's objects are
- * kept too (in memory and beside the render cache): renders with different values share most of
- * their documents (over a cold run, the distinct documents are about 6 % of the YAML parsed), and
- * parsing the YAML was about 6 CPU-s of a cold `npm test`.
- */
+/** Plain JSON values only: what JSON.stringify and JSON.parse give back unchanged. */
 const jsonSafe = (v: unknown): boolean =>
   v === null ||
   typeof v === "string" ||
@@ -213,23 +209,26 @@ const jsonSafe = (v: unknown): boolean =>
   (Array.isArray(v) && v.every(jsonSafe)) ||
   (typeof v === "object" && Object.getPrototypeOf(v) === Object.prototype && Object.values(v as object).every(jsonSafe));
 
-const docMemo = new Map<string, string>();
-
-/** Reads `file`, or computes the JSON with `make`, writes it there (atomically) and returns it; undefined if not JSON-safe. */
-function cachedJson(file: string, make: () => unknown): string | undefined {
-  try {
-    return readFileSync(file, "utf8");
-  } catch {
-    const value = make();
-    // Only what JSON keeps exactly (a YAML 1.1 timestamp is a Date, .inf a number JSON lacks).
-    if (!jsonSafe(value)) return undefined;
-    const json = JSON.stringify(value);
-    mkdirSync(HELM_CACHE_DIR, { recursive: true });
-    const tmp = `${file}.${process.pid}.tmp`;
-    writeFileSync(tmp, json);
-    renameSync(tmp, file);
-    return json;
+/**
+ * The objects `parse` gives, kept under `key` in memory and as JSON in the cache directory; only
+ * what JSON keeps exactly is cached (a YAML 1.1 timestamp is a Date, .inf a number JSON lacks).
+ * Each call returns new objects.
+ */
+function cachedParse(key: string, parse: () => K8sObject[]): K8sObject[] {
+  let json = parsedMemo.get(key);
+  if (json === undefined) {
+    const file = join(HELM_CACHE_DIR, `${key}.objects.json`);
+    try {
+      json = readFileSync(file, "utf8");
+    } catch {
+      const objects = parse();
+      if (!jsonSafe(objects)) return objects;
+      json = JSON.stringify(objects);
+      writeCacheFile(file, json);
+    }
+    parsedMemo.set(key, json);
   }
+  return JSON.parse(json) as K8sObject[];
 }
 
 /**
@@ -242,29 +241,28 @@ export function splitDocuments(text: string): string[] | undefined {
   return text.split(/^(?=---$)/m);
 }
 
-/** The objects of one YAML chunk, from the document cache or parsed (and then cached). */
-function parseDocumentCached(chunk: string): K8sObject[] {
-  const key = createHash("sha256").update(`${parseSalt()}doc\0`).update(chunk).digest("hex");
-  let json = docMemo.get(key);
-  if (json === undefined) {
-    json = cachedJson(join(HELM_CACHE_DIR, `${key}.doc.json`), () => parseManifests(chunk));
-    if (json === undefined) return parseManifests(chunk);
-    docMemo.set(key, json);
-  }
-  return JSON.parse(json) as K8sObject[];
-}
-
+/**
+ * parseManifests of an offline render, kept as JSON beside the render cache (JSON.parse takes
+ * about 1 ms where parsing the YAML takes 35-60): keyed by the YAML text itself, the yaml
+ * package's version, the parse options and parseManifests' own source, so it is exactly what
+ * parsing the text gives now. Each call returns new objects.
+ *
+ * A render not seen before is parsed one document at a time, and each document's objects are
+ * kept too (in memory and beside the render cache): renders with different values share most of
+ * their documents (over a cold run, the distinct documents are about 6 % of the YAML parsed), and
+ * parsing the YAML was about 6 CPU-s of a cold `npm test`.
+ */
 function parseManifestsCached(text: string): K8sObject[] {
   if (process.env.KODUS_TEST_HELM_CACHE === "0") return parseManifests(text);
-  const key = createHash("sha256").update(parseSalt()).update(text).digest("hex");
-  let json = parsedMemo.get(key);
-  if (json === undefined) {
+  const key = (...parts: string[]): string => {
+    const hash = createHash("sha256").update(PARSE_SALT);
+    for (const part of parts) hash.update(part);
+    return hash.digest("hex");
+  };
+  return cachedParse(key(text), () => {
     const chunks = splitDocuments(text);
-    json = cachedJson(join(HELM_CACHE_DIR, `${key}.objects.json`), () => (chunks ? chunks.flatMap(parseDocumentCached) : parseManifests(text)));
-    if (json === undefined) return parseManifests(text);
-    parsedMemo.set(key, json);
-  }
-  return JSON.parse(json) as K8sObject[];
+    return chunks ? chunks.flatMap((chunk) => cachedParse(key("doc\0", chunk), () => parseManifests(chunk))) : parseManifests(text);
+  });
 }
 
 /** `helm template` that may fail (for rejection tests). */
@@ -314,11 +312,7 @@ export function validateWithKubernetesModels(objects: readonly K8sObject[]): { k
   const r = spawnSync(process.execPath, [validator], { cwd: PROJECT_ROOT, input, encoding: "utf8", timeout: 30_000 });
   if (r.status !== 0) throw new Error(`validate-k8s.mjs failed (${r.status}): ${r.stderr}`);
   const results = JSON.parse(r.stdout);
-  if (useCache) {
-    mkdirSync(HELM_CACHE_DIR, { recursive: true });
-    writeFileSync(`${file}.${process.pid}.tmp`, r.stdout);
-    renameSync(`${file}.${process.pid}.tmp`, file);
-  }
+  if (useCache) writeCacheFile(file, r.stdout);
   return results;
 }
 

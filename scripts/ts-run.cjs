@@ -80,28 +80,56 @@ function compile(source, filename) {
 /** How many frames a stack captured on a plain object keeps (V8's default Error.stackTraceLimit). */
 const PLAIN_FRAMES = 10;
 
+/**
+ * An error from any realm: a native error ([[ErrorData]]), or an object with some realm's
+ * Error.prototype in its prototype chain, such as a DOMException (its toString tag is not
+ * "Error", and under jest it comes from the test's own realm). A plain object's chain is just
+ * Object.prototype.
+ * @param {unknown} value
+ */
+function isError(value) {
+  if (types.isNativeError(value)) return true;
+  for (
+    let proto = value === null || typeof value !== "object" ? null : Object.getPrototypeOf(value);
+    proto;
+    proto = Object.getPrototypeOf(proto)
+  ) {
+    const ctor = Object.prototype.hasOwnProperty.call(proto, "constructor") ? proto.constructor : undefined;
+    if (typeof ctor === "function" && ctor.name === "Error" && ctor.prototype === proto) return true;
+  }
+  return false;
+}
+
+/**
+ * The first line of a formatted stack and the frames it shows: every frame of an error; of a
+ * stack captured on a plain object (cdktf captures one with no limit for every token it creates),
+ * only the first PLAIN_FRAMES: formatting them all cost about 10 % of a synth's CPU.
+ * @param {unknown} holder @param {NodeJS.CallSite[]} frames
+ */
+function stackParts(holder, frames) {
+  let header = "Error";
+  try {
+    header = String(holder);
+  } catch {
+    // an object whose toString throws keeps the generic header
+  }
+  const error = isError(holder);
+  return { header, error, frames: error ? frames : frames.slice(0, PLAIN_FRAMES) };
+}
+
 /** Compiled project files (filename → JavaScript with its inline source map), for stack traces. */
 const compiled = new Map();
 
 /**
  * Stack frames in project .ts files are given their TypeScript line and column, read from the
  * file's source map only when a stack is formatted. (Node's --enable-source-maps would do it
- * for every module, cdktf's large inline maps included: +80 MB and seconds per run.)
- * A stack captured on a plain object, not an error, keeps only its first PLAIN_FRAMES frames
- * (V8's default limit): cdktf captures one with no limit for every token it creates, and
- * formatting all those frames was about 10 % of a synth's CPU.
+ * for every module, cdktf's large inline maps included: +80 MB and seconds per run.) A plain
+ * object's stack keeps only its first frames (stackParts).
  * @param {Error} error @param {NodeJS.CallSite[]} frames
  */
 function prepareStackTrace(error, frames) {
-  let header;
-  try {
-    header = String(error);
-  } catch {
-    header = "Error";
-  }
-  const holder = /** @type {unknown} */ (error);
-  const isError = holder instanceof Error || types.isNativeError(holder); // a DOMException is the first, not the second
-  const lines = (isError ? frames : frames.slice(0, PLAIN_FRAMES)).map((frame) => {
+  const { header, frames: shown } = stackParts(error, frames);
+  const lines = shown.map((frame) => {
     const text = String(frame);
     const file = frame.getFileName();
     const code = file && compiled.get(file);
@@ -137,7 +165,7 @@ function register() {
   if (!(/** @type {any} */ (process).sourceMapsEnabled)) Error.prepareStackTrace = prepareStackTrace;
 }
 
-module.exports = { compile, register, TRANSFORM, transformSalt };
+module.exports = { compile, register, stackParts, TRANSFORM, transformSalt };
 
 if (require.main === module) {
   const [entry, ...args] = process.argv.slice(2);

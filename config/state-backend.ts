@@ -6,8 +6,8 @@
  * suffix, Postgres schema, HCP Terraform workspace, local path) is always derived from the stack
  * name, which carries the environment; a config file may only choose the fixed part (`prefix`).
  * So two stacks, or two environments, can never share a state. Credentials are never accepted
- * here: every backend reads them from its usual environment variables or files (README,
- * "State and environments").
+ * here: every backend reads them from its usual environment variables or files
+ * (docs/state-and-environments.md lists them).
  */
 import { z } from "zod";
 
@@ -66,7 +66,7 @@ function backendBlock<S extends z.ZodRawShape>(name: string, shape: S, rejected:
           const why =
             rejectedByNorm.get(normalize(key)) ??
             (CREDENTIAL_WORDS.test(key)
-              ? `looks like a credential: credentials never go in the config file (README, "State and environments", lists the environment variables the ${name} backend reads)`
+              ? `looks like a credential: credentials never go in the config file (docs/state-and-environments.md lists the environment variables the ${name} backend reads)`
               : undefined);
           ctx.addIssue({
             code: "custom",

@@ -6,7 +6,7 @@
 import { segments, type ReviewDiff, type StackDiff } from "./diff";
 import type { Component, DeploymentModel } from "./model";
 
-/** Exit statuses of `npm run review` (documented in the README, "Review a change"). */
+/** Exit statuses of `npm run review` (documented in docs/review.md). */
 export const EXIT = {
   /** The report was produced and nothing can lose data (or --accept-data-loss was given). */
   OK: 0,

@@ -84,7 +84,7 @@ export class DockerChutesHealthChecks extends Construct {
           postcondition: [
             {
               condition: "${self.exit_code == 0}",
-              errorMessage: `Chutes preflight failed, Kodus was not (re)deployed. Probe verdict: \${try(regex("\\\\{.*\\\\}", self.container_logs), trimspace(self.container_logs))}. See the README's health-check table; run "docker logs ${PREFLIGHT_CONTAINER}" for the same line.`,
+              errorMessage: `Chutes preflight failed, Kodus was not (re)deployed. Probe verdict: \${try(regex("\\\\{.*\\\\}", self.container_logs), trimspace(self.container_logs))}. See docs/health-checks.md for what each status means; run "docker logs ${PREFLIGHT_CONTAINER}" for the same line.`,
             },
           ],
         },
@@ -101,7 +101,7 @@ export class DockerChutesHealthChecks extends Construct {
               condition: `\${!can(regex(${BUDGET_NEAR_CAP_HCL}, ${logs}))}`,
               error_message:
                 `A Chutes cap is near (${props.probe.warnPercent} % or more): \${try(regex(${BUDGET_DETAIL_HCL}, ${logs})[0], "run docker logs ${PREFLIGHT_CONTAINER}")}. ` +
-                `Reviews stop when the cap is reached: see the README's "Chutes budget".`,
+                `Reviews stop when the cap is reached: see "Chutes budget" in docs/health-checks.md.`,
             },
           ],
         });

@@ -44,9 +44,8 @@ test("the GitHub workflow parses, runs the tests, checks synth determinism and p
   expect(script).toContain("updateComment");
 });
 
-test("the README's GitLab CI equivalent parses and uses only npm scripts the project has", () => {
-  const readme = readFileSync(join(PROJECT_ROOT, "README.md"), "utf8");
-  const section = readme.slice(readme.indexOf("## Review a change"));
+test("the review page's GitLab CI equivalent parses and uses only npm scripts the project has", () => {
+  const section = readFileSync(join(PROJECT_ROOT, "docs/review.md"), "utf8");
   const block = /```yaml\n([\s\S]*?)```/.exec(section)?.[1];
   expect(block).toBeDefined();
   const gitlab = parse(block!);

@@ -5,7 +5,7 @@
  * moved into place, one stack folder at a time, keeping Terraform's working files there
  * (`.terraform/`, `.terraform.lock.hcl`, plans) so `terraform init` and the provider lock survive.
  */
-import { mkdirSync, mkdtempSync, readdirSync, renameSync, rmSync, statSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, renameSync, rmSync, statSync } from "node:fs";
 import { basename, dirname, join } from "node:path";
 import { App } from "cdktf";
 import type { Config } from "./config/schema";
@@ -23,10 +23,50 @@ export function buildStacks(app: App, config: Config): string[] {
   return stacks;
 }
 
+/**
+ * The output folder `npm run synth` writes when no CDKTF_OUTDIR is given: `cdktf.out`, or
+ * `cdktf.out.<environment>` with an environment, so that each environment keeps its own stack
+ * folders (and Terraform's `.terraform/` and lock file in them). Same depth as `cdktf.out`, so
+ * the local backend's relative state path points at the project root from either.
+ */
+export function defaultOutdir(projectRoot: string, environment: string | undefined): string {
+  return join(projectRoot, environment === undefined ? "cdktf.out" : `cdktf.out.${environment}`);
+}
+
+/** Thrown before anything is written when `outdir` holds another environment's stacks. */
+export class OutputFolderError extends Error {
+  override name = "OutputFolderError";
+}
+
+/**
+ * One output folder holds one environment. After the app returns, the cdktf CLI deletes every
+ * folder under `<outdir>/stacks` that this synth did not produce (its `.terraform/` and lock
+ * file with it), so synthesizing environment A into B's folder would wipe B's. Refused instead,
+ * naming the folder to use. A disabled stack of the same environment may go, as it always did.
+ */
+export function checkOutdirHoldsOnlyThisEnvironment(config: Config, outdir: string): void {
+  const stacksDir = join(outdir, "stacks");
+  if (!existsSync(stacksDir)) return;
+  const ours = new Set([stackName("docker", config.environment), stackName("kubernetes", config.environment)]);
+  const foreign = readdirSync(stacksDir, { withFileTypes: true })
+    .filter((e) => e.isDirectory() && !ours.has(e.name))
+    .map((e) => e.name)
+    .sort();
+  if (foreign.length === 0) return;
+  const own = config.environment === undefined ? "cdktf.out" : `cdktf.out.${config.environment}`;
+  throw new OutputFolderError(
+    `${join(outdir, "stacks")} holds ${foreign.join(", ")}, not ${config.environment === undefined ? "stacks without an environment" : `environment "${config.environment}"`}: ` +
+      `the cdktf CLI would delete ${foreign.length === 1 ? "that folder" : "those folders"} (with Terraform's .terraform/ and lock file) after this synth. ` +
+      `Give each environment its own output folder: npx cdktf <synth|diff|deploy> <stack> --output ${own} (npm run synth writes ${own} by itself), ` +
+      `or delete ${foreign.length === 1 ? "the folder" : "the folders"} if that environment is gone.`,
+  );
+}
+
 /** What cdktf writes into a stack folder; everything else there belongs to Terraform or the operator. */
 export const GENERATED_STACK_FILES: readonly string[] = ["cdk.tf.json", "cdk.tf", "metadata.json", "assets"];
 
 export function synthesize(config: Config, outdir: string): string[] {
+  checkOutdirHoldsOnlyThisEnvironment(config, outdir);
   mkdirSync(dirname(outdir), { recursive: true });
   const staging = mkdtempSync(join(dirname(outdir), `.${basename(outdir)}-`));
   try {

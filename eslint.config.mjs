@@ -5,7 +5,7 @@ import globals from "globals";
 import tseslint from "typescript-eslint";
 
 export default tseslint.config(
-  { ignores: ["node_modules/", "cdktf.out/", ".tools/", ".gen/", "coverage/", "helm/"] },
+  { ignores: ["node_modules/", "cdktf.out/", "cdktf.out.*/", ".tools/", ".gen/", "coverage/", "helm/"] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

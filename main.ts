@@ -2,7 +2,6 @@
  * Entry point: parse the configuration once, then wire it to the stacks and synthesize.
  * A bad config exits non-zero with one line per problem and writes nothing.
  */
-import { resolve } from "node:path";
 import { ConfigError, loadConfig, resolveConfigPath } from "./config/load";
 import { runAsMain, type CliContext } from "./scripts/cli";
 
@@ -11,15 +10,15 @@ export function run(_argv: readonly string[], { env, cwd, stdout, stderr }: CliC
   try {
     const path = resolveConfigPath(env, __dirname, cwd);
     const config = loadConfig(path);
-    const outdir = env.CDKTF_OUTDIR ?? resolve(__dirname, "cdktf.out");
     // Loaded once the config is known good: a bad config is reported without loading cdktf.
-    const { synthesize } = require("./app") as typeof import("./app");
+    const { defaultOutdir, synthesize } = require("./app") as typeof import("./app");
+    const outdir = env.CDKTF_OUTDIR ?? defaultOutdir(__dirname, config.environment);
     const stacks = synthesize(config, outdir);
     stdout(`Synthesized ${stacks.join(", ")} into ${outdir} (config: ${path ?? "built-in defaults"})\n`);
     return 0;
   } catch (err) {
-    if (!(err instanceof ConfigError)) throw err;
-    stderr(`kodus-chutes-deploy: ${err.message}\n`);
+    if (!(err instanceof ConfigError) && (err as Error).name !== "OutputFolderError") throw err;
+    stderr(`kodus-chutes-deploy: ${(err as Error).message}\n`);
     return 1;
   }
 }

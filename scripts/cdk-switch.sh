@@ -26,10 +26,19 @@ case "${1:-}" in
     npm install --save-dev --save-exact --no-audit --no-fund "cdktn-cli@$CDKTN_VERSION" jsii-pacmak@1.128.0 jsii@5.9.50 >/dev/null
     ;;
   cdktf)
+    if [[ "$(current)" == cdktf && ! -f "$SAVED/package.json" ]]; then
+      # Nothing to undo: never overwrite package.json or the lock file (they may hold your edits).
+      echo "cdk-switch: already on $(node -p 'const p=require("cdktf/package.json");p.name+" "+p.version')"
+      exit 0
+    fi
     if [[ -f "$SAVED/package.json" && -f "$SAVED/package-lock.json" ]]; then
       cp "$SAVED/package.json" "$SAVED/package-lock.json" .
       rm -rf "$SAVED"
     else
+      if ! git diff --quiet -- package.json package-lock.json; then
+        echo "cdk-switch: no saved package.json/package-lock.json from the switch to cdktn, and yours have uncommitted changes: not overwriting them. Commit or stash them, or restore them by hand." >&2
+        exit 1
+      fi
       git checkout -- package.json package-lock.json
     fi
     npm ci --no-audit --no-fund >/dev/null

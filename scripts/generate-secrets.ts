@@ -21,15 +21,35 @@
  * errors name the file and the problem, never the content.
  */
 import { randomBytes } from "node:crypto";
-import { chmodSync, closeSync, existsSync, fsyncSync, openSync, readFileSync, renameSync, rmSync, statSync, writeSync } from "node:fs";
-import { dirname, resolve } from "node:path";
+import {
+  chmodSync,
+  closeSync,
+  existsSync,
+  fsyncSync,
+  mkdirSync,
+  openSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  statSync,
+  writeSync,
+} from "node:fs";
+import { dirname, relative, resolve } from "node:path";
 import { parseArgs } from "node:util";
 import { ConfigError, loadConfig, resolveConfigPath } from "../config/load";
+import type { Config } from "../config/schema";
+import { stackName } from "../config/state-backend";
 import { CHUTES_KEY_FORMAT, SECRET_INPUTS, generateSecretValue, type SecretInputName } from "../contract/secrets";
 import { probeEnv, probeSettingsFor } from "../probe/probe-program";
 import { runAsMain, runProbeProcess, type ProbeCliContext } from "./cli";
 
 export const DEFAULT_SECRETS_FILE = "kodus.secrets.auto.tfvars.json";
+/**
+ * With an `environment` in the config the default file is per environment, and not an
+ * `*.auto.tfvars.json`: cdktf hands every such file in the project root to every stack, so one
+ * auto file would give staging and production the same JWT secrets, crypto key and passwords.
+ */
+export const environmentSecretsFile = (environment: string): string => `secrets/${environment}.tfvars.json`;
 /** Not secret: the Kubernetes stack's rotation counter (a Terraform number variable). */
 export const REVISION_VARIABLE = "secrets_revision";
 const PROJECT_ROOT = resolve(__dirname, "..");
@@ -43,9 +63,10 @@ export const USAGE = `Usage: npm run secrets -- [command] [--out FILE] [--no-che
                             .map((i) => i.variable)
                             .join(", ")}
   bump                    bump ${REVISION_VARIABLE} only (after your own secret store changed the Secret)
-  --out FILE              the var file (default ${DEFAULT_SECRETS_FILE} in the project root)
+  --out FILE              the var file (default ${DEFAULT_SECRETS_FILE} in the project root; with an
+                          environment in the config, ${environmentSecretsFile("<environment>")})
   --no-check              do not probe Chutes with a new key (e.g. no egress from this machine)
-Every rotation bumps ${REVISION_VARIABLE}. Then run: npx cdktf deploy <stack>
+Every rotation bumps ${REVISION_VARIABLE}. Each command prints the deploy command to run next.
 No value is ever printed.`;
 
 /** A problem to report: names the file and what is wrong, never a value. */
@@ -148,6 +169,7 @@ export function readSecretsFile(file: string): SecretsFile {
 
 /** Writes the file atomically with mode 0600: a temporary file in the same folder, fsync, rename. */
 export function writeSecretsFile(file: string, values: SecretsFile): void {
+  mkdirSync(dirname(file), { recursive: true, mode: 0o700 }); // --out secrets/prod.tfvars.json on a fresh checkout
   const tmp = resolve(dirname(file), `.${Date.now()}-${process.pid}.secrets.tmp`);
   const fd = openSync(tmp, "wx", 0o600);
   try {
@@ -164,7 +186,7 @@ export function writeSecretsFile(file: string, values: SecretsFile): void {
 }
 
 /** Runs the deployed probe against Chutes with `key`, using the config's base URL and model. */
-async function probeKey(key: string, context: ProbeCliContext): Promise<{ ok: boolean; summary: string }> {
+async function probeKey(key: string, context: ProbeCliContext): Promise<{ ok: boolean; status?: string; summary: string }> {
   const { env: processEnv, cwd, runProbe = runProbeProcess } = context;
   let env: Record<string, string>;
   try {
@@ -182,8 +204,42 @@ async function probeKey(key: string, context: ProbeCliContext): Promise<{ ok: bo
     line = { status: "probe_failed", detail: `the probe exited ${r.code ?? r.signal}` };
   }
   const text = [line.status, line.detail, line.hint].filter(Boolean).join(": ").split(key).join("[REDACTED]");
-  return { ok: r.code === 0, summary: `${text} (${env.PROBE_MODEL} at ${env.PROBE_BASE_URL})` };
+  return { ok: r.code === 0, status: line.status, summary: `${text} (${env.PROBE_MODEL} at ${env.PROBE_BASE_URL})` };
 }
+
+/**
+ * The deploy command(s) to run next, as the user must type them: the config's real stack names
+ * (`kubernetes-prod` with `environment: prod`), that environment's output folder, and
+ * `--var-file` unless the file is an auto var file in the project root (which cdktf passes itself).
+ */
+export function nextDeployCommand(config: Config | undefined, file: string, stacks?: readonly ("docker" | "kubernetes")[]): string {
+  const bases = stacks ?? (config ? (["kubernetes", "docker"] as const).filter((b) => config[b].enabled) : ["kubernetes", "docker"]);
+  const environment = config?.environment;
+  const flags = [
+    ...(environment === undefined ? [] : ["--output", `cdktf.out.${environment}`]),
+    ...(dirname(file) === PROJECT_ROOT && file.endsWith(".auto.tfvars.json") ? [] : ["--var-file", shellPath(file)]),
+  ];
+  return `Next: ${bases.map((b) => ["npx cdktf deploy", stackName(b, environment), ...flags].join(" ")).join("   (and/or: ")}${bases.length > 1 ? ")" : ""}`;
+}
+
+/** A path as the user types it from the project root (where npx cdktf runs). */
+const shellPath = (file: string): string => {
+  const rel = relative(PROJECT_ROOT, file);
+  return rel.startsWith("..") ? file : rel;
+};
+
+/** The config, or undefined when it cannot be read (its errors are the deploy's to report). */
+function tryLoadConfig(context: ProbeCliContext): Config | undefined {
+  try {
+    return loadConfig(resolveConfigPath(context.env, PROJECT_ROOT, context.cwd));
+  } catch (err) {
+    if (err instanceof ConfigError) return undefined;
+    throw err;
+  }
+}
+
+/** Statuses where Chutes never judged the key: nothing reached it, or it answered off the API. */
+const NO_VERDICT = /^(network_error|timeout|redirect|probe_failed|config_error)$/;
 
 async function main(argv: readonly string[], context: ProbeCliContext): Promise<string[]> {
   let parsed;
@@ -203,7 +259,9 @@ async function main(argv: readonly string[], context: ProbeCliContext): Promise<
   if (extra.length > 0 || !["init", "rotate", "bump"].includes(command) || (command !== "rotate" && name !== undefined)) {
     throw new SecretsError(`unexpected arguments\n${USAGE}`, 2);
   }
-  const file = resolve(context.cwd, args.out ?? resolve(PROJECT_ROOT, DEFAULT_SECRETS_FILE));
+  const config = tryLoadConfig(context);
+  const defaultFile = config?.environment === undefined ? DEFAULT_SECRETS_FILE : environmentSecretsFile(config.environment);
+  const file = resolve(context.cwd, args.out ?? resolve(PROJECT_ROOT, defaultFile));
   const existing = readSecretsFile(file);
   const chutesKey = checkChutesKeyFormat(context.env.CHUTES_API_KEY);
   const out: string[] = [];
@@ -213,6 +271,10 @@ async function main(argv: readonly string[], context: ProbeCliContext): Promise<
       return;
     }
     const result = await probeKey(key, context);
+    if (!result.ok && NO_VERDICT.test(result.status ?? ""))
+      throw new SecretsError(
+        `${file}: not changed: the key could not be checked, Chutes gave no verdict on it: ${result.summary}. Fix the egress from this machine, or write the key unchecked with --no-check (the deploy's preflight then checks it)`,
+      );
     if (!result.ok) throw new SecretsError(`${file}: not changed: Chutes does not accept the new key: ${result.summary}`);
     out.push(`Chutes accepts the key: ${result.summary}`);
   };
@@ -232,6 +294,11 @@ async function main(argv: readonly string[], context: ProbeCliContext): Promise<
     );
     if (!values.chutes_api_key)
       out.push("chutes_api_key is not set yet: run CHUTES_API_KEY=cpk_... npm run secrets (or set TF_VAR_chutes_api_key when you deploy).");
+    if (config?.environment !== undefined && args.out === undefined && existsSync(resolve(PROJECT_ROOT, DEFAULT_SECRETS_FILE)))
+      out.push(
+        `Warning: ${DEFAULT_SECRETS_FILE} exists too: cdktf passes it to every stack of every environment (a --var-file given after it wins only for the names both set). Move its values into per-environment files and delete it.`,
+      );
+    out.push(nextDeployCommand(config, file));
     return out;
   }
 
@@ -240,7 +307,7 @@ async function main(argv: readonly string[], context: ProbeCliContext): Promise<
       throw new SecretsError(`${file}: does not exist; run the first set-up first: CHUTES_API_KEY=... npm run secrets`);
     const previous = typeof existing[REVISION_VARIABLE] === "number" ? (existing[REVISION_VARIABLE] as number) : 1;
     writeSecretsFile(file, { ...existing, [REVISION_VARIABLE]: previous + 1 });
-    return [`${file}: ${REVISION_VARIABLE} ${previous} -> ${previous + 1}`, "Next: npx cdktf deploy kubernetes"];
+    return [`${file}: ${REVISION_VARIABLE} ${previous} -> ${previous + 1}`, nextDeployCommand(config, file, ["kubernetes"])];
   }
 
   const input = SECRET_INPUTS.find((i) => i.variable === name);
@@ -260,7 +327,7 @@ async function main(argv: readonly string[], context: ProbeCliContext): Promise<
       `Before deploying: set the new ${input.variable} inside the store itself; the store reads the variable only when its volume is first initialized.`,
     );
   }
-  out.push("Next: npx cdktf deploy kubernetes   (and/or: npx cdktf deploy docker)");
+  out.push(nextDeployCommand(config, file));
   return out;
 }
 

@@ -52,6 +52,8 @@ export class DockerStack extends TerraformStack {
     super(scope, id);
     const { config } = props;
     addStateBackend(this, config.terraform.backend, id); // id = the stack name, environment included
+    // `check` blocks (the preflight's verdict, the budget warning) need Terraform 1.5.
+    this.addOverride("terraform.required_version", ">= 1.5.0");
     new DockerProvider(this, "docker", config.docker.host ? { host: config.docker.host } : {});
 
     const secrets = new SecretVariables(this, "secrets");

@@ -36,7 +36,13 @@ function sourcesFingerprint(): string {
   const hash = createHash("sha256");
   const walk = (dir: string) => {
     for (const entry of readdirSync(dir, { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name))) {
-      if (NOT_SOURCES.has(entry.name) || entry.name.endsWith(".md") || entry.name.startsWith(".cdktf")) continue;
+      if (
+        NOT_SOURCES.has(entry.name) ||
+        entry.name.startsWith("cdktf.out.") ||
+        entry.name.endsWith(".md") ||
+        entry.name.startsWith(".cdktf")
+      )
+        continue;
       const path = join(dir, entry.name);
       if (entry.isDirectory()) walk(path);
       else if (entry.isFile()) hash.update(relative(ROOT, path)).update("\0").update(readFileSync(path)).update("\0");

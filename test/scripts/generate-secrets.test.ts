@@ -200,4 +200,54 @@ describe("npm run secrets: one command per operation, never a value on screen", 
     expect(readFileSync(file, "utf8")).toBe(before);
     expect(readdirSync(dir)).toEqual(["kodus.secrets.auto.tfvars.json"]);
   });
+
+  describe("several environments from one repository", () => {
+    const envConfig = (environment: string, extra = "") => {
+      const config = join(mkdtempSync(join(tmpdir(), "kodus-secrets-env-")), `${environment}.yaml`);
+      writeFileSync(config, `environment: ${environment}\n${extra}`);
+      return config;
+    };
+
+    test("--out into a folder that does not exist yet: created (0700), file written, and the printed next step names the environment's stack, output folder and var file", async () => {
+      const config = envConfig("prod", "docker:\n  enabled: false\n");
+      const dir = mkdtempSync(join(tmpdir(), "kodus-secrets-out-"));
+      const file = join(dir, "secrets", "prod.tfvars.json");
+      const r = await run(["--out", file, "--no-check"], { CHUTES_API_KEY: OLD_KEY, KODUS_CONFIG: config });
+      expect([r.status, r.out]).toEqual([0, expect.stringContaining(`${file}: added`)]);
+      expect(statSync(join(dir, "secrets")).mode & 0o777).toBe(0o700);
+      expect(r.out).toContain(`Next: npx cdktf deploy kubernetes-prod --output cdktf.out.prod --var-file ${file}\n`);
+      expect(r.out).not.toMatch(/deploy kubernetes\b(?!-prod)/);
+
+      const rotated = await run(["rotate", "api_jwt_secret", "--out", file], { KODUS_CONFIG: config });
+      expect(rotated.out).toContain(`Next: npx cdktf deploy kubernetes-prod --output cdktf.out.prod --var-file ${file}\n`);
+      const bump = await run(["bump", "--out", file], { KODUS_CONFIG: config });
+      expect(bump.out).toContain("Next: npx cdktf deploy kubernetes-prod --output cdktf.out.prod --var-file");
+    });
+
+    test("without an environment, the root auto var file needs no flag and both enabled stacks are named", async () => {
+      const { nextDeployCommand } = await import("../../scripts/generate-secrets");
+      const root = join(__dirname, "..", "..");
+      expect(nextDeployCommand(undefined, join(root, "kodus.secrets.auto.tfvars.json"))).toBe(
+        "Next: npx cdktf deploy kubernetes   (and/or: npx cdktf deploy docker)",
+      );
+      expect(nextDeployCommand(undefined, join(root, "secrets", "staging.tfvars.json"), ["kubernetes"])).toBe(
+        "Next: npx cdktf deploy kubernetes --var-file secrets/staging.tfvars.json",
+      );
+    });
+
+    test("no egress: a key Chutes never saw is 'could not be checked', not 'not accepted'; nothing written", async () => {
+      const { file } = await setUp();
+      const before = readFileSync(file, "utf8");
+      // A closed port on loopback: connection refused, as behind a firewall without egress.
+      const config = join(mkdtempSync(join(tmpdir(), "kodus-secrets-noegress-")), "kodus.config.yaml");
+      writeFileSync(config, `llm:\n  baseUrl: http://127.0.0.1:9/v1\n  managementUrl: http://127.0.0.1:9\n`);
+      const r = await run(["rotate", "chutes_api_key", "--out", file], { CHUTES_API_KEY: NEW_KEY, KODUS_CONFIG: config });
+      expect(r.status).toBe(1);
+      expect(r.out).toContain("the key could not be checked, Chutes gave no verdict on it");
+      expect(r.out).toContain("--no-check");
+      expect(r.out).not.toContain("does not accept");
+      expect(r.out).not.toContain(NEW_KEY);
+      expect(readFileSync(file, "utf8")).toBe(before);
+    });
+  });
 });

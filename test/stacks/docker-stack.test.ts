@@ -23,6 +23,11 @@ test("the stack has exactly these resources (a new or lost one fails here)", () 
   );
 });
 
+test("the Terraform it needs is declared: check blocks exist since Terraform 1.5, so older versions are refused up front", () => {
+  expect(Object.keys(json.check ?? {}).length).toBeGreaterThan(0);
+  expect(json.terraform.required_version).toBe(">= 1.5.0");
+});
+
 test("all four Kodus components and three data stores run", () => {
   expect(Object.keys(containers).sort()).toEqual(expect.arrayContaining([...kodus, "postgres", "mongodb", "rabbitmq"]));
   expect(containers.worker.image).toBe("${docker_image.image-worker.image_id}");

@@ -413,7 +413,10 @@ describe("two environments never share anything", () => {
     ]);
   });
 
-  test("one cdktf.out for both: production's synth leaves staging's Terraform working files alone", () => {
+  test("one output folder holds one environment: production's synth into staging's folder is refused and changes nothing", () => {
+    // The cdktf CLI deletes every folder under <outdir>/stacks that a synth did not produce
+    // (cli-core's synth-stack), .terraform/ and lock file included: mixing environments in one
+    // folder would wipe the other's, so the app refuses before writing anything.
     const dir = tmp();
     const outdir = join(dir, "cdktf.out");
     synthTo(dir, "staging", { environment: "staging", docker: { enabled: false } }, outdir);
@@ -421,12 +424,46 @@ describe("two environments never share anything", () => {
     const marker = join(outdir, "stacks", "kubernetes-staging", ".terraform", "terraform.tfstate");
     mkdirSync(dirname(marker), { recursive: true });
     writeFileSync(marker, '{"backend":{"type":"local"}}');
-    const production = synthTo(dir, "production", { environment: "production", docker: { enabled: false } }, outdir);
-    expect(production.stacks).toEqual(["kubernetes-production"]);
-    expect(readdirSync(join(outdir, "stacks")).sort()).toEqual(["kubernetes-production", "kubernetes-staging"]);
+    const before = readFileSync(join(outdir, "manifest.json"), "utf8");
+    const file = join(dir, "production.yaml");
+    writeFileSync(file, stringify({ environment: "production", docker: { enabled: false } }));
+    const r = runSynth(dir, { KODUS_CONFIG: file, CDKTF_OUTDIR: outdir });
+    expect(r.status).toBe(1);
+    expect(r.stderr).toContain('holds kubernetes-staging, not environment "production"');
+    expect(r.stderr).toContain("--output cdktf.out.production");
+    expect(r.stderr).not.toMatch(/^\s+at /m);
+    expect(readdirSync(join(outdir, "stacks"))).toEqual(["kubernetes-staging"]);
     expect(readFileSync(marker, "utf8")).toBe('{"backend":{"type":"local"}}');
-    expect(existsSync(join(outdir, "stacks", "kubernetes-production", ".terraform"))).toBe(false);
+    expect(readFileSync(join(outdir, "manifest.json"), "utf8")).toBe(before);
   });
+
+  test("the environments walkthrough as docs/state-and-environments.md prints it: two var files, two CLI synths, both folders intact", () => {
+    // The commands a user types, with the real cdktf CLI (`--output cdktf.out.<environment>`).
+    const dir = tmp();
+    const cli = join(PROJECT_ROOT, "node_modules", ".bin", "cdktf");
+    const folders: Record<string, string> = {};
+    for (const environment of ["staging", "production"]) {
+      const file = join(dir, `${environment}.yaml`);
+      writeFileSync(file, stringify({ environment, docker: { enabled: false } }));
+      const out = join(dir, `cdktf.out.${environment}`);
+      const r = spawnSync(cli, ["synth", "--output", out], {
+        cwd: PROJECT_ROOT,
+        encoding: "utf8",
+        timeout: 120_000,
+        env: { PATH: process.env.PATH ?? "", HOME: dir, CHECKPOINT_DISABLE: "1", KODUS_CONFIG: file, CI: "1" },
+      });
+      expect([r.status, r.stderr]).toEqual([0, ""]);
+      folders[environment] = join(out, "stacks", `kubernetes-${environment}`);
+      mkdirSync(join(folders[environment], ".terraform"), { recursive: true });
+      writeFileSync(join(folders[environment], ".terraform.lock.hcl"), `# ${environment}\n`);
+    }
+    for (const environment of ["staging", "production"]) {
+      expect(readFileSync(join(folders[environment], ".terraform.lock.hcl"), "utf8")).toBe(`# ${environment}\n`);
+      expect(existsSync(join(folders[environment], "cdk.tf.json"))).toBe(true);
+    }
+    const doc = readFileSync(join(PROJECT_ROOT, "docs", "state-and-environments.md"), "utf8");
+    expect(doc).toContain("npx cdktf deploy kubernetes-staging --output cdktf.out.staging --var-file secrets/staging.tfvars.json");
+  }, 240_000);
 
   test("local state too: one state file per stack and environment, none of them today's", () => {
     const dir = tmp();

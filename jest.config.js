@@ -8,7 +8,10 @@
 const END_TO_END = ["<rootDir>/test/app.test.ts", "<rootDir>/test/stacks/state-backend.test.ts", "<rootDir>/test/review/cli.test.ts"];
 /** CDK Terrain parity: needs a second checkout switched to cdktn (npm run check:cdktn sets it up). */
 const CDKTN = ["<rootDir>/test/cdktn/cdktn-parity.test.ts"];
-const set = process.env.KODUS_TEST_SET === "e2e" ? END_TO_END : process.env.KODUS_TEST_SET === "cdktn" ? CDKTN : undefined;
+/** The chart under Helm 3: needs .tools/bin/helm3 (npm run check:helm3 installs it first). */
+const HELM3 = ["<rootDir>/test/helm3/helm3.test.ts"];
+const SETS = { e2e: END_TO_END, cdktn: CDKTN, helm3: HELM3 };
+const set = SETS[process.env.KODUS_TEST_SET];
 
 /** @type {import('jest').Config} */
 module.exports = {
@@ -17,7 +20,7 @@ module.exports = {
   testMatch: ["**/*.test.ts"],
   ...(set
     ? { testMatch: set.map((p) => p.replace("<rootDir>/", "**/")) }
-    : { testPathIgnorePatterns: ["/node_modules/", ...END_TO_END, ...CDKTN] }),
+    : { testPathIgnorePatterns: ["/node_modules/", ...END_TO_END, ...CDKTN, ...HELM3] }),
   // Type checking runs once in `npm test` (tsc --noEmit); jest only strips types, with esbuild.
   transform: { "^.+\\.ts$": "<rootDir>/test/helpers/jest-esbuild.cjs" },
   // Jest's default on 2 cores is 1 worker; the suites are mostly child processes and synths.

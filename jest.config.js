@@ -26,4 +26,6 @@ module.exports = {
   // Jest's default on 2 cores is 1 worker; the suites are mostly child processes and synths.
   maxWorkers: 2,
   testTimeout: 30000,
+  // A missing snapshot fails instead of being written: new summaries are written on purpose, with -u.
+  ci: true,
 };

@@ -15,7 +15,7 @@ const set = SETS[process.env.KODUS_TEST_SET];
 
 /** @type {import('jest').Config} */
 module.exports = {
-  testEnvironment: "<rootDir>/test/helpers/jest-environment.cjs",
+  testEnvironment: "node",
   roots: ["<rootDir>/test"],
   testMatch: ["**/*.test.ts"],
   ...(set

@@ -165,7 +165,7 @@ function register() {
   if (!(/** @type {any} */ (process).sourceMapsEnabled)) Error.prepareStackTrace = prepareStackTrace;
 }
 
-module.exports = { compile, register, stackParts, TRANSFORM, transformSalt };
+module.exports = { compile, register, TRANSFORM, transformSalt };
 
 if (require.main === module) {
   const [entry, ...args] = process.argv.slice(2);

@@ -7,7 +7,7 @@ import { spawnSync } from "node:child_process";
 import { appendFileSync, cpSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { CHART_DIR, EXPLICIT_SECRET_FLAGS, FULL_VALUES_FILE, PROJECT_ROOT, helm, helmBin, helmCacheKey, parseManifests, render, splitDocuments } from "./helm";
+import { CHART_DIR, EXPLICIT_SECRET_FLAGS, FULL_VALUES_FILE, PROJECT_ROOT, helm, helmBin, helmCacheKey, parseManifests, render } from "./helm";
 
 let work: string;
 let chart: string;
@@ -82,23 +82,3 @@ describe("helm render cache key", () => {
   });
 });
 
-describe("parsing a render one document at a time (the per-document cache)", () => {
-  test("gives exactly what parsing the whole stream gives, for the defaults and the full values", () => {
-    for (const args of [templateArgs(CHART_DIR), templateArgs(CHART_DIR, "-f", FULL_VALUES_FILE)]) {
-      const text = helm(args).stdout;
-      const chunks = splitDocuments(text);
-      expect(chunks).toBeDefined();
-      expect(chunks!.length).toBeGreaterThan(20);
-      expect(chunks!.join("")).toBe(text);
-      expect(chunks!.flatMap((c) => parseManifests(c))).toStrictEqual(parseManifests(text));
-    }
-  });
-
-  test("is not used where a split could differ from the stream: other --- lines, ... ends, directives", () => {
-    const doc = "---\napiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: a\n";
-    expect(splitDocuments(doc + doc)).toEqual([doc, doc]);
-    expect(splitDocuments(`${doc}--- |\n  text\n`)).toBeUndefined();
-    expect(splitDocuments(`${doc}...\n${doc}`)).toBeUndefined();
-    expect(splitDocuments(`%YAML 1.1\n${doc}`)).toBeUndefined();
-  });
-});

@@ -232,37 +232,15 @@ function cachedParse(key: string, parse: () => K8sObject[]): K8sObject[] {
 }
 
 /**
- * Helm's output split before each `---` line, or undefined where that could differ from parsing
- * the whole stream: any other line starting with `---`, a `...` document end or a `%` directive
- * (helm prints none of them; a `---` line inside an indented block scalar is impossible).
- */
-export function splitDocuments(text: string): string[] | undefined {
-  if (/^(---[^\n]|\.\.\.|%)/m.test(text)) return undefined;
-  return text.split(/^(?=---$)/m);
-}
-
-/**
  * parseManifests of an offline render, kept as JSON beside the render cache (JSON.parse takes
  * about 1 ms where parsing the YAML takes 35-60): keyed by the YAML text itself, the yaml
  * package's version, the parse options and parseManifests' own source, so it is exactly what
  * parsing the text gives now. Each call returns new objects.
- *
- * A render not seen before is parsed one document at a time, and each document's objects are
- * kept too (in memory and beside the render cache): renders with different values share most of
- * their documents (over a cold run, the distinct documents are about 6 % of the YAML parsed), and
- * parsing the YAML was about 6 CPU-s of a cold `npm test`.
  */
 function parseManifestsCached(text: string): K8sObject[] {
   if (process.env.KODUS_TEST_HELM_CACHE === "0") return parseManifests(text);
-  const key = (...parts: string[]): string => {
-    const hash = createHash("sha256").update(PARSE_SALT);
-    for (const part of parts) hash.update(part);
-    return hash.digest("hex");
-  };
-  return cachedParse(key(text), () => {
-    const chunks = splitDocuments(text);
-    return chunks ? chunks.flatMap((chunk) => cachedParse(key("doc\0", chunk), () => parseManifests(chunk))) : parseManifests(text);
-  });
+  const key = createHash("sha256").update(PARSE_SALT).update(text).digest("hex");
+  return cachedParse(key, () => parseManifests(text));
 }
 
 /** `helm template` that may fail (for rejection tests). */

@@ -8,17 +8,12 @@
  * output is held back and printed after jest's, so the two never interleave. The exit status
  * is non-zero if either fails (the check's own, else jest's). Arguments go to jest
  * (`npm test -- test/config` runs those suites; the whole project is still type-checked).
- *
- * Both run with a larger V8 young generation (--max-semi-space-size): the suites and tsc
- * allocate many short-lived objects, and fewer scavenges cost measurably less CPU. A
- * NODE_OPTIONS the caller set is kept and comes last, so it wins.
  */
 "use strict";
 const { spawn } = require("node:child_process");
 const path = require("node:path");
 
 const ROOT = path.resolve(__dirname, "..", "..");
-const env = { ...process.env, NODE_OPTIONS: ["--max-semi-space-size=32", process.env.NODE_OPTIONS].filter(Boolean).join(" ") };
 
 /**
  * Runs node with `args`; `done` resolves to its exit status (a signal counts as a failure).
@@ -26,7 +21,7 @@ const env = { ...process.env, NODE_OPTIONS: ["--max-semi-space-size=32", process
  * @param {import("node:child_process").StdioOptions} stdio
  */
 function run(args, stdio) {
-  const child = spawn(process.execPath, args, { cwd: ROOT, env, stdio });
+  const child = spawn(process.execPath, args, { cwd: ROOT, stdio });
   /** @type {Buffer[]} */
   const output = [];
   if (child.stdout) child.stdout.on("data", (d) => output.push(d));

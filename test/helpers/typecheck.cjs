@@ -87,27 +87,10 @@ const tscArgs = [
       ? ["--tsBuildInfoFile", path.join(CACHE, "tsconfig.tsbuildinfo")]
       : []),
 ];
-/**
- * V8 options for the tsc process: TurboFan optimizes a function only once it is four times as hot
- * as V8's default threshold. A full check runs a very large program for a few seconds, and by
- * default V8 spends about as much CPU compiling tsc's functions with TurboFan on background
- * threads as tsc spends checking (about 5 of 10 CPU-s on Node 20). Optimizing only the hottest
- * functions cut a full check from about 10 to 7.3 CPU-s and from 5.9 to 4.9 s wall on 2 cores,
- * Node 20 and 22 alike (as npm test runs it, with --max-semi-space-size=32: 11.0 to 8.1 CPU-s,
- * 6.5 to 5.4 s), and leaves more of the CPU to jest, which runs at the same time. V8 12
- * (Node 22) renamed the threshold; the option changes when code is optimized, never what it does.
- */
-const v8Major = Number(process.versions.v8.split(".")[0]);
-const jitOptions = v8Major >= 12 ? ["--invocation-count-for-turbofan=12000"] : ["--interrupt-budget=270336"];
-/** @param {string[]} nodeOptions */
-const runTsc = (nodeOptions) =>
-  spawnSync(process.execPath, [...nodeOptions, require.resolve("typescript/bin/tsc"), ...tscArgs], {
-    cwd: ROOT,
-    stdio: ["inherit", "inherit", "pipe"],
-  });
-let tsc = runTsc(jitOptions);
-// Exit status 9 is node rejecting an option (tsc's own are 0-4): a V8 that no longer knows it.
-if (tsc.status === 9) tsc = runTsc([]);
+const tsc = spawnSync(process.execPath, [require.resolve("typescript/bin/tsc"), ...tscArgs], {
+  cwd: ROOT,
+  stdio: ["inherit", "inherit", "pipe"],
+});
 process.stderr.write(tsc.stderr ?? "");
 if (tsc.status !== 0) process.exit(tsc.status ?? 1);
 if (useStamp) {

@@ -101,6 +101,11 @@ test("exactly one component runs migrations and seeds, and the others wait for i
   expect(migrators).toEqual(["api"]);
   expect(envList(containers.api.env).RUN_SEEDS).toBe("true");
   for (const c of ["worker", "webhooks", "web"]) expect(containers[c].depends_on).toContain("docker_container.api");
+  // The api migrates before it turns healthy: the apply waits for that (wait), longer than for
+  // any other component (migrations and seeds on a first deploy take minutes), before starting them.
+  expect(containers.api.wait).toBe(true);
+  expect(containers.api.wait_timeout).toBeGreaterThanOrEqual(600);
+  for (const c of ["worker", "webhooks", "web"]) expect(containers.api.wait_timeout).toBeGreaterThan(containers[c].wait_timeout);
 });
 
 test.each([
@@ -265,5 +270,22 @@ describe("Chutes health checks", () => {
     const noMonitor = synthStack("docker", { healthcheck: { periodic: false } }).json;
     expect(noMonitor.resource.docker_container["chutes-monitor"]).toBeUndefined();
     expect(noMonitor.resource.docker_container.api.depends_on).toContain("docker_container.chutes-preflight");
+  });
+});
+
+describe("state location per stack and environment (in-process; the e2e suite checks the same through the CLI)", () => {
+  const s3 = { s3: { bucket: "acme-tf-state", region: "eu-west-1" } };
+  test.each([
+    ["docker", {}, "kodus-chutes-deploy/docker.tfstate"],
+    ["docker-staging", { environment: "staging" }, "kodus-chutes-deploy/docker-staging.tfstate"],
+    ["kubernetes-staging", { environment: "staging" }, "kodus-chutes-deploy/kubernetes-staging.tfstate"],
+    ["kubernetes-production", { environment: "production" }, "kodus-chutes-deploy/kubernetes-production.tfstate"],
+  ])("%s keeps its state under its own key", (stack, input, key) => {
+    const tf = synthStack(stack, { ...input, terraform: { backend: s3 } }).json;
+    expect(tf.terraform.backend.s3).toMatchObject({ bucket: "acme-tf-state", key });
+  });
+
+  test("the local default: one state file per stack and environment, relative to the project root", () => {
+    expect(synthStack("docker-qa", { environment: "qa" }).json.terraform.backend.local.path).toBe("../../../terraform.docker-qa.tfstate");
   });
 });

@@ -146,7 +146,8 @@ describe("pods", () => {
         "RuntimeDefault",
       ]);
       expect([where, spec.automount_service_account_token]).toEqual([where, false]);
-      for (const c of spec.container) {
+      // Init containers too: Pod Security admission checks every container of the pod.
+      for (const c of [...(spec.init_container ?? []), ...spec.container]) {
         const sc = c.security_context;
         expect([
           where,
@@ -157,8 +158,8 @@ describe("pods", () => {
           sc.seccomp_profile.type,
         ]).toEqual([where, true, false, false, ["ALL"], "RuntimeDefault"]);
         if (!(where in exceptions)) expect([where, sc.read_only_root_filesystem]).toEqual([where, true]);
-        expect(c.volume_mount).toEqual(expect.arrayContaining([{ name: "tmp", mount_path: "/tmp" }]));
       }
+      for (const c of spec.container) expect(c.volume_mount).toEqual(expect.arrayContaining([{ name: "tmp", mount_path: "/tmp" }]));
       expect(spec.volume).toEqual(expect.arrayContaining([{ name: "tmp", empty_dir: { size_limit: "1Gi" } }]));
     }
   };
@@ -168,7 +169,9 @@ describe("pods", () => {
   });
 
   test("bundled data stores are hardened too (RabbitMQ keeps a writable root: its entrypoint writes config)", () => {
-    hardenedEverywhere(k8s({ kubernetes: { dataStores: { mode: "bundled" } } }), {
+    const bundled = k8s({ kubernetes: { dataStores: { mode: "bundled" } } });
+    expect(Object.values(podSpecs(bundled)).some((spec) => (spec.init_container ?? []).length > 0)).toBe(true); // fix-cookie-mode is checked too
+    hardenedEverywhere(bundled, {
       "kubernetes_stateful_set_v1.rabbitmq": "entrypoint writes /etc/rabbitmq",
     });
   });

@@ -1,0 +1,103 @@
+/**
+ * What each configuration key means, for the generated reference (docs/configuration-reference.md,
+ * `npm run docs:config`). The zod schema (schema.ts) is the one source of names, types, ranges and
+ * defaults; this table adds the words. A key is written once for a family of paths:
+ * `{a,b}` stands for either segment (`kubernetes.replicas.{api,worker}`). A test fails when a
+ * key of the schema has no description here, or a description matches no key. A description of
+ * an object (a free-form map, the Affinity object, the backend) makes it one row.
+ */
+export const CONFIG_DESCRIPTIONS: Readonly<Record<string, string>> = {
+  "llm.model":
+    "Chutes model id `org/model`, some ending in `-TEE`; a leading `chutes/` is stripped; `auto` or empty is refused (cloud routing, not Fixed Mode). Sets `API_LLM_PROVIDER_MODEL`.",
+  "llm.baseUrl":
+    "OpenAI-compatible base URL, https (http only for localhost, 127.0.0.1, [::1]), no credentials, not ending in `/chat/completions`. Sets `API_OPENAI_FORCE_BASE_URL`.",
+  "llm.managementUrl": "Chutes' management API, where the checks read the key's budget (no inference cost); validated like `llm.baseUrl`.",
+  "llm.temperature":
+    "0..2, sets `API_LLM_TEMPERATURE_OVERRIDE`. Kodus reads it only on its LangChain path; the agent review engine self-hosted Kodus uses by default ignores it, as does a BYOK provider.",
+  "llm.maxConcurrentReviews":
+    "Reviews in flight across all code-review workers (not single LLM requests), at least the worker count: `WORKFLOW_QUEUE_CODE_REVIEW_PREFETCH = floor(this / workers)`. Unset: Kodus' default, 20 per worker.",
+  "kodus.version":
+    "Image tag of every Kodus image: a release version `major.minor.patch` (optionally `-pre.release`); floating tags are refused.",
+  "kodus.publicUrl":
+    "Absolute http(s) URL of the web UI (`NEXTAUTH_URL`, `API_FRONTEND_URL`, `API_USER_INVITE_BASE_URL`). Unset: the Ingress web host on Kubernetes, else `http://localhost:3000`; localhost is refused with an Ingress.",
+  "kodus.webhooksUrl":
+    "Absolute http(s) URL git providers call; `/github/webhook`, `/gitlab/webhook`, `/bitbucket/webhook`, `/azure-repos/webhook` are appended. Unset: the Ingress webhooks host, else `http://localhost:3332`.",
+  "kodus.workerDrainTimeoutMs":
+    "How long the worker drains in-flight reviews on shutdown; the Kubernetes grace period and the Docker stop timeout are this + 15 s.",
+  "kodus.telemetryDisabled": "`true` sets `KODUS_TELEMETRY_DISABLED=true`: no daily anonymous heartbeat from the worker to Kodus.",
+  "docker.enabled": "Synthesize the Docker stack.",
+  "docker.host": "`unix://`, `tcp://` or `ssh://` Docker host (no password). Unset: `DOCKER_HOST`, else the local socket.",
+  "docker.bindAddress": "Host IP the published ports listen on.",
+  "docker.ports.{api,web,webhooks}": "Published host port (1..65535, all different). Data stores are never published.",
+  "docker.rabbitmqMemory":
+    "Memory limit of the RabbitMQ container (whole `Mi`/`Gi`, at least 256Mi), also the memory RabbitMQ plans its alarms with.",
+  "kubernetes.enabled": "Synthesize the Kubernetes stack.",
+  "kubernetes.namespace": "Namespace of every object (a DNS-1123 label).",
+  "kubernetes.createNamespace": "`false` uses an existing namespace (which should enforce the `restricted` Pod Security Standard).",
+  "kubernetes.kubeconfig.{path,context}":
+    "Kubeconfig file and context of the provider. Unset: the provider's `KUBE_CONFIG_PATH` / `KUBE_CTX` environment variables.",
+  "kubernetes.replicas.{api,worker,webhooks,web}":
+    "Pods per component (1..50). Not allowed together with an enabled HPA for the same component.",
+  "kubernetes.resources.{api,worker,webhooks,web}.{requests,limits}.{cpu,memory}":
+    "Kubernetes quantity; a request above its limit is refused. Defaults: the official Kodus chart's.",
+  "kubernetes.secrets.mode":
+    "`terraform`: a write-only Secret from sensitive variables (no value in plan or state); `existing`: a Secret you manage, with the keys listed in docs/kubernetes.md.",
+  "kubernetes.secrets.name": "The Kodus Secret's name.",
+  "kubernetes.dataStores.mode": "`external` (your PostgreSQL, MongoDB, RabbitMQ) or `bundled` (StatefulSets, for evaluation clusters).",
+  "kubernetes.dataStores.{postgres,mongodb,rabbitmq}.host":
+    "External store's host. Unset in external mode: the Terraform variable `postgres_host` / `mongodb_host` / `rabbitmq_host` is required at deploy.",
+  "kubernetes.dataStores.{postgres,mongodb,rabbitmq}.port": "External store's port.",
+  "kubernetes.dataStores.{postgres,mongodb,rabbitmq}.username": "External store's user (its password is a sensitive variable).",
+  "kubernetes.dataStores.{postgres,mongodb}.database": "Database Kodus uses. MongoDB's user authenticates against `admin`.",
+  "kubernetes.dataStores.postgres.disableSsl": "`true` connects to an external PostgreSQL without TLS (bundled mode turns TLS off itself).",
+  "kubernetes.dataStores.storageClass": "StorageClass of the bundled stores' volumes. Unset: the cluster default.",
+  "kubernetes.dataStores.storageSize": "Size of each bundled store's volume.",
+  "kubernetes.dataStores.resources.{postgres,mongodb,rabbitmq}.{requests,limits}.{cpu,memory}":
+    "Bundled store's requests and limits (the official Kodus chart's defaults); RabbitMQ plans its alarms with its memory limit.",
+  "kubernetes.autoscaling.{api,worker}.enabled": "A HorizontalPodAutoscaler owns the replica count (Terraform leaves it alone).",
+  "kubernetes.autoscaling.{api,worker}.{minReplicas,maxReplicas}":
+    "HPA range (min <= max); the maximum counts for PostgreSQL connections and review concurrency.",
+  "kubernetes.autoscaling.{api,worker}.targetCpuPercent": "Average CPU utilization the HPA aims for.",
+  "kubernetes.ingress.enabled": "An Ingress for the web and webhooks hosts (both required when enabled).",
+  "kubernetes.ingress.className": "IngressClass name. Unset: the cluster default.",
+  "kubernetes.ingress.{webHost,webhooksHost}": "Host names of the web UI and of the webhooks endpoint.",
+  "kubernetes.ingress.tlsSecretName": "TLS Secret for both hosts; with it the default public URLs are `https://`.",
+  "kubernetes.ingress.annotations": "Extra Ingress annotations (string values; a Chutes key is refused anywhere).",
+  "kubernetes.rolloutTimeoutSeconds": "A Deployment not progressing for this long fails the deploy (progress deadline).",
+  "kubernetes.scheduling.nodeSelector": "Node labels every pod must match (Kodus, migration, checks, bundled stores).",
+  "kubernetes.scheduling.tolerations": "Kubernetes tolerations for every pod.",
+  "kubernetes.scheduling.affinity": "The Kubernetes Affinity object for every pod (unknown keys refused).",
+  "kubernetes.scheduling.topologySpreadConstraints":
+    "Replaces the default spread of each Deployment (over nodes, `ScheduleAnyway`); each component's selector is filled in, so no `labelSelector`.",
+  "kubernetes.scheduling.priorityClassName": "PriorityClass of every pod.",
+  "kubernetes.images.registry":
+    "Mirror for every image: `ghcr.io/kodustech/x` becomes `<registry>/kodustech/x`, `mongo:8` becomes `<registry>/library/mongo:8`.",
+  "kubernetes.images.digests.{api,worker,webhooks,web}": "`sha256:<64 hex>` pins that image (`repo:tag@digest`).",
+  "kubernetes.images.pullSecrets": "Names of image pull Secrets in the namespace.",
+  "kubernetes.pods.{api,worker,webhooks,web}.{labels,annotations}":
+    "Extra pod labels/annotations per component (selector labels cannot be overridden; a Chutes key is refused anywhere).",
+  "kubernetes.networkPolicy.defaultDeny":
+    "Deny all ingress and egress of every pod, then allow DNS, the deployment's own pods, HTTPS to `egress.httpsCidrs` and external stores' ports to `egress.dataStoreCidrs`.",
+  "kubernetes.networkPolicy.ingressController.namespace":
+    "Admit only your ingress controller (in this namespace) to web and webhooks. Unset: open to anyone on their port.",
+  "kubernetes.networkPolicy.ingressController.podLabels": "Labels of the ingress controller's pods (needs `namespace`).",
+  "kubernetes.networkPolicy.egress.httpsCidrs": "Where HTTPS may go with `defaultDeny` (Chutes, git providers).",
+  "kubernetes.networkPolicy.egress.dataStoreCidrs": "Where the external stores' ports may go with `defaultDeny`.",
+  "kubernetes.networkPolicy.egress.dnsNamespace": "Namespace of the cluster DNS, allowed with `defaultDeny`.",
+  "healthcheck.enabled": "Master switch of the preflight and the periodic check.",
+  "healthcheck.preflight":
+    "The Chutes preflight gating every deploy. `false` for one deploy during a Chutes outage; the periodic check keeps running.",
+  "healthcheck.periodic": "The periodic Chutes check (CronJob / Docker monitor).",
+  "healthcheck.schedule": "5-field cron (UTC) of the periodic check.",
+  "healthcheck.timeoutSeconds": "Hard timeout of one probe run.",
+  "healthcheck.maxLatencyMs": "A slower successful answer is `slow` in the periodic check.",
+  "healthcheck.budget.enabled": "The checks also read the key's Chutes budget (no completion spent).",
+  "healthcheck.budget.{warnPercent,criticalPercent}":
+    "A cap used to at least this share is `budget_warning` / `budget_critical` (warn <= critical).",
+  "healthcheck.prometheusRule.enabled": "A PrometheusRule (Prometheus Operator CRD) with the check's alerts.",
+  "healthcheck.prometheusRule.labels": "Labels for your Prometheus ruleSelector.",
+  environment:
+    "1-20 lowercase letters, digits or `-`: stacks, their state and their output folder become `<stack>-<environment>` (docs/state-and-environments.md).",
+  "terraform.backend":
+    "Exactly one of `local` (default), `s3`, `gcs`, `azurerm`, `kubernetes`, `pg`, `cloud`, with that backend's settings (docs/state-and-environments.md); never credentials.",
+};

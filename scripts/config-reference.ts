@@ -32,7 +32,7 @@ export function expandKey(key: string): string[] {
 }
 
 const descriptionOf = new Map(
-  Object.entries(CONFIG_DESCRIPTIONS).flatMap(([key, text]) => expandKey(key).map((path) => [path, key] as const)),
+  Object.keys(CONFIG_DESCRIPTIONS).flatMap((key) => expandKey(key).map((path) => [path, key] as const)),
 );
 
 export interface Leaf {

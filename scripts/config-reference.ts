@@ -31,9 +31,7 @@ export function expandKey(key: string): string[] {
   return m[1].split(",").flatMap((alt) => expandKey(key.slice(0, m.index) + alt + key.slice(m.index + m[0].length)));
 }
 
-const descriptionOf = new Map(
-  Object.keys(CONFIG_DESCRIPTIONS).flatMap((key) => expandKey(key).map((path) => [path, key] as const)),
-);
+const descriptionOf = new Map(Object.keys(CONFIG_DESCRIPTIONS).flatMap((key) => expandKey(key).map((path) => [path, key] as const)));
 
 export interface Leaf {
   readonly path: string;

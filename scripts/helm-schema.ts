@@ -32,6 +32,8 @@ import {
   networkPolicySchema,
   podMetadataSchema,
   replicasSchema,
+  scaleLimitProblems,
+  scaleLimitsSchema,
   schedulingSchema,
   secretsSchema,
 } from "../config/schema";
@@ -204,6 +206,7 @@ export const chartValuesSchema = z
     replicas: replicasSchema,
     resources: componentResourcesSchema,
     autoscaling: autoscalingSchema,
+    scaleLimits: scaleLimitsSchema,
     ingress: ingressSchema.meta({
       if: { properties: { enabled: { const: true } }, required: ["enabled"] },
       then: { required: ["webHost", "webhooksHost"] },
@@ -227,6 +230,7 @@ export const chartValuesSchema = z
         message: `must be at least the largest worker count (${workers}): every worker holds at least one review`,
       });
     }
+    for (const p of scaleLimitProblems(v)) ctx.addIssue({ code: "custom", path: p.path, message: p.message });
     if (v.secrets.mode !== "chart" || v.dataStores.mode !== "external") return;
     for (const input of STORE_PASSWORDS) {
       if (v.secrets.values[input] === undefined) {

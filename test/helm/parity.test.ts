@@ -78,11 +78,12 @@ const SETUPS: Setup[] = [
   })(),
   (() => {
     // The data-store and Kodus settings of issue 8: bundled stores with their own resources and
-    // storage, max_connections from HPA maxima, URLs derived from the Ingress, telemetry off.
+    // storage, max_connections from scaleLimits, URLs derived from the Ingress, telemetry off.
     const values = {
       kodus: { telemetryDisabled: true },
       replicas: { webhooks: 3 },
       autoscaling: { api: { enabled: true, maxReplicas: 7 }, worker: { enabled: true, maxReplicas: 4 } },
+      scaleLimits: { api: 7, worker: 5, webhooks: 3 },
       ingress: { enabled: true, webHost: "kodus.example.com", webhooksHost: "hooks.example.com", tlsSecretName: "kodus-tls" },
       dataStores: {
         storageSize: "20Gi",

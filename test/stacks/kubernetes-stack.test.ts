@@ -255,7 +255,12 @@ describe("rollouts", () => {
 
   // Every replica count the schema accepts: a PDB only for multi-replica components, and it always lets one pod go.
   test.each([1, 2, 3, 7, 50])("PDBs never block a node drain (replicas = %d)", (replicas) => {
-    const tf = k8s({ kubernetes: { replicas: { api: replicas, worker: replicas, webhooks: replicas, web: replicas } } });
+    const tf = k8s({
+      kubernetes: {
+        replicas: { api: replicas, worker: replicas, webhooks: replicas, web: replicas },
+        scaleLimits: { api: replicas, worker: replicas, webhooks: replicas },
+      },
+    });
     const pdbs = tf.resource.kubernetes_pod_disruption_budget_v1 ?? {};
     for (const c of kodus) {
       const pdb = pdbs[c];
@@ -271,7 +276,12 @@ describe("rollouts", () => {
   });
 
   test("autoscaling: HPA for api and worker, Terraform leaves the replica count to it", () => {
-    const tf = k8s({ kubernetes: { autoscaling: { api: { enabled: true, minReplicas: 2, maxReplicas: 8 }, worker: { enabled: true } } } });
+    const tf = k8s({
+      kubernetes: {
+        autoscaling: { api: { enabled: true, minReplicas: 2, maxReplicas: 8 }, worker: { enabled: true } },
+        scaleLimits: { api: 8 },
+      },
+    });
     const hpa = tf.resource.kubernetes_horizontal_pod_autoscaler_v2;
     expect(Object.keys(hpa).sort()).toEqual(["api", "worker"]);
     expect(hpa.api.spec).toMatchObject({ min_replicas: 2, max_replicas: 8, scale_target_ref: { kind: "Deployment", name: "kodus-api" } });

@@ -130,16 +130,20 @@ Bytes in a Kubernetes memory quantity, rounded down (contract quantityBytes). Ar
 {{- end -}}
 
 {{/*
-PostgreSQL max_connections Kodus needs (contract postgresMaxConnections): pools of api 30,
-worker 60, webhooks 30 per pod at the most pods (HPA maximum when enabled), one more API pool
-for the migration Job, 20 connections of headroom.
+PostgreSQL max_connections Kodus needs (contract postgresMaxConnections, its numbers read from
+files/contract.json): connections per pod of each component at scaleLimits pods (never the
+current replicas or HPA maxima, which may not exceed them: scaling never restarts PostgreSQL),
+one API pool for the migration Job, headroom, at least PostgreSQL's default.
 */}}
 {{- define "kodus.postgresMaxConnections" -}}
-{{- $v := .Values -}}
-{{- $api := ternary $v.autoscaling.api.maxReplicas $v.replicas.api $v.autoscaling.api.enabled | int64 -}}
-{{- $worker := include "kodus.maxWorkers" . | int64 -}}
-{{- $webhooks := $v.replicas.webhooks | int64 -}}
-{{- add (mul $api 30) (mul $worker 60) (mul $webhooks 30) 30 20 -}}
+{{- $pg := (include "kodus.contract" . | fromJson).postgres -}}
+{{- $total := add ($pg.migratorConnections | int64) ($pg.headroom | int64) -}}
+{{- range $c, $perPod := $pg.connectionsPerPod -}}
+{{- $limit := index $.Values.scaleLimits $c -}}
+{{- if not $limit -}}{{- fail (printf "files/contract.json: component %s opens PostgreSQL connections but the chart has no scaleLimits.%s" $c $c) -}}{{- end -}}
+{{- $total = add $total (mul ($perPod | int64) ($limit | int64)) -}}
+{{- end -}}
+{{- max $total ($pg.minimum | int64) -}}
 {{- end -}}
 
 {{/* A Kodus image: the contract's repository, tag kodus.version, registry mirror and digest applied. Args: root, component. */}}
@@ -451,6 +455,16 @@ volumes:
 {{- $a := index $v.autoscaling $c -}}
 {{- if gt ($a.minReplicas | int64) ($a.maxReplicas | int64) -}}
 {{- fail (printf "autoscaling.%s.minReplicas (%v) must not exceed autoscaling.%s.maxReplicas (%v)" $c $a.minReplicas $c $a.maxReplicas) -}}
+{{- end -}}
+{{- end -}}
+{{- /* config/schema.ts scaleLimitProblems: max_connections is sized for scaleLimits pods. */ -}}
+{{- range $c := list "api" "worker" "webhooks" -}}
+{{- $limit := index $v.scaleLimits $c | int64 -}}
+{{- $a := index $v.autoscaling $c | default dict -}}
+{{- $path := ternary (printf "autoscaling.%s.maxReplicas" $c) (printf "replicas.%s" $c) (and (hasKey $a "enabled") $a.enabled) -}}
+{{- $most := ternary ($a.maxReplicas | default 0) (index $v.replicas $c) (and (hasKey $a "enabled") $a.enabled) | int64 -}}
+{{- if gt $most $limit -}}
+{{- fail (printf "%s (%d) must not exceed scaleLimits.%s (%d): PostgreSQL's max_connections is sized for at most that many pods; raise scaleLimits.%s too (that changes max_connections, which restarts a bundled PostgreSQL once)" $path $most $c $limit $c) -}}
 {{- end -}}
 {{- end -}}
 {{- if hasKey $v.llm "maxConcurrentReviews" -}}

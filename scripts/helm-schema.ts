@@ -5,7 +5,8 @@
  * values reuse the config file's sections (llm, kodus, healthcheck, and the kubernetes.* ones
  * moved to the top level) so a value the config file rejects, the chart rejects too, with the
  * same patterns and ranges. Chart-only sections (secrets in `chart` mode, the secrets revision)
- * are added here. Every object rejects unknown keys (additionalProperties: false).
+ * are added here. Every object rejects unknown keys (additionalProperties: false), except
+ * `global`, which Helm gives every subchart.
  *
  * Rules that JSON Schema can express only across fields (ingress hosts, external data-store
  * hosts, the existing Secret's name, passwords of external stores) are written twice on purpose:
@@ -200,6 +201,9 @@ const chartDataStoresSchema = dataStoresSchema
 
 export const chartValuesSchema = z
   .strictObject({
+    // Helm passes `global` to every subchart (an umbrella/wrapper chart, the usual Argo CD
+    // pattern): a strict root would reject it. The chart reads nothing from it.
+    global: z.looseObject({}).optional().meta({ description: "Helm's values shared with subcharts (accepted, unused)" }),
     llm: llmSchema,
     kodus: kodusSchema,
     healthcheck: healthcheckSchema,

@@ -250,7 +250,8 @@ describe("rollouts", () => {
     const pinned = k8s({ kubernetes: { images: { digests: { api: `sha256:${"b".repeat(64)}` } } } }).resource.kubernetes_job_v1.migrate;
     expect(pinned.metadata.name).toContain(`"ghcr.io/kodustech/kodus-ai-api:2.1.28@sha256:${"b".repeat(64)}"`);
     expect(k8s({ kubernetes: { replicas: { web: 3 } } }).resource.kubernetes_job_v1.migrate.metadata.name).toBe(name);
-    expect(json.resource.kubernetes_job_v1.migrate.spec.ttl_seconds_after_finished).toBe("604800");
+    // No TTL: a Job deleted by it would be created again (migrations re-run) at the next apply.
+    expect(json.resource.kubernetes_job_v1.migrate.spec.ttl_seconds_after_finished).toBeUndefined();
   });
 
   // Every replica count the schema accepts: a PDB only for multi-replica components, and it always lets one pod go.

@@ -24,105 +24,12 @@ import type { ConfigInput } from "../../config/schema";
 import { diffModels, type ReviewDiff } from "../../review/diff";
 import { modelFromManifests, modelFromTerraform, type DeploymentModel } from "../../review/model";
 import { EXIT, renderReport } from "../../review/report";
-import { EXPLICIT_SECRET_VALUES, PROJECT_ROOT, render, type K8sObject } from "../helm/helm";
+import { PROJECT_ROOT, render } from "../helm/helm";
 import { synthStack } from "../helpers/synth";
+import { BASE_CONFIG, BASE_VALUES, PREVIOUS_RELEASE, STEPS, merge, type Step } from "./steps";
 
 type Target = "docker" | "kubernetes" | "chart";
 type Verdict = "unchanged" | "in-place" | "replaces" | "data-risk";
-
-interface Step {
-  readonly name: string;
-  /** Config file input merged into the running config (kept for later steps). */
-  readonly config?: ConfigInput;
-  /** Chart values merged into the running values (kept for later steps). */
-  readonly values?: Record<string, unknown>;
-  /** A code change on the head side only (then reverted): edits the synthesized JSON / rendered objects. */
-  readonly editStack?: (stack: "docker" | "kubernetes", json: any) => void;
-  readonly editChart?: (objects: K8sObject[]) => void;
-}
-
-/** The release at main 9e535e7, the base of the upgrade step. */
-const PREVIOUS_RELEASE = "9e535e7";
-
-const STEPS: readonly Step[] = [
-  {
-    name: "scale within the configured maximum",
-    config: { kubernetes: { replicas: { api: 4, webhooks: 3 } } },
-    values: { replicas: { api: 4, webhooks: 3 } },
-  },
-  {
-    name: "tune resources",
-    config: { kubernetes: { resources: { api: { limits: { cpu: "2", memory: "2Gi" } } } } },
-    values: { resources: { api: { limits: { cpu: "2", memory: "2Gi" } } } },
-  },
-  {
-    name: "schedule onto a node pool",
-    config: { kubernetes: { scheduling: { nodeSelector: { "node-pool": "kodus" } } } },
-    values: { scheduling: { nodeSelector: { "node-pool": "kodus" } } },
-  },
-  {
-    name: "pull from a registry secret",
-    config: { kubernetes: { images: { pullSecrets: ["registry-creds"] } } },
-    values: { images: { pullSecrets: ["registry-creds"] } },
-  },
-  {
-    name: "rotate the key (secrets revision)",
-    values: { secrets: { values: { ...EXPLICIT_SECRET_VALUES, chutes_api_key: "cpk_test2222222222222222.lifecycle.tests" }, revision: 2 } },
-  },
-  { name: "bump Kodus", config: { kodus: { version: "2.1.29" } }, values: { kodus: { version: "2.1.29" } } },
-  {
-    name: "bump PostgreSQL's major version (16 → 17)",
-    editStack: (stack, json) => {
-      if (stack === "docker") json.resource.docker_image["image-postgres"].name = "pgvector/pgvector:pg17";
-      else json.resource.kubernetes_stateful_set_v1.postgres.spec.template.spec.container[0].image = "pgvector/pgvector:pg17";
-    },
-    editChart: (objects) => {
-      const sts = objects.find((o) => o.kind === "StatefulSet" && o.metadata.name === "kodus-postgres")!;
-      sts.spec.template.spec.containers[0].image = "pgvector/pgvector:pg17";
-    },
-  },
-  {
-    name: "change the health-check CronJob's job template and a PDB (code change)",
-    editStack: (stack, json) => {
-      if (stack !== "kubernetes") return;
-      json.resource.kubernetes_cron_job_v1["chutes-healthcheck"].spec.job_template.spec.template.spec.container[0].image_pull_policy =
-        "Always";
-      json.resource.kubernetes_pod_disruption_budget_v1.api.spec.max_unavailable = "2";
-    },
-  },
-  {
-    name: "resize the volumes",
-    config: { kubernetes: { dataStores: { storageSize: "20Gi" } } },
-    values: { dataStores: { storageSize: "20Gi" } },
-  },
-  { name: "rename the environment", config: { environment: "production" } },
-  {
-    name: "switch to external stores",
-    config: {
-      kubernetes: {
-        dataStores: {
-          mode: "external",
-          postgres: { host: "pg.example.internal" },
-          mongodb: { host: "mongo.example.internal" },
-          rabbitmq: { host: "mq.example.internal" },
-        },
-      },
-    },
-    values: {
-      dataStores: {
-        mode: "external",
-        postgres: { host: "pg.example.internal" },
-        mongodb: { host: "mongo.example.internal" },
-        rabbitmq: { host: "mq.example.internal" },
-      },
-    },
-  },
-  {
-    name: "switch back to bundled stores",
-    config: { kubernetes: { dataStores: { mode: "bundled" } } },
-    values: { dataStores: { mode: "bundled" } },
-  },
-];
 
 /** Written from the rules above (see each step): never computed by review/. */
 const EXPECTED: Record<string, Record<Target, Verdict>> = {
@@ -156,14 +63,6 @@ const EXPECTED: Record<string, Record<Target, Verdict>> = {
   "switch back to bundled stores": { docker: "unchanged", kubernetes: "in-place", chart: "in-place" },
 };
 
-const isObject = (v: unknown): v is Record<string, unknown> => typeof v === "object" && v !== null && !Array.isArray(v);
-function merge<T>(a: T, b: unknown): T {
-  if (!isObject(a) || !isObject(b)) return (b === undefined ? a : b) as T;
-  const out: Record<string, unknown> = { ...a };
-  for (const [k, v] of Object.entries(b)) out[k] = merge(out[k], v);
-  return out as T;
-}
-
 /** The review's verdict on one diff (what its report says, in the table's words). */
 function verdict(diff: ReviewDiff): Verdict {
   const report = renderReport(diff, { source: diff.source, stacks: [] }, { baseLabel: "base", headLabel: "head", acceptDataLoss: false });
@@ -173,9 +72,6 @@ function verdict(diff: ReviewDiff): Verdict {
   if (changed.some((r) => r.action === "replace" && r.kind !== "Job")) return "replaces";
   return "in-place";
 }
-
-const BASE_CONFIG: ConfigInput = { kubernetes: { dataStores: { mode: "bundled" } } };
-const BASE_VALUES = { secrets: { values: EXPLICIT_SECRET_VALUES } };
 
 function stackModel(target: "docker" | "kubernetes", config: ConfigInput, edit?: Step["editStack"]): DeploymentModel {
   const stackName = config.environment ? `${target}-${config.environment}` : target;

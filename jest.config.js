@@ -5,7 +5,13 @@
  *   and `terraform init` many times each (tens of seconds of CPU).
  * A new suite that spawns the cdktf CLI or terraform init repeatedly belongs in END_TO_END.
  */
-const END_TO_END = ["<rootDir>/test/app.test.ts", "<rootDir>/test/stacks/state-backend.test.ts", "<rootDir>/test/review/cli.test.ts"];
+const END_TO_END = [
+  "<rootDir>/test/app.test.ts",
+  "<rootDir>/test/stacks/state-backend.test.ts",
+  "<rootDir>/test/review/cli.test.ts",
+  // helm against a stand-in API server, one uncached render per lifecycle step
+  "<rootDir>/test/lifecycle/chart-upgrade.test.ts",
+];
 /** CDK Terrain parity: needs a second checkout switched to cdktn (npm run check:cdktn sets it up). */
 const CDKTN = ["<rootDir>/test/cdktn/cdktn-parity.test.ts"];
 /** The chart under Helm 3: needs .tools/bin/helm3 (npm run check:helm3 installs it first). */

@@ -234,6 +234,20 @@ export const replicasSchema = z
   })
   .prefault({});
 
+/**
+ * The most pods each back-end component may ever run: PostgreSQL's max_connections is sized
+ * from these (contract postgresMaxConnections), not from the current replica counts or HPA
+ * maxima, so scaling within them never changes PostgreSQL's arguments (a bundled PostgreSQL
+ * restarts when they change). Replicas and HPA maxima may not exceed them.
+ */
+export const scaleLimitsSchema = z
+  .strictObject({
+    api: positiveInt(50).default(6),
+    worker: positiveInt(50).default(6),
+    webhooks: positiveInt(50).default(4),
+  })
+  .prefault({});
+
 export const componentResourcesSchema = z
   .strictObject({
     api: resourcesSchema({ cpu: "250m", memory: "768Mi" }, { cpu: "1", memory: "1536Mi" }),
@@ -517,6 +531,7 @@ export const configSchema = z
         secrets: secretsSchema,
         dataStores: dataStoresSchema,
         autoscaling: z.strictObject({ api: autoscaleSchema(2, 6), worker: autoscaleSchema(2, 6) }).prefault({}),
+        scaleLimits: scaleLimitsSchema,
         ingress: ingressSchema,
         rolloutTimeoutSeconds: positiveInt(3600).default(600),
         scheduling: schedulingSchema,
@@ -532,6 +547,10 @@ export const configSchema = z
     terraform: terraformSchema,
   })
   .superRefine((c, ctx) => checkStateLocations(c.terraform.backend, c.environment, ctx))
+  .superRefine((c, ctx) => {
+    if (!c.kubernetes.enabled) return;
+    for (const p of scaleLimitProblems(c.kubernetes)) ctx.addIssue({ code: "custom", path: ["kubernetes", ...p.path], message: p.message });
+  })
   .superRefine((c, ctx) => {
     if (!c.docker.enabled && !c.kubernetes.enabled) {
       ctx.addIssue({
@@ -602,6 +621,29 @@ export function inputProblems(input: unknown): { path: string[]; message: string
       });
     }
   }
+  return problems;
+}
+
+/**
+ * Replica counts and HPA maxima above `scaleLimits` (paths relative to the Kubernetes section
+ * or the chart's values): each would need more PostgreSQL connections than max_connections has.
+ */
+export function scaleLimitProblems(k: {
+  replicas: { api: number; worker: number; webhooks: number };
+  autoscaling: { api: { enabled: boolean; maxReplicas: number }; worker: { enabled: boolean; maxReplicas: number } };
+  scaleLimits: { api: number; worker: number; webhooks: number };
+}): { path: string[]; message: string }[] {
+  const problems: { path: string[]; message: string }[] = [];
+  const why = (c: string, limit: number) =>
+    `must not exceed scaleLimits.${c} (${limit}): PostgreSQL's max_connections is sized for at most that many pods; raise scaleLimits.${c} too (that changes max_connections, which restarts a bundled PostgreSQL once)`;
+  for (const c of ["api", "worker"] as const) {
+    const a = k.autoscaling[c];
+    if (a.enabled && a.maxReplicas > k.scaleLimits[c])
+      problems.push({ path: ["autoscaling", c, "maxReplicas"], message: why(c, k.scaleLimits[c]) });
+    if (!a.enabled && k.replicas[c] > k.scaleLimits[c]) problems.push({ path: ["replicas", c], message: why(c, k.scaleLimits[c]) });
+  }
+  if (k.replicas.webhooks > k.scaleLimits.webhooks)
+    problems.push({ path: ["replicas", "webhooks"], message: why("webhooks", k.scaleLimits.webhooks) });
   return problems;
 }
 

@@ -76,10 +76,29 @@ export function rabbitmqMemoryConf(memoryLimitBytes: number): string {
 // --- PostgreSQL connections ---
 
 /**
- * The most connections one pod's pool opens (Kodus' typeORM.factory.ts: api 30, worker 60,
- * webhooks 30; the web does not use PostgreSQL).
+ * The most PostgreSQL connections one process of each back-end component opens: the pool size
+ * each app passes to `SharedPostgresModule.forRoot({ poolSize })` (which overrides the TypeORM
+ * factory's 30/60/30 defaults), plus the API's analytics-warehouse data source
+ * (`ANALYTICS_PG_POOL_MAX`, default 5). Read in Kodus' source (a-nasstrom/kodus-ai at a1051faf,
+ * 2026-06): apps/api/src/api.module.ts (25, and AnalyticsWarehouseModule),
+ * apps/worker/src/worker.module.ts (12 for the code-review role),
+ * apps/webhooks/src/modules/webhook-handler.module.ts (8). The web does not use PostgreSQL.
+ * The one table every target reads (the chart through files/contract.json): a new component
+ * that opens PostgreSQL connections is a new row.
  */
-export const KODUS_PG_POOL = { api: 30, worker: 60, webhooks: 30 } as const;
+export const KODUS_PG_POOLS = {
+  api: { poolSize: 25, analyticsPoolSize: 5 },
+  worker: { poolSize: 12, analyticsPoolSize: 0 },
+  webhooks: { poolSize: 8, analyticsPoolSize: 0 },
+} as const;
+
+export type PgClientComponent = keyof typeof KODUS_PG_POOLS;
+
+/** Connections one process of a component may hold: its pool plus its analytics pool. */
+export function pgConnectionsPerPod(component: PgClientComponent): number {
+  const p = KODUS_PG_POOLS[component];
+  return p.poolSize + p.analyticsPoolSize;
+}
 
 /**
  * Connections kept free beyond the pools: PostgreSQL's 3 superuser-reserved slots, the
@@ -87,27 +106,30 @@ export const KODUS_PG_POOL = { api: 30, worker: 60, webhooks: 30 } as const;
  */
 export const PG_HEADROOM = 20;
 
-/** How many pods of each back-end component can run at once, plus separate migrator pods. */
-export interface PgClients {
-  readonly api: number;
-  readonly worker: number;
-  readonly webhooks: number;
-  /** Pods that migrate besides the components (a migration Job runs the API image: one API pool each). */
-  readonly migrators: number;
-}
+/** PostgreSQL's own default max_connections: never configure less. */
+export const PG_DEFAULT_MAX_CONNECTIONS = 100;
+
+/** The component whose image (and pool) a separate migrator runs. */
+export const PG_MIGRATOR_COMPONENT: PgClientComponent = "api";
 
 /**
- * `max_connections` Kodus needs: every pool full at the most pods there can be, the migrator,
- * and headroom. PostgreSQL's default of 100 is already exceeded by 2 pods of each component.
+ * The most pods of each component there may ever be (the configured maxima: on Kubernetes
+ * `scaleLimits`, on Docker one of each), plus separate migrator pods.
+ */
+export type PgClients = Readonly<Record<PgClientComponent, number>> & {
+  /** Pods that migrate besides the components (a migration Job runs the API image: one API pool each). */
+  readonly migrators: number;
+};
+
+/**
+ * `max_connections` Kodus needs: every pool full at the configured maximum of pods, the
+ * migrator, and headroom, and never below PostgreSQL's default. Computed from configured
+ * maxima, never from current replica counts, so scaling within the maxima does not change
+ * PostgreSQL's arguments (which would restart it).
  */
 export function postgresMaxConnections(c: PgClients): number {
-  return (
-    c.api * KODUS_PG_POOL.api +
-    c.worker * KODUS_PG_POOL.worker +
-    c.webhooks * KODUS_PG_POOL.webhooks +
-    c.migrators * KODUS_PG_POOL.api +
-    PG_HEADROOM
-  );
+  const pools = (Object.keys(KODUS_PG_POOLS) as PgClientComponent[]).reduce((sum, k) => sum + c[k] * pgConnectionsPerPod(k), 0);
+  return Math.max(PG_DEFAULT_MAX_CONNECTIONS, pools + c.migrators * pgConnectionsPerPod(PG_MIGRATOR_COMPONENT) + PG_HEADROOM);
 }
 
 /** The server arguments that set it (the postgres image's entrypoint passes them on). */

@@ -6,7 +6,7 @@
  */
 import type { Component, DeploymentModel, EnvValue, Resource, StackModel } from "./model";
 import { stableJson } from "./resolve";
-import { DOCKER_CONTAINER_NOT_APPLIED, dataRisk, forcesReplacement, immutableInKubernetes } from "./rules";
+import { DOCKER_CONTAINER_NOT_APPLIED, dataRisk, forcesReplacement, imageMajor, immutableInKubernetes, majorUpgradeAdvice } from "./rules";
 
 export type Action = "create" | "update" | "replace" | "delete";
 
@@ -197,6 +197,19 @@ function diffResources(base: StackModel | undefined, head: StackModel | undefine
   const dataComponents = new Set(
     [...(base?.components ?? []), ...(head?.components ?? [])].filter((c) => c.dataStore).map((c) => c.address),
   );
+  // A data store whose image crosses a major version: the new server and the old data files.
+  const baseComponents = new Map((base?.components ?? []).map((c) => [c.address, c]));
+  const majorBumps = new Map<string, string>();
+  for (const hc of head?.components ?? []) {
+    const bc = baseComponents.get(hc.address);
+    if (!bc || !(hc.dataStore || bc.dataStore)) continue;
+    for (const [i, image] of hc.images.entries()) {
+      const before = bc.images[i];
+      const [from, to] = [before && imageMajor(before), imageMajor(image)];
+      if (from && to && from !== to)
+        majorBumps.set(hc.address, `its image moves to another major version (${before} → ${image}): ${majorUpgradeAdvice(image)}`);
+    }
+  }
   const out: ResourceChange[] = [];
   for (const address of addresses) {
     const x = b.get(address);
@@ -242,9 +255,10 @@ function diffResources(base: StackModel | undefined, head: StackModel | undefine
       risk =
         "its claim template changes: existing claims are never resized or moved, and recreating the StatefulSet with a renamed template starts on new, empty volumes";
     }
+    if (!risk && majorBumps.has(address)) risk = majorBumps.get(address);
     if (!risk && action === "replace" && r.type === "docker_container" && dataComponents.has(address)) {
-      risk =
-        "a data-store container is replaced: only what is in its named volumes survives, and its new settings (image, volumes) apply to the existing data";
+      // The data lives in named volumes, which a replaced container keeps: a restart, not a loss.
+      notes.push("a data-store container is replaced (downtime while it restarts); its named volumes and their data are kept");
     }
     if (!risk && action === "delete" && r.type === "docker_container" && dataComponents.has(address)) {
       notes.push("a data-store container is removed (its named volumes stay unless they are removed too)");
@@ -283,7 +297,7 @@ function diffStack(base: StackModel | undefined, head: StackModel | undefined, s
     changes.push(`stack ${code(s.name)} ${!base ? "added" : "removed"}${comps.length ? ` (${comps.join(", ")})` : ""}`);
     if (!head && source === "cdktf") {
       warnings.push(
-        `stack ${code(s.name)} is no longer synthesized: \`cdktf deploy\` neither updates nor destroys it, its resources keep running unmanaged. Run \`npx cdktf destroy ${s.name}\` before merging if they should go${
+        `stack ${code(s.name)} is no longer synthesized: \`cdktf deploy\` neither updates nor destroys it, its resources keep running unmanaged. If they should go, destroy it from the base commit, where it still synthesizes (\`npx cdktf destroy ${s.name}\` fails on this branch: "Could not find stack"): \`git worktree add ../before <base> && cd ../before && npm ci && npx cdktf destroy ${s.name}\`, or \`terraform -chdir=cdktf.out/stacks/${s.name} destroy\` in a synth of the base${
           resources.some((r) => r.dataRisk)
             ? " (that deletes its data: " +
               resources
@@ -384,6 +398,14 @@ export function diffModels(base: DeploymentModel, head: DeploymentModel): Review
   const h = new Map(head.stacks.map((s) => [s.name, s]));
   const names = [...new Set([...b.keys(), ...h.keys()])].sort();
   const stacks = names.map((n) => diffStack(b.get(n), h.get(n), head.source));
+  const renames = renamedStacks(base, head);
+  for (const [from, to] of renames) {
+    for (const st of stacks) {
+      if (st.name !== from && st.name !== to) continue;
+      st.warnings.splice(0, st.warnings.length);
+      st.resources.splice(0, st.resources.length);
+    }
+  }
   const dataRisks = stacks.flatMap((s) =>
     s.resources
       .filter((r) => r.dataRisk)
@@ -392,5 +414,38 @@ export function diffModels(base: DeploymentModel, head: DeploymentModel): Review
           `${s.name}: ${r.address} (${r.kind ?? r.type} ${r.name}) ${r.action === "delete" ? "destroyed" : r.action === "replace" ? "replaced" : "changed"}: ${r.dataRisk}`,
       ),
   );
+  for (const [from, to] of renames) {
+    dataRisks.push(
+      `stack ${from} → ${to}: the environment (the stack name, hence its Terraform state key) changed, while the objects keep their names${
+        head.stacks.find((x) => x.name === to)?.platform === "docker"
+          ? " and Docker's named volumes (which `docker volume create` reuses silently)"
+          : ""
+      }: the new stack would start with an empty state over the running objects and share their data, and destroying the old stack deletes that data. Do not destroy ${from}. Move its state instead: with the local backend rename terraform.${from}.tfstate to terraform.${to}.tfstate; with a remote backend copy the state to the new key (\`terraform state pull\` in the old stack directory, \`terraform state push\` in the new one) before the first deploy, or keep the old environment name`,
+    );
+  }
   return { source: head.source, stacks, dataRisks };
+}
+
+/**
+ * Stacks that were renamed rather than replaced: one removed and one added on the same platform
+ * whose objects carry the same names (an `environment` rename changes the stack name and its
+ * state key, not the object names). Pairs [removed, added].
+ */
+export function renamedStacks(base: DeploymentModel, head: DeploymentModel): [string, string][] {
+  const headNames = new Set(head.stacks.map((s) => s.name));
+  const baseNames = new Set(base.stacks.map((s) => s.name));
+  const removed = base.stacks.filter((s) => !headNames.has(s.name));
+  const added = head.stacks.filter((s) => !baseNames.has(s.name));
+  const objectNames = (st: StackModel) => new Set(st.resources.map((r) => `${r.type} ${r.name}`));
+  const pairs: [string, string][] = [];
+  for (const r of removed) {
+    const names = objectNames(r);
+    const match = added.find((a) => {
+      if (a.platform !== r.platform) return false;
+      const shared = [...objectNames(a)].filter((n) => names.has(n)).length;
+      return shared > 0 && shared >= Math.min(names.size, objectNames(a).size) / 2;
+    });
+    if (match) pairs.push([r.name, match.name]);
+  }
+  return pairs;
 }

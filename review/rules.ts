@@ -56,6 +56,20 @@ export function forcesReplacement(type: string, path: string, attrs?: Record<str
           "spec.pod_failure_policy",
           "spec.backoff_limit_per_index",
         ]);
+      // terraform-provider-kubernetes v2.38.0: a CronJob's job_template.spec reuses the Job's
+      // fields (kubernetes/schema_cron_job_spec_v1.go → jobSpecFields), whose template,
+      // selector, completions, completion_mode, pod_failure_policy and backoff_limit_per_index
+      // are ForceNew (kubernetes/schema_job_spec.go); a PDB's whole spec is ForceNew
+      // (kubernetes/resource_kubernetes_pod_disruption_budget_v1.go).
+      case "kubernetes_cron_job":
+        return under(
+          path,
+          ["template", "selector", "completions", "completion_mode", "pod_failure_policy", "backoff_limit_per_index"].map(
+            (f) => `spec.job_template.spec.${f}`,
+          ),
+        );
+      case "kubernetes_pod_disruption_budget":
+        return under(path, ["spec"]);
       case "kubernetes_secret":
         return under(path, ["type"]) || (attrs?.immutable === true && under(path, ["data", "binary_data", "data_wo"]));
       case "kubernetes_config_map":
@@ -136,4 +150,23 @@ export function dataRisk(
   if (type === "docker_volume")
     return action === "replace" ? "the volume is deleted and created empty" : "the volume and its data are deleted";
   return undefined;
+}
+
+/** The major version in an image reference's tag ("pgvector/pgvector:pg16" 16, "mongo:8.3.11" 8), if any. */
+export function imageMajor(image: string): string | undefined {
+  const ref = image.replace(/@.*$/, "");
+  const last = ref.split("/").pop() ?? "";
+  const tag = last.includes(":") ? last.slice(last.indexOf(":") + 1) : "";
+  return /[0-9]+/.exec(tag)?.[0];
+}
+
+/** What to do before a data store's image crosses a major version, by the image's name. */
+export function majorUpgradeAdvice(image: string): string {
+  if (/postgres|pgvector/.test(image))
+    return "PostgreSQL does not start on a data directory of an older major: pg_dumpall from the old server, start the new one on an empty volume and restore (or pg_upgrade with both binaries)";
+  if (/mongo/.test(image))
+    return "MongoDB moves one major at a time with setFeatureCompatibilityVersion set first, and refuses data files it does not know: mongodump, upgrade step by step (or restore into the new one)";
+  if (/rabbitmq/.test(image))
+    return "RabbitMQ refuses a node database from a release it cannot upgrade from: drain the queues or export definitions, then start on an empty data directory";
+  return "the new major may not read the old data files: back up and follow the store's upgrade guide";
 }

@@ -85,21 +85,62 @@ export function checkoutBase(top: string, sub: string, commit: string, projectRo
  * Runs the tree's own `npm run synth` (whatever runner that tree uses) into `outdir`; rejects
  * with its stderr. `cacheDir` keeps the base's transpiled files out of the shared node_modules.
  */
-export function synthIn(root: string, outdir: string, env: NodeJS.ProcessEnv, cacheDir?: string): Promise<void> {
+export function synthIn(
+  root: string,
+  outdir: string,
+  env: NodeJS.ProcessEnv,
+  cacheDir?: string,
+  timeoutMs = synthTimeoutMs(env),
+): Promise<void> {
   return new Promise((done, fail) => {
     if (!existsSync(join(root, "package.json"))) return fail(new ReviewError(`no package.json in ${root}`));
+    // Its own process group, so that a timeout stops npm and the synth it started.
     const child = spawn("npm", ["run", "--silent", "synth"], {
       cwd: root,
       env: { ...env, CDKTF_OUTDIR: outdir, CHECKPOINT_DISABLE: "1", ...(cacheDir ? { KODUS_TS_CACHE_DIR: cacheDir } : {}) },
       stdio: ["ignore", "ignore", "pipe"],
+      detached: true,
     });
     let stderr = "";
+    let timedOut = false;
+    const timer = setTimeout(() => {
+      timedOut = true;
+      try {
+        process.kill(-child.pid!, "SIGKILL");
+      } catch {
+        // already gone
+      }
+    }, timeoutMs);
     child.stderr.on("data", (d) => (stderr += String(d)));
-    child.on("error", (e) => fail(new ReviewError(`cannot run npm: ${e.message}`)));
-    child.on("close", (status) =>
-      status === 0 ? done() : fail(new ReviewError(`synth failed in ${root} (exit ${status}):\n${stderr.trim()}`)),
-    );
+    child.on("error", (e) => {
+      clearTimeout(timer);
+      fail(new ReviewError(`cannot run npm: ${e.message}`));
+    });
+    child.on("close", (status) => {
+      clearTimeout(timer);
+      if (timedOut)
+        fail(new ReviewError(`synth in ${root} took longer than ${timeoutMs / 1000} s and was stopped (KODUS_REVIEW_SYNTH_TIMEOUT_MS)`));
+      else if (status === 0) done();
+      else fail(new ReviewError(`synth failed in ${root} (exit ${status}):\n${stderr.trim()}`));
+    });
   });
+}
+
+/** How long one synth may take: KODUS_REVIEW_SYNTH_TIMEOUT_MS, default 10 minutes. */
+export function synthTimeoutMs(env: NodeJS.ProcessEnv): number {
+  const v = Number(env.KODUS_REVIEW_SYNTH_TIMEOUT_MS);
+  return Number.isFinite(v) && v > 0 ? v : 600_000;
+}
+
+/**
+ * Runs both synths and settles only when both have finished (or been stopped by their timeout):
+ * the caller removes the base worktree afterwards, never while the base synth still reads it.
+ * Rejects with the first failure.
+ */
+export async function synthBoth(runs: readonly Promise<void>[]): Promise<void> {
+  const results = await Promise.allSettled(runs);
+  const failed = results.find((r): r is PromiseRejectedResult => r.status === "rejected");
+  if (failed) throw failed.reason;
 }
 
 /** `KODUS_CONFIG` as the base should see it: a relative path points into the base tree. */

@@ -16,12 +16,20 @@ import { resolve } from "node:path";
 import { writeOrCheckGenerated } from "./generated-file";
 import { COMPONENTS, KODUS_COMPONENTS } from "../contract/components";
 import { envFor } from "../contract/kodus-env";
+import {
+  KODUS_PG_POOLS,
+  PG_DEFAULT_MAX_CONNECTIONS,
+  PG_HEADROOM,
+  PG_MIGRATOR_COMPONENT,
+  pgConnectionsPerPod,
+  type PgClientComponent,
+} from "../contract/data-stores";
 
 export const CHART_CONTRACT_FILE = resolve(__dirname, "..", "helm", "kodus-chutes", "files", "contract.json");
 
 /** The marker at the top of the file (its `generated` field). */
 export const GENERATED_MARKER =
-  "by npm run chart:contract (scripts/chart-contract.ts) from contract/components.ts and contract/kodus-env.ts; do not edit";
+  "by npm run chart:contract (scripts/chart-contract.ts) from contract/components.ts, contract/kodus-env.ts and contract/data-stores.ts; do not edit";
 
 /** The contract as the chart reads it (plain JSON data: no functions, components in contract order). */
 export function chartContract() {
@@ -29,6 +37,14 @@ export function chartContract() {
     generated: GENERATED_MARKER,
     // Helm ranges over a map in key order; the templates range over this list instead, so objects render in contract order.
     order: [...COMPONENTS],
+    // PostgreSQL's max_connections (contract postgresMaxConnections): connections per pod of each
+    // component, the migrator's, headroom and the floor; the chart multiplies by scaleLimits.
+    postgres: {
+      connectionsPerPod: Object.fromEntries((Object.keys(KODUS_PG_POOLS) as PgClientComponent[]).map((c) => [c, pgConnectionsPerPod(c)])),
+      migratorConnections: pgConnectionsPerPod(PG_MIGRATOR_COMPONENT),
+      headroom: PG_HEADROOM,
+      minimum: PG_DEFAULT_MAX_CONNECTIONS,
+    },
     components: Object.fromEntries(
       COMPONENTS.map((c) => {
         const spec = KODUS_COMPONENTS[c];

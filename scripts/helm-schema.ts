@@ -5,7 +5,8 @@
  * values reuse the config file's sections (llm, kodus, healthcheck, and the kubernetes.* ones
  * moved to the top level) so a value the config file rejects, the chart rejects too, with the
  * same patterns and ranges. Chart-only sections (secrets in `chart` mode, the secrets revision)
- * are added here. Every object rejects unknown keys (additionalProperties: false).
+ * are added here. Every object rejects unknown keys (additionalProperties: false), except
+ * `global`, which Helm gives every subchart.
  *
  * Rules that JSON Schema can express only across fields (ingress hosts, external data-store
  * hosts, the existing Secret's name, passwords of external stores) are written twice on purpose:
@@ -32,6 +33,8 @@ import {
   networkPolicySchema,
   podMetadataSchema,
   replicasSchema,
+  scaleLimitProblems,
+  scaleLimitsSchema,
   schedulingSchema,
   secretsSchema,
 } from "../config/schema";
@@ -198,12 +201,16 @@ const chartDataStoresSchema = dataStoresSchema
 
 export const chartValuesSchema = z
   .strictObject({
+    // Helm passes `global` to every subchart (an umbrella/wrapper chart, the usual Argo CD
+    // pattern): a strict root would reject it. The chart reads nothing from it.
+    global: z.looseObject({}).optional().meta({ description: "Helm's values shared with subcharts (accepted, unused)" }),
     llm: llmSchema,
     kodus: kodusSchema,
     healthcheck: healthcheckSchema,
     replicas: replicasSchema,
     resources: componentResourcesSchema,
     autoscaling: autoscalingSchema,
+    scaleLimits: scaleLimitsSchema,
     ingress: ingressSchema.meta({
       if: { properties: { enabled: { const: true } }, required: ["enabled"] },
       then: { required: ["webHost", "webhooksHost"] },
@@ -227,6 +234,7 @@ export const chartValuesSchema = z
         message: `must be at least the largest worker count (${workers}): every worker holds at least one review`,
       });
     }
+    for (const p of scaleLimitProblems(v)) ctx.addIssue({ code: "custom", path: p.path, message: p.message });
     if (v.secrets.mode !== "chart" || v.dataStores.mode !== "external") return;
     for (const input of STORE_PASSWORDS) {
       if (v.secrets.values[input] === undefined) {

@@ -108,7 +108,9 @@ step "helm test"
 
 step "helm upgrade (a changed setting; the preflight gates it again)"
 "$HELM" upgrade "$RELEASE" helm/kodus-chutes "${COMMON[@]}" --set healthcheck.timeoutSeconds=45
-kubectl -n "$NAMESPACE" logs "job/${RELEASE}-chutes-preflight" | grep -q '"status":"ok"'
+# The preflight Job is named from a hash of what it checks: the newest one is this upgrade's.
+preflight=$(kubectl -n "$NAMESPACE" get jobs -l app.kubernetes.io/component=chutes-preflight --sort-by=.metadata.creationTimestamp -o name | tail -1)
+kubectl -n "$NAMESPACE" logs "$preflight" | grep -q '"status":"ok"'
 "$HELM" test "$RELEASE" --namespace "$NAMESPACE" --logs --timeout 10m
 
 step "upgrade during a Chutes outage: healthcheck.preflight=false, the periodic check stays"

@@ -14,7 +14,17 @@ import { parseArgs } from "node:util";
 import { diffModels } from "../review/diff";
 import { modelFromManifests, readSynthOutput, type DeploymentModel } from "../review/model";
 import { EXIT, renderReport } from "../review/report";
-import { ReviewError, baseConfigEnv, checkoutBase, defaultBase, renderChart, repoOf, resolveCommit, synthIn } from "../review/sources";
+import {
+  ReviewError,
+  baseConfigEnv,
+  checkoutBase,
+  defaultBase,
+  renderChart,
+  repoOf,
+  resolveCommit,
+  synthBoth,
+  synthIn,
+} from "../review/sources";
 
 const PROJECT_ROOT = resolve(__dirname, "..");
 
@@ -90,7 +100,9 @@ async function main(argv: string[]): Promise<number> {
         process.env.KODUS_CONFIG && !isAbsolute(process.env.KODUS_CONFIG)
           ? { ...process.env, KODUS_CONFIG: resolve(cwd, process.env.KODUS_CONFIG) }
           : process.env;
-      await Promise.all([
+      // Both must have finished before `finally` removes the base worktree (a failing head
+      // synth must not pull the tree from under the base's).
+      await synthBoth([
         synthIn(PROJECT_ROOT, join(work, "head"), headEnv),
         synthIn(tree.root, join(work, "base"), baseEnv.env, join(work, "ts-cache")),
       ]);

@@ -155,7 +155,8 @@ export class DockerStack extends TerraformStack {
     new TerraformOutput(this, "webhooks_url", { value: urls.webhooksUrl, description: "Base URL git providers call" });
     new TerraformOutput(this, "postgres_max_connections", {
       value: DOCKER_POSTGRES_MAX_CONNECTIONS,
-      description: "max_connections of the bundled PostgreSQL: every Kodus pool full (api 30, worker 60, webhooks 30) plus headroom",
+      description:
+        "max_connections of the bundled PostgreSQL: every Kodus pool full (api 25 + 5 analytics, worker 12, webhooks 8) plus headroom, at least PostgreSQL's default 100",
     });
   }
 }

@@ -50,12 +50,12 @@ export const CONFIG_HASH_ANNOTATION = "kodus.io/config-hash";
 const INSTANCE = "kodus";
 
 /**
- * PostgreSQL connections Kodus may open on Kubernetes: every pool full at the most pods each
- * component can run (the HPA maximum where one is enabled) plus the migration Job.
+ * PostgreSQL connections Kodus may open on Kubernetes: every pool full at the configured
+ * maximum of pods (scaleLimits, which replicas and HPA maxima may not exceed) plus the
+ * migration Job. Current replica counts play no part: scaling never restarts PostgreSQL.
  */
 export function kubernetesPostgresMaxConnections(k: Config["kubernetes"]): number {
-  const most = (c: "api" | "worker") => (k.autoscaling[c].enabled ? k.autoscaling[c].maxReplicas : k.replicas[c]);
-  return postgresMaxConnections({ api: most("api"), worker: most("worker"), webhooks: k.replicas.webhooks, migrators: 1 });
+  return postgresMaxConnections({ ...k.scaleLimits, migrators: 1 });
 }
 
 export class KubernetesStack extends TerraformStack {
@@ -300,7 +300,7 @@ export class KubernetesStack extends TerraformStack {
       value: kubernetesPostgresMaxConnections(k8s),
       description: endpoints.bundled
         ? "max_connections of the bundled PostgreSQL (Kodus pools at the most pods, the migration Job, headroom)"
-        : "max_connections your PostgreSQL needs at least: api 30, worker 60, webhooks 30 per pod at the most pods, + the migration Job + headroom",
+        : "max_connections your PostgreSQL needs at least: Kodus' pools (api 25 + 5 analytics, worker 12, webhooks 8) at scaleLimits pods, + the migration Job + headroom",
     });
     new TerraformOutput(this, "api_service", {
       value: `kodus-api.${k8s.namespace}.svc:${KODUS_PORTS.api}`,

@@ -53,8 +53,8 @@ export class KodusMigration extends Construct {
       spec: {
         backoffLimit: 2,
         activeDeadlineSeconds: 840,
-        // Finished Jobs expire; a later deploy with the same settings re-creates it (migrations are idempotent).
-        ttlSecondsAfterFinished: "604800",
+        // No ttlSecondsAfterFinished: a Job deleted by its TTL is missing at the next apply,
+        // which would create it again and re-run the migrations on a timer.
         template: {
           metadata: { labels },
           spec: hardenedPodSpec({

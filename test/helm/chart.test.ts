@@ -443,7 +443,13 @@ describe("rollouts", () => {
 
   // Every replica count the schema accepts: a PDB only for multi-replica components, and it always lets one pod go.
   test.each([1, 2, 3, 7, 50])("PDBs never block a node drain (replicas = %d)", (replicas) => {
-    const objects = render({ values: { ...MINIMAL_VALUES, replicas: { api: replicas, worker: replicas, webhooks: replicas, web: replicas } } });
+    const objects = render({
+      values: {
+        ...MINIMAL_VALUES,
+        replicas: { api: replicas, worker: replicas, webhooks: replicas, web: replicas },
+        scaleLimits: { api: replicas, worker: replicas, webhooks: replicas },
+      },
+    });
     for (const c of kodus) {
       const pdb = byKind(objects, "PodDisruptionBudget").find((p) => p.metadata.name === `kodus-${c}`);
       if (replicas === 1) {
@@ -518,7 +524,11 @@ describe("data stores", () => {
 
 describe("Chutes preflight and periodic check", () => {
   const source = readFileSync(join(PROJECT_ROOT, "probe", "chutes-probe.mjs"), "utf8");
-  const preflight = (objects: K8sObject[]) => find(objects, "Job", "kodus-chutes-preflight");
+  const preflight = (objects: K8sObject[]) => {
+    const jobs = objects.filter((o) => o.kind === "Job" && /^kodus-chutes-preflight-[0-9a-f]{10}$/.test(o.metadata.name));
+    expect(jobs).toHaveLength(1);
+    return jobs[0];
+  };
   const envOf = (o: K8sObject) => Object.fromEntries(podSpec(o).containers[0].env.map((e: any) => [e.name, e.value ?? e.valueFrom]));
 
   test("the chart ships the tested probe byte for byte (npm run chart:sync)", () => {
@@ -531,7 +541,7 @@ describe("Chutes preflight and periodic check", () => {
     expect(hookEvents(job).sort()).toEqual(["pre-install", "pre-upgrade"]);
     expect(job.metadata.annotations?.["helm.sh/hook-delete-policy"]).toBe("before-hook-creation");
     const hooks = defaults.filter(installHook).map((o) => `${o.kind}/${o.metadata.name}`).sort();
-    expect(hooks).toEqual(["ConfigMap/kodus-chutes-preflight", "Job/kodus-chutes-preflight", "Secret/kodus-chutes-preflight", "ServiceAccount/kodus-chutes-preflight"]);
+    expect(hooks).toEqual(["ConfigMap/kodus-chutes-preflight", `Job/${job.metadata.name}`, "Secret/kodus-chutes-preflight", "ServiceAccount/kodus-chutes-preflight"]);
   });
 
   test.each([["chart mode", "defaults"], ["existing mode", "full"]])("%s: everything the preflight pod needs exists before it runs", (_mode, which) => {
@@ -600,7 +610,7 @@ describe("Chutes preflight and periodic check", () => {
   test("healthcheck.preflight: false (an upgrade during a Chutes outage) skips only the preflight hook; the periodic check stays", () => {
     // Rendered as the defaults are (on the stand-in cluster), so the two can be compared object for object.
     const outage = renderInstall({ values: { ...MINIMAL_VALUES, healthcheck: { preflight: false } } });
-    expect(outage.filter((o) => o.metadata.name === "kodus-chutes-preflight")).toEqual([]);
+    expect(outage.filter((o) => o.metadata.name.startsWith("kodus-chutes-preflight"))).toEqual([]);
     expect(outage.filter(installHook)).toEqual([]);
     expect(find(outage, "CronJob", "kodus-chutes-healthcheck").spec.schedule).toBe("*/15 * * * *");
     expect(find(outage, "ConfigMap", "kodus-chutes-probe").data["chutes-probe.mjs"]).toContain("chat/completions");
@@ -616,7 +626,7 @@ describe("Chutes preflight and periodic check", () => {
     const noCron = render({ values: { ...MINIMAL_VALUES, healthcheck: { periodic: false } } });
     expect(byKind(noCron, "CronJob")).toEqual([]);
     expect(noCron.map((o) => o.metadata.name)).not.toContain("kodus-chutes-probe");
-    expect(hookEvents(find(noCron, "Job", "kodus-chutes-preflight"))).toEqual(["pre-install", "pre-upgrade"]);
+    expect(hookEvents(preflight(noCron))).toEqual(["pre-install", "pre-upgrade"]);
   });
 });
 
@@ -638,11 +648,11 @@ describe("migration Job under GitOps", () => {
     expect(migrateJob(render({ values: { ...MINIMAL_VALUES, replicas: { web: 3 } } })).metadata.name).toBe(name);
   });
 
-  test("Helm never deletes a migration Job (even a running one) when an upgrade renames it; finished ones expire", () => {
+  test("Helm never deletes a migration Job (even a running one) when an upgrade renames it; none expires (an expired Job would run again)", () => {
     for (const objects of [defaults, full]) {
       const job = migrateJob(objects);
       expect(job.metadata.annotations?.["helm.sh/resource-policy"]).toBe("keep");
-      expect(job.spec.ttlSecondsAfterFinished).toBe(604800);
+      expect(job.spec.ttlSecondsAfterFinished).toBeUndefined();
       expect(isHook(job)).toBe(false);
     }
   });
@@ -653,7 +663,7 @@ describe("NOTES.txt", () => {
     const r = helm(["install", "kodus", CHART_DIR, "--dry-run=client", "--namespace", "kodus", ...flags]);
     expect(r.status).toBe(0);
     const notes = r.stdout.slice(r.stdout.indexOf("NOTES:"));
-    expect(notes).toContain("kubectl -n kodus logs job/kodus-chutes-preflight");
+    expect(notes).toMatch(/kubectl -n kodus logs job\/kodus-chutes-preflight-[0-9a-f]{10}\n/);
     expect(notes).toContain("kubectl -n kodus rollout status deployment/kodus-worker");
     expect(notes).toContain("kubectl -n kodus get cronjob kodus-chutes-healthcheck");
     expect(notes).toContain('"status":"ok"');

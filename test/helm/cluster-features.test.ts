@@ -36,7 +36,7 @@ describe("secrets.mode=externalSecret (External Secrets Operator)", () => {
     expect(hook.spec.target.name).toBe("kodus-chutes-preflight");
     expect(hook.spec.data).toEqual([{ secretKey: "API_OPEN_AI_API_KEY", remoteRef: { key: "chutes", property: "api_key" } }]);
     expect(hook.spec.dataFrom).toBeUndefined();
-    const preflight = find(objects, "Job", "kodus-chutes-preflight");
+    const preflight = objects.find((o) => o.kind === "Job" && o.metadata.name.startsWith("kodus-chutes-preflight-"))!;
     expect(podSpec(preflight).containers[0].env.find((e: any) => e.name === "CHUTES_API_KEY").valueFrom.secretKeyRef).toEqual({ name: "kodus-chutes-preflight", key: "API_OPEN_AI_API_KEY" });
     // Without per-key data the hook reads the Chutes key from remoteKey by its name.
     const byName = byKind(render({ values: { secrets: ES } }), "ExternalSecret").find(isHook)!;

@@ -3,6 +3,11 @@
  * test/stacks/kodus-needs.test.ts (from Kodus' source and its official installer), written
  * literally, never read back from contract/.
  */
+import {
+  EXPECTED_DEFAULT_SCALE_LIMITS as LIMITS,
+  EXPECTED_PG_CONNECTIONS_PER_POD as POOL,
+  EXPECTED_PG_HEADROOM as HEADROOM,
+} from "../helpers/kodus-expected";
 import { CHART_DIR, EXPLICIT_SECRET_FLAGS, EXPLICIT_SECRET_VALUES, FULL_VALUES_FILE, find, helm, podSpec, render, tryRender, type K8sObject } from "./helm";
 
 /** Every secret given, so an offline render needs no cluster to read generated ones back. */
@@ -46,20 +51,26 @@ describe("1-3. RabbitMQ: init-definitions.sh, the cookie fix, its memory limit, 
   });
 });
 
-describe("4. PostgreSQL max_connections from Kodus' pools (api 30, worker 60, webhooks 30 per pod)", () => {
-  test("bundled: 2 pods each + the migration Job + 20 headroom", () => {
-    expect(sts(defaults, "postgres").containers[0].args).toEqual(["-c", `max_connections=${2 * 30 + 2 * 60 + 2 * 30 + 30 + 20}`]);
+describe("4. PostgreSQL max_connections from Kodus' pools (api 25 + 5, worker 12, webhooks 8 per pod) at scaleLimits pods", () => {
+  const atLimits = (l: { api: number; worker: number; webhooks: number }) => l.api * POOL.api + l.worker * POOL.worker + l.webhooks * POOL.webhooks + POOL.api + HEADROOM;
+  test("bundled: default scaleLimits + the migration Job + 20 headroom", () => {
+    expect(sts(defaults, "postgres").containers[0].args).toEqual(["-c", `max_connections=${atLimits(LIMITS)}`]);
   });
   test("external: NOTES print the max_connections the external PostgreSQL needs", () => {
-    // full values: api HPA max 8, worker HPA max 5, webhooks 1 replica
-    expect(notes(["-f", FULL_VALUES_FILE])).toContain(`need max_connections >= ${8 * 30 + 5 * 60 + 1 * 30 + 30 + 20}`);
-    expect(notes(EXPLICIT_SECRET_FLAGS)).toContain(`max_connections=${2 * 30 + 2 * 60 + 2 * 30 + 30 + 20}`);
+    // full values: scaleLimits api 8, worker 5, webhooks 2
+    expect(notes(["-f", FULL_VALUES_FILE])).toContain(`need max_connections >= ${atLimits({ api: 8, worker: 5, webhooks: 2 })}`);
+    expect(notes(EXPLICIT_SECRET_FLAGS)).toContain(`max_connections=${atLimits(LIMITS)}`);
   });
-  test("HPA maxima count", () => {
+  test("scaling within scaleLimits (replicas, HPA maxima) leaves PostgreSQL's args alone", () => {
     const objects = render({
-      values: { ...MINIMAL_VALUES, replicas: { webhooks: 3 }, autoscaling: { api: { enabled: true, maxReplicas: 8 }, worker: { enabled: true, maxReplicas: 5 } } },
+      values: { ...MINIMAL_VALUES, replicas: { webhooks: 3 }, autoscaling: { api: { enabled: true, maxReplicas: 6 }, worker: { enabled: true, maxReplicas: 5 } } },
     });
-    expect(sts(objects, "postgres").containers[0].args).toEqual(["-c", `max_connections=${8 * 30 + 5 * 60 + 3 * 30 + 30 + 20}`]);
+    expect(sts(objects, "postgres").containers[0].args).toEqual(sts(defaults, "postgres").containers[0].args);
+  });
+  test("an HPA maximum above its scaleLimit fails the render, naming both values", () => {
+    const r = tryRender({ values: { ...MINIMAL_VALUES, autoscaling: { api: { enabled: true, maxReplicas: 8 } } } });
+    expect(r.status).not.toBe(0);
+    expect(r.stderr).toMatch(/autoscaling\.api\.maxReplicas \(8\) must not exceed scaleLimits\.api \(6\)/);
   });
 });
 

@@ -41,7 +41,8 @@ const DIFFERENCES = {
   "ServiceAccount/kodus-chutes-preflight": "the preflight hook runs before the release's ServiceAccount exists: it brings its own (hook, deleted after success)",
   "ConfigMap/kodus-chutes-preflight": "the preflight hook runs before the release's probe ConfigMap exists: it brings its own copy (hook)",
   "Secret/kodus-chutes-preflight": "both check the key being deployed from a Secret of its own before the Kodus Secret gets it; the chart's is a hook (deleted after success), the stack's a write-only Secret",
-  "Job names": "both name the migration from a hash of its image and settings, but Terraform hashes its JSON and Helm its own, so the hashes differ; the stack names the preflight per settings hash + secrets revision, the chart uses one hook name",
+  "Job names": "both name the migration from a hash of what it runs, but Terraform hashes its JSON and Helm its own, so the hashes differ; both name the preflight from a hash of what it checks",
+  "argocd.argoproj.io annotations": "Argo CD's hooks and sync waves (migration Job before the Deployments): the stack orders with depends_on",
   "Deployment replicas with an HPA": "the stack sets minReplicas and ignores later changes; the chart leaves spec.replicas to the HPA (rendering it would reset the count on every upgrade)",
   "migrate initContainers": "bundled mode: the stack orders the migration after the StatefulSets with depends_on; the chart waits in an init container",
   "ConfigMap/kodus-test": "`helm test` (test hooks): the stack has no test command; the README's 'Verify a deploy' lists the same checks",
@@ -78,11 +79,12 @@ const SETUPS: Setup[] = [
   })(),
   (() => {
     // The data-store and Kodus settings of issue 8: bundled stores with their own resources and
-    // storage, max_connections from HPA maxima, URLs derived from the Ingress, telemetry off.
+    // storage, max_connections from scaleLimits, URLs derived from the Ingress, telemetry off.
     const values = {
       kodus: { telemetryDisabled: true },
       replicas: { webhooks: 3 },
       autoscaling: { api: { enabled: true, maxReplicas: 7 }, worker: { enabled: true, maxReplicas: 4 } },
+      scaleLimits: { api: 7, worker: 5, webhooks: 3 },
       ingress: { enabled: true, webHost: "kodus.example.com", webhooksHost: "hooks.example.com", tlsSecretName: "kodus-tls" },
       dataStores: {
         storageSize: "20Gi",
@@ -183,7 +185,8 @@ const stripLabels = (labels: Record<string, string> = {}) => {
   const { "app.kubernetes.io/managed-by": _managed, "helm.sh/chart": _chart, ...rest } = labels;
   return rest;
 };
-const stripAnnotations = (annotations: Record<string, string> = {}) => Object.fromEntries(Object.entries(annotations).filter(([k]) => !k.startsWith("helm.sh/")));
+const stripAnnotations = (annotations: Record<string, string> = {}) =>
+  Object.fromEntries(Object.entries(annotations).filter(([k]) => !k.startsWith("helm.sh/") && !k.startsWith("argocd.argoproj.io/")));
 
 /** Drops the labels that name the tool (managed-by: terraform vs Helm, helm.sh/chart) at every depth. */
 function stripToolLabels(node: unknown): unknown {

@@ -89,3 +89,22 @@ export const EXPECTED_COMPONENTS = {
   },
   web: { image: "ghcr.io/kodustech/kodus-ai-web", port: 3000, liveness: "/api/health", readiness: "/api/health", startupSeconds: 150 },
 } as const;
+
+/**
+ * PostgreSQL connections one process opens, per component, as Kodus' source sets them (read in
+ * a-nasstrom/kodus-ai at commit a1051fafbd4ca63e3020c36f8b87c76a3b75653e, 2026-06-24):
+ * - apps/api/src/api.module.ts: `SharedPostgresModule.forRoot({ poolSize: 25 })` and
+ *   `AnalyticsWarehouseModule.forRoot()`, whose data source has `ANALYTICS_PG_POOL_MAX ?? '5'`
+ *   (libs/ee/analytics-warehouse/infrastructure/typeORM.factory.ts): 25 + 5;
+ * - apps/worker/src/worker.module.ts, code-review role: `poolSize: 12`;
+ * - apps/webhooks/src/modules/webhook-handler.module.ts: `poolSize: 8`.
+ * libs/shared/database/shared-postgres.module.ts overrides the TypeORM factory's `max` (30/60/30,
+ * the figures an earlier audit took) with poolSize.
+ */
+export const EXPECTED_PG_CONNECTIONS_PER_POD = { api: 25 + 5, worker: 12, webhooks: 8 } as const;
+/** Free connections beyond the pools (superuser slots, probes, an operator's psql). */
+export const EXPECTED_PG_HEADROOM = 20;
+/** PostgreSQL's default max_connections (postgresql.conf.sample): never configure less. */
+export const EXPECTED_PG_DEFAULT_MAX_CONNECTIONS = 100;
+/** The chart's and the Kubernetes stack's default scaleLimits (the most pods of each). */
+export const EXPECTED_DEFAULT_SCALE_LIMITS = { api: 6, worker: 6, webhooks: 4 } as const;

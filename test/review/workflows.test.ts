@@ -31,10 +31,12 @@ test("the GitHub workflow parses, runs the tests, checks synth determinism and p
   const shell = steps.map((s) => s.run ?? "").join("\n");
   const { npmScripts, files } = checkShell(shell);
   expect(npmScripts).toEqual(expect.arrayContaining(["test", "synth", "review", "helm:install"]));
-  expect(files).toContain("helm/kodus-chutes/values.yaml");
+  expect(files).toEqual([]);
   expect(shell).toMatch(/diff -r/);
-  // Only well-known actions, pinned to a major version.
-  for (const s of steps.filter((x) => x.uses)) expect(s.uses).toMatch(/^actions\/(checkout|setup-node|github-script)@v\d+$/);
+  // Only well-known actions, pinned by full commit SHA (a tag can be moved), the tag in a comment.
+  const raw = readFileSync(join(PROJECT_ROOT, ".github", "workflows", "ci.yml"), "utf8");
+  for (const s of steps.filter((x) => x.uses)) expect(s.uses).toMatch(/^actions\/(checkout|setup-node|github-script)@[0-9a-f]{40}$/);
+  for (const line of raw.split("\n").filter((l) => /uses:/.test(l))) expect(line).toMatch(/@[0-9a-f]{40} # v\d+\.\d+\.\d+$/);
   // The Node version CI uses satisfies package.json's engines (">=N").
   const minNode = Number(/>=\s*(\d+)/.exec(JSON.parse(readFileSync(join(PROJECT_ROOT, "package.json"), "utf8")).engines.node)![1]);
   for (const s of steps.filter((x) => x.uses?.startsWith("actions/setup-node")))
@@ -55,4 +57,25 @@ test("the review page's GitLab CI equivalent parses and uses only npm scripts th
     .join("\n");
   const { npmScripts } = checkShell(shell);
   expect(npmScripts).toEqual(expect.arrayContaining(["test", "synth", "review"]));
+});
+
+describe("the GitHub workflow's review on day two", () => {
+  const wf = parse(readFileSync(join(PROJECT_ROOT, ".github", "workflows", "ci.yml"), "utf8"));
+  const review = wf.jobs.review.steps.find((s: any) => s.id === "review");
+
+  test("re-runs when a label is added or removed (the accept-data-loss gate), besides pushes", () => {
+    expect(wf.on.pull_request.types).toEqual(expect.arrayContaining(["opened", "synchronize", "reopened", "labeled", "unlabeled"]));
+  });
+
+  test("one run per pull request at a time: a newer one cancels the older", () => {
+    expect(wf.concurrency["cancel-in-progress"]).toBe(true);
+    expect(wf.concurrency.group).toContain("github.event.pull_request.number");
+  });
+
+  test("reviews the chart with the values files the team lists, not the chart's own defaults", () => {
+    expect(typeof wf.env.HELM_VALUES_FILES).toBe("string");
+    expect(review.run).toContain("for values in $HELM_VALUES_FILES");
+    expect(review.run).toMatch(/--helm-values "\$values"/);
+    expect(review.run).not.toContain("helm/kodus-chutes/values.yaml");
+  });
 });

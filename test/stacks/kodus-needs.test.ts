@@ -5,11 +5,14 @@
  */
 import { ConfigError } from "../../config/load";
 import { envList, synthStack, type TfJson } from "../helpers/synth";
+import {
+  EXPECTED_DEFAULT_SCALE_LIMITS as LIMITS,
+  EXPECTED_PG_CONNECTIONS_PER_POD as POOL,
+  EXPECTED_PG_DEFAULT_MAX_CONNECTIONS,
+  EXPECTED_PG_HEADROOM as HEADROOM,
+} from "../helpers/kodus-expected";
 
 const BACKEND = ["api", "worker", "webhooks"] as const;
-/** Kodus' PostgreSQL pools per pod (typeORM.factory.ts) and the headroom the stacks add. */
-const POOL = { api: 30, worker: 60, webhooks: 30 };
-const HEADROOM = 20;
 
 const docker = synthStack("docker").json;
 const containers = docker.resource.docker_container;
@@ -94,37 +97,54 @@ describe("3. RabbitMQ plans with its memory limit, not the node's RAM (disk alar
   });
 });
 
-describe("4. PostgreSQL has a connection for every Kodus pool (default max_connections is 100)", () => {
-  test("docker: one pod of each component", () => {
-    const expected = POOL.api + POOL.worker + POOL.webhooks + HEADROOM;
-    expect(expected).toBe(140);
+describe("4. PostgreSQL has a connection for every Kodus pool at the configured maxima (default max_connections is 100)", () => {
+  test("docker: one pod of each component, never below PostgreSQL's default", () => {
+    expect(POOL.api + POOL.worker + POOL.webhooks + HEADROOM).toBe(70);
+    const expected = EXPECTED_PG_DEFAULT_MAX_CONNECTIONS;
     expect(containers.postgres.command).toEqual(["postgres", "-c", `max_connections=${expected}`]);
     expect(docker.output!.postgres_max_connections.value).toBe(expected);
   });
 
-  test("kubernetes: replicas x pools + the migration Job (one API pool) + headroom", () => {
-    const expected = 2 * POOL.api + 2 * POOL.worker + 2 * POOL.webhooks + POOL.api + HEADROOM;
-    expect(expected).toBe(290);
+  test("kubernetes: scaleLimits x pools + the migration Job (one API pool) + headroom", () => {
+    const expected = LIMITS.api * POOL.api + LIMITS.worker * POOL.worker + LIMITS.webhooks * POOL.webhooks + POOL.api + HEADROOM;
+    expect(expected).toBe(334);
     expect(sts(k8s, "postgres").container[0].args).toEqual(["-c", `max_connections=${expected}`]);
     expect(k8s.output!.postgres_max_connections.value).toBe(expected);
   });
 
-  test("kubernetes: with HPAs, their maxima count", () => {
-    const json = synthStack("kubernetes", {
-      kubernetes: {
-        dataStores: { mode: "bundled" },
+  test("kubernetes: scaling replicas or HPA maxima within scaleLimits leaves PostgreSQL's args alone", () => {
+    const args = (kubernetes: object) =>
+      sts(synthStack("kubernetes", { kubernetes: { dataStores: { mode: "bundled" }, ...kubernetes } }).json, "postgres").container[0].args;
+    const before = args({});
+    expect(args({ replicas: { api: 6, worker: 5, webhooks: 4 } })).toEqual(before);
+    expect(
+      args({
         replicas: { webhooks: 3 },
-        autoscaling: { api: { enabled: true, maxReplicas: 8 }, worker: { enabled: true, maxReplicas: 5 } },
-      },
-    }).json;
-    const expected = 8 * 30 + 5 * 60 + 3 * 30 + 30 + 20;
-    expect(sts(json, "postgres").container[0].args).toEqual(["-c", `max_connections=${expected}`]);
+        autoscaling: { api: { enabled: true, maxReplicas: 6 }, worker: { enabled: true, maxReplicas: 6 } },
+      }),
+    ).toEqual(before);
+    const raised = args({ scaleLimits: { api: 8 } });
+    expect(raised).toEqual([
+      "-c",
+      `max_connections=${8 * POOL.api + LIMITS.worker * POOL.worker + LIMITS.webhooks * POOL.webhooks + POOL.api + HEADROOM}`,
+    ]);
+  });
+
+  test("kubernetes: a replica count or HPA maximum above its scaleLimit is refused, naming both fields", () => {
+    expect(() => synthStack("kubernetes", { kubernetes: { autoscaling: { api: { enabled: true, maxReplicas: 8 } } } })).toThrow(
+      /kubernetes\.autoscaling\.api\.maxReplicas[^]*must not exceed scaleLimits\.api \(6\)[^]*restarts a bundled PostgreSQL/,
+    );
+    expect(() => synthStack("kubernetes", { kubernetes: { replicas: { webhooks: 5 } } })).toThrow(
+      /kubernetes\.replicas\.webhooks[^]*scaleLimits\.webhooks \(4\)/,
+    );
   });
 
   test("kubernetes, external PostgreSQL: the number needed is an output (nothing is deployed)", () => {
-    const json = synthStack("kubernetes", { kubernetes: { replicas: { api: 3, worker: 4, webhooks: 1 } } }).json;
+    const json = synthStack("kubernetes", {
+      kubernetes: { replicas: { api: 3, worker: 4, webhooks: 1 }, scaleLimits: { api: 3, worker: 4, webhooks: 1 } },
+    }).json;
     expect(json.resource.kubernetes_stateful_set_v1).toBeUndefined();
-    expect(json.output!.postgres_max_connections.value).toBe(3 * 30 + 4 * 60 + 1 * 30 + 30 + 20);
+    expect(json.output!.postgres_max_connections.value).toBe(3 * POOL.api + 4 * POOL.worker + 1 * POOL.webhooks + POOL.api + HEADROOM);
     expect(json.output!.postgres_max_connections.description).toContain("needs at least");
   });
 });

@@ -253,12 +253,18 @@ describe("rollouts", () => {
     const pinned = k8s({ kubernetes: { images: { digests: { api: `sha256:${"b".repeat(64)}` } } } }).resource.kubernetes_job_v1.migrate;
     expect(pinned.metadata.name).toContain(`"ghcr.io/kodustech/kodus-ai-api:2.1.28@sha256:${"b".repeat(64)}"`);
     expect(k8s({ kubernetes: { replicas: { web: 3 } } }).resource.kubernetes_job_v1.migrate.metadata.name).toBe(name);
-    expect(json.resource.kubernetes_job_v1.migrate.spec.ttl_seconds_after_finished).toBe("604800");
+    // No TTL: a Job deleted by it would be created again (migrations re-run) at the next apply.
+    expect(json.resource.kubernetes_job_v1.migrate.spec.ttl_seconds_after_finished).toBeUndefined();
   });
 
   // Every replica count the schema accepts: a PDB only for multi-replica components, and it always lets one pod go.
   test.each([1, 2, 3, 7, 50])("PDBs never block a node drain (replicas = %d)", (replicas) => {
-    const tf = k8s({ kubernetes: { replicas: { api: replicas, worker: replicas, webhooks: replicas, web: replicas } } });
+    const tf = k8s({
+      kubernetes: {
+        replicas: { api: replicas, worker: replicas, webhooks: replicas, web: replicas },
+        scaleLimits: { api: replicas, worker: replicas, webhooks: replicas },
+      },
+    });
     const pdbs = tf.resource.kubernetes_pod_disruption_budget_v1 ?? {};
     for (const c of kodus) {
       const pdb = pdbs[c];
@@ -274,7 +280,12 @@ describe("rollouts", () => {
   });
 
   test("autoscaling: HPA for api and worker, Terraform leaves the replica count to it", () => {
-    const tf = k8s({ kubernetes: { autoscaling: { api: { enabled: true, minReplicas: 2, maxReplicas: 8 }, worker: { enabled: true } } } });
+    const tf = k8s({
+      kubernetes: {
+        autoscaling: { api: { enabled: true, minReplicas: 2, maxReplicas: 8 }, worker: { enabled: true } },
+        scaleLimits: { api: 8 },
+      },
+    });
     const hpa = tf.resource.kubernetes_horizontal_pod_autoscaler_v2;
     expect(Object.keys(hpa).sort()).toEqual(["api", "worker"]);
     expect(hpa.api.spec).toMatchObject({ min_replicas: 2, max_replicas: 8, scale_target_ref: { kind: "Deployment", name: "kodus-api" } });

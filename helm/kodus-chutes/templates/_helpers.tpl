@@ -130,16 +130,20 @@ Bytes in a Kubernetes memory quantity, rounded down (contract quantityBytes). Ar
 {{- end -}}
 
 {{/*
-PostgreSQL max_connections Kodus needs (contract postgresMaxConnections): pools of api 30,
-worker 60, webhooks 30 per pod at the most pods (HPA maximum when enabled), one more API pool
-for the migration Job, 20 connections of headroom.
+PostgreSQL max_connections Kodus needs (contract postgresMaxConnections, its numbers read from
+files/contract.json): connections per pod of each component at scaleLimits pods (never the
+current replicas or HPA maxima, which may not exceed them: scaling never restarts PostgreSQL),
+one API pool for the migration Job, headroom, at least PostgreSQL's default.
 */}}
 {{- define "kodus.postgresMaxConnections" -}}
-{{- $v := .Values -}}
-{{- $api := ternary $v.autoscaling.api.maxReplicas $v.replicas.api $v.autoscaling.api.enabled | int64 -}}
-{{- $worker := include "kodus.maxWorkers" . | int64 -}}
-{{- $webhooks := $v.replicas.webhooks | int64 -}}
-{{- add (mul $api 30) (mul $worker 60) (mul $webhooks 30) 30 20 -}}
+{{- $pg := (include "kodus.contract" . | fromJson).postgres -}}
+{{- $total := add ($pg.migratorConnections | int64) ($pg.headroom | int64) -}}
+{{- range $c, $perPod := $pg.connectionsPerPod -}}
+{{- $limit := index $.Values.scaleLimits $c -}}
+{{- if not $limit -}}{{- fail (printf "files/contract.json: component %s opens PostgreSQL connections but the chart has no scaleLimits.%s" $c $c) -}}{{- end -}}
+{{- $total = add $total (mul ($perPod | int64) ($limit | int64)) -}}
+{{- end -}}
+{{- max $total ($pg.minimum | int64) -}}
 {{- end -}}
 
 {{/* A Kodus image: the contract's repository, tag kodus.version, registry mirror and digest applied. Args: root, component. */}}
@@ -453,6 +457,16 @@ volumes:
 {{- fail (printf "autoscaling.%s.minReplicas (%v) must not exceed autoscaling.%s.maxReplicas (%v)" $c $a.minReplicas $c $a.maxReplicas) -}}
 {{- end -}}
 {{- end -}}
+{{- /* config/schema.ts scaleLimitProblems: max_connections is sized for scaleLimits pods. */ -}}
+{{- range $c := list "api" "worker" "webhooks" -}}
+{{- $limit := index $v.scaleLimits $c | int64 -}}
+{{- $a := index $v.autoscaling $c | default dict -}}
+{{- $path := ternary (printf "autoscaling.%s.maxReplicas" $c) (printf "replicas.%s" $c) (and (hasKey $a "enabled") $a.enabled) -}}
+{{- $most := ternary ($a.maxReplicas | default 0) (index $v.replicas $c) (and (hasKey $a "enabled") $a.enabled) | int64 -}}
+{{- if gt $most $limit -}}
+{{- fail (printf "%s (%d) must not exceed scaleLimits.%s (%d): PostgreSQL's max_connections is sized for at most that many pods; raise scaleLimits.%s too (that changes max_connections, which restarts a bundled PostgreSQL once)" $path $most $c $limit $c) -}}
+{{- end -}}
+{{- end -}}
 {{- if hasKey $v.llm "maxConcurrentReviews" -}}
 {{- $workers := include "kodus.maxWorkers" . | int64 -}}
 {{- if lt ($v.llm.maxConcurrentReviews | int64) $workers -}}
@@ -574,14 +588,36 @@ topologySpreadConstraints:
 
 
 {{/*
-The migration Job's name, from what it runs: the image and the API's plain settings it
-migrates with. A new Kodus version (or a changed database setting) is a new Job, hence a new
-run, also under `helm template`/Argo CD where the release revision is always 1; rendering the
-same release again is the same, already completed Job. Arg: root.
+The migration Job's name, from everything it runs: the whole Job spec (pod template: image,
+resources, scheduling, pull secrets, Secret name, ...) and the API's plain settings it
+migrates with. Any change is a new Job, hence a new run, also under `helm template`/Argo CD
+where the release revision is always 1; a Job's template is immutable, so a change under the
+same name would fail ("field is immutable"). Rendering the same release again is the same,
+already completed Job. Arg: root.
 */}}
 {{- define "kodus.migrateName" -}}
-{{- $what := dict "image" (include "kodus.image" (dict "root" . "component" "api")) "env" (include "kodus.plainEnv" (dict "root" . "component" "api")) -}}
+{{- $what := dict "spec" (include "kodus.migrateSpec" .) "env" (include "kodus.plainEnv" (dict "root" . "component" "api")) -}}
 {{- printf "%s-migrate-%s" (include "kodus.prefix" .) (toJson $what | sha256sum | trunc 10) -}}
+{{- end -}}
+
+{{/* The preflight Job's pod spec (chutes-preflight.yaml). Arg: root. */}}
+{{- define "kodus.preflightPodSpec" -}}
+{{- $name := printf "%s-chutes-preflight" (include "kodus.prefix" .) -}}
+{{- $own := has .Values.secrets.mode (list "chart" "externalSecret") -}}
+{{- include "kodus.probePodSpec" (dict "root" . "maxLatencyMs" (mul (.Values.healthcheck.timeoutSeconds | int64) 1000) "secretName" (ternary $name (include "kodus.secretName" .) $own) "configMap" $name "serviceAccount" $name) -}}
+{{- end -}}
+
+{{/*
+The preflight Job's name: <release>-chutes-preflight-<hash of what it checks>: its pod spec
+(model, base URL, probe settings), the probe file, the key in chart mode, the ExternalSecret
+spec, secrets.revision (bumped after rotating an existing Secret). Same checks, same name:
+Argo CD does not run a named hook again. Arg: root.
+*/}}
+{{- define "kodus.preflightJobName" -}}
+{{- $chartMode := eq .Values.secrets.mode "chart" -}}
+{{- $esMode := eq .Values.secrets.mode "externalSecret" -}}
+{{- $checks := dict "pod" (include "kodus.preflightPodSpec" .) "probe" (.Files.Get (printf "files/%s" (include "kodus.probeFile" .))) "revision" .Values.secrets.revision "key" (ternary (.Values.secrets.values.chutes_api_key | default "" | toString | trim | sha256sum) "" $chartMode) "externalSecret" (ternary (toJson .Values.secrets.externalSecret) "" $esMode) -}}
+{{- printf "%s-chutes-preflight-%s" (include "kodus.prefix" .) (toJson $checks | sha256sum | trunc 10) -}}
 {{- end -}}
 
 {{/*
@@ -652,4 +688,41 @@ data:
 {{- define "kodus.releaseSelector" -}}
 app.kubernetes.io/name: kodus
 app.kubernetes.io/instance: {{ .Release.Name | quote }}
+{{- end -}}
+
+{{/*
+Refuses an upgrade a bundled store's StatefulSet cannot take, when helm sees the cluster (helm
+install/upgrade, Flux; `helm template`/Argo CD cannot look, and `npm run review --helm-values`
+flags the same changes before merge):
+- volumeClaimTemplates (storageSize, storageClass) are immutable: the API would reject the
+  update ("field is immutable");
+- a new major version of the store's image: PostgreSQL, MongoDB and RabbitMQ do not start on
+  (or must first migrate) data files of an older major.
+Args: root, name (the StatefulSet), store, image (the new one).
+*/}}
+{{- define "kodus.statefulSetGuard" -}}
+{{- $live := lookup "apps/v1" "StatefulSet" .root.Release.Namespace .name -}}
+{{- if $live -}}
+{{- $ds := .root.Values.dataStores -}}
+{{- $claim := index $live.spec.volumeClaimTemplates 0 -}}
+{{- $liveSize := $claim.spec.resources.requests.storage | toString -}}
+{{- $liveClass := $claim.spec.storageClassName | default "" -}}
+{{- if or (ne $liveSize ($ds.storageSize | toString)) (ne $liveClass ($ds.storageClass | default "")) -}}
+{{- fail (printf "dataStores.storageSize/storageClass changed for %s (live: %s %q, now: %s %q): a StatefulSet's volumeClaimTemplates cannot be updated. To grow the volume: kubectl -n %s patch pvc data-%s-0 -p '{\"spec\":{\"resources\":{\"requests\":{\"storage\":\"%s\"}}}}' (only where the StorageClass has allowVolumeExpansion), then kubectl -n %s delete statefulset %s --cascade=orphan (the pod and its volume stay) and run the upgrade again. A new storageClass means a new volume: back up, delete the StatefulSet and its PVC, upgrade, restore." .name $liveSize $liveClass ($ds.storageSize | toString) ($ds.storageClass | default "") .root.Release.Namespace .name ($ds.storageSize | toString) .root.Release.Namespace .name) -}}
+{{- end -}}
+{{- $liveImage := (index $live.spec.template.spec.containers 0).image -}}
+{{- $major := include "kodus.imageMajor" .image -}}
+{{- $liveMajor := include "kodus.imageMajor" $liveImage -}}
+{{- if and $liveMajor (ne $major $liveMajor) -}}
+{{- $how := get (dict "postgres" "pg_dumpall from the running pod, then after the upgrade psql -f into the new one (or pg_upgrade)" "mongodb" "mongodump, then mongorestore after the upgrade (MongoDB also moves one major at a time with setFeatureCompatibilityVersion)" "rabbitmq" "drain the queues (or export definitions), the broker starts with an empty data directory") .store -}}
+{{- fail (printf "%s: the image moves from major %s (%s) to %s (%s); the new server does not start on the old data files. Back up first: %s; delete the StatefulSet and its PVC (kubectl -n %s delete statefulset %s; kubectl -n %s delete pvc data-%s-0), run the upgrade, restore. Or keep the previous chart version." .name $liveMajor $liveImage $major .image $how .root.Release.Namespace .name .root.Release.Namespace .name) -}}
+{{- end -}}
+{{- end -}}
+{{- end -}}
+
+{{/* The major version in an image's tag: the first number ("pgvector/pgvector:pg16" 16, "mongo:8.3.11" 8). Arg: the image. */}}
+{{- define "kodus.imageMajor" -}}
+{{- $ref := regexReplaceAll "@.*$" . "" -}}
+{{- $tag := ternary (last (splitList ":" $ref)) "" (contains ":" (last (splitList "/" $ref))) -}}
+{{- regexFind "[0-9]+" $tag -}}
 {{- end -}}

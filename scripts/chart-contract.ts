@@ -9,6 +9,8 @@
  * Plain values are not in it: the chart computes them from its values (kodus.plainValues in
  * _helpers.tpl) and fails the render when the contract names one it has no value for.
  *
+ * It also carries the shape of a Chutes key, which the chart refuses in its values.
+ *
  * Deterministic: same contract, same bytes. --check: exit 1 if the committed file differs from
  * the generated one (nothing is written).
  */
@@ -16,6 +18,7 @@ import { resolve } from "node:path";
 import { writeOrCheckGenerated } from "./generated-file";
 import { COMPONENTS, KODUS_COMPONENTS } from "../contract/components";
 import { envFor } from "../contract/kodus-env";
+import { CHUTES_KEY_SEARCH_SOURCE } from "../contract/secrets";
 
 export const CHART_CONTRACT_FILE = resolve(__dirname, "..", "helm", "kodus-chutes", "files", "contract.json");
 
@@ -29,6 +32,9 @@ export function chartContract() {
     generated: GENERATED_MARKER,
     // Helm ranges over a map in key order; the templates range over this list instead, so objects render in contract order.
     order: [...COMPONENTS],
+    // The shape of a Chutes key (contract/secrets.ts): the chart refuses it anywhere in its values
+    // but secrets.values.chutes_api_key (kodus.noChutesKeys in templates/_helpers.tpl).
+    chutesKeySearch: CHUTES_KEY_SEARCH_SOURCE,
     components: Object.fromEntries(
       COMPONENTS.map((c) => {
         const spec = KODUS_COMPONENTS[c];

@@ -177,6 +177,13 @@ export const llmSchema = z
      * listing to say it supports structured output. false: neither.
      */
     structuredOutput: z.boolean({ error: "must be true or false" }).default(true),
+    /**
+     * OPENAI_BASE_URL = baseUrl on every component holding the key: OpenAI SDK clients Kodus builds
+     * without a base URL (learning-from-feedback embeddings) go to Chutes, not api.openai.com. It
+     * also sends an organization's BYOK "OpenAI" provider (saved without a base URL) to Chutes:
+     * false for deployments whose organizations use that provider (docs/configuration.md).
+     */
+    keepOpenAIClientsOnChutes: z.boolean({ error: "must be true or false" }).default(true),
   })
   .prefault({});
 

@@ -47,6 +47,8 @@ export interface KodusEnvSettings {
     readonly codeReviewPrefetch?: number;
     /** List baseUrl in API_TRUST_JSON_SCHEMA_BASE_URLS (llm.structuredOutput). @default true */
     readonly structuredOutput?: boolean;
+    /** OPENAI_BASE_URL = baseUrl (llm.keepOpenAIClientsOnChutes). @default true */
+    readonly keepOpenAIClientsOnChutes?: boolean;
   };
   /** Public URL of the web UI. */
   readonly publicUrl: string;
@@ -113,8 +115,13 @@ export const KODUS_ENV: readonly EnvVarSpec[] = [
   // Kodus' learning-from-feedback embeddings (langchainCommon/document.ts: OpenAIEmbeddings,
   // text-embedding-3-small, API_OPEN_AI_API_KEY, no base URL) would otherwise send the Chutes key
   // to api.openai.com. Also reaches an organization's BYOK "OpenAI" provider saved without a base
-  // URL (docs/configuration.md).
-  plain("OPENAI_BASE_URL", LLM_COMPONENTS, "llm.baseUrl: keeps OpenAI SDK clients built without a base URL on Chutes", (s) => s.llm.baseUrl),
+  // URL (docs/configuration.md); llm.keepOpenAIClientsOnChutes: false leaves it unset.
+  plain(
+    "OPENAI_BASE_URL",
+    LLM_COMPONENTS,
+    "llm.baseUrl unless llm.keepOpenAIClientsOnChutes is false: OpenAI SDK clients built without a base URL stay on Chutes",
+    (s) => (s.llm.keepOpenAIClientsOnChutes === false ? undefined : s.llm.baseUrl),
+  ),
   // Kodus splits it on ",", trims, and trusts a provider base URL that contains an entry
   // (String.includes; byok-to-vercel.ts shouldEnableJsonSchema): llm.baseUrl has no comma.
   plain(
@@ -266,6 +273,7 @@ export function kodusEnvSettings(config: Config, topology: KodusTopology): Kodus
       temperature: config.llm.temperature,
       codeReviewPrefetch: codeReviewPrefetch(config.llm.maxConcurrentReviews, topology.workers),
       structuredOutput: config.llm.structuredOutput,
+      keepOpenAIClientsOnChutes: config.llm.keepOpenAIClientsOnChutes,
     },
     ...kodusUrls(config, topology.target),
     telemetryDisabled: config.kodus.telemetryDisabled,

@@ -145,6 +145,13 @@ describe("11. Kodus' LLM clients stay on Chutes: OPENAI_BASE_URL and API_TRUST_J
       expect(env(objects, c).OPENAI_BASE_URL).toBe("https://llm.chutes.ai/v1");
     }
   });
+  test("llm.keepOpenAIClientsOnChutes false leaves OPENAI_BASE_URL unset (BYOK OpenAI organizations)", () => {
+    const objects = render({ values: { ...MINIMAL_VALUES, llm: { keepOpenAIClientsOnChutes: false } } });
+    for (const c of BACKEND) {
+      expect(env(objects, c).OPENAI_BASE_URL).toBeUndefined();
+      expect(env(objects, c).API_TRUST_JSON_SCHEMA_BASE_URLS).toBe("https://llm.chutes.ai/v1");
+    }
+  });
   test("with the default-deny egress allow-list on, nothing rendered names api.openai.com (no exception is needed for it)", () => {
     const objects = render({ files: [FULL_VALUES_FILE], flags: EXPLICIT_SECRET_FLAGS });
     expect(objects.filter((o) => o.kind === "NetworkPolicy").length).toBeGreaterThan(0);

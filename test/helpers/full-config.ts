@@ -30,6 +30,7 @@ export const FULL_CONFIG = {
     temperature: 0.3,
     maxConcurrentReviews: 12,
     structuredOutput: false,
+    keepOpenAIClientsOnChutes: false,
   },
   kodus: {
     version: "2.1.27",

@@ -189,7 +189,9 @@ when their setting is unset. Arg: root.
 {{- $_ := set $env "API_LLM_PROVIDER_MODEL" (include "kodus.model" $root) -}}
 {{- $_ := set $env "API_OPENAI_FORCE_BASE_URL" (include "kodus.url" $v.llm.baseUrl) -}}
 {{- /* OpenAI SDK clients Kodus builds without a base URL (learning-from-feedback embeddings) stay on Chutes. */ -}}
-{{- $_ := set $env "OPENAI_BASE_URL" (include "kodus.url" $v.llm.baseUrl) -}}
+{{- if ne (toString $v.llm.keepOpenAIClientsOnChutes) "false" -}}
+  {{- $_ := set $env "OPENAI_BASE_URL" (include "kodus.url" $v.llm.baseUrl) -}}
+{{- end -}}
 {{- /* Base URLs Kodus trusts with json_schema structured output (comma-separated substrings). */ -}}
 {{- if ne (toString $v.llm.structuredOutput) "false" -}}
   {{- $_ := set $env "API_TRUST_JSON_SCHEMA_BASE_URLS" (include "kodus.url" $v.llm.baseUrl) -}}
@@ -250,12 +252,13 @@ when their setting is unset. Arg: root.
 
 {{/*
 The plain variables that are unset by design when their setting is: API_LLM_TEMPERATURE_OVERRIDE
-(llm.temperature), API_TRUST_JSON_SCHEMA_BASE_URLS (llm.structuredOutput false) and
-WORKFLOW_QUEUE_CODE_REVIEW_PREFETCH (llm.maxConcurrentReviews). Output: YAML list.
+(llm.temperature), API_TRUST_JSON_SCHEMA_BASE_URLS (llm.structuredOutput false), OPENAI_BASE_URL
+(llm.keepOpenAIClientsOnChutes false) and WORKFLOW_QUEUE_CODE_REVIEW_PREFETCH (llm.maxConcurrentReviews). Output: YAML list.
 */}}
 {{- define "kodus.optionalPlainEnv" -}}
 - API_LLM_TEMPERATURE_OVERRIDE
 - API_TRUST_JSON_SCHEMA_BASE_URLS
+- OPENAI_BASE_URL
 - WORKFLOW_QUEUE_CODE_REVIEW_PREFETCH
 {{- end -}}
 

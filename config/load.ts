@@ -132,7 +132,9 @@ function describeIssue(issue: z.core.$ZodIssue): string[] {
   if (issue.code === "unrecognized_keys") {
     const allowed = allowedKeysAt(issue.path.map(String));
     // A key-shaped key has its own line already (keyShapedProblems).
-    return issue.keys.filter((key) => !CHUTES_KEY_SEARCH.test(key)).map((key) => `${path ? `${path}.` : ""}${key}: unknown key${allowed ? ` (allowed: ${allowed.join(", ")})` : ""}`);
+    return issue.keys
+      .filter((key) => !CHUTES_KEY_SEARCH.test(key))
+      .map((key) => `${path ? `${path}.` : ""}${key}: unknown key${allowed ? ` (allowed: ${allowed.join(", ")})` : ""}`);
   }
   let message = plainMessage(issue);
   if (issue.code === "invalid_type" && issue.input === undefined) message = `is required (${message})`;

@@ -22,8 +22,7 @@ function problems(data: unknown): string[] {
 
 const KEY_LINE = /Chutes API key/;
 /** How the loader names a place: dotted, a key-shaped map key shown as "cpk_…" (written here, not imported). */
-const shown = (place: Place): string =>
-  (place.kind === "key" ? [...place.path.slice(0, -1), "cpk_…"] : place.path).map(String).join(".");
+const shown = (place: Place): string => (place.kind === "key" ? [...place.path.slice(0, -1), "cpk_…"] : place.path).map(String).join(".");
 
 describe("the full configs", () => {
   test.each(fullConfigs().map((c) => [c.name, c.config] as const))("%s: accepted as written", (_name, config) => {
@@ -96,7 +95,9 @@ describe("a Chutes key anywhere is refused, naming exactly that place, the key n
     for (const wrap of [(k: string) => `Bearer ${k}`, (k: string) => `https://x.example.com/?token=${k}`]) {
       const key = freshChutesKey();
       const lines = problems({ kubernetes: { ingress: { annotations: { "nginx.ingress.kubernetes.io/auth": wrap(key) } } } });
-      expect(lines).toEqual([expect.stringMatching(/^kubernetes\.ingress\.annotations\.nginx\.ingress\.kubernetes\.io\/auth: .*Chutes API key/)]);
+      expect(lines).toEqual([
+        expect.stringMatching(/^kubernetes\.ingress\.annotations\.nginx\.ingress\.kubernetes\.io\/auth: .*Chutes API key/),
+      ]);
       expect(leakedRuns(lines.join("\n"), key)).toEqual([]);
     }
   });
@@ -121,7 +122,9 @@ describe("negative controls: secrets-looking values that are not a Chutes key ar
 
 describe("state backends: no credentials in a URL, the value masked", () => {
   test("s3 endpoint with user:password@ is refused, naming the field, the password not shown", () => {
-    const lines = problems({ terraform: { backend: { s3: { bucket: "kodus-state", endpoint: "https://USER:PASSWORD@minio.example.com" } } } });
+    const lines = problems({
+      terraform: { backend: { s3: { bucket: "kodus-state", endpoint: "https://USER:PASSWORD@minio.example.com" } } },
+    });
     expect(lines).toEqual([expect.stringMatching(/^terraform\.backend\.s3\.endpoint: must not contain credentials .*AWS_ACCESS_KEY_ID/)]);
     expect(lines[0]).toContain('"https://***@minio.example.com"');
     expect(lines.join("\n")).not.toMatch(/USER|PASSWORD/);
@@ -147,7 +150,9 @@ describe("state backends: no credentials in a URL, the value masked", () => {
   });
 
   test("a pg connStr with a user name and no password is fine (the password comes from PGPASSWORD)", () => {
-    expect(parseConfig({ terraform: { backend: { pg: { connStr: "postgres://terraform@pg.example.com/state" } } } }, "t").terraform.backend).toMatchObject({
+    expect(
+      parseConfig({ terraform: { backend: { pg: { connStr: "postgres://terraform@pg.example.com/state" } } } }, "t").terraform.backend,
+    ).toMatchObject({
       type: "pg",
     });
   });

@@ -11,11 +11,11 @@ const podMetadata = (team: string) => ({ annotations: { "example.com/owner": tea
 const selector = {
   matchLabels: { "app.kubernetes.io/name": "noisy" },
   matchExpressions: [{ key: "tier", operator: "In", values: ["batch"] }],
-} as const;
+};
 const nodeTerm = {
   matchExpressions: [{ key: "kubernetes.io/arch", operator: "In", values: ["amd64"] }],
   matchFields: [{ key: "metadata.name", operator: "NotIn", values: ["node-a"] }],
-} as const;
+};
 const affinityTerm = { labelSelector: selector, namespaceSelector: selector, namespaces: ["other"], topologyKey: "kubernetes.io/hostname" };
 const podAffinity = {
   requiredDuringSchedulingIgnoredDuringExecution: [affinityTerm],
@@ -154,7 +154,7 @@ export const FULL_CONFIG = {
       },
     },
   },
-} as const satisfies ConfigInput;
+} satisfies ConfigInput;
 
 /** The other state backends, every key set; each replaces FULL_CONFIG's terraform.backend. */
 export const OTHER_BACKENDS = {

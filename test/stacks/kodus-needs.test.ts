@@ -309,13 +309,16 @@ describe("11. Kodus' LLM clients stay on Chutes: OPENAI_BASE_URL and API_TRUST_J
       expect(env(c).OPENAI_BASE_URL).toBe("https://llm.chutes.ai/v1");
     }
   });
-  test.each(Object.keys(variants))("%s: llm.keepOpenAIClientsOnChutes false leaves OPENAI_BASE_URL unset (BYOK OpenAI organizations)", (stack) => {
-    const env = variants[stack as keyof typeof variants]({ llm: { keepOpenAIClientsOnChutes: false } });
-    for (const c of BACKEND) {
-      expect(env(c).OPENAI_BASE_URL).toBeUndefined();
-      expect(env(c).API_TRUST_JSON_SCHEMA_BASE_URLS).toBe("https://llm.chutes.ai/v1");
-    }
-  });
+  test.each(Object.keys(variants))(
+    "%s: llm.keepOpenAIClientsOnChutes false leaves OPENAI_BASE_URL unset (BYOK OpenAI organizations)",
+    (stack) => {
+      const env = variants[stack as keyof typeof variants]({ llm: { keepOpenAIClientsOnChutes: false } });
+      for (const c of BACKEND) {
+        expect(env(c).OPENAI_BASE_URL).toBeUndefined();
+        expect(env(c).API_TRUST_JSON_SCHEMA_BASE_URLS).toBe("https://llm.chutes.ai/v1");
+      }
+    },
+  );
   test("a comma in llm.baseUrl is refused: Kodus would read two broader entries", () => {
     expect(() => synthStack("docker", { llm: { baseUrl: "https://llm.example.com/v1,x" } })).toThrow(ConfigError);
   });

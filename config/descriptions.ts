@@ -12,6 +12,10 @@ export const CONFIG_DESCRIPTIONS: Readonly<Record<string, string>> = {
   "llm.baseUrl":
     "OpenAI-compatible base URL, https (http only for localhost, 127.0.0.1, [::1]), no credentials, not ending in `/chat/completions`. Sets `API_OPENAI_FORCE_BASE_URL`.",
   "llm.managementUrl": "Chutes' management API, where the checks read the key's budget (no inference cost); validated like `llm.baseUrl`.",
+  "llm.structuredOutput":
+    "Reviews ask for structured output (`json_schema`): `true` sets `API_TRUST_JSON_SCHEMA_BASE_URLS` to `llm.baseUrl` on the LLM components and makes the preflight require a model whose Chutes listing supports structured output; `false`: neither (docs/configuration.md).",
+  "llm.keepOpenAIClientsOnChutes":
+    "`true` sets `OPENAI_BASE_URL` to `llm.baseUrl` on every component holding the Chutes key, so OpenAI SDK clients Kodus builds without a base URL (learning-from-feedback embeddings) never send the key to api.openai.com. `false` if organizations use the BYOK OpenAI provider (docs/configuration.md).",
   "llm.temperature":
     "0..2, sets `API_LLM_TEMPERATURE_OVERRIDE`. Kodus reads it only on its LangChain path; the agent review engine self-hosted Kodus uses by default ignores it, as does a BYOK provider.",
   "llm.maxConcurrentReviews":

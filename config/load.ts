@@ -7,6 +7,8 @@ import { existsSync, readFileSync } from "node:fs";
 import { isAbsolute, resolve } from "node:path";
 import { parseDocument } from "yaml";
 import type { z } from "zod";
+import { CHUTES_KEY_SEARCH, maskChutesKeys } from "../contract/secrets";
+import { keyShapedProblems } from "./no-secrets";
 import { configSchema, inputProblems, type Config } from "./schema";
 
 export const DEFAULT_CONFIG_FILE = "kodus.config.yaml";
@@ -55,7 +57,7 @@ export function parseConfigText(text: string, source: string): Config {
       doc.errors.map((e) => {
         const line = e.linePos?.[0];
         const where = line ? `${source}:${line.line}:${line.col}` : source;
-        return `${where}: YAML syntax error: ${e.message.split("\n")[0].replace(/ at line \d+, column \d+:?$/, "")}`;
+        return maskChutesKeys(`${where}: YAML syntax error: ${e.message.split("\n")[0].replace(/ at line \d+, column \d+:?$/, "")}`);
       }),
     );
   }
@@ -68,9 +70,19 @@ export function parseConfig(data: unknown, source: string): Config {
   if (typeof data !== "object" || data === null || Array.isArray(data)) {
     throw new ConfigError(source, ["(top level): must be a mapping of sections (llm, kodus, docker, kubernetes, healthcheck)"]);
   }
+  // The one rule over every string of the file (config/no-secrets.ts): its lines come first, and
+  // any other problem at or under such a field is left out (it would only repeat the field).
+  const keyShaped = keyShapedProblems(data);
+  const covered = (path: readonly PropertyKey[]) => keyShaped.some((k) => k.path.every((part, i) => String(path[i]) === String(part)));
   const result = configSchema.safeParse(data, { reportInput: true });
-  const problems = result.success ? [] : onePerPath(result.error.issues).flatMap(describeIssue);
-  problems.push(...inputProblems(data).map((p) => `${p.path.join(".")}: ${p.message}`));
+  const issues = result.success ? [] : onePerPath(result.error.issues).filter((issue) => !covered(issue.path));
+  const problems = [
+    ...keyShaped.map((k) => k.line),
+    ...issues.flatMap(describeIssue),
+    ...inputProblems(data)
+      .filter((p) => !covered(p.path))
+      .map((p) => `${p.path.join(".")}: ${p.message}`),
+  ].map(maskChutesKeys); // nothing of a key reaches a problem line, even through a path or a message
   if (!result.success || problems.length > 0) throw new ConfigError(source, problems);
   return deepFreeze(result.data) as Config;
 }
@@ -119,7 +131,10 @@ function describeIssue(issue: z.core.$ZodIssue): string[] {
   const path = issue.path.map(String).join(".");
   if (issue.code === "unrecognized_keys") {
     const allowed = allowedKeysAt(issue.path.map(String));
-    return issue.keys.map((key) => `${path ? `${path}.` : ""}${key}: unknown key${allowed ? ` (allowed: ${allowed.join(", ")})` : ""}`);
+    // A key-shaped key has its own line already (keyShapedProblems).
+    return issue.keys
+      .filter((key) => !CHUTES_KEY_SEARCH.test(key))
+      .map((key) => `${path ? `${path}.` : ""}${key}: unknown key${allowed ? ` (allowed: ${allowed.join(", ")})` : ""}`);
   }
   let message = plainMessage(issue);
   if (issue.code === "invalid_type" && issue.input === undefined) message = `is required (${message})`;

@@ -5,6 +5,7 @@
  */
 import { z } from "zod";
 import { checkStateLocations, environmentSchema, terraformSchema } from "./state-backend";
+import { NO_USERINFO, noCredentialsError } from "./url-credentials";
 
 /** Default model: an open model on Chutes' base tier, served in a TEE. */
 export const DEFAULT_MODEL = "deepseek-ai/DeepSeek-V3-0324-TEE";
@@ -26,12 +27,9 @@ const IMAGE_TAG = /^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$/;
  * changing, and the migrations (run once per version) would never re-run on such an upgrade.
  */
 const RELEASE_VERSION = /^v?[0-9]+\.[0-9]+\.[0-9]+([-+][0-9A-Za-z.-]+)?$/;
-/** scheme://authority with no "@" in the authority: no user name or password in the URL. */
-const NO_USERINFO = /^[A-Za-z][A-Za-z0-9+.-]*:\/\/[^/?#@]*([/?#]\S*)?$/;
 /** Same, but a user name without password is allowed (ssh://deploy@host). */
 const NO_PASSWORD = /^[A-Za-z][A-Za-z0-9+.-]*:\/\/([^/?#@:]*@)?[^/?#@]*([/?#]\S*)?$/;
-const NO_CREDENTIALS_ERROR =
-  "must not contain credentials (user:password@): secrets belong in the var file written by `npm run secrets`, never in the config";
+const NO_CREDENTIALS_ERROR = noCredentialsError("secrets belong in the var file written by `npm run secrets`, never in the config");
 /** Kubernetes resource quantity, e.g. 250m, 1, 1.5, 768Mi, 2Gi. */
 const QUANTITY = /^[0-9]+(\.[0-9]+)?(m|k|M|G|T|Ki|Mi|Gi|Ti)?$/;
 /**
@@ -86,6 +84,9 @@ export const baseUrlSchema = z
     error: "must be an https:// URL (http:// is allowed only for localhost/127.0.0.1/[::1])",
   })
   .regex(NO_USERINFO, { error: NO_CREDENTIALS_ERROR })
+  // Kodus reads API_TRUST_JSON_SCHEMA_BASE_URLS (which lists this URL) as a comma-separated list:
+  // a comma would cut it into two broader entries.
+  .regex(/^[^,]*$/, { error: "must not contain a comma (Kodus reads the base URLs it trusts as a comma-separated list)" })
   // Kodus appends /chat/completions to the base URL itself.
   .refine((v) => !/\/(chat\/)?completions\/*$/.test(v), {
     error: 'must be the API base such as "https://llm.chutes.ai/v1", without /chat/completions (Kodus appends it)',
@@ -170,6 +171,19 @@ export const llmSchema = z
       .max(2, { error: "must be a number from 0 to 2" })
       .optional(),
     maxConcurrentReviews: positiveInt(1000).optional(),
+    /**
+     * Reviews ask the model for structured output (response_format json_schema): the deploy lists
+     * llm.baseUrl in API_TRUST_JSON_SCHEMA_BASE_URLS, and the preflight requires the model's
+     * listing to say it supports structured output. false: neither.
+     */
+    structuredOutput: z.boolean({ error: "must be true or false" }).default(true),
+    /**
+     * OPENAI_BASE_URL = baseUrl on every component holding the key: OpenAI SDK clients Kodus builds
+     * without a base URL (learning-from-feedback embeddings) go to Chutes, not api.openai.com. It
+     * also sends an organization's BYOK "OpenAI" provider (saved without a base URL) to Chutes:
+     * false for deployments whose organizations use that provider (docs/configuration.md).
+     */
+    keepOpenAIClientsOnChutes: z.boolean({ error: "must be true or false" }).default(true),
   })
   .prefault({});
 

@@ -10,6 +10,7 @@
  * (docs/state-and-environments.md lists them).
  */
 import { z } from "zod";
+import { NO_USERINFO, noCredentialsError } from "./url-credentials";
 
 /** The stacks this project synthesizes, before the environment is appended. */
 export const BASE_STACKS = ["docker", "kubernetes"] as const;
@@ -108,7 +109,14 @@ const s3Shape = {
   encrypt: bool.default(true),
   kmsKeyId: text(/^arn:aws[a-z-]*:kms:[a-z0-9-]+:[0-9]{12}:(key|alias)\/[A-Za-z0-9/_-]+$/, "a KMS key ARN").optional(),
   roleArn: text(/^arn:aws[a-z-]*:iam::[0-9]{12}:role\/[A-Za-z0-9+=,.@_/-]+$/, "an IAM role ARN").optional(),
-  endpoint: httpsUrl.optional(),
+  // Custom S3 endpoints (MinIO, R2, ...): the access key comes from AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY.
+  endpoint: httpsUrl
+    .regex(NO_USERINFO, {
+      error: noCredentialsError(
+        "Terraform reads the S3 credentials from AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY or AWS_PROFILE where it runs",
+      ),
+    })
+    .optional(),
   usePathStyle: bool.optional(),
   skipCredentialsValidation: bool.optional(),
   skipRegionValidation: bool.optional(),

@@ -45,6 +45,10 @@ export interface KodusEnvSettings {
     readonly temperature?: number;
     /** Reviews one worker takes at once (WORKFLOW_QUEUE_CODE_REVIEW_PREFETCH); unset keeps Kodus' default of 20. */
     readonly codeReviewPrefetch?: number;
+    /** List baseUrl in API_TRUST_JSON_SCHEMA_BASE_URLS (llm.structuredOutput). @default true */
+    readonly structuredOutput?: boolean;
+    /** OPENAI_BASE_URL = baseUrl (llm.keepOpenAIClientsOnChutes). @default true */
+    readonly keepOpenAIClientsOnChutes?: boolean;
   };
   /** Public URL of the web UI. */
   readonly publicUrl: string;
@@ -106,6 +110,26 @@ export const KODUS_ENV: readonly EnvVarSpec[] = [
     (s) => s.llm.baseUrl,
   ),
   secret("API_OPEN_AI_API_KEY", LLM_COMPONENTS, "the Chutes API key (Fixed Mode)"),
+  // Every component that holds the key: OpenAI SDK clients Kodus builds without a base URL read
+  // OPENAI_BASE_URL (openai 6.38.0 src/client.ts constructor; @ai-sdk/openai 3.0.64 createOpenAI).
+  // Kodus' learning-from-feedback embeddings (langchainCommon/document.ts: OpenAIEmbeddings,
+  // text-embedding-3-small, API_OPEN_AI_API_KEY, no base URL) would otherwise send the Chutes key
+  // to api.openai.com. Also reaches an organization's BYOK "OpenAI" provider saved without a base
+  // URL (docs/configuration.md); llm.keepOpenAIClientsOnChutes: false leaves it unset.
+  plain(
+    "OPENAI_BASE_URL",
+    LLM_COMPONENTS,
+    "llm.baseUrl unless llm.keepOpenAIClientsOnChutes is false: OpenAI SDK clients built without a base URL stay on Chutes",
+    (s) => (s.llm.keepOpenAIClientsOnChutes === false ? undefined : s.llm.baseUrl),
+  ),
+  // Kodus splits it on ",", trims, and trusts a provider base URL that contains an entry
+  // (String.includes; byok-to-vercel.ts shouldEnableJsonSchema): llm.baseUrl has no comma.
+  plain(
+    "API_TRUST_JSON_SCHEMA_BASE_URLS",
+    LLM_COMPONENTS,
+    "llm.baseUrl when llm.structuredOutput: base URLs trusted with json_schema structured output",
+    (s) => (s.llm.structuredOutput === false ? undefined : s.llm.baseUrl),
+  ),
   // Kodus reads it only on its LangChain path (llmModelProvider.service.ts): the agent review
   // engine self-hosted Kodus uses by default builds its env-mode model without a temperature,
   // and a BYOK provider ignores it. It does not change the temperature of code reviews.
@@ -248,6 +272,8 @@ export function kodusEnvSettings(config: Config, topology: KodusTopology): Kodus
       baseUrl: config.llm.baseUrl,
       temperature: config.llm.temperature,
       codeReviewPrefetch: codeReviewPrefetch(config.llm.maxConcurrentReviews, topology.workers),
+      structuredOutput: config.llm.structuredOutput,
+      keepOpenAIClientsOnChutes: config.llm.keepOpenAIClientsOnChutes,
     },
     ...kodusUrls(config, topology.target),
     telemetryDisabled: config.kodus.telemetryDisabled,

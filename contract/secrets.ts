@@ -22,8 +22,28 @@ export const SECRET_FORMAT_PATTERNS: Record<SecretFormat, { regex: string; allow
   provided: { regex: "^\\S{20,}$", allowed: "your Chutes API key (cpk_...), without spaces" },
 };
 
-/** What Chutes issues as API keys: "cpk_" and three dot-separated parts (about 100 characters). */
-export const CHUTES_KEY_FORMAT = /^cpk_[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/;
+/**
+ * The shape of a Chutes API key, written once: "cpk_" and three dot-separated parts (about 100
+ * characters), as a regular expression source without anchors (JavaScript, RE2 and Go's regexp
+ * read it alike). `npm run secrets` checks a key against it whole ({@link CHUTES_KEY_FORMAT});
+ * the config loader and the Helm chart refuse any value or map key that contains it
+ * ({@link CHUTES_KEY_SEARCH}).
+ */
+export const CHUTES_KEY_SHAPE = "cpk_[A-Za-z0-9_-]+\\.[A-Za-z0-9_-]+\\.[A-Za-z0-9_-]+";
+/** A whole value that is a Chutes key. */
+export const CHUTES_KEY_FORMAT = new RegExp(`^${CHUTES_KEY_SHAPE}$`);
+/**
+ * A Chutes key anywhere inside a text ("Bearer cpk_...", a key pasted into an annotation), not
+ * when "cpk_" is the tail of a longer word. RE2 has no look-behind, hence the group; the chart's
+ * templates use the same source (files/contract.json).
+ */
+export const CHUTES_KEY_SEARCH_SOURCE = `(^|[^A-Za-z0-9_-])${CHUTES_KEY_SHAPE}`;
+export const CHUTES_KEY_SEARCH = new RegExp(CHUTES_KEY_SEARCH_SOURCE);
+
+/** The text with every Chutes-key-shaped run replaced by "cpk_…" (nothing of the key survives). */
+export function maskChutesKeys(text: string): string {
+  return text.replace(new RegExp(CHUTES_KEY_SEARCH_SOURCE, "g"), "$1cpk_…");
+}
 
 export const SECRET_INPUTS = [
   { variable: "chutes_api_key", format: "provided", description: "Chutes API key (cpk_...), sent as Bearer token to llm.baseUrl" },

@@ -9,6 +9,8 @@
  * Plain values are not in it: the chart computes them from its values (kodus.plainValues in
  * _helpers.tpl) and fails the render when the contract names one it has no value for.
  *
+ * It also carries the shape of a Chutes key, which the chart refuses in its values.
+ *
  * Deterministic: same contract, same bytes. --check: exit 1 if the committed file differs from
  * the generated one (nothing is written).
  */
@@ -24,6 +26,7 @@ import {
   pgConnectionsPerPod,
   type PgClientComponent,
 } from "../contract/data-stores";
+import { CHUTES_KEY_SEARCH_SOURCE } from "../contract/secrets";
 
 export const CHART_CONTRACT_FILE = resolve(__dirname, "..", "helm", "kodus-chutes", "files", "contract.json");
 
@@ -45,6 +48,9 @@ export function chartContract() {
       headroom: PG_HEADROOM,
       minimum: PG_DEFAULT_MAX_CONNECTIONS,
     },
+    // The shape of a Chutes key (contract/secrets.ts): the chart refuses it anywhere in its values
+    // but secrets.values.chutes_api_key (kodus.noChutesKeys in templates/_helpers.tpl).
+    chutesKeySearch: CHUTES_KEY_SEARCH_SOURCE,
     components: Object.fromEntries(
       COMPONENTS.map((c) => {
         const spec = KODUS_COMPONENTS[c];

@@ -15,6 +15,9 @@
  * replicas, maxConcurrentReviews >= workers, the Chutes key in `chart` mode) are enforced by
  * the chart's templates with `fail`/`required`.
  *
+ * A Chutes-key-shaped string or key passes the generated schema and is refused by the templates,
+ * which mask it (stepAsideForChutesKeys below).
+ *
  * --check: exit 1 if the committed file differs from the generated one (nothing is written).
  */
 import { resolve } from "node:path";
@@ -38,7 +41,7 @@ import {
   schedulingSchema,
   secretsSchema,
 } from "../config/schema";
-import { SECRET_FORMAT_PATTERNS, SECRET_INPUTS } from "../contract/secrets";
+import { CHUTES_KEY_SEARCH_SOURCE, SECRET_FORMAT_PATTERNS, SECRET_INPUTS } from "../contract/secrets";
 
 export const VALUES_SCHEMA_FILE = resolve(__dirname, "..", "helm", "kodus-chutes", "values.schema.json");
 
@@ -266,10 +269,37 @@ export const chartValuesSchema = z
 export type ChartValuesInput = z.input<typeof chartValuesSchema>;
 export type ChartValues = z.output<typeof chartValuesSchema>;
 
+/**
+ * Lets a Chutes-key-shaped string or map key through the JSON Schema, everywhere: Helm's schema
+ * errors print the rejected value ("'cpk_...' does not match pattern") or key ("invalid
+ * propertyName", "additional properties ... not allowed"). The chart's templates refuse such
+ * values instead, naming the field with the key masked (kodus.noChutesKeys in _helpers.tpl).
+ * - a `pattern` or `format` check applies only to strings without the shape (if/else);
+ * - every object accepts key-shaped keys (patternProperties), whatever they hold.
+ * Every other check (type, enum, ranges, required keys) stays; none of their errors prints a value.
+ */
+export function stepAsideForChutesKeys(node: unknown): unknown {
+  if (Array.isArray(node)) return node.map(stepAsideForChutesKeys);
+  if (typeof node !== "object" || node === null) return node;
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(node)) out[k] = stepAsideForChutesKeys(v);
+  const checks = Object.fromEntries(["pattern", "format"].filter((k) => k in out).map((k) => [k, out[k]]));
+  if (Object.keys(checks).length > 0) {
+    for (const k of Object.keys(checks)) delete out[k];
+    if ("if" in out) throw new Error("helm-schema: a string check next to an if/then: not expected");
+    out.if = { pattern: CHUTES_KEY_SEARCH_SOURCE };
+    out.else = checks;
+  }
+  if ("properties" in out || "additionalProperties" in out || "propertyNames" in out) {
+    out.patternProperties = { ...(out.patternProperties as object), [CHUTES_KEY_SEARCH_SOURCE]: {} };
+  }
+  return out;
+}
+
 /** The values.schema.json text (stable: same input, same bytes). */
 export function buildValuesSchema(): string {
   const schema = z.toJSONSchema(chartValuesSchema, { io: "input", unrepresentable: "any", target: "draft-2020-12" });
-  return `${JSON.stringify(schema, null, 2)}\n`;
+  return `${JSON.stringify(stepAsideForChutesKeys(schema), null, 2)}\n`;
 }
 
 if (require.main === module) writeOrCheckGenerated(VALUES_SCHEMA_FILE, buildValuesSchema(), "helm:schema");

@@ -3,6 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { run } from "../main";
 import { PROJECT_ROOT, readTree, runInProcess, runSynth } from "./helpers/cli";
+import { freshChutesKey, leakedRuns } from "./helpers/leaves";
 
 const tmp = () => mkdtempSync(join(tmpdir(), "kodus-main-"));
 /** main.ts's run() in this process: the config handling needs no process of its own. */
@@ -21,6 +22,32 @@ describe("npm run synth (main.ts)", () => {
     expect(r.stderr).toMatch(/^ {2}- llm\.baseUrl: /m);
     expect(r.stderr).toMatch(/^ {2}- kubernetes\.replicas\.worker: /m);
     expect(r.stderr).not.toMatch(/^\s+at /m);
+    expect(existsSync(outdir)).toBe(false);
+  });
+
+  // Issue #21: both were accepted and written into cdk.tf.json.
+  test.each([
+    [
+      "a Chutes key pasted into a pod annotation",
+      (key: string) => `kubernetes:\n  pods:\n    api:\n      annotations:\n        example.com/llm-key: ${key}\n`,
+      /^ {2}- kubernetes\.pods\.api\.annotations\.example\.com\/llm-key: looks like a Chutes API key .*value not shown/m,
+    ],
+    [
+      "credentials in the s3 backend's endpoint",
+      () => "terraform:\n  backend:\n    s3:\n      bucket: kodus-state\n      endpoint: https://USER:PASSWORD@minio.example.com\n",
+      /^ {2}- terraform\.backend\.s3\.endpoint: must not contain credentials \(user:password@\).*\(got "https:\/\/\*\*\*@minio\.example\.com"\)$/m,
+    ],
+  ])("%s: refused in one line naming the field, the secret not shown, nothing written", async (_name, text, line) => {
+    const dir = tmp();
+    const file = join(dir, "kodus.config.yaml");
+    const key = freshChutesKey();
+    writeFileSync(file, text(key));
+    const outdir = join(dir, "out");
+    const r = await synthInProcess(dir, { KODUS_CONFIG: file, CDKTF_OUTDIR: outdir });
+    expect(r.status).toBe(1);
+    expect(r.stderr.split("\n").filter((l) => l.startsWith("  - "))).toEqual([expect.stringMatching(line)]);
+    expect(leakedRuns(r.stdout + r.stderr, key)).toEqual([]);
+    expect(r.stderr).not.toMatch(/USER|PASSWORD/);
     expect(existsSync(outdir)).toBe(false);
   });
 

@@ -194,7 +194,8 @@ describe("files", () => {
 });
 
 describe("inputs a config must not get past (operator workflow)", () => {
-  const PASSWORD = "cpk_hunter2hunter2.secret.value";
+  // Not key-shaped: a Chutes key anywhere gets its own line (test/config/no-secrets.test.ts).
+  const PASSWORD = "hunter2hunter2-secret-value";
 
   test.each([
     ["llm.baseUrl", { llm: { baseUrl: `https://user:${PASSWORD}@llm.chutes.ai/v1` } }],

@@ -8,6 +8,7 @@ import {
   EXPECTED_PG_CONNECTIONS_PER_POD as POOL,
   EXPECTED_PG_HEADROOM as HEADROOM,
 } from "../helpers/kodus-expected";
+import { EXPECTED_LLM_CLIENT_ENV, kodusTrustsJsonSchema } from "../helpers/kodus-expected";
 import { CHART_DIR, EXPLICIT_SECRET_FLAGS, EXPLICIT_SECRET_VALUES, FULL_VALUES_FILE, find, helm, podSpec, render, tryRender, type K8sObject } from "./helm";
 
 /** Every secret given, so an offline render needs no cluster to read generated ones back. */
@@ -131,5 +132,41 @@ describe("8-9. The web's secrets; the stores' probes, resources and pinned Mongo
     const objects = render({ values: { ...MINIMAL_VALUES, dataStores: { resources: { mongodb: { limits: { memory: "3Gi" } } } } } });
     expect(sts(objects, "mongodb").containers[0].resources).toEqual({ requests: { cpu: "100m", memory: "512Mi" }, limits: { cpu: "500m", memory: "3Gi" } });
     expect(sts(objects, "mongodb").containers[0].image).toMatch(/^mongo:\d+\.\d+\.\d+$/);
+  });
+});
+
+describe("11. Kodus' LLM clients stay on Chutes: OPENAI_BASE_URL and API_TRUST_JSON_SCHEMA_BASE_URLS", () => {
+  const base = "https://llm.example.com/v1";
+  test("exactly the components holding the key get both, valued as Kodus reads them", () => {
+    const objects = render({ values: { ...MINIMAL_VALUES, llm: { baseUrl: `${base}/` } } });
+    for (const [component, names] of Object.entries(EXPECTED_LLM_CLIENT_ENV)) {
+      const e = env(objects, component);
+      const got = ["OPENAI_BASE_URL", "API_TRUST_JSON_SCHEMA_BASE_URLS"].filter((n) => e[n] !== undefined);
+      expect([component, got]).toEqual([component, [...names]]);
+      if (names.length === 0) continue;
+      expect(e.OPENAI_BASE_URL).toBe(base);
+      expect(kodusTrustsJsonSchema(e.API_TRUST_JSON_SCHEMA_BASE_URLS, base)).toBe(true);
+      expect(kodusTrustsJsonSchema(e.API_TRUST_JSON_SCHEMA_BASE_URLS, "https://api.openai.com/v1")).toBe(false);
+    }
+  });
+  test("llm.structuredOutput false leaves the trust list unset, OPENAI_BASE_URL stays", () => {
+    const objects = render({ values: { ...MINIMAL_VALUES, llm: { structuredOutput: false } } });
+    for (const c of BACKEND) {
+      expect(env(objects, c).API_TRUST_JSON_SCHEMA_BASE_URLS).toBeUndefined();
+      expect(env(objects, c).OPENAI_BASE_URL).toBe("https://llm.chutes.ai/v1");
+    }
+  });
+  test("llm.keepOpenAIClientsOnChutes false leaves OPENAI_BASE_URL unset (BYOK OpenAI organizations)", () => {
+    const objects = render({ values: { ...MINIMAL_VALUES, llm: { keepOpenAIClientsOnChutes: false } } });
+    for (const c of BACKEND) {
+      expect(env(objects, c).OPENAI_BASE_URL).toBeUndefined();
+      expect(env(objects, c).API_TRUST_JSON_SCHEMA_BASE_URLS).toBe("https://llm.chutes.ai/v1");
+    }
+  });
+  test("with the default-deny egress allow-list on, nothing rendered names api.openai.com (no exception is needed for it)", () => {
+    const objects = render({ files: [FULL_VALUES_FILE], flags: EXPLICIT_SECRET_FLAGS });
+    expect(objects.filter((o) => o.kind === "NetworkPolicy").length).toBeGreaterThan(0);
+    expect(JSON.stringify(objects)).not.toMatch(/openai\.com/);
+    for (const c of BACKEND) expect(env(objects, c).OPENAI_BASE_URL).toBe("https://llm.chutes.ai/v1");
   });
 });

@@ -108,3 +108,32 @@ export const EXPECTED_PG_HEADROOM = 20;
 export const EXPECTED_PG_DEFAULT_MAX_CONNECTIONS = 100;
 /** The chart's and the Kubernetes stack's default scaleLimits (the most pods of each). */
 export const EXPECTED_DEFAULT_SCALE_LIMITS = { api: 6, worker: 6, webhooks: 4 } as const;
+/**
+ * Kodus' LLM clients, read in kodus-ai a1051fafbd4ca63e3020c36f8b87c76a3b75653e (2026-06-24, the
+ * newest 2026 code readable; the variable exists since 3a24391c4, 2026-05-19):
+ * - API_TRUST_JSON_SCHEMA_BASE_URLS (libs/code-review/infrastructure/agents/llm/byok-to-vercel.ts,
+ *   shouldEnableJsonSchema): `allowList.split(',').map((s) => s.trim()).filter(Boolean)`, then a
+ *   provider's base URL is trusted when `baseURL.includes(needle)` for some entry.
+ * - OPENAI_BASE_URL: every component holding API_OPEN_AI_API_KEY; OpenAI SDK clients built
+ *   without a base URL read it (libs/common/utils/langchainCommon/document.ts builds the
+ *   learning-from-feedback OpenAIEmbeddings that way; openai 6.38.0 client.js constructor
+ *   `baseURL = readEnv('OPENAI_BASE_URL')`, @langchain/openai 1.4.5 embeddings.js drops an unset
+ *   baseURL before `new OpenAI(params)`, versions from that commit's pnpm-lock.yaml).
+ * Per component, the two variables and the value each must have (the LLM base URL), or none.
+ */
+export const EXPECTED_LLM_CLIENT_ENV = {
+  api: ["OPENAI_BASE_URL", "API_TRUST_JSON_SCHEMA_BASE_URLS"],
+  worker: ["OPENAI_BASE_URL", "API_TRUST_JSON_SCHEMA_BASE_URLS"],
+  webhooks: ["OPENAI_BASE_URL", "API_TRUST_JSON_SCHEMA_BASE_URLS"],
+  web: [],
+} as const;
+
+/** Kodus' own reading of API_TRUST_JSON_SCHEMA_BASE_URLS (byok-to-vercel.ts above), restated for the tests. */
+export function kodusTrustsJsonSchema(allowList: string | undefined, baseURL: string): boolean {
+  if (!allowList) return false;
+  const needles = allowList
+    .split(",")
+    .map((s) => s.trim())
+    .filter(Boolean);
+  return needles.some((needle) => baseURL.includes(needle));
+}

@@ -4,6 +4,8 @@
  * written here literally; nothing is read back from contract/.
  */
 import { ConfigError } from "../../config/load";
+import type { ConfigInput } from "../../config/schema";
+import { EXPECTED_LLM_CLIENT_ENV, kodusTrustsJsonSchema } from "../helpers/kodus-expected";
 import { envList, synthStack, type TfJson } from "../helpers/synth";
 import {
   EXPECTED_DEFAULT_SCALE_LIMITS as LIMITS,
@@ -291,5 +293,53 @@ describe("10. Telemetry is an operator choice (KODUS_TELEMETRY_DISABLED)", () =>
     const k = synthStack("kubernetes", input).json;
     for (const c of BACKEND)
       expect([c, envList(d[c].env).KODUS_TELEMETRY_DISABLED, configMap(k, c).KODUS_TELEMETRY_DISABLED]).toEqual([c, "true", "true"]);
+  });
+});
+
+describe("11. Kodus' LLM clients stay on Chutes: OPENAI_BASE_URL and API_TRUST_JSON_SCHEMA_BASE_URLS", () => {
+  const base = "https://llm.example.com/v1";
+  const variants = {
+    docker: (input: ConfigInput) => {
+      const c = synthStack("docker", input).json.resource.docker_container;
+      return (component: string) => envList(c[component]?.env ?? []);
+    },
+    kubernetes: (input: ConfigInput) => {
+      const json = synthStack("kubernetes", input).json;
+      return (component: string) => configMap(json, component) as Record<string, string>;
+    },
+  };
+  test.each(Object.keys(variants))("%s: exactly the components holding the key get both, valued as Kodus reads them", (stack) => {
+    const env = variants[stack as keyof typeof variants]({ llm: { baseUrl: `${base}/` } });
+    for (const [component, names] of Object.entries(EXPECTED_LLM_CLIENT_ENV)) {
+      const e = env(component);
+      const got = ["OPENAI_BASE_URL", "API_TRUST_JSON_SCHEMA_BASE_URLS"].filter((n) => e[n] !== undefined);
+      expect([component, got]).toEqual([component, [...names]]);
+      if (names.length === 0) continue;
+      expect(e.OPENAI_BASE_URL).toBe(base);
+      // A BYOK or env provider pointing at Chutes, with or without a trailing slash, is trusted; others are not.
+      expect(kodusTrustsJsonSchema(e.API_TRUST_JSON_SCHEMA_BASE_URLS, base)).toBe(true);
+      expect(kodusTrustsJsonSchema(e.API_TRUST_JSON_SCHEMA_BASE_URLS, `${base}/`)).toBe(true);
+      expect(kodusTrustsJsonSchema(e.API_TRUST_JSON_SCHEMA_BASE_URLS, "https://api.openai.com/v1")).toBe(false);
+    }
+  });
+  test.each(Object.keys(variants))("%s: llm.structuredOutput false leaves the trust list unset, OPENAI_BASE_URL stays", (stack) => {
+    const env = variants[stack as keyof typeof variants]({ llm: { structuredOutput: false } });
+    for (const c of BACKEND) {
+      expect(env(c).API_TRUST_JSON_SCHEMA_BASE_URLS).toBeUndefined();
+      expect(env(c).OPENAI_BASE_URL).toBe("https://llm.chutes.ai/v1");
+    }
+  });
+  test.each(Object.keys(variants))(
+    "%s: llm.keepOpenAIClientsOnChutes false leaves OPENAI_BASE_URL unset (BYOK OpenAI organizations)",
+    (stack) => {
+      const env = variants[stack as keyof typeof variants]({ llm: { keepOpenAIClientsOnChutes: false } });
+      for (const c of BACKEND) {
+        expect(env(c).OPENAI_BASE_URL).toBeUndefined();
+        expect(env(c).API_TRUST_JSON_SCHEMA_BASE_URLS).toBe("https://llm.chutes.ai/v1");
+      }
+    },
+  );
+  test("a comma in llm.baseUrl is refused: Kodus would read two broader entries", () => {
+    expect(() => synthStack("docker", { llm: { baseUrl: "https://llm.example.com/v1,x" } })).toThrow(ConfigError);
   });
 });

@@ -192,6 +192,14 @@ when their setting is unset. Arg: root.
 {{- /* Fixed Mode: one global provider (Chutes) */ -}}
 {{- $_ := set $env "API_LLM_PROVIDER_MODEL" (include "kodus.model" $root) -}}
 {{- $_ := set $env "API_OPENAI_FORCE_BASE_URL" (include "kodus.url" $v.llm.baseUrl) -}}
+{{- /* OpenAI SDK clients Kodus builds without a base URL (learning-from-feedback embeddings) stay on Chutes. */ -}}
+{{- if ne (toString $v.llm.keepOpenAIClientsOnChutes) "false" -}}
+  {{- $_ := set $env "OPENAI_BASE_URL" (include "kodus.url" $v.llm.baseUrl) -}}
+{{- end -}}
+{{- /* Base URLs Kodus trusts with json_schema structured output (comma-separated substrings). */ -}}
+{{- if ne (toString $v.llm.structuredOutput) "false" -}}
+  {{- $_ := set $env "API_TRUST_JSON_SCHEMA_BASE_URLS" (include "kodus.url" $v.llm.baseUrl) -}}
+{{- end -}}
 {{- /* Read only on Kodus' LangChain path: not by the default agent review engine, not with BYOK. */ -}}
 {{- if hasKey $v.llm "temperature" -}}
   {{- $_ := set $env "API_LLM_TEMPERATURE_OVERRIDE" (toString $v.llm.temperature) -}}
@@ -248,10 +256,13 @@ when their setting is unset. Arg: root.
 
 {{/*
 The plain variables that are unset by design when their setting is: API_LLM_TEMPERATURE_OVERRIDE
-(llm.temperature) and WORKFLOW_QUEUE_CODE_REVIEW_PREFETCH (llm.maxConcurrentReviews). Output: YAML list.
+(llm.temperature), API_TRUST_JSON_SCHEMA_BASE_URLS (llm.structuredOutput false), OPENAI_BASE_URL
+(llm.keepOpenAIClientsOnChutes false) and WORKFLOW_QUEUE_CODE_REVIEW_PREFETCH (llm.maxConcurrentReviews). Output: YAML list.
 */}}
 {{- define "kodus.optionalPlainEnv" -}}
 - API_LLM_TEMPERATURE_OVERRIDE
+- API_TRUST_JSON_SCHEMA_BASE_URLS
+- OPENAI_BASE_URL
 - WORKFLOW_QUEUE_CODE_REVIEW_PREFETCH
 {{- end -}}
 
@@ -448,9 +459,59 @@ volumes:
       defaultMode: 0444
 {{- end -}}
 
+{{/*
+Where the values hold a Chutes key (the shape in files/contract.json, from contract/secrets.ts):
+every string and every map key, walked recursively, but secrets.values.chutes_api_key, the one
+place a key belongs. Args: value, path, pattern. Output: one line per place, "<path> <kind>",
+the path with any key-shaped part masked.
+*/}}
+{{- define "kodus.keyShapedPaths" -}}
+{{- $pattern := .pattern -}}
+{{- $path := .path -}}
+{{- if eq $path "secrets.values.chutes_api_key" -}}
+{{- else if kindIs "map" .value -}}
+{{- range $k, $child := .value -}}
+{{- $p := ternary $k (printf "%s.%s" $path $k) (eq $path "") -}}
+{{- if regexMatch $pattern $k -}}
+{{ regexReplaceAll $pattern $p "${1}cpk_…" }} key
+{{ end -}}
+{{- include "kodus.keyShapedPaths" (dict "value" $child "path" $p "pattern" $pattern) -}}
+{{- end -}}
+{{- else if kindIs "slice" .value -}}
+{{- range $i, $child := .value -}}
+{{- include "kodus.keyShapedPaths" (dict "value" $child "path" (printf "%s.%d" $path $i) "pattern" $pattern) -}}
+{{- end -}}
+{{- else if and (kindIs "string" .value) (regexMatch $pattern .value) -}}
+{{ regexReplaceAll $pattern $path "${1}cpk_…" }} value
+{{ end -}}
+{{- end -}}
+
+{{/*
+No Chutes key anywhere in the values but secrets.values.chutes_api_key: a key pasted into an
+annotation, a label or any other value would be rendered into the cluster's objects (readable by
+anyone who may read pods) and the release's stored values. The JSON Schema lets key-shaped strings
+and keys through on purpose (Helm's schema errors print the value or the key); this check names
+each place, one line each, the key masked. Arg: root.
+*/}}
+{{- define "kodus.noChutesKeys" -}}
+{{- $pattern := (include "kodus.contract" . | fromJson).chutesKeySearch -}}
+{{- $found := include "kodus.keyShapedPaths" (dict "value" .Values "path" "" "pattern" $pattern) | trim -}}
+{{- if $found -}}
+{{- $lines := list -}}
+{{- range $line := splitList "\n" $found -}}
+{{- $parts := splitList " " $line -}}
+{{- $what := ternary "is a map key that looks like a Chutes API key (not shown)" "looks like a Chutes API key (\"cpk_\" and three dot-separated parts; value not shown)" (eq (last $parts) "key") -}}
+{{- $lines = append $lines (printf "  - %s: %s" (first $parts) $what) -}}
+{{- end -}}
+{{- fail (printf "the values hold a Chutes API key where none belongs; it goes only in secrets.values.chutes_api_key (secrets.mode chart) or the Secret you manage:\n%s" (join "\n" $lines)) -}}
+{{- end -}}
+{{- end -}}
+
 {{/* Checks that JSON Schema cannot express; they run on every render. */}}
 {{- define "kodus.validate" -}}
 {{- $v := .Values -}}
+{{- /* First: the checks below print the values they judge. */ -}}
+{{- include "kodus.noChutesKeys" . -}}
 {{- range $c := list "api" "worker" -}}
 {{- $a := index $v.autoscaling $c -}}
 {{- if gt ($a.minReplicas | int64) ($a.maxReplicas | int64) -}}

@@ -1,0 +1,61 @@
+/**
+ * Walks plain data (a parsed config or chart values) and lists where a string could hide: every
+ * string leaf and every map key, with its path. Used by the property tests that put a Chutes-key
+ * shaped value at each such place.
+ */
+import { randomBytes } from "node:crypto";
+
+export type Path = readonly (string | number)[];
+export interface Place {
+  readonly path: Path;
+  /** "value": the string at `path`; "key": the map key that is the last element of `path`. */
+  readonly kind: "value" | "key";
+}
+
+export function places(data: unknown, skip: (path: Path) => boolean = () => false): Place[] {
+  const out: Place[] = [];
+  const walk = (value: unknown, path: (string | number)[]): void => {
+    if (skip(path)) return;
+    if (typeof value === "string") out.push({ path, kind: "value" });
+    else if (Array.isArray(value)) value.forEach((v, i) => walk(v, [...path, i]));
+    else if (typeof value === "object" && value !== null) {
+      for (const [k, v] of Object.entries(value)) {
+        // Map keys of free-form maps and fixed keys alike: a pasted key can be either.
+        out.push({ path: [...path, k], kind: "key" });
+        walk(v, [...path, k]);
+      }
+    }
+  };
+  walk(data, []);
+  return out;
+}
+
+/** A copy of `data` with `text` put at `place` (as the value, or as the map key keeping its value). */
+export function putAt(data: unknown, place: Place, text: string): unknown {
+  const copy = JSON.parse(JSON.stringify(data)) as Record<string | number, unknown>; // no shared references: one place changes one place
+  const parent = place.path.slice(0, -1).reduce<any>((node, k) => node[k], copy);
+  const last = place.path[place.path.length - 1];
+  if (place.kind === "value") parent[last] = text;
+  else {
+    // Rebuild the map in the same order with the one key renamed.
+    const entries = Object.entries(parent).map(([k, v]) => [k === String(last) ? text : k, v] as const);
+    for (const k of Object.keys(parent)) delete parent[k];
+    for (const [k, v] of entries) parent[k] = v;
+  }
+  return copy;
+}
+
+/** A fresh Chutes-key-shaped value (random, never a real key): "cpk_" and three dot-separated parts, about 100 characters. */
+export function freshChutesKey(): string {
+  return `cpk_${randomBytes(24).toString("hex")}.${randomBytes(18).toString("base64url")}.${randomBytes(15).toString("base64url")}`;
+}
+
+/** Every run of `size` characters of `secret` found in `text` (none means nothing of it leaked). */
+export function leakedRuns(text: string, secret: string, size = 12): string[] {
+  const runs: string[] = [];
+  for (let i = 0; i + size <= secret.length; i++) {
+    const run = secret.slice(i, i + size);
+    if (text.includes(run)) runs.push(run);
+  }
+  return runs;
+}

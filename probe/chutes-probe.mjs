@@ -29,7 +29,7 @@
  *      request). A reply with the call is ok; a text reply is tools_ignored; a reply cut off by
  *      max_tokens (finish_reason "length") is inconclusive, reported ok with a note.
  *   3. With --schedule (the periodic check), the completion is spent only on runs whose time
- *      falls in the first schedule interval of a completion interval (UTC-aligned, no state):
+ *      falls in the first schedule interval of a completion interval, counted from 00:00 UTC (no state):
  *      the completion interval is the shortest multiple of the schedule's interval that keeps
  *      the completions of one UTC day within 1 % of the daily request quota that
  *      GET {management}/users/me/quota_usage/me reports (300, the smallest plan, when it cannot
@@ -452,8 +452,9 @@ function scheduleIntervalSeconds(expr) {
 
 /**
  * Pure: seconds between two completions of the periodic check. A run spends one when its time
- * falls in [k x interval, k x interval + scheduleSeconds) (UTC): at most one run per such
- * window, and a UTC day holds at most ceil(86400 / interval) windows. The interval is the
+ * of the UTC day (Chutes' quota resets at 00:00 UTC) falls in [k x interval, k x interval +
+ * scheduleSeconds): runs are at least scheduleSeconds apart, so at most one run falls in each
+ * such window, and a UTC day holds ceil(86400 / interval) windows. The interval is the
  * shortest multiple of the schedule's interval that keeps that within 1 % of the daily quota
  * (at least one a day); an unlimited quota allows one every run.
  * @param {number} scheduleSeconds @param {number | "unlimited"} dailyQuota
@@ -466,11 +467,18 @@ function completionIntervalSeconds(scheduleSeconds, dailyQuota) {
   return k * scheduleSeconds;
 }
 
+/** @param {number} nowMs Seconds since the last 00:00 UTC, when Chutes' daily quota resets. */
+const secondsOfDay = (nowMs) => Math.floor(nowMs / 1000) % DAY_SECONDS;
+
 /** Pure: does the run at `nowMs` spend the completion? @param {number} nowMs @param {number} scheduleSeconds @param {number} intervalSeconds */
-const completionDue = (nowMs, scheduleSeconds, intervalSeconds) => Math.floor(nowMs / 1000) % intervalSeconds < scheduleSeconds;
+const completionDue = (nowMs, scheduleSeconds, intervalSeconds) => secondsOfDay(nowMs) % intervalSeconds < scheduleSeconds;
 
 /** Pure: the start of the next completion window after `nowMs`. @param {number} nowMs @param {number} intervalSeconds */
-const nextCompletion = (nowMs, intervalSeconds) => new Date((Math.floor(nowMs / 1000 / intervalSeconds) + 1) * intervalSeconds * 1000).toISOString();
+function nextCompletion(nowMs, intervalSeconds) {
+  const dayStart = Math.floor(nowMs / 1000) - secondsOfDay(nowMs);
+  const next = (Math.floor(secondsOfDay(nowMs) / intervalSeconds) + 1) * intervalSeconds;
+  return new Date((dayStart + (next < DAY_SECONDS ? next : DAY_SECONDS)) * 1000).toISOString();
+}
 
 /** Pure: what the periodic check spends per plan at a schedule (printed by --cost). @param {string} schedule */
 function costPlan(schedule) {

@@ -12,7 +12,7 @@
 import { resolve } from "node:path";
 import { ConfigError, loadConfig, resolveConfigPath } from "../config/load";
 import { probeEnv, probeSettingsFor } from "../probe/probe-program";
-import { runAsMain, runProbeProcess, type ProbeCliContext } from "./cli";
+import { redactSecrets, runAsMain, runProbeProcess, type ProbeCliContext } from "./cli";
 
 const projectRoot = resolve(__dirname, "..");
 
@@ -43,8 +43,10 @@ The probe's flags:
   }
   // Flags given on the command line win over these defaults (the probe's own rule).
   const result = await runProbe(argv, { ...processEnv, ...env });
-  stdout(result.stdout);
-  stderr(result.stderr);
+  // The probe redacts its line already; this keeps the rule for whatever else reaches these streams.
+  const secrets = [processEnv.CHUTES_API_KEY];
+  stdout(redactSecrets(result.stdout, secrets));
+  stderr(redactSecrets(result.stderr, secrets));
   return result.code ?? 1;
 }
 

@@ -9,23 +9,14 @@
  * redacted). The probe runs in this process (probe-runner.ts); stray command-line arguments also
  * as a real child process.
  */
-import { randomBytes } from "node:crypto";
+import { leakedRuns, randomChutesKey } from "../helpers/secret-leaks";
 import { NO_FEATURES_MODEL, TOOLS_MODEL } from "./chutes-models-snapshot";
 import { closedPortBaseUrl, completion, modelsListing, quotaUsage, startChutesServer, type RecordedRequest, type Reply, type Scenario } from "./chutes-server";
 import { runProbeProgram, type ProbeMode } from "./probe-runner";
 
 const RUN = 12;
 /** A fresh key shaped like Chutes' (cpk_ + three dot-separated parts, 102 characters). */
-const base62 = (n: number) =>
-  Array.from(randomBytes(n), (b) => "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789"[b % 62]).join("");
-const KEY = `cpk_${randomBytes(16).toString("hex")}.${randomBytes(16).toString("hex")}.${base62(32)}`;
-
-/** Every RUN-character window of `secret` that occurs in `text`. */
-export function leakedRuns(text: string, secret: string, run = RUN): string[] {
-  const leaks: string[] = [];
-  for (let i = 0; i + run <= secret.length; i++) if (text.includes(secret.slice(i, i + run))) leaks.push(secret.slice(i, i + run));
-  return leaks;
-}
+const KEY = randomChutesKey();
 
 /** How the key comes back from outside. `auth` is the request's own Authorization header. */
 const ECHOES: { name: string; text: (auth: string) => string }[] = [

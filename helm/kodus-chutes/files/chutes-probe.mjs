@@ -177,7 +177,7 @@ function redact(s, secrets = SECRETS) {
   for (const secret of secrets) if (secret) out = redactRuns(out, secret);
   return out
     .replace(/\b(bearer)(\s+|%20|\+)(?!\[REDACTED\])[^\s"'<>,;)\]}]{6,}/gi, `$1 ${REDACTED}`)
-    .replace(/cpk_[A-Za-z0-9._~+/=-]*/gi, REDACTED);
+    .replace(/cpk_[A-Za-z0-9_-][A-Za-z0-9._~+/=-]*/gi, REDACTED);
 }
 
 /** Pure: redact, THEN collapse whitespace and cut to `max` characters. @param {unknown} s @param {number} max */

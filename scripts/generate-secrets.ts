@@ -26,7 +26,7 @@ import { dirname, resolve } from "node:path";
 import { parseArgs } from "node:util";
 import { ConfigError, loadConfig, resolveConfigPath } from "../config/load";
 import { CHUTES_KEY_FORMAT, SECRET_INPUTS, generateSecretValue, type SecretInputName } from "../contract/secrets";
-import { probeEnv, probeSettingsFor } from "../probe/probe-program";
+import { preflightSettings, probeEnv, probeSettingsFor } from "../probe/probe-program";
 import { redactSecrets, runAsMain, runProbeProcess, type ProbeCliContext } from "./cli";
 
 export const DEFAULT_SECRETS_FILE = "kodus.secrets.auto.tfvars.json";
@@ -168,7 +168,7 @@ async function probeKey(key: string, context: ProbeCliContext): Promise<{ ok: bo
   const { env: processEnv, cwd, runProbe = runProbeProcess } = context;
   let env: Record<string, string>;
   try {
-    env = probeEnv(probeSettingsFor(loadConfig(resolveConfigPath(processEnv, PROJECT_ROOT, cwd))));
+    env = probeEnv(preflightSettings(probeSettingsFor(loadConfig(resolveConfigPath(processEnv, PROJECT_ROOT, cwd)))));
   } catch (err) {
     if (err instanceof ConfigError) throw new SecretsError(`cannot check the key: ${err.message}`, 2);
     throw err;

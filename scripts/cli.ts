@@ -130,5 +130,7 @@ export function redactSecrets(text: string, secrets: readonly (string | undefine
     }
     out = next;
   }
-  return out.replace(/\b(bearer)(\s+|%20|\+)(?!\[REDACTED\])[^\s"'<>,;)\]}]{6,}/gi, "$1 [REDACTED]").replace(/cpk_[A-Za-z0-9_-][A-Za-z0-9._~+/=-]*/gi, "[REDACTED]");
+  return out
+    .replace(/\b(bearer)(\s+|%20|\+)(?!\[REDACTED\])[^\s"'<>,;)\]}]{6,}/gi, "$1 [REDACTED]")
+    .replace(/cpk_[A-Za-z0-9_-][A-Za-z0-9._~+/=-]*/gi, "[REDACTED]");
 }

@@ -191,7 +191,10 @@ export class ChutesHealthChecks extends Construct {
     // address: a NetworkPolicy cannot name hosts). Additive: other policies may allow more.
     const apiPorts = [
       // The management API: the budget reads, and the periodic check's free key and quota read every run.
-      ...new Set([urlPort(props.probe.baseUrl), ...(props.probe.budget !== "off" || (props.periodic ?? true) ? [urlPort(props.probe.managementUrl)] : [])]),
+      ...new Set([
+        urlPort(props.probe.baseUrl),
+        ...(props.probe.budget !== "off" || (props.periodic ?? true) ? [urlPort(props.probe.managementUrl)] : []),
+      ]),
     ];
     const egress = new NetworkPolicyV1(this, "egress", {
       metadata: {

@@ -24,7 +24,20 @@ import {
 import { runProbeProgram, type ProbeClock, type ProbeMode } from "./probe-runner";
 
 const FAKE_KEY = "cpk_" + "budget".repeat(6) + ".fake.key"; // key-shaped, obviously fake
-const FIELDS = ["status", "ok", "httpStatus", "latencyMs", "model", "baseUrl", "detail", "hint", "checkedAt", "inference", "completion", "budget"];
+const FIELDS = [
+  "status",
+  "ok",
+  "httpStatus",
+  "latencyMs",
+  "model",
+  "baseUrl",
+  "detail",
+  "hint",
+  "checkedAt",
+  "inference",
+  "completion",
+  "budget",
+];
 /** The documented exit codes (README "Chutes budget"), written out here, not read from the probe. */
 const EXIT: Record<string, number> = { ok: 0, budget_warning: 0, config_error: 2, budget_critical: 3, budget_unavailable: 4 };
 const exitFor = (status: string) => EXIT[status] ?? 1;

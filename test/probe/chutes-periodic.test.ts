@@ -37,11 +37,27 @@ interface Line {
   detail: string;
   hint: string;
   httpStatus: number | null;
-  completion: { spent: boolean; intervalSeconds: number | null; dailyQuota: number | string | null; quotaRead: boolean; nextAt: string | null };
+  completion: {
+    spent: boolean;
+    intervalSeconds: number | null;
+    dailyQuota: number | string | null;
+    quotaRead: boolean;
+    nextAt: string | null;
+  };
 }
 
 async function runAt(server: ChutesServer, nowMs: number, extra: string[] = [], model = TOOLS_MODEL) {
-  const args = ["--base-url", server.baseUrl, "--model", model, "--management-url", server.managementUrl, "--schedule", DEFAULT_SCHEDULE, ...extra];
+  const args = [
+    "--base-url",
+    server.baseUrl,
+    "--model",
+    model,
+    "--management-url",
+    server.managementUrl,
+    "--schedule",
+    DEFAULT_SCHEDULE,
+    ...extra,
+  ];
   const run = await runProbeProgram("in-process", args, { CHUTES_API_KEY: KEY }, undefined, { nowMs });
   expect(run.stderr).toBe("");
   expect(run.stdout + run.stderr).not.toContain(KEY.slice(4, 16));
@@ -111,16 +127,54 @@ describe("every run: the free checks catch a bad key, a missing model, a lost fe
   const toolsDropped = modelsListing().body as { data: { id: string; supported_features?: string[] }[] };
   const lostTools = {
     status: 200,
-    body: { ...toolsDropped, data: toolsDropped.data.map((m) => (m.id === TOOLS_MODEL ? { ...m, supported_features: ["json_mode", "reasoning"] } : m)) },
+    body: {
+      ...toolsDropped,
+      data: toolsDropped.data.map((m) => (m.id === TOOLS_MODEL ? { ...m, supported_features: ["json_mode", "reasoning"] } : m)),
+    },
   };
   const cases: { name: string; scenario: Scenario; status: string; code: number; detail: RegExp }[] = [
-    { name: "a bad key (management API 401)", scenario: { quota: chutesError(401, "Invalid token or user not found") }, status: "auth_failed", code: 1, detail: /quota_usage\/me: HTTP 401/ },
-    { name: "the model left the listing (drift)", scenario: { models: withoutModel }, status: "model_not_listed", code: 5, detail: /not in the \/models listing/ },
-    { name: "the model lost tools (drift)", scenario: { models: lostTools }, status: "feature_missing", code: 6, detail: /without "tools"/ },
-    { name: "the daily quota is used up", scenario: { quota: quotaUsage(300, 300) }, status: "quota_exhausted", code: 1, detail: /used up \(300 of 300\)/ },
-    { name: "the management API redirects", scenario: { quota: { status: 302, headers: { location: "https://login.example/" } } }, status: "redirect", code: 8, detail: /quota_usage\/me answered HTTP 302/ },
+    {
+      name: "a bad key (management API 401)",
+      scenario: { quota: chutesError(401, "Invalid token or user not found") },
+      status: "auth_failed",
+      code: 1,
+      detail: /quota_usage\/me: HTTP 401/,
+    },
+    {
+      name: "the model left the listing (drift)",
+      scenario: { models: withoutModel },
+      status: "model_not_listed",
+      code: 5,
+      detail: /not in the \/models listing/,
+    },
+    {
+      name: "the model lost tools (drift)",
+      scenario: { models: lostTools },
+      status: "feature_missing",
+      code: 6,
+      detail: /without "tools"/,
+    },
+    {
+      name: "the daily quota is used up",
+      scenario: { quota: quotaUsage(300, 300) },
+      status: "quota_exhausted",
+      code: 1,
+      detail: /used up \(300 of 300\)/,
+    },
+    {
+      name: "the management API redirects",
+      scenario: { quota: { status: 302, headers: { location: "https://login.example/" } } },
+      status: "redirect",
+      code: 8,
+      detail: /quota_usage\/me answered HTTP 302/,
+    },
   ];
-  test.concurrent.each(cases.flatMap((c) => [{ ...c, slot: "off" }, { ...c, slot: "on" }]))("$name, $slot the completion slot → $status, no completion", async (c) => {
+  test.concurrent.each(
+    cases.flatMap((c) => [
+      { ...c, slot: "off" },
+      { ...c, slot: "on" },
+    ]),
+  )("$name, $slot the completion slot → $status, no completion", async (c) => {
     await withChutesServer(c.scenario, async (server) => {
       const { code, line } = await runAt(server, c.slot === "on" ? ON_SLOT : OFF_SLOT);
       expect({ code, status: line.status }).toEqual({ code: c.code, status: c.status });
@@ -134,8 +188,16 @@ describe("every run: the free checks catch a bad key, a missing model, a lost fe
     await withChutesServer({ quota: quotaUsage(40, 2000) }, async (server) => {
       const { code, line } = await runAt(server, OFF_SLOT);
       expect(code).toBe(0);
-      expect(line.completion).toEqual({ spent: false, intervalSeconds: 4500, dailyQuota: 2000, quotaRead: true, nextAt: "2026-12-07T01:15:00.000Z" });
-      expect(line.detail).toMatch(/^no completion this run \(one completion every 75 min for a daily quota of 2000; next from 2026-12-07T01:15:00\.000Z\); listed with tools; key accepted by the management API$/);
+      expect(line.completion).toEqual({
+        spent: false,
+        intervalSeconds: 4500,
+        dailyQuota: 2000,
+        quotaRead: true,
+        nextAt: "2026-12-07T01:15:00.000Z",
+      });
+      expect(line.detail).toMatch(
+        /^no completion this run \(one completion every 75 min for a daily quota of 2000; next from 2026-12-07T01:15:00\.000Z\); listed with tools; key accepted by the management API$/,
+      );
       expect(posts(server)).toBe(0);
     });
   });

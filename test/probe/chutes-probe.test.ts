@@ -36,7 +36,20 @@ const EXPECTED_BODY =
   `"tools":[{"type":"function","function":{"name":"report_health","description":"Report that this model can call tools.",` +
   `"parameters":{"type":"object","properties":{"status":{"type":"string","enum":["ok"]}},"required":["status"]}}}],` +
   `"tool_choice":{"type":"function","function":{"name":"report_health"}},"max_tokens":512,"temperature":0,"stream":false}`;
-const FIELDS = ["status", "ok", "httpStatus", "latencyMs", "model", "baseUrl", "detail", "hint", "checkedAt", "inference", "completion", "budget"];
+const FIELDS = [
+  "status",
+  "ok",
+  "httpStatus",
+  "latencyMs",
+  "model",
+  "baseUrl",
+  "detail",
+  "hint",
+  "checkedAt",
+  "inference",
+  "completion",
+  "budget",
+];
 /** The documented exit codes (docs/health-checks.md), written out here, not read from the probe; any other status exits 1. */
 const EXIT: Record<string, number> = {
   ok: 0,
@@ -140,7 +153,13 @@ function held(reply: Reply) {
   return { responder, arrived, release };
 }
 
-const probeArgs = (s: ChutesServer, extra: string[] = [], model = `chutes/${TEST_MODEL}`) => ["--base-url", s.baseUrl, "--model", model, ...extra];
+const probeArgs = (s: ChutesServer, extra: string[] = [], model = `chutes/${TEST_MODEL}`) => [
+  "--base-url",
+  s.baseUrl,
+  "--model",
+  model,
+  ...extra,
+];
 
 interface Case {
   name: string;
@@ -232,7 +251,9 @@ const cases: Case[] = [
   },
   {
     name: "listed with tools but not structured_outputs, structured output required (no completion)",
-    scenario: { models: modelsListing([{ ...CHUTES_MODELS_2026.data[1], id: "example/tools-only-TEE", supported_features: ["json_mode", "tools"] }]) },
+    scenario: {
+      models: modelsListing([{ ...CHUTES_MODELS_2026.data[1], id: "example/tools-only-TEE", supported_features: ["json_mode", "tools"] }]),
+    },
     model: "example/tools-only-TEE",
     args: ["--require", "tools,structured-outputs"],
     status: "feature_missing",
@@ -499,7 +520,13 @@ async function checkCase(c: Case, mode: ProbeMode): Promise<ProbeRun> {
     if (c.detail) expect(run.result.detail).toMatch(c.detail);
     if (c.hint) expect(run.result.hint).toMatch(c.hint);
     // The preflight (no --schedule) spends its one completion whenever the listing lets it.
-    expect(run.result.completion).toEqual({ spent: c.completions === 1, intervalSeconds: null, dailyQuota: null, quotaRead: false, nextAt: null });
+    expect(run.result.completion).toEqual({
+      spent: c.completions === 1,
+      intervalSeconds: null,
+      dailyQuota: null,
+      quotaRead: false,
+      nextAt: null,
+    });
 
     // One public catalog read without the key, then at most one completion; nothing else.
     expect(modelGets(server)).toHaveLength(1);
@@ -548,7 +575,9 @@ describe("chutes probe: one status per provider answer", () => {
         await clock.advance(10_000); // 30 s in all: the completion must be cut now, not 30 s later
       });
       expect(run.result.status).toBe("timeout");
-      expect(run.result.detail).toBe("no answer within 30000 ms (POST /chat/completions); the listing gives no supported_features: the tool call decides");
+      expect(run.result.detail).toBe(
+        "no answer within 30000 ms (POST /chat/completions); the listing gives no supported_features: the tool call decides",
+      );
       // Virtual 30 s plus the real time the probe ran, which is less than the test's own wall time.
       expect(run.result.latencyMs).toBeGreaterThanOrEqual(30_000);
       // (The probe rounds to whole ms; rounding is monotonic, so the bound is rounded the same way.)

@@ -128,7 +128,7 @@ export const TEXT_COMPLETION = completion({ content: "OK" });
  */
 export function answerLikeChutes(ignoresTools: readonly string[] = []): (req: RecordedRequest) => Reply {
   return (req) => {
-    let body: { model?: string; tool_choice?: { function?: { name?: string } } } = {};
+    let body: { model?: string; tool_choice?: { function?: { name?: string } } };
     try {
       body = JSON.parse(req.body);
     } catch {
@@ -136,7 +136,9 @@ export function answerLikeChutes(ignoresTools: readonly string[] = []): (req: Re
     }
     const forced = body.tool_choice?.function?.name;
     const model = body.model ?? TEST_MODEL;
-    return forced && !ignoresTools.includes(model) ? toolCallCompletion(forced, { status: "ok" }, model) : completion({ content: "OK" }, "stop", model);
+    return forced && !ignoresTools.includes(model)
+      ? toolCallCompletion(forced, { status: "ok" }, model)
+      : completion({ content: "OK" }, "stop", model);
   };
 }
 

@@ -11,7 +11,16 @@
  */
 import { leakedRuns, randomChutesKey } from "../helpers/secret-leaks";
 import { NO_FEATURES_MODEL, TOOLS_MODEL } from "./chutes-models-snapshot";
-import { closedPortBaseUrl, completion, modelsListing, quotaUsage, startChutesServer, type RecordedRequest, type Reply, type Scenario } from "./chutes-server";
+import {
+  closedPortBaseUrl,
+  completion,
+  modelsListing,
+  quotaUsage,
+  startChutesServer,
+  type RecordedRequest,
+  type Reply,
+  type Scenario,
+} from "./chutes-server";
 import { runProbeProgram, type ProbeMode } from "./probe-runner";
 
 const RUN = 12;
@@ -37,7 +46,8 @@ type Body = "json" | "html" | "text";
 const BODIES: Body[] = ["json", "html", "text"];
 function body(kind: Body, status: number, message: string): Reply {
   if (kind === "json") return { status, body: { detail: message } };
-  if (kind === "html") return { status, body: `<html><head><title>${status}</title></head><body><h1>${status}</h1><p>${message}</p></body></html>` };
+  if (kind === "html")
+    return { status, body: `<html><head><title>${status}</title></head><body><h1>${status}</h1><p>${message}</p></body></html>` };
   return { status, body: message, headers: { "content-type": "text/plain" } };
 }
 
@@ -78,12 +88,16 @@ interface Output {
 }
 function checkNoLeak(out: Output, where: string) {
   const leaks = leakedRuns(out.stdout + out.stderr, KEY);
-  if (leaks.length > 0) throw new Error(`${where}: ${leaks.length} runs of ${RUN} characters of the key leaked, e.g. "${leaks[0]}" in ${out.stdout}${out.stderr}`);
+  if (leaks.length > 0)
+    throw new Error(
+      `${where}: ${leaks.length} runs of ${RUN} characters of the key leaked, e.g. "${leaks[0]}" in ${out.stdout}${out.stderr}`,
+    );
   expect(out.stderr).toBe("");
   return JSON.parse(out.stdout) as { status: string; detail: string; budget: { detail: string } | null; hint: string };
 }
 
-const variants = () => ECHOES.flatMap((e, i) => BODIES.map((b, j) => ({ echo: e, body: b, pad: PADS[(i * BODIES.length + j) % PADS.length] })));
+const variants = () =>
+  ECHOES.flatMap((e, i) => BODIES.map((b, j) => ({ echo: e, body: b, pad: PADS[(i * BODIES.length + j) % PADS.length] })));
 const padding = (n: number) => "x".repeat(Math.max(0, n - 1)) + (n ? " " : "");
 
 describe("sliding window: no 12-character run of a fresh random key in any output", () => {
@@ -117,28 +131,35 @@ describe("sliding window: no 12-character run of a fresh random key in any outpu
     },
   );
 
-  test.concurrent.each(MANAGEMENT)("management host: HTTP %s × bodies × echoes × cut positions (preflight budget and periodic free check)", async (http) => {
-    let current: (req: RecordedRequest) => Reply = () => ({ status: 500 });
-    const responder = (req: RecordedRequest) => current(req);
-    const server = await startChutesServer({ subscription: responder, quota: responder });
-    try {
-      for (const v of variants()) {
-        current = (req) => {
-          const text = `${padding(v.pad)}Access denied for ${v.echo.text(String(req.headers.authorization))} end`;
-          if (http === 302) return { status: 302, headers: { location: `https://login.example/?next=${text}` } };
-          if (http === 200) return body(v.body === "json" ? "text" : v.body, 200, text); // not the JSON the probe expects
-          return body(v.body, http, text);
-        };
-        const common = ["--base-url", server.baseUrl, "--model", TOOLS_MODEL, "--management-url", server.managementUrl];
-        for (const extra of [["--budget", "report"], ["--budget", "only"], ["--schedule", "*/15 * * * *"]]) {
-          const out = await runProbeProgram("in-process", [...common, ...extra], { CHUTES_API_KEY: KEY });
-          checkNoLeak(out, `management ${http} ${v.body} ${v.echo.name} pad ${v.pad} ${extra.join(" ")}`);
+  test.concurrent.each(MANAGEMENT)(
+    "management host: HTTP %s × bodies × echoes × cut positions (preflight budget and periodic free check)",
+    async (http) => {
+      let current: (req: RecordedRequest) => Reply = () => ({ status: 500 });
+      const responder = (req: RecordedRequest) => current(req);
+      const server = await startChutesServer({ subscription: responder, quota: responder });
+      try {
+        for (const v of variants()) {
+          current = (req) => {
+            const text = `${padding(v.pad)}Access denied for ${v.echo.text(String(req.headers.authorization))} end`;
+            if (http === 302) return { status: 302, headers: { location: `https://login.example/?next=${text}` } };
+            if (http === 200) return body(v.body === "json" ? "text" : v.body, 200, text); // not the JSON the probe expects
+            return body(v.body, http, text);
+          };
+          const common = ["--base-url", server.baseUrl, "--model", TOOLS_MODEL, "--management-url", server.managementUrl];
+          for (const extra of [
+            ["--budget", "report"],
+            ["--budget", "only"],
+            ["--schedule", "*/15 * * * *"],
+          ]) {
+            const out = await runProbeProgram("in-process", [...common, ...extra], { CHUTES_API_KEY: KEY });
+            checkNoLeak(out, `management ${http} ${v.body} ${v.echo.name} pad ${v.pad} ${extra.join(" ")}`);
+          }
         }
+      } finally {
+        await server.close();
       }
-    } finally {
-      await server.close();
-    }
-  });
+    },
+  );
 
   test("inference host: /models redirects with the key in its Location, and a listed id that echoes the key (near-miss hint)", async () => {
     for (const v of variants()) {
@@ -173,7 +194,10 @@ describe("sliding window: no 12-character run of a fresh random key in any outpu
     { name: "the key given as the model", args: (u) => ["--base-url", u, "--model", KEY] },
     { name: "the key inside the base URL", args: (u) => ["--base-url", `${u}/${KEY}`, "--model", TOOLS_MODEL] },
     { name: "the key as the schedule", args: (u) => ["--base-url", u, "--model", TOOLS_MODEL, "--schedule", KEY] },
-    { name: "a listed model without tools and the key as --require", args: (u) => ["--base-url", u, "--model", NO_FEATURES_MODEL, "--require", KEY] },
+    {
+      name: "a listed model without tools and the key as --require",
+      args: (u) => ["--base-url", u, "--model", NO_FEATURES_MODEL, "--require", KEY],
+    },
   ];
   test.each(STRAY.flatMap((s) => (["in-process", "process"] as ProbeMode[]).map((mode) => ({ ...s, mode }))))(
     "stray arguments: $name ($mode)",
@@ -191,15 +215,22 @@ describe("sliding window: no 12-character run of a fresh random key in any outpu
   test("a timeout and an unreachable host say nothing of the key either", async () => {
     const server = await startChutesServer({ completion: { status: 200, hang: true } });
     try {
-      const out = await runProbeProgram("in-process", ["--base-url", server.baseUrl, "--model", TOOLS_MODEL], { CHUTES_API_KEY: KEY }, async (clock) => {
-        await server.waitForHang();
-        await clock.advance(30_000);
-      });
+      const out = await runProbeProgram(
+        "in-process",
+        ["--base-url", server.baseUrl, "--model", TOOLS_MODEL],
+        { CHUTES_API_KEY: KEY },
+        async (clock) => {
+          await server.waitForHang();
+          await clock.advance(30_000);
+        },
+      );
       expect(checkNoLeak(out, "timeout").status).toBe("timeout");
     } finally {
       await server.close();
     }
-    const out = await runProbeProgram("in-process", ["--base-url", `${await closedPortBaseUrl()}/${KEY}`, "--model", TOOLS_MODEL], { CHUTES_API_KEY: KEY });
+    const out = await runProbeProgram("in-process", ["--base-url", `${await closedPortBaseUrl()}/${KEY}`, "--model", TOOLS_MODEL], {
+      CHUTES_API_KEY: KEY,
+    });
     expect(checkNoLeak(out, "network error").status).toBe("network_error");
   });
 });

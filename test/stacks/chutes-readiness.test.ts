@@ -47,5 +47,7 @@ test("Kubernetes: with the budget watch off, the periodic check's egress still r
     llm: { managementUrl: "https://mgmt.example.com:9443" },
     healthcheck: { budget: { enabled: false }, periodic: false },
   }).json;
-  expect(noPeriodic.resource.kubernetes_network_policy_v1["chutes-probe-egress"].spec.egress[1].ports.map((p: { port: string }) => p.port)).toEqual(["443"]);
+  expect(
+    noPeriodic.resource.kubernetes_network_policy_v1["chutes-probe-egress"].spec.egress[1].ports.map((p: { port: string }) => p.port),
+  ).toEqual(["443"]);
 });

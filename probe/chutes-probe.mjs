@@ -732,7 +732,7 @@ function readConfig(argv, env) {
   const maxLatencyMs = positiveInt(maxLatencyRaw);
   if (Number.isNaN(timeoutMs)) problem("timeout must be a positive integer of ms", "number");
   if (Number.isNaN(maxLatencyMs)) problem("max latency must be a positive integer of ms", "number");
-  if (!require.includes("tools") || require.some((r) => !(r in FEATURES))) problem(`require must list tools, optionally with structured-outputs`, "require");
+  if (!require.includes("tools") || require.some((r) => !Object.hasOwn(FEATURES, r))) problem(`require must list tools, optionally with structured-outputs`, "require");
   if (!BUDGET_MODES.includes(budget)) problem(`budget must be one of ${BUDGET_MODES.join(", ")}`, "budget");
   if (!/^https?:\/\/[^/]/i.test(managementUrl) || !URL.canParse(managementUrl)) problem("management URL is not an http(s) URL", "managementUrl");
   if (Number.isNaN(warnPercent) || warnPercent > 100) problem("budget warn percent must be a whole number from 1 to 100", "percent");

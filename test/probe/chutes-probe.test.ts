@@ -685,6 +685,24 @@ describe("chutes probe: settings", () => {
       detail: /timeout/,
     },
     {
+      name: "--require without tools",
+      args: (u) => ["--base-url", u, "--model", TEST_MODEL, "--require", "structured-outputs"],
+      env: { CHUTES_API_KEY: FAKE_KEY },
+      detail: /require must list tools/,
+    },
+    {
+      name: "--require with an unknown feature",
+      args: (u) => ["--base-url", u, "--model", TEST_MODEL, "--require", "tools,constructor"],
+      env: { CHUTES_API_KEY: FAKE_KEY },
+      detail: /require must list tools/,
+    },
+    {
+      name: "a schedule that is not a 5-field cron",
+      args: (u) => ["--base-url", u, "--model", TEST_MODEL],
+      env: { CHUTES_API_KEY: FAKE_KEY, PROBE_SCHEDULE: "@hourly" },
+      detail: /schedule is not a 5-field cron expression/,
+    },
+    {
       name: "bad max latency from env",
       args: (u) => ["--base-url", u, "--model", TEST_MODEL],
       env: { CHUTES_API_KEY: FAKE_KEY, PROBE_MAX_LATENCY_MS: "-5" },

@@ -113,6 +113,20 @@ async function runAsProcess(
   return { code: await exited, stdout, stderr, wallMs: performance.now() - started };
 }
 
+/** The probe's source as a function of the globals it is given, compiled once per distinct source text. */
+const compiledBySource = new Map<string, (...globals: unknown[]) => void>();
+function compiled(source: string): (...globals: unknown[]) => void {
+  let fn = compiledBySource.get(source);
+  if (!fn) {
+    fn = new Function("process", "performance", "AbortSignal", "fetch", "Date", `"use strict";\n${source}`) as (
+      ...globals: unknown[]
+    ) => void;
+    compiledBySource.clear(); // only the current source is worth keeping
+    compiledBySource.set(source, fn);
+  }
+  return fn;
+}
+
 /** Thrown by the simulated process.exit, to stop the probe's code where a real exit would. */
 const EXIT = Symbol("process.exit");
 
@@ -181,7 +195,7 @@ async function runInProcess(
     });
     return res;
   };
-  const probe = new Function("process", "performance", "AbortSignal", "fetch", "Date", `"use strict";\n${source}`);
+  const probe = compiled(source);
   probe(
     fakeProcess,
     { now: clock.now, timeOrigin: performance.timeOrigin },

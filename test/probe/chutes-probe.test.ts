@@ -241,6 +241,16 @@ const cases: Case[] = [
     hint: /to deepseek-ai\/DeepSeek-V3\.2-TEE exactly/,
   },
   {
+    name: "near miss: capitalization and -TEE suffix (no completion spent)",
+    scenario: {},
+    model: "deepseek-ai/deepseek-v3.2",
+    status: "model_not_listed",
+    httpStatus: null,
+    completions: 0,
+    detail: /differing only in capitalization and the -TEE suffix/,
+    hint: /to deepseek-ai\/DeepSeek-V3\.2-TEE exactly/,
+  },
+  {
     name: "listed without supported_features (the real Mistral-Nemo entry: no tools, no completion)",
     scenario: {},
     model: NO_FEATURES_MODEL,

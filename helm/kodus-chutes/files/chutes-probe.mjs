@@ -354,7 +354,8 @@ function checkListing(httpStatus, body, location, model, required) {
     const near = entries.find((m) => bare(String(m.id)) === bare(model));
     if (near) {
       const id = String(near.id);
-      const how = id.toLowerCase() === model.toLowerCase() ? "only in capitalization" : "only in the -TEE suffix";
+      const how = id.toLowerCase() === model.toLowerCase() ? "only in capitalization"
+        : id.replace(/-TEE$/i, "") === model.replace(/-TEE$/i, "") ? "only in the -TEE suffix" : "only in capitalization and the -TEE suffix";
       return { verdict: {
         status: "model_not_listed",
         detail: `${model} is not listed; ${id} is, differing ${how} (${entries.length} models)`,

@@ -372,6 +372,9 @@ function checkListing(httpStatus, body, location, model, required) {
     return { verdict: {
       status: "feature_missing",
       detail: `${model} is listed without ${missing.map((f) => `"${f}"`).join(" and ")} in supported_features (${features.length ? features.join(", ") : "none listed"})`,
+      ...(missing.includes("tools") ? {} : {
+        hint: "Kodus is set to send json_schema (structured output) requests to this base URL (API_TRUST_JSON_SCHEMA_BASE_URLS) but Chutes lists the model without structured_outputs: choose a model whose listing has it, or turn that setting off.",
+      }),
     } };
   }
   return { note: `listed with ${required.map((r) => FEATURES[r]).join(", ")}` };

@@ -270,6 +270,16 @@ const cases: Case[] = [
     httpStatus: null,
     completions: 0,
     detail: /without "structured_outputs" in supported_features \(json_mode, tools\)/,
+    hint: /API_TRUST_JSON_SCHEMA_BASE_URLS.*turn that setting off/,
+  },
+  {
+    name: "structured output required and listed: ok",
+    scenario: {},
+    args: ["--require", "tools,structured-outputs"],
+    status: "ok",
+    httpStatus: 200,
+    completions: 1,
+    detail: /; listed with tools, structured_outputs$/,
   },
   {
     name: "listing without any supported_features: the tool call decides",

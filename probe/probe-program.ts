@@ -29,6 +29,16 @@ export interface ProbeSettings {
   readonly model: string;
   readonly timeoutMs: number;
   readonly maxLatencyMs: number;
+  /**
+   * The listing must also say the model supports structured output (json_schema): on where Kodus
+   * sends json_schema to the base URL (API_TRUST_JSON_SCHEMA_BASE_URLS). Tools are always required.
+   */
+  readonly requireStructuredOutputs: boolean;
+  /**
+   * The periodic check's cron schedule: with it, a run spends its completion only as often as
+   * 1 % of the daily quota allows (chutes-probe.mjs --schedule). The preflights run without it.
+   */
+  readonly schedule?: string;
   readonly budget: BudgetMode;
   readonly managementUrl: string;
   readonly warnPercent: number;
@@ -43,12 +53,24 @@ export function probeSettingsFor(config: Config): ProbeSettings {
     model: config.llm.model,
     timeoutMs: config.healthcheck.timeoutSeconds * 1000,
     maxLatencyMs: config.healthcheck.maxLatencyMs,
+    // Off until the deploy sets API_TRUST_JSON_SCHEMA_BASE_URLS for the Chutes base URL (that setting drives it).
+    requireStructuredOutputs: false,
+    schedule: config.healthcheck.schedule,
     budget: budget.enabled ? "alert" : "off",
     managementUrl: config.llm.managementUrl,
     warnPercent: budget.warnPercent,
     criticalPercent: budget.criticalPercent,
   };
 }
+
+/** The settings of a preflight: no schedule, so its one completion is always spent. */
+export function preflightSettings(s: ProbeSettings): ProbeSettings {
+  const { schedule: _periodicOnly, ...rest } = s;
+  return rest;
+}
+
+/** The probe's --require value: tools always, structured output when Kodus trusts json_schema. */
+export const requiredFeatures = (s: ProbeSettings): string => (s.requireStructuredOutputs ? "tools,structured-outputs" : "tools");
 
 /** The same settings with another budget mode, unless the budget watch is off. */
 export function withBudgetMode(s: ProbeSettings, mode: Exclude<BudgetMode, "off">): ProbeSettings {
@@ -62,6 +84,8 @@ export function probeEnv(s: ProbeSettings): Record<string, string> {
     PROBE_MODEL: s.model,
     PROBE_TIMEOUT_MS: String(s.timeoutMs),
     PROBE_MAX_LATENCY_MS: String(s.maxLatencyMs),
+    PROBE_REQUIRE: requiredFeatures(s),
+    ...(s.schedule ? { PROBE_SCHEDULE: s.schedule } : {}),
     PROBE_BUDGET: s.budget,
     PROBE_MANAGEMENT_URL: s.managementUrl,
     PROBE_BUDGET_WARN_PERCENT: String(s.warnPercent),

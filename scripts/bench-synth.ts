@@ -8,15 +8,20 @@
  *     day (its content-keyed caches warm: helm renders, synths, the type check's stamp), and with
  *     every test cache starting empty (KODUS_TEST_CACHE_ROOT: helm renders, synths, tsc's stamp
  *     and build info; jest's transform cache), as on a fresh clone right after `npm ci`; plus
- *     the slowest suites.
+ *     the slowest suites;
+ *   - what the periodic Chutes check spends: requests a day per Chutes plan at the default
+ *     schedule, beside the 96 a day it spent before it paced its completions, computed by the
+ *     probe itself (`chutes-probe.mjs --cost`, the function the deployed probe decides with).
  * Runs are interleaved so both programs see the same machine load. Peak RSS is each process'
- * own maxRSS (a preloaded reporter). Usage: npm run bench [-- --runs 5] [-- --no-suite] [-- --no-cold-suite]
+ * own maxRSS (a preloaded reporter).
+ * Usage: npm run bench [-- --runs 5] [-- --no-suite] [-- --no-cold-suite] [-- --cost-only]
  */
 import { spawnSync } from "node:child_process";
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { cpus, loadavg, tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { parseArgs } from "node:util";
+import { DEFAULT_SCHEDULE } from "../config/schema";
 
 const ROOT = resolve(__dirname, "..");
 const { values: opts } = parseArgs({
@@ -24,6 +29,7 @@ const { values: opts } = parseArgs({
     runs: { type: "string", default: "3" },
     "no-suite": { type: "boolean", default: false },
     "no-cold-suite": { type: "boolean", default: false },
+    "cost-only": { type: "boolean", default: false },
   },
 });
 const RUNS = Math.max(1, Number(opts.runs));
@@ -155,7 +161,35 @@ function suiteRow(label: string, env: Record<string, string>, jestArgs: string[]
   }
 }
 
+/** The periodic check's requests a day per plan, from the probe's own --cost (no request, no key). */
+function probeCostRows(): void {
+  const r = spawnSync(process.execPath, [join(ROOT, "probe", "chutes-probe.mjs"), "--cost", "--schedule", DEFAULT_SCHEDULE], {
+    encoding: "utf8",
+  });
+  if (r.status !== 0) throw new Error(`chutes-probe.mjs --cost failed (${r.status}): ${r.stdout}${r.stderr}`);
+  const cost = JSON.parse(r.stdout) as {
+    runsPerDay: number;
+    completionsPerDayBefore: number;
+    plans: { dailyQuota: number; intervalSeconds: number; completionsPerDay: number; percentOfQuota: number }[];
+  };
+  console.log(
+    `Chutes periodic check at the default schedule "${DEFAULT_SCHEDULE}" (${cost.runsPerDay} runs a day; completion requests a day, each 1 of the daily quota):`,
+  );
+  for (const p of cost.plans) {
+    const before = ((cost.completionsPerDayBefore / p.dailyQuota) * 100).toFixed(1);
+    row(
+      `  daily quota ${p.dailyQuota}: one every ${p.intervalSeconds / 60} min`,
+      `${p.completionsPerDay}/day = ${p.percentOfQuota}% (was ${cost.completionsPerDayBefore}/day = ${before}%; target <= 1%: ${p.percentOfQuota <= 1 ? "met" : "NOT met"})`,
+    );
+  }
+}
+
 try {
+  probeCostRows();
+  if (opts["cost-only"]) {
+    rmSync(work, { recursive: true, force: true });
+    process.exit(0);
+  }
   const hello = naiveProject();
   const tsRun = join(ROOT, "scripts", "ts-run.cjs");
   const projectEnv = { CDKTF_OUTDIR: join(work, "project.out") };

@@ -93,3 +93,44 @@ export const runProbeProcess: ProbeRunner = (args, env, options = {}) =>
     child.once("error", () => done({ code: null, signal: null, stdout, stderr }));
     child.once("close", (code, signal) => done({ code, signal, stdout, stderr }));
   });
+
+/** No run of this many characters of a secret may be printed (the probe's rule, chutes-probe.mjs). */
+export const SECRET_RUN = 12;
+
+/**
+ * `text` without the secrets: every run of SECRET_RUN or more characters of each secret (so a
+ * cut copy cannot survive), then "Bearer <token>" and "cpk_..." tokens, whoever's they are. The
+ * same rule as the probe's redact() (which must stay dependency-free, hence this copy; the CLI
+ * tests check both with the same sliding window). Redact before shortening anything.
+ */
+export function redactSecrets(text: string, secrets: readonly (string | undefined)[]): string {
+  let out = text;
+  for (const secret of secrets) {
+    const s = secret?.trim();
+    if (!s) continue;
+    if (s.length < SECRET_RUN) {
+      out = out.split(s).join("[REDACTED]");
+      continue;
+    }
+    const runs = new Set<string>();
+    for (let i = 0; i + SECRET_RUN <= s.length; i++) runs.add(s.slice(i, i + SECRET_RUN));
+    const covered = new Uint8Array(out.length);
+    let found = false;
+    for (let i = 0; i + SECRET_RUN <= out.length; i++) {
+      if (runs.has(out.slice(i, i + SECRET_RUN))) {
+        covered.fill(1, i, i + SECRET_RUN);
+        found = true;
+      }
+    }
+    if (!found) continue;
+    let next = "";
+    for (let i = 0; i < out.length; i++) {
+      if (!covered[i]) next += out[i];
+      else if (i === 0 || !covered[i - 1]) next += "[REDACTED]";
+    }
+    out = next;
+  }
+  return out
+    .replace(/\b(bearer)(\s+|%20|\+)(?!\[REDACTED\])[^\s"'<>,;)\]}]{6,}/gi, "$1 [REDACTED]")
+    .replace(/cpk_[A-Za-z0-9_-][A-Za-z0-9._~+/=-]*/gi, "[REDACTED]");
+}

@@ -40,8 +40,8 @@ import { ConfigError, loadConfig, resolveConfigPath } from "../config/load";
 import type { Config } from "../config/schema";
 import { stackName } from "../config/state-backend";
 import { CHUTES_KEY_FORMAT, SECRET_INPUTS, generateSecretValue, type SecretInputName } from "../contract/secrets";
-import { probeEnv, probeSettingsFor } from "../probe/probe-program";
-import { runAsMain, runProbeProcess, type ProbeCliContext } from "./cli";
+import { preflightSettings, probeEnv, probeSettingsFor } from "../probe/probe-program";
+import { redactSecrets, runAsMain, runProbeProcess, type ProbeCliContext } from "./cli";
 
 export const DEFAULT_SECRETS_FILE = "kodus.secrets.auto.tfvars.json";
 /**
@@ -190,7 +190,7 @@ async function probeKey(key: string, context: ProbeCliContext): Promise<{ ok: bo
   const { env: processEnv, cwd, runProbe = runProbeProcess } = context;
   let env: Record<string, string>;
   try {
-    env = probeEnv(probeSettingsFor(loadConfig(resolveConfigPath(processEnv, PROJECT_ROOT, cwd))));
+    env = probeEnv(preflightSettings(probeSettingsFor(loadConfig(resolveConfigPath(processEnv, PROJECT_ROOT, cwd)))));
   } catch (err) {
     if (err instanceof ConfigError) throw new SecretsError(`cannot check the key: ${err.message}`, 2);
     throw err;
@@ -203,7 +203,8 @@ async function probeKey(key: string, context: ProbeCliContext): Promise<{ ok: bo
   } catch {
     line = { status: "probe_failed", detail: `the probe exited ${r.code ?? r.signal}` };
   }
-  const text = [line.status, line.detail, line.hint].filter(Boolean).join(": ").split(key).join("[REDACTED]");
+  // Redacted (every 12-character run of the key, Bearer and cpk_ tokens) before anything is cut or printed.
+  const text = redactSecrets([line.status, line.detail, line.hint].filter(Boolean).join(": "), [key, processEnv.CHUTES_API_KEY]);
   return { ok: r.code === 0, status: line.status, summary: `${text} (${env.PROBE_MODEL} at ${env.PROBE_BASE_URL})` };
 }
 
@@ -334,7 +335,7 @@ async function main(argv: readonly string[], context: ProbeCliContext): Promise<
 /** `npm run secrets`: prints what was done (never a value) and returns the exit code. */
 export async function run(argv: readonly string[], context: ProbeCliContext): Promise<number> {
   try {
-    for (const line of await main(argv, context)) context.stdout(`${line}\n`);
+    for (const line of await main(argv, context)) context.stdout(`${redactSecrets(line, [context.env.CHUTES_API_KEY])}\n`);
     return 0;
   } catch (err) {
     if (!(err instanceof SecretsError)) {
@@ -344,7 +345,7 @@ export async function run(argv: readonly string[], context: ProbeCliContext): Pr
       );
       return 1;
     }
-    context.stderr(`npm run secrets: ${err.message}\n`);
+    context.stderr(`npm run secrets: ${redactSecrets(err.message, [context.env.CHUTES_API_KEY])}\n`);
     return err.exitCode;
   }
 }

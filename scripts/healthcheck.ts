@@ -11,8 +11,8 @@
  */
 import { resolve } from "node:path";
 import { ConfigError, loadConfig, resolveConfigPath } from "../config/load";
-import { probeEnv, probeSettingsFor } from "../probe/probe-program";
-import { runAsMain, runProbeProcess, type ProbeCliContext } from "./cli";
+import { preflightSettings, probeEnv, probeSettingsFor } from "../probe/probe-program";
+import { redactSecrets, runAsMain, runProbeProcess, type ProbeCliContext } from "./cli";
 
 const projectRoot = resolve(__dirname, "..");
 
@@ -34,8 +34,9 @@ The probe's flags:
   let env: Record<string, string>;
   try {
     const config = loadConfig(resolveConfigPath(processEnv, projectRoot, cwd));
-    // The budget is read only when asked for (--budget), with the config's URL and thresholds.
-    env = probeEnv({ ...probeSettingsFor(config), budget: "off" });
+    // The budget is read only when asked for (--budget), with the config's URL and thresholds; like
+    // a preflight, one completion per run unless --schedule is given.
+    env = probeEnv({ ...preflightSettings(probeSettingsFor(config)), budget: "off" });
   } catch (err) {
     if (!(err instanceof ConfigError)) throw err;
     stderr(`kodus-chutes-deploy: ${err.message}\n`);
@@ -43,8 +44,10 @@ The probe's flags:
   }
   // Flags given on the command line win over these defaults (the probe's own rule).
   const result = await runProbe(argv, { ...processEnv, ...env });
-  stdout(result.stdout);
-  stderr(result.stderr);
+  // The probe redacts its line already; this keeps the rule for whatever else reaches these streams.
+  const secrets = [processEnv.CHUTES_API_KEY];
+  stdout(redactSecrets(result.stdout, secrets));
+  stderr(redactSecrets(result.stderr, secrets));
   return result.code ?? 1;
 }
 

@@ -94,9 +94,11 @@ kubectl -n "$STANDIN_NS" rollout status deploy/chutes-standin --timeout=5m
 KEY_FILE="$WORK/chutes.key"
 printf 'cpk_kind0e2e0000000000000000.standin.notakey\n' > "$KEY_FILE"
 BASE_URL="http://chutes-standin.${STANDIN_NS}.svc.cluster.local:8080/v1"
+# The model: one the stand-in lists with tools (its listing is a real 2026-07 one, without the chart's default id).
 COMMON=(--namespace "$NAMESPACE" --skip-schema-validation
   --set-file secrets.values.chutes_api_key="$KEY_FILE"
   --set-string llm.baseUrl="$BASE_URL"
+  --set-string llm.model=deepseek-ai/DeepSeek-V3.2-TEE
   --set replicas.api=1 --set replicas.worker=1 --set replicas.webhooks=1 --set replicas.web=1
   --wait --wait-for-jobs --timeout "$TIMEOUT")
 

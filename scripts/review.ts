@@ -25,8 +25,15 @@ import {
   synthBoth,
   synthIn,
 } from "../review/sources";
+import { redactSecrets } from "./cli";
 
 const PROJECT_ROOT = resolve(__dirname, "..");
+/**
+ * What the review prints is redacted first: the Chutes key wherever this process can know it
+ * (CHUTES_API_KEY, TF_VAR_chutes_api_key), any 12-character run of it, and any Bearer or cpk_
+ * token (a key pasted into the config or a values file would otherwise be quoted in a diff).
+ */
+const clean = (text: string) => redactSecrets(text, [process.env.CHUTES_API_KEY, process.env.TF_VAR_chutes_api_key]);
 
 const USAGE = `usage: npm run review -- [--base <git-ref>] [--helm-values <file> [--base-helm-values <file>]] [--release <name>] [--namespace <ns>] [--accept-data-loss]
   --base <git-ref>          what to compare with (default: merge base of HEAD with the default branch)
@@ -54,7 +61,7 @@ async function main(argv: string[]): Promise<number> {
       allowPositionals: false,
     }).values;
   } catch (err) {
-    console.error(`review: ${(err as Error).message}\n${USAGE}`);
+    console.error(clean(`review: ${(err as Error).message}\n${USAGE}`));
     return EXIT.ERROR;
   }
   if (args.help) {
@@ -115,7 +122,7 @@ async function main(argv: string[]): Promise<number> {
       acceptDataLoss: args["accept-data-loss"]!,
       title: helmValues ? "Helm chart review" : "Deploy review",
     });
-    process.stdout.write(report.markdown);
+    process.stdout.write(clean(report.markdown));
     return report.exitCode;
   } finally {
     rmSync(work, { recursive: true, force: true });
@@ -127,7 +134,7 @@ main(process.argv.slice(2)).then(
   (code) => (process.exitCode = code),
   (err) => {
     if (!(err instanceof ReviewError)) throw err;
-    console.error(`review: ${err.message}`);
+    console.error(clean(`review: ${err.message}`));
     process.exitCode = EXIT.ERROR;
   },
 );

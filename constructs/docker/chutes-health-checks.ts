@@ -25,6 +25,7 @@ import {
   PROBE_FILE,
   PROBE_KEY_ENV,
   probeEnv,
+  preflightSettings,
   probeSource,
   withBudgetMode,
   type ProbeSettings,
@@ -73,7 +74,8 @@ export class DockerChutesHealthChecks extends Construct {
         image: props.image,
         entrypoint: [...PROBE_COMMAND], // the probe, not the Kodus entrypoint: no migrations
         // Report mode: budget figures in the line, a near cap warns (the check below), never fails.
-        env: env(withBudgetMode({ ...props.probe, maxLatencyMs: props.probe.timeoutMs }, "report")),
+        // No schedule: the preflight always spends its one completion (the forced tool call).
+        env: env(withBudgetMode({ ...preflightSettings(props.probe), maxLatencyMs: props.probe.timeoutMs }, "report")),
         upload,
         ...hardening,
         mustRun: false,
@@ -112,7 +114,10 @@ export class DockerChutesHealthChecks extends Construct {
       this.monitor = new Container(this, "monitor", {
         name: MONITOR_CONTAINER,
         image: props.image,
-        // Idles; Docker runs the probe as the healthcheck, on the schedule's interval.
+        // Idles; Docker runs the probe as the healthcheck, on the schedule's interval. With the
+        // schedule in its env, the probe spends a completion only in the first interval of each
+        // completion window (from 00:00 UTC): Docker's checks are at least the interval apart, so
+        // at most one falls in a window.
         entrypoint: ["node", "-e", "setInterval(() => {}, 1 << 30)"],
         env: env(withBudgetMode(props.probe, "alert")),
         upload,

@@ -2,7 +2,8 @@
  * The optional PrometheusRule of the Chutes checks (healthcheck.prometheusRule), the same as the
  * chart's templates/prometheusrule.yaml (test/helm/parity.test.ts compares them). It uses only
  * kube-state-metrics' pod metrics: kube_pod_container_status_terminated_reason is labelled by
- * container, and the CronJob's pod runs "probe" (fails when Chutes fails) and "budget" (exit 3
+ * container, and the CronJob's pod runs "probe" (fails when Chutes fails or the model drifts
+ * out of the listing or loses tools: exit 1 or 5-8) and "budget" (exit 3
  * on a critical cap, 4 when the budget cannot be read). Each alert looks at the most recent
  * finished pod only. A kubernetes_manifest needs the cluster (and the Prometheus Operator's CRD)
  * at plan time, which is why it exists only when enabled.
@@ -61,7 +62,7 @@ export function chutesAlertRules(namespace: string, cronJobName: string, budget:
       "KodusChutesCheckFailing",
       "critical",
       "The Chutes health check failed: Kodus' reviews are likely failing too.",
-      "The last run of the Chutes check failed (auth_failed, quota_exhausted, timeout, slow, ...). The status and its hint are in the probe's JSON line: kubectl -n NS logs POD -c probe.",
+      "The last run of the Chutes check failed: Chutes refuses the key or fails (auth_failed, quota_exhausted, timeout, slow, ...) or the model drifted (model_not_listed: gone from GET /v1/models; feature_missing: listed without tools; tools_ignored: a forced tool call answered with text; redirect). The status and its hint are in the probe's JSON line: kubectl -n NS logs POD -c probe.",
     ),
     ...(budget
       ? [

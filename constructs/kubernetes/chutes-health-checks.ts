@@ -30,6 +30,7 @@ import {
   PROBE_FILE,
   PROBE_KEY_ENV,
   probeEnv,
+  preflightSettings,
   probeSource,
   shortHash,
   withBudgetMode,
@@ -130,9 +131,10 @@ export class ChutesHealthChecks extends Construct {
       });
 
     // The preflight gates on "Chutes serves us" within the timeout; slowness is the periodic check's business.
-    const preflightSettings = { ...props.probe, maxLatencyMs: props.probe.timeoutMs };
+    // No schedule: the preflight always spends its one completion (the forced tool call).
+    const preflight = { ...preflightSettings(props.probe), maxLatencyMs: props.probe.timeoutMs };
     if (props.preflight ?? true) {
-      const preflightName = `${prefix}-chutes-preflight-${shortHash({ probe: preflightSettings, source, image: props.image })}-r${props.revision}`;
+      const preflightName = `${prefix}-chutes-preflight-${shortHash({ probe: preflight, source, image: props.image })}-r${props.revision}`;
       this.preflight = new JobV1(this, "preflight", {
         metadata: { name: preflightName, namespace: props.namespace, labels: componentLabels(props.labels, PREFLIGHT_COMPONENT) },
         waitForCompletion: true,
@@ -144,7 +146,7 @@ export class ChutesHealthChecks extends Construct {
           activeDeadlineSeconds: timeoutSeconds + 600,
           template: {
             metadata: { labels: componentLabels(props.labels, PREFLIGHT_COMPONENT) },
-            spec: podSpec(preflightSettings, props.preflightSecretName ?? props.secretName),
+            spec: podSpec(preflight, props.preflightSecretName ?? props.secretName),
           },
         },
       });
@@ -175,7 +177,8 @@ export class ChutesHealthChecks extends Construct {
               ttlSecondsAfterFinished: "86400",
               template: {
                 metadata: { labels: componentLabels(props.labels, HEALTHCHECK_COMPONENT) },
-                spec: podSpec(props.probe, props.secretName, true),
+                // The schedule goes to the probe too: it spends a completion only as often as 1 % of the daily quota allows.
+                spec: podSpec({ ...props.probe, schedule: props.schedule }, props.secretName, true),
               },
             },
           },
@@ -187,7 +190,11 @@ export class ChutesHealthChecks extends Construct {
     // Egress of the probe pods: DNS, and the inference and management APIs' ports (to any
     // address: a NetworkPolicy cannot name hosts). Additive: other policies may allow more.
     const apiPorts = [
-      ...new Set([urlPort(props.probe.baseUrl), ...(props.probe.budget !== "off" ? [urlPort(props.probe.managementUrl)] : [])]),
+      // The management API: the budget reads, and the periodic check's free key and quota read every run.
+      ...new Set([
+        urlPort(props.probe.baseUrl),
+        ...(props.probe.budget !== "off" || (props.periodic ?? true) ? [urlPort(props.probe.managementUrl)] : []),
+      ]),
     ];
     const egress = new NetworkPolicyV1(this, "egress", {
       metadata: {

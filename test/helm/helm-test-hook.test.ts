@@ -9,7 +9,7 @@ import * as http from "node:http";
 import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { chutesError, startChutesServer, type ChutesServer } from "../probe/chutes-server";
+import { TEST_MODEL, chutesError, startChutesServer, type ChutesServer } from "../probe/chutes-server";
 import { EXPLICIT_SECRET_VALUES, FULL_VALUES_FILE, TEST_CHUTES_KEY, byKind, find, helmBin, hookEvents, podSpec, render, type K8sObject } from "./helm";
 
 let defaults: K8sObject[];
@@ -96,7 +96,8 @@ describe("the helm test program, run against stand-ins", () => {
       WORKER_HEALTH_URL: await healthServer(opts.worker ?? 200, { status: opts.worker === 503 ? "error" : "ok" }),
       PROBE_PROGRAM: join(dir, "chutes-probe.mjs"),
       PROBE_BASE_URL: chutes.baseUrl,
-      PROBE_MODEL: pod.PROBE_MODEL,
+      // A model the stand-in's (real, 2026-07) listing has with tools; the chart's default id is not in it.
+      PROBE_MODEL: TEST_MODEL,
       PROBE_TIMEOUT_MS: pod.PROBE_TIMEOUT_MS,
       PROBE_MAX_LATENCY_MS: pod.PROBE_MAX_LATENCY_MS,
       CHUTES_API_KEY: TEST_CHUTES_KEY,
@@ -116,7 +117,7 @@ describe("the helm test program, run against stand-ins", () => {
     expect(out).toMatch(/^PASS worker: GET .* -> 200/m);
     expect(out).toMatch(/^PASS chutes: ok$/m);
     const line = out.split("\n").find((l) => l.startsWith("{"))!;
-    expect(JSON.parse(line)).toMatchObject({ status: "ok", ok: true, model: "deepseek-ai/DeepSeek-V3-0324-TEE" });
+    expect(JSON.parse(line)).toMatchObject({ status: "ok", ok: true, model: TEST_MODEL });
     expect(out).toContain("PASS: 3/3 checks passed");
     expect(out).not.toContain(TEST_CHUTES_KEY);
     expect(code).toBe(0);

@@ -24,7 +24,20 @@ import {
 import { runProbeProgram, type ProbeClock, type ProbeMode } from "./probe-runner";
 
 const FAKE_KEY = "cpk_" + "budget".repeat(6) + ".fake.key"; // key-shaped, obviously fake
-const FIELDS = ["status", "ok", "httpStatus", "latencyMs", "model", "baseUrl", "detail", "hint", "checkedAt", "inference", "budget"];
+const FIELDS = [
+  "status",
+  "ok",
+  "httpStatus",
+  "latencyMs",
+  "model",
+  "baseUrl",
+  "detail",
+  "hint",
+  "checkedAt",
+  "inference",
+  "completion",
+  "budget",
+];
 /** The documented exit codes (README "Chutes budget"), written out here, not read from the probe. */
 const EXIT: Record<string, number> = { ok: 0, budget_warning: 0, config_error: 2, budget_critical: 3, budget_unavailable: 4 };
 const exitFor = (status: string) => EXIT[status] ?? 1;
@@ -188,7 +201,7 @@ const cases: Case[] = [
     status: "ok",
     inference: "ok",
     budget: "unavailable",
-    detail: /^reply "pong"/,
+    detail: /^called report_health/,
   },
   {
     name: "management API answers HTML",
@@ -234,7 +247,7 @@ const cases: Case[] = [
     inference: "ok",
     budget: "critical",
     window: "monthly",
-    detail: /^reply "pong".*; budget critical: monthly at 97%/,
+    detail: /^called report_health.*; budget critical: monthly at 97%/,
   },
   {
     name: "report mode: a failing completion still fails",

@@ -5,14 +5,19 @@
  * Most runs evaluate the probe in this process (probe-runner.ts); the ones about the process
  * boundary (exit codes, stdout, redaction, the clock over IPC) run it as a real child process.
  */
+import { CHUTES_MODELS_2026, NO_FEATURES_MODEL } from "./chutes-models-snapshot";
 import {
   NGINX_429_HTML,
   OK_COMPLETION,
+  PROBE_TOOL,
   TEST_MODEL,
+  answerLikeChutes,
   chutesError,
   closedPortBaseUrl,
   completion,
   modelsList,
+  modelsListing,
+  toolCallCompletion,
   withChutesServer,
   type ChutesServer,
   type RecordedRequest,
@@ -25,10 +30,36 @@ import { runProbeProgram, type ProbeClock, type ProbeMode } from "./probe-runner
 const DEFAULT_TIMEOUT_MS = 30_000;
 // Key-shaped but obviously fake, built at run time.
 const FAKE_KEY = "cpk_" + "test".repeat(8) + ".fake.key";
+/** The forced function call, written out: a change to the bytes (hence to Chutes' repeat billing) shows here. */
 const EXPECTED_BODY =
-  `{"model":"${TEST_MODEL}","messages":[{"role":"user","content":"Reply with the single word: pong"}],` +
-  `"max_tokens":16,"temperature":0,"stream":false}`;
-const FIELDS = ["status", "ok", "httpStatus", "latencyMs", "model", "baseUrl", "detail", "hint", "checkedAt", "inference", "budget"];
+  `{"model":"${TEST_MODEL}","messages":[{"role":"user","content":"Health check: call the report_health function with status \\"ok\\"."}],` +
+  `"tools":[{"type":"function","function":{"name":"report_health","description":"Report that this model can call tools.",` +
+  `"parameters":{"type":"object","properties":{"status":{"type":"string","enum":["ok"]}},"required":["status"]}}}],` +
+  `"tool_choice":{"type":"function","function":{"name":"report_health"}},"max_tokens":512,"temperature":0,"stream":false}`;
+const FIELDS = [
+  "status",
+  "ok",
+  "httpStatus",
+  "latencyMs",
+  "model",
+  "baseUrl",
+  "detail",
+  "hint",
+  "checkedAt",
+  "inference",
+  "completion",
+  "budget",
+];
+/** The documented exit codes (docs/health-checks.md), written out here, not read from the probe; any other status exits 1. */
+const EXIT: Record<string, number> = {
+  ok: 0,
+  config_error: 2,
+  model_not_listed: 5,
+  feature_missing: 6,
+  tools_ignored: 7,
+  redirect: 8,
+};
+const exitFor = (status: string) => EXIT[status] ?? 1;
 
 interface ProbeResult {
   status: string;
@@ -41,6 +72,7 @@ interface ProbeResult {
   hint: string;
   checkedAt: string;
   inference: string | null;
+  completion: { spent: boolean; intervalSeconds: number | null } | null;
   budget: unknown;
 }
 
@@ -78,7 +110,7 @@ function checkOutputContract(run: { code: number | null; stdout: string; stderr:
   const result = JSON.parse(lines[0]) as ProbeResult;
   expect(Object.keys(result)).toEqual(FIELDS);
   expect(result.ok).toBe(result.status === "ok");
-  expect(run.code).toBe(result.status === "ok" ? 0 : result.status === "config_error" ? 2 : 1);
+  expect(run.code).toBe(exitFor(result.status));
   // Without --budget the probe reads no budget and the status is the inference verdict.
   expect(result.budget).toBeNull();
   expect(result.inference).toBe(result.status === "config_error" ? null : result.status);
@@ -94,13 +126,17 @@ const posts = (s: ChutesServer) => s.requests.filter((r) => r.method === "POST" 
 const modelGets = (s: ChutesServer) => s.requests.filter((r) => r.method === "GET" && r.path === "/v1/models");
 
 /** The completion request is exactly the cheap, fixed one. */
-function checkCompletionRequest(req: RecordedRequest) {
+function checkCompletionRequest(req: RecordedRequest, model?: string) {
   expect(req.headers.authorization).toBe(`Bearer ${FAKE_KEY}`);
   expect(req.headers["content-type"]).toBe("application/json");
-  expect(req.body).toBe(EXPECTED_BODY);
   const body = JSON.parse(req.body);
+  if (model !== undefined) return expect(body.model).toBe(model.replace(/^chutes\//, ""));
+  expect(req.body).toBe(EXPECTED_BODY);
   expect(body.model).toBe(TEST_MODEL); // "chutes/" stripped
-  expect(body.max_tokens).toBeGreaterThanOrEqual(16);
+  // A forced call of the one function offered, as Kodus' agent loop calls tools.
+  expect(body.tool_choice).toEqual({ type: "function", function: { name: PROBE_TOOL } });
+  expect(body.tools.map((t: { function: { name: string } }) => t.function.name)).toEqual([PROBE_TOOL]);
+  expect(body.max_tokens).toBeGreaterThanOrEqual(256); // room for a reasoning model to reach the call
   expect(body.stream).toBe(false);
 }
 
@@ -117,7 +153,13 @@ function held(reply: Reply) {
   return { responder, arrived, release };
 }
 
-const probeArgs = (s: ChutesServer, extra: string[] = []) => ["--base-url", s.baseUrl, "--model", `chutes/${TEST_MODEL}`, ...extra];
+const probeArgs = (s: ChutesServer, extra: string[] = [], model = `chutes/${TEST_MODEL}`) => [
+  "--base-url",
+  s.baseUrl,
+  "--model",
+  model,
+  ...extra,
+];
 
 interface Case {
   name: string;
@@ -127,6 +169,9 @@ interface Case {
   httpStatus: number | null;
   completions: 0 | 1;
   detail?: RegExp;
+  /** The model flag (default chutes/TEST_MODEL). */
+  model?: string;
+  hint?: RegExp;
   /** The server hangs on a request: once it has arrived, move the probe's clock past its timeout. */
   hang?: true;
 }
@@ -134,14 +179,131 @@ interface Case {
 const QUOTA_DETAIL = { message: "Quota exceeded for today (1000/1000)", quota_reset_timestamp: 1767225600 };
 
 const cases: Case[] = [
-  { name: "200 completion", scenario: {}, status: "ok", httpStatus: 200, completions: 1, detail: /pong/ },
   {
-    name: "200 reasoning model cut off by max_tokens",
-    scenario: { completion: completion({ content: null, reasoning_content: "The user wants me to reply" }, "length") },
+    name: "200 forced tool call made",
+    scenario: {},
     status: "ok",
     httpStatus: 200,
     completions: 1,
-    detail: /finish_reason=length/,
+    detail: /^called report_health \(finish_reason=tool_calls\); listed with tools$/,
+  },
+  {
+    name: "200 reasoning model cut off by max_tokens (inconclusive, never tools_ignored)",
+    scenario: { completion: completion({ content: null, reasoning_content: "The user wants me to call" }, "length") },
+    status: "ok",
+    httpStatus: 200,
+    completions: 1,
+    detail: /^inconclusive: cut off by max_tokens=512 .*reasoning only/,
+  },
+  {
+    name: "200 text instead of the forced tool call",
+    scenario: { completion: answerLikeChutes([TEST_MODEL]) },
+    status: "tools_ignored",
+    httpStatus: 200,
+    completions: 1,
+    detail: /^asked to call report_health, answered with text "OK" \(finish_reason=stop\)/,
+  },
+  {
+    name: "200 another function called",
+    scenario: { completion: toolCallCompletion("get_weather") },
+    status: "tools_ignored",
+    httpStatus: 200,
+    completions: 1,
+    detail: /called get_weather instead/,
+  },
+  {
+    name: "model not listed (no completion spent)",
+    scenario: { models: modelsListing() },
+    model: "deepseek-ai/DeepSeek-V3-0324-TEE",
+    status: "model_not_listed",
+    httpStatus: null,
+    completions: 0,
+    detail: /^deepseek-ai\/DeepSeek-V3-0324-TEE is not in the \/models listing \(5 models\)$/,
+  },
+  {
+    name: "near miss: -TEE suffix only (no completion spent)",
+    scenario: {},
+    model: "deepseek-ai/DeepSeek-V3.2",
+    status: "model_not_listed",
+    httpStatus: null,
+    completions: 0,
+    detail: /deepseek-ai\/DeepSeek-V3\.2-TEE is, differing only in the -TEE suffix/,
+    hint: /to deepseek-ai\/DeepSeek-V3\.2-TEE exactly/,
+  },
+  {
+    name: "near miss: capitalization only (no completion spent)",
+    scenario: {},
+    model: "chutes/DeepSeek-AI/deepseek-v3.2-tee",
+    status: "model_not_listed",
+    httpStatus: null,
+    completions: 0,
+    detail: /differing only in capitalization/,
+    hint: /to deepseek-ai\/DeepSeek-V3\.2-TEE exactly/,
+  },
+  {
+    name: "near miss: capitalization and -TEE suffix (no completion spent)",
+    scenario: {},
+    model: "deepseek-ai/deepseek-v3.2",
+    status: "model_not_listed",
+    httpStatus: null,
+    completions: 0,
+    detail: /differing only in capitalization and the -TEE suffix/,
+    hint: /to deepseek-ai\/DeepSeek-V3\.2-TEE exactly/,
+  },
+  {
+    name: "listed without supported_features (the real Mistral-Nemo entry: no tools, no completion)",
+    scenario: {},
+    model: NO_FEATURES_MODEL,
+    status: "feature_missing",
+    httpStatus: null,
+    completions: 0,
+    detail: /listed without "tools" in supported_features \(none listed\)$/,
+  },
+  {
+    name: "listed with tools but not structured_outputs, structured output required (no completion)",
+    scenario: {
+      models: modelsListing([{ ...CHUTES_MODELS_2026.data[1], id: "example/tools-only-TEE", supported_features: ["json_mode", "tools"] }]),
+    },
+    model: "example/tools-only-TEE",
+    args: ["--require", "tools,structured-outputs"],
+    status: "feature_missing",
+    httpStatus: null,
+    completions: 0,
+    detail: /without "structured_outputs" in supported_features \(json_mode, tools\)/,
+    hint: /API_TRUST_JSON_SCHEMA_BASE_URLS.*turn that setting off/,
+  },
+  {
+    name: "structured output required and listed: ok",
+    scenario: {},
+    args: ["--require", "tools,structured-outputs"],
+    status: "ok",
+    httpStatus: 200,
+    completions: 1,
+    detail: /; listed with tools, structured_outputs$/,
+  },
+  {
+    name: "listing without any supported_features: the tool call decides",
+    scenario: { models: modelsList(["Qwen/Qwen3-32B", TEST_MODEL]) },
+    status: "ok",
+    httpStatus: 200,
+    completions: 1,
+    detail: /listing gives no supported_features/,
+  },
+  {
+    name: "/models redirects (not followed, no completion)",
+    scenario: { models: { status: 301, headers: { location: "https://elsewhere.example/v1/models" } } },
+    status: "redirect",
+    httpStatus: null,
+    completions: 0,
+    detail: /^GET \/models answered HTTP 301 to https:\/\/elsewhere\.example\/v1\/models \(not followed\)$/,
+  },
+  {
+    name: "completion redirects (not followed)",
+    scenario: { completion: { status: 307, headers: { location: "http://127.0.0.1:9/v1/chat/completions" } } },
+    status: "redirect",
+    httpStatus: 307,
+    completions: 1,
+    detail: /^POST \/chat\/completions answered HTTP 307 to /,
   },
   {
     name: "200 slower than --max-latency-ms",
@@ -191,14 +353,6 @@ const cases: Case[] = [
     httpStatus: 404,
     completions: 1,
     detail: /model not found/,
-  },
-  {
-    name: "model missing from /models (no completion spent)",
-    scenario: { models: modelsList(["Qwen/Qwen3-32B", "deepseek-ai/DeepSeek-V3-0324"]) },
-    status: "model_not_found",
-    httpStatus: null,
-    completions: 0,
-    detail: /not in the \/models catalog.*did you mean deepseek-ai\/DeepSeek-V3-0324\?/,
   },
   {
     name: "402 tier gating",
@@ -350,7 +504,7 @@ const cases: Case[] = [
     status: "ok",
     httpStatus: 200,
     completions: 1,
-    detail: /catalog check skipped: \/models gave HTTP 500/,
+    detail: /listing check skipped: \/models gave HTTP 500/,
   },
   {
     name: "/models not JSON: the completion still decides",
@@ -361,7 +515,7 @@ const cases: Case[] = [
     status: "auth_failed",
     httpStatus: 401,
     completions: 1,
-    detail: /catalog check skipped/,
+    detail: /listing check skipped/,
   },
 ];
 
@@ -369,7 +523,7 @@ const cases: Case[] = [
 async function checkCase(c: Case, mode: ProbeMode): Promise<ProbeRun> {
   return withChutesServer(c.scenario, async (server) => {
     const run = await runProbe(
-      probeArgs(server, c.args),
+      probeArgs(server, c.args, c.model),
       undefined,
       async (clock) => {
         if (!c.hang) return;
@@ -380,23 +534,40 @@ async function checkCase(c: Case, mode: ProbeMode): Promise<ProbeRun> {
     );
     expect(run.result.status).toBe(c.status);
     expect(run.result.httpStatus).toBe(c.httpStatus);
-    expect(run.result.model).toBe(TEST_MODEL);
+    expect(run.result.model).toBe((c.model ?? TEST_MODEL).replace(/^chutes\//, ""));
     expect(run.result.baseUrl).toBe(server.baseUrl);
     expect(run.result.latencyMs).toEqual(expect.any(Number));
     if (c.detail) expect(run.result.detail).toMatch(c.detail);
+    if (c.hint) expect(run.result.hint).toMatch(c.hint);
+    // The preflight (no --schedule) spends its one completion whenever the listing lets it.
+    expect(run.result.completion).toEqual({
+      spent: c.completions === 1,
+      intervalSeconds: null,
+      dailyQuota: null,
+      quotaRead: false,
+      nextAt: null,
+    });
 
     // One public catalog read without the key, then at most one completion; nothing else.
     expect(modelGets(server)).toHaveLength(1);
     expect(modelGets(server)[0].headers.authorization).toBeUndefined();
     expect(posts(server)).toHaveLength(c.completions);
     expect(server.requests).toHaveLength(1 + c.completions);
-    if (c.completions) checkCompletionRequest(posts(server)[0]);
+    if (c.completions) checkCompletionRequest(posts(server)[0], c.model);
     return run;
   });
 }
 
 /** Cases also run as a real child process: success (exit 0), a failure, the key echoed back, a timeout over the IPC clock. */
-const ON_A_REAL_PROCESS = ["200 completion", "401 that echoes the key back", "completion that never answers"];
+const ON_A_REAL_PROCESS = [
+  "200 forced tool call made",
+  "401 that echoes the key back",
+  "completion that never answers",
+  "model not listed (no completion spent)",
+  "listed without supported_features (the real Mistral-Nemo entry: no tools, no completion)",
+  "200 text instead of the forced tool call",
+  "/models redirects (not followed, no completion)",
+];
 const realProcessCases = cases.filter((c) => ON_A_REAL_PROCESS.includes(c.name));
 if (realProcessCases.length !== ON_A_REAL_PROCESS.length)
   throw new Error(`ON_A_REAL_PROCESS names a case that does not exist: ${ON_A_REAL_PROCESS.join(", ")}`);
@@ -408,7 +579,7 @@ describe("chutes probe: one status per provider answer", () => {
 
   test.concurrent.each(realProcessCases)("as a child process: $name → $status, its exit code and stdout", async (c) => {
     const run = await checkCase(c, "process");
-    expect(run.code).toBe(c.status === "ok" ? 0 : 1);
+    expect(run.code).toBe(exitFor(c.status));
     expect(run.stdout).toMatch(/^\{"status":"[a-z_]+",.*\}\n$/);
   });
 
@@ -424,7 +595,9 @@ describe("chutes probe: one status per provider answer", () => {
         await clock.advance(10_000); // 30 s in all: the completion must be cut now, not 30 s later
       });
       expect(run.result.status).toBe("timeout");
-      expect(run.result.detail).toBe("no answer within 30000 ms (POST /chat/completions)");
+      expect(run.result.detail).toBe(
+        "no answer within 30000 ms (POST /chat/completions); the listing gives no supported_features: the tool call decides",
+      );
       // Virtual 30 s plus the real time the probe ran, which is less than the test's own wall time.
       expect(run.result.latencyMs).toBeGreaterThanOrEqual(30_000);
       // (The probe rounds to whole ms; rounding is monotonic, so the bound is rounded the same way.)
@@ -530,6 +703,24 @@ describe("chutes probe: settings", () => {
       args: (u) => ["--base-url", u, "--model", TEST_MODEL, "--timeout-ms", "soon"],
       env: { CHUTES_API_KEY: FAKE_KEY },
       detail: /timeout/,
+    },
+    {
+      name: "--require without tools",
+      args: (u) => ["--base-url", u, "--model", TEST_MODEL, "--require", "structured-outputs"],
+      env: { CHUTES_API_KEY: FAKE_KEY },
+      detail: /require must list tools/,
+    },
+    {
+      name: "--require with an unknown feature",
+      args: (u) => ["--base-url", u, "--model", TEST_MODEL, "--require", "tools,constructor"],
+      env: { CHUTES_API_KEY: FAKE_KEY },
+      detail: /require must list tools/,
+    },
+    {
+      name: "a schedule that is not a 5-field cron",
+      args: (u) => ["--base-url", u, "--model", TEST_MODEL],
+      env: { CHUTES_API_KEY: FAKE_KEY, PROBE_SCHEDULE: "@hourly" },
+      detail: /schedule is not a 5-field cron expression/,
     },
     {
       name: "bad max latency from env",

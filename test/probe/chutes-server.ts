@@ -5,9 +5,14 @@
  * GET /users/me/subscription_usage and GET /users/me/quota_usage/me as a scenario says, using the
  * response shapes Chutes really sends (FastAPI `{"detail": ...}` errors, nginx HTML for rate
  * limiting, `{"subscription": false}` for pay-as-you-go, `{"quota": "unlimited"}`).
+ * Its default listing is a trimmed real one (chutes-models-snapshot.ts, with supported_features);
+ * its default completion answers a forced function call with that call, as an OpenAI-compatible
+ * server that supports tools does, except for the models a scenario says ignore tools, which
+ * answer with plain text.
  */
 import * as http from "node:http";
 import type { AddressInfo } from "node:net";
+import { CHUTES_MODELS_2026, TOOLS_MODEL } from "./chutes-models-snapshot";
 
 export interface RecordedRequest {
   method: string;
@@ -34,9 +39,9 @@ export interface Reply {
 type Responder = Reply | ((req: RecordedRequest) => Reply);
 
 export interface Scenario {
-  /** GET /v1/models; default: a catalog listing TEST_MODEL. */
+  /** GET /v1/models; default: the trimmed real listing (TEST_MODEL with tools among them). */
   models?: Responder;
-  /** POST /v1/chat/completions; default: a normal "pong" completion. */
+  /** POST /v1/chat/completions; default: answerLikeChutes() (a forced function call is made). */
   completion?: Responder;
   /** GET /users/me/subscription_usage (management API); default: a subscription at 10 %. */
   subscription?: Responder;
@@ -55,7 +60,7 @@ export interface ChutesServer {
   close(): Promise<void>;
 }
 
-export const TEST_MODEL = "deepseek-ai/DeepSeek-V3-0324-TEE";
+export const TEST_MODEL = TOOLS_MODEL;
 
 export const NGINX_429_HTML =
   "<html><head><title>429 Too Many Requests</title></head><body><center><h1>429 Too Many Requests</h1></center><hr><center>nginx</center></body></html>";
@@ -72,8 +77,19 @@ export function modelsList(ids: string[]): Reply {
   };
 }
 
+/** The real listing (trimmed), optionally with more entries (e.g. one derived from a real entry). */
+export function modelsListing(extra: readonly object[] = []): Reply {
+  return { status: 200, body: { ...CHUTES_MODELS_2026, data: [...CHUTES_MODELS_2026.data, ...extra] } };
+}
+
+export interface ToolCall {
+  id: string;
+  type: "function";
+  function: { name: string; arguments: string };
+}
+
 export function completion(
-  message: { content: string | null; reasoning_content?: string },
+  message: { content: string | null; reasoning_content?: string; tool_calls?: ToolCall[] },
   finishReason = "stop",
   model = TEST_MODEL,
 ): Reply {
@@ -90,7 +106,41 @@ export function completion(
   };
 }
 
-export const OK_COMPLETION = completion({ content: "pong" });
+/** The answer of a model that calls the function it was asked to. */
+export function toolCallCompletion(name: string, args: object = { status: "ok" }, model = TEST_MODEL): Reply {
+  return completion(
+    { content: null, tool_calls: [{ id: "call_0", type: "function", function: { name, arguments: JSON.stringify(args) } }] },
+    "tool_calls",
+    model,
+  );
+}
+
+/** The function the probe forces (its request names it in tool_choice). */
+export const PROBE_TOOL = "report_health";
+export const OK_COMPLETION = toolCallCompletion(PROBE_TOOL);
+/** What a model that ignores tools answers: plain text. */
+export const TEXT_COMPLETION = completion({ content: "OK" });
+
+/**
+ * POST /v1/chat/completions as an OpenAI-compatible server answers it: a request with
+ * tool_choice naming a function gets that function called, unless the model is one of
+ * `ignoresTools` (plain text then); a request without tools gets text.
+ */
+export function answerLikeChutes(ignoresTools: readonly string[] = []): (req: RecordedRequest) => Reply {
+  return (req) => {
+    let body: { model?: string; tool_choice?: { function?: { name?: string } } };
+    try {
+      body = JSON.parse(req.body);
+    } catch {
+      return chutesError(400, "Invalid JSON body");
+    }
+    const forced = body.tool_choice?.function?.name;
+    const model = body.model ?? TEST_MODEL;
+    return forced && !ignoresTools.includes(model)
+      ? toolCallCompletion(forced, { status: "ok" }, model)
+      : completion({ content: "OK" }, "stop", model);
+  };
+}
 
 const HOUR_MS = 3_600_000;
 
@@ -131,8 +181,8 @@ export function quotaUsage(used: number, quota: number | "unlimited" = 1000): Re
 }
 
 const DEFAULT_SCENARIO: Required<Scenario> = {
-  models: modelsList(["Qwen/Qwen3-32B", TEST_MODEL, "zai-org/GLM-4.5-FP8"]),
-  completion: OK_COMPLETION,
+  models: modelsListing(),
+  completion: answerLikeChutes(),
   subscription: subscriptionUsage(10, 10),
   quota: quotaUsage(100),
 };

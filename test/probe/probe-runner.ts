@@ -10,8 +10,9 @@
  *   (the probe is a script with no import/export and only Node globals), given its own `process`
  *   (argv, env, stdout/stderr that collect what is written, exit that records the code) and the
  *   virtual clock as `performance` and `AbortSignal`, and `fetch` (the real one, with each
- *   response's text() observed). Its requests are real HTTP to the stand-in; only the process
- *   around it is simulated. Every other test runs this way.
+ *   response's text() observed), and optionally a wall clock fixed at a chosen time (`Date`). Its
+ *   requests are real HTTP to the stand-in; only the process around it is simulated. Every other
+ *   test runs this way.
  */
 import { fork } from "node:child_process";
 import { readFileSync } from "node:fs";
@@ -51,9 +52,30 @@ export function runProbeProgram(
   args: readonly string[],
   env: Record<string, string>,
   drive?: (clock: ProbeClock) => Promise<void>,
+  options: RunOptions = {},
 ): Promise<ProbeOutput> {
   const fullEnv = { PATH: process.env.PATH ?? "", ...env };
-  return mode === "process" ? runAsProcess(args, fullEnv, drive) : runInProcess(args, fullEnv, drive);
+  if (mode === "process" && options.nowMs !== undefined) throw new Error("nowMs is only settable for a probe run in-process");
+  return mode === "process" ? runAsProcess(args, fullEnv, drive) : runInProcess(args, fullEnv, drive, options);
+}
+
+export interface RunOptions {
+  /** In-process runs only: the wall-clock time the probe sees (Date.now(), new Date()), fixed for the run. */
+  nowMs?: number;
+}
+
+/** A Date whose "now" is fixed at `nowMs` (the probe's schedule-aligned decisions read the wall clock). */
+function fixedDate(nowMs: number): DateConstructor {
+  class FixedDate extends Date {
+    constructor(...args: unknown[]) {
+      if (args.length === 0) super(nowMs);
+      else super(...(args as [string]));
+    }
+    static now(): number {
+      return nowMs;
+    }
+  }
+  return FixedDate as DateConstructor;
 }
 
 async function runAsProcess(
@@ -91,6 +113,20 @@ async function runAsProcess(
   return { code: await exited, stdout, stderr, wallMs: performance.now() - started };
 }
 
+/** The probe's source as a function of the globals it is given, compiled once per distinct source text. */
+const compiledBySource = new Map<string, (...globals: unknown[]) => void>();
+function compiled(source: string): (...globals: unknown[]) => void {
+  let fn = compiledBySource.get(source);
+  if (!fn) {
+    fn = new Function("process", "performance", "AbortSignal", "fetch", "Date", `"use strict";\n${source}`) as (
+      ...globals: unknown[]
+    ) => void;
+    compiledBySource.clear(); // only the current source is worth keeping
+    compiledBySource.set(source, fn);
+  }
+  return fn;
+}
+
 /** Thrown by the simulated process.exit, to stop the probe's code where a real exit would. */
 const EXIT = Symbol("process.exit");
 
@@ -98,6 +134,7 @@ async function runInProcess(
   args: readonly string[],
   env: Record<string, string>,
   drive?: (clock: ProbeClock) => Promise<void>,
+  options: RunOptions = {},
 ): Promise<ProbeOutput> {
   const source = readFileSync(PROBE, "utf8").replace(/^#!.*\n/, "");
   // If the probe ever gains imports, this way of running it stops working: say so.
@@ -158,8 +195,14 @@ async function runInProcess(
     });
     return res;
   };
-  const probe = new Function("process", "performance", "AbortSignal", "fetch", `"use strict";\n${source}`);
-  probe(fakeProcess, { now: clock.now, timeOrigin: performance.timeOrigin }, VirtualAbortSignal, observedFetch);
+  const probe = compiled(source);
+  probe(
+    fakeProcess,
+    { now: clock.now, timeOrigin: performance.timeOrigin },
+    VirtualAbortSignal,
+    observedFetch,
+    options.nowMs === undefined ? Date : fixedDate(options.nowMs),
+  );
   const ended = exit.then(() => true);
   const inProcessClock: ProbeClock = {
     advance: async (ms) => {

@@ -8,8 +8,10 @@ import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symli
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { PROJECT_ROOT } from "../helpers/cli";
+import { leakedRuns, randomChutesKey } from "../helpers/secret-leaks";
 
-const CANARY = "cpk_CANARY1cli1review.never.printed.anywhere";
+/** A fresh random key per run, checked with the sliding window (no 12-character run of it printed). */
+const CANARY = randomChutesKey();
 let repo: string;
 
 const git = (...args: string[]) => {
@@ -68,10 +70,18 @@ test("reviews the working tree against the merge base with main: lines, data-los
   expect(r.stdout).toContain("**Verdict:** 🛑 DATA CAN BE LOST");
   // The code change is synthesized from the working tree's code.
   expect(r.stdout).toMatch(/updated: `kubernetes_deployment_v1\.api` \([^)]*`spec\.revision_history_limit`/);
-  expect(r.stdout + r.stderr).not.toContain(CANARY);
+  expect(leakedRuns(r.stdout + r.stderr, CANARY)).toEqual([]);
   // The temporary worktree is gone.
   expect(git("worktree", "list", "--porcelain").match(/^worktree /gm)).toHaveLength(1);
 }, 120_000);
+
+test("the key given where a ref or a flag goes: exit 1, nothing of it printed", () => {
+  for (const args of [["--base", CANARY], [`--${CANARY.slice(20)}`], ["--base", `main..${CANARY.slice(0, 60)}`]]) {
+    const r = review(args);
+    expect(r.status).toBe(1);
+    expect(leakedRuns(r.stdout + r.stderr, CANARY)).toEqual([]);
+  }
+});
 
 test("an unknown base ref: exit 1, the ref named, nothing on stdout", () => {
   const r = review(["--base", "no-such-ref"]);

@@ -5,6 +5,7 @@ import { join } from "node:path";
 import { SECRET_FORMAT_PATTERNS, SECRET_INPUTS } from "../../contract/secrets";
 import { fillSecrets, run as secrets } from "../../scripts/generate-secrets";
 import { inProcessProbe, runInProcess, tsRunArgs } from "../helpers/cli";
+import { leakedRuns, randomChutesKey } from "../helpers/secret-leaks";
 import { OK_COMPLETION, TEST_MODEL, chutesError, modelsList, startChutesServer, type Reply } from "../probe/chutes-server";
 
 test("every generated value passes the Terraform validation of its variable", () => {
@@ -249,5 +250,41 @@ describe("npm run secrets: one command per operation, never a value on screen", 
       expect(r.out).not.toContain(NEW_KEY);
       expect(readFileSync(file, "utf8")).toBe(before);
     });
+  });
+});
+
+describe("sliding window (issue #21): no 12-character run of a fresh random key in npm run secrets' output", () => {
+  const SECRET = randomChutesKey();
+  const outOf = (r: { stdout: string; stderr: string }) => `${r.stdout}${r.stderr}`;
+  test.each([
+    ["the whole Authorization header", (auth: string) => `Access denied for ${auth}`],
+    ["the key cut at 80", () => `${"x".repeat(40)} Access denied for ${SECRET.slice(0, 80)}`],
+    ["a middle piece", () => `no such key ${SECRET.slice(33, 90)}`],
+  ])("a rejected key that Chutes echoes back (%s): exit 1, nothing of the key printed", async (_name, echo) => {
+    const server = await startChutesServer({ completion: (req) => chutesError(401, echo(String(req.headers.authorization))) });
+    try {
+      const dir = mkdtempSync(join(tmpdir(), "kodus-secrets-leak-"));
+      const config = join(dir, "kodus.config.yaml");
+      writeFileSync(config, `llm:\n  baseUrl: ${server.baseUrl}\n  model: ${TEST_MODEL}\n`);
+      const r = await runInProcess(secrets, ["--out", join(dir, "s.auto.tfvars.json")], {
+        env: { CHUTES_API_KEY: SECRET, KODUS_CONFIG: config },
+        runProbe: inProcessProbe,
+      });
+      expect(r.status).toBe(1);
+      expect(outOf(r)).toContain("Chutes does not accept the new key: auth_failed");
+      expect(leakedRuns(outOf(r), SECRET)).toEqual([]);
+    } finally {
+      await server.close();
+    }
+  });
+
+  test("the key pasted as an argument or a flag (with or without CHUTES_API_KEY set): exit 2, nothing of it printed", async () => {
+    for (const args of [[SECRET], [`--${SECRET}`], ["rotate", SECRET], [`--out=${SECRET}`, "bump"]]) {
+      for (const env of [{ CHUTES_API_KEY: SECRET }, {}] as Record<string, string>[]) {
+        const r = await runInProcess(secrets, args, { env, runProbe: inProcessProbe });
+        expect(r.status).not.toBe(0);
+        expect(leakedRuns(outOf(r), SECRET)).toEqual([]);
+      }
+    }
   });
 });

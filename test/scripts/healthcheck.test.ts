@@ -4,6 +4,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { run as healthcheck } from "../../scripts/healthcheck";
 import { inProcessProbe, runInProcess, tsRunArgs } from "../helpers/cli";
+import { leakedRuns, randomChutesKey } from "../helpers/secret-leaks";
 import { OK_COMPLETION, TEST_MODEL, chutesError, modelsList, startChutesServer } from "../probe/chutes-server";
 
 const KEY = `cpk_${"probe".repeat(7)}.script.test`; // key-shaped, obviously fake
@@ -53,7 +54,7 @@ test("a failing Chutes gives a non-zero exit and the status (real process: exit 
     completion: chutesError(401, "Invalid token or user not found"),
   });
   try {
-    const r = await runProcess(["--base-url", server.baseUrl], {});
+    const r = await runProcess(["--base-url", server.baseUrl, "--model", TEST_MODEL], {});
     expect(r.status).toBe(1);
     expect(JSON.parse(r.stdout)).toMatchObject({ status: "auth_failed", httpStatus: 401 });
     expect(r.stdout + r.stderr).not.toContain(KEY);
@@ -120,7 +121,7 @@ test("--budget reads the Chutes budget with the config's management URL and thre
     const config = join(dir, "c.yaml");
     writeFileSync(
       config,
-      `llm:\n  baseUrl: ${server.baseUrl}\n  managementUrl: ${server.managementUrl}\nhealthcheck:\n  budget:\n    warnPercent: 50\n    criticalPercent: 90\n`,
+      `llm:\n  baseUrl: ${server.baseUrl}\n  model: ${TEST_MODEL}\n  managementUrl: ${server.managementUrl}\nhealthcheck:\n  budget:\n    warnPercent: 50\n    criticalPercent: 90\n`,
     );
     const plain = await run([], { KODUS_CONFIG: config });
     expect(JSON.parse(plain.stdout)).toMatchObject({ status: "ok", budget: null });
@@ -135,4 +136,44 @@ test("--budget reads the Chutes budget with the config's management URL and thre
   } finally {
     await server.close();
   }
+});
+
+describe("sliding window (issue #21): no 12-character run of a fresh random key in npm run healthcheck's output", () => {
+  const SECRET = randomChutesKey();
+  const echoes = [
+    (auth: string) => `Access denied for ${auth}`,
+    () => `key ${SECRET.slice(0, 79)}`,
+    () => `${"x".repeat(70)} ${SECRET.slice(15, 70)}`,
+    () => `tail ${SECRET.slice(50)}`,
+  ];
+  test.each(echoes.map((echo, i) => ({ echo, i })))("Chutes echoes the key back (variant $i): in process", async ({ echo }) => {
+    const server = await startChutesServer({ completion: (req) => chutesError(401, echo(String(req.headers.authorization))) });
+    try {
+      const common = ["--base-url", server.baseUrl, "--model", TEST_MODEL];
+      for (const args of [common, [...common, "--budget", "report", "--management-url", server.managementUrl]]) {
+        const r = await runInProcess(healthcheck, args, { env: { CHUTES_API_KEY: SECRET }, runProbe: inProcessProbe });
+        expect(leakedRuns(r.stdout + r.stderr, SECRET)).toEqual([]);
+        expect(JSON.parse(r.stdout).status).toBe("auth_failed");
+      }
+    } finally {
+      await server.close();
+    }
+  });
+
+  test("stray arguments that are the key, and the real process", async () => {
+    const server = await startChutesServer({ completion: (req) => chutesError(401, `Access denied for ${req.headers.authorization}`) });
+    try {
+      const stray = await runInProcess(healthcheck, ["--base-url", server.baseUrl, SECRET, `--${SECRET.slice(30)}`], {
+        env: { CHUTES_API_KEY: SECRET },
+        runProbe: inProcessProbe,
+      });
+      expect(stray.status).toBe(2);
+      expect(leakedRuns(stray.stdout + stray.stderr, SECRET)).toEqual([]);
+      const real = await runProcess(["--base-url", server.baseUrl, "--model", TEST_MODEL], { CHUTES_API_KEY: SECRET });
+      expect(real.status).toBe(1);
+      expect(leakedRuns(real.stdout + real.stderr, SECRET)).toEqual([]);
+    } finally {
+      await server.close();
+    }
+  });
 });

@@ -97,7 +97,7 @@ describe("scripts/kind-e2e.sh", () => {
     const args = tscLine.split(/\s+/).filter(Boolean);
     const r = spawnSync(join(PROJECT_ROOT, "node_modules", ".bin", "tsc"), args, { cwd: PROJECT_ROOT, encoding: "utf8" });
     expect([r.status, r.stdout]).toEqual([0, ""]);
-    expect(readdirSync(out).sort()).toEqual(["chutes-server.js", "chutes-standin.js"]);
+    expect(readdirSync(out).sort()).toEqual(["chutes-models-snapshot.js", "chutes-server.js", "chutes-standin.js"]);
     const child = spawn(process.execPath, [join(out, "chutes-standin.js")], {
       env: { PATH: process.env.PATH ?? "", PORT: "0", HOST: "127.0.0.1" },
     });
@@ -110,14 +110,17 @@ describe("scripts/kind-e2e.sh", () => {
         child.once("exit", (code) => reject(new Error(`stand-in exited ${code}`)));
       });
       const models = (await (await fetch(`${baseUrl}/models`)).json()) as { data: { id: string }[] };
-      expect(models.data.map((m) => m.id)).toContain("deepseek-ai/DeepSeek-V3-0324-TEE");
+      // The model the script deploys (its --set-string llm.model) is listed, with tools.
+      const model = /--set-string llm\.model=(\S+)/.exec(readFileSync(join(PROJECT_ROOT, "scripts/kind-e2e.sh"), "utf8"))![1];
+      const listed = (models.data as { id: string; supported_features?: string[] }[]).find((m) => m.id === model);
+      expect(listed?.supported_features).toContain("tools");
       const completion = await fetch(`${baseUrl}/chat/completions`, {
         method: "POST",
         headers: { authorization: "Bearer cpk_x" },
-        body: "{}",
+        body: JSON.stringify({ model, tool_choice: { type: "function", function: { name: "report_health" } } }),
       });
       expect(completion.status).toBe(200);
-      expect(((await completion.json()) as any).choices[0].message.content).toBe("pong");
+      expect(((await completion.json()) as any).choices[0].message.tool_calls[0].function.name).toBe("report_health");
     } finally {
       child.kill("SIGTERM");
     }

@@ -8,6 +8,7 @@ import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { synthStack } from "../helpers/synth";
+import { TOOLS_MODEL } from "../probe/chutes-models-snapshot";
 
 function terraform(args: string[], cwd: string, input?: string) {
   const r = spawnSync("terraform", args, {
@@ -91,7 +92,7 @@ describe("the Docker preflight's budget check (a Terraform check block: a warnin
             "--base-url",
             server.baseUrl,
             "--model",
-            "deepseek-ai/DeepSeek-V3-0324-TEE",
+            TOOLS_MODEL, // listed, with tools, in the stand-in's (real) listing
             "--management-url",
             server.managementUrl,
             "--budget",

@@ -377,7 +377,8 @@ terminationGracePeriodSeconds: {{ .grace | default 30 }}
 
 {{/*
 Args: root, maxLatencyMs, budgetMode (report | only; "off" whatever it says when
-healthcheck.budget.enabled is false).
+healthcheck.budget.enabled is false), schedule (the periodic check only: the probe then spends a
+completion only as often as 1 % of the daily quota allows; a preflight has none).
 */}}
 {{- define "kodus.probeEnv" -}}
 {{- $budget := .root.Values.healthcheck.budget -}}
@@ -389,6 +390,12 @@ healthcheck.budget.enabled is false).
   value: {{ mul (.root.Values.healthcheck.timeoutSeconds | int64) 1000 | quote }}
 - name: PROBE_MAX_LATENCY_MS
   value: {{ .maxLatencyMs | int64 | quote }}
+- name: PROBE_REQUIRE
+  value: "tools"
+{{- with .schedule }}
+- name: PROBE_SCHEDULE
+  value: {{ . | quote }}
+{{- end }}
 - name: PROBE_BUDGET
   value: {{ ternary .budgetMode "off" $budget.enabled | quote }}
 - name: PROBE_MANAGEMENT_URL
@@ -406,7 +413,7 @@ healthcheck.budget.enabled is false).
 {{- if $p -}}{{ trimPrefix ":" $p }}{{- else if eq $u.scheme "http" -}}80{{- else -}}443{{- end -}}
 {{- end -}}
 
-{{/* One probe container. Args: root, name, maxLatencyMs, budgetMode, secretName. */}}
+{{/* One probe container. Args: root, name, maxLatencyMs, budgetMode, secretName, schedule. */}}
 {{- define "kodus.probeContainer" -}}
 - name: {{ .name }}
   image: {{ include "kodus.image" (dict "root" .root "component" "api") | quote }}
@@ -440,16 +447,16 @@ The probe's pod spec, shared by the preflight hook and the CronJob: the "probe" 
 (inference, budget in report mode) and, with budgetContainer and the budget watch on, a
 "budget" container that reads only the budget and exits 3 on a critical cap (alerts select it
 by container name: see prometheusrule.yaml).
-Args: root, maxLatencyMs, secretName, configMap, serviceAccount, budgetContainer.
+Args: root, maxLatencyMs, secretName, configMap, serviceAccount, budgetContainer, schedule.
 */}}
 {{- define "kodus.probePodSpec" -}}
 {{ include "kodus.podCommon" (dict "root" .root "restartPolicy" "Never" "serviceAccount" .serviceAccount) }}
 securityContext:
   {{- include "kodus.podSecurityContext" 1000 | nindent 2 }}
 containers:
-  {{- include "kodus.probeContainer" (dict "root" .root "name" "probe" "maxLatencyMs" .maxLatencyMs "budgetMode" "report" "secretName" .secretName) | nindent 2 }}
+  {{- include "kodus.probeContainer" (dict "root" .root "name" "probe" "maxLatencyMs" .maxLatencyMs "budgetMode" "report" "secretName" .secretName "schedule" .schedule) | nindent 2 }}
   {{- if and .budgetContainer .root.Values.healthcheck.budget.enabled }}
-  {{- include "kodus.probeContainer" (dict "root" .root "name" "budget" "maxLatencyMs" .maxLatencyMs "budgetMode" "only" "secretName" .secretName) | nindent 2 }}
+  {{- include "kodus.probeContainer" (dict "root" .root "name" "budget" "maxLatencyMs" .maxLatencyMs "budgetMode" "only" "secretName" .secretName "schedule" .schedule) | nindent 2 }}
   {{- end }}
 volumes:
   {{- include "kodus.writableVolumes" (list) | nindent 2 }}

@@ -8,7 +8,7 @@ import { checkStateLocations, environmentSchema, terraformSchema } from "./state
 import { NO_USERINFO, noCredentialsError } from "./url-credentials";
 
 /** Default model: an open model on Chutes' base tier, served in a TEE. */
-export const DEFAULT_MODEL = "deepseek-ai/DeepSeek-V3-0324-TEE";
+export const DEFAULT_MODEL = "deepseek-ai/DeepSeek-V3.2-TEE";
 export const DEFAULT_BASE_URL = "https://llm.chutes.ai/v1";
 /** Chutes' management API (account, subscription usage, quotas): not the inference host. */
 export const DEFAULT_MANAGEMENT_URL = "https://api.chutes.ai";
@@ -68,7 +68,7 @@ export const modelIdSchema = z
   .trim()
   .regex(MODEL_ID, {
     error:
-      'must be an org/model id such as "deepseek-ai/DeepSeek-V3-0324-TEE" ("auto" or an empty value would switch Kodus to cloud routing, not Fixed Mode)',
+      'must be an org/model id such as "deepseek-ai/DeepSeek-V3.2-TEE" ("auto" or an empty value would switch Kodus to cloud routing, not Fixed Mode)',
   })
   .transform((id) => id.replace(/^chutes\//, ""));
 

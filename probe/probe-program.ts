@@ -53,8 +53,8 @@ export function probeSettingsFor(config: Config): ProbeSettings {
     model: config.llm.model,
     timeoutMs: config.healthcheck.timeoutSeconds * 1000,
     maxLatencyMs: config.healthcheck.maxLatencyMs,
-    // Off until the deploy sets API_TRUST_JSON_SCHEMA_BASE_URLS for the Chutes base URL (that setting drives it).
-    requireStructuredOutputs: false,
+    // Where the deploy trusts the base URL with json_schema (API_TRUST_JSON_SCHEMA_BASE_URLS), the model must offer it.
+    requireStructuredOutputs: config.llm.structuredOutput,
     schedule: config.healthcheck.schedule,
     budget: budget.enabled ? "alert" : "off",
     managementUrl: config.llm.managementUrl,

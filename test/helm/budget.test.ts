@@ -71,10 +71,14 @@ describe("PrometheusRule (healthcheck.prometheusRule)", () => {
 test("review readiness (#22): the CronJob's containers get the schedule and require tools; the preflight hook gets no schedule; egress keeps the management port with the budget off", () => {
   const objects = render({ values: { ...VALUES, healthcheck: { schedule: "*/20 * * * *" } } });
   for (const c of podSpec(find(objects, "CronJob", "kodus-chutes-healthcheck")).containers) {
-    expect(c.env).toEqual(expect.arrayContaining([{ name: "PROBE_SCHEDULE", value: "*/20 * * * *" }, { name: "PROBE_REQUIRE", value: "tools" }]));
+    expect(c.env).toEqual(expect.arrayContaining([{ name: "PROBE_SCHEDULE", value: "*/20 * * * *" }, { name: "PROBE_REQUIRE", value: "tools,structured-outputs" }]));
   }
-  const preflight = podSpec(find(objects, "Job", "kodus-chutes-preflight")).containers[0].env as { name: string }[];
-  expect(preflight.map((e) => e.name)).toContain("PROBE_REQUIRE");
+  const preflight = podSpec(objects.find((o) => o.kind === "Job" && o.metadata.name.startsWith("kodus-chutes-preflight"))!).containers[0].env as { name: string; value?: string }[];
+  expect(preflight).toEqual(expect.arrayContaining([{ name: "PROBE_REQUIRE", value: "tools,structured-outputs" }]));
+  const noJsonSchema = render({ values: { ...VALUES, llm: { structuredOutput: false } } });
+  expect(podSpec(noJsonSchema.find((o) => o.kind === "Job" && o.metadata.name.startsWith("kodus-chutes-preflight"))!).containers[0].env).toEqual(
+    expect.arrayContaining([{ name: "PROBE_REQUIRE", value: "tools" }]),
+  );
   expect(preflight.map((e) => e.name)).not.toContain("PROBE_SCHEDULE");
   const off = render({ values: { ...VALUES, llm: { managementUrl: "https://mgmt.example.com:9443" }, healthcheck: { budget: { enabled: false } } } });
   expect(find(off, "NetworkPolicy", "kodus-chutes-probe-egress").spec.egress[1].ports).toEqual([{ port: 443, protocol: "TCP" }, { port: 9443, protocol: "TCP" }]);

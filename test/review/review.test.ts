@@ -53,7 +53,7 @@ test("an unchanged tree: no changes, exit 0", () => {
 test("a model change: llm.model A → B, the env variable on the back ends, rolling restarts by config hash", () => {
   const r = review(defaults, synthModel({ llm: { model: "moonshotai/Kimi-K2-Instruct" } }));
   const k8s = stackOf(r, "kubernetes");
-  expect(k8s.changes).toContain("llm.model `deepseek-ai/DeepSeek-V3-0324-TEE` → `moonshotai/Kimi-K2-Instruct`");
+  expect(k8s.changes).toContain("llm.model `deepseek-ai/DeepSeek-V3.2-TEE` → `moonshotai/Kimi-K2-Instruct`");
   expect(k8s.changes.find((c) => c.startsWith("API_LLM_PROVIDER_MODEL on api, migrate, webhooks, worker:"))).toBeDefined();
   const worker = k8s.restarts.find((x) => x.component === "worker")!;
   expect(worker.how).toBe("rolling restart");

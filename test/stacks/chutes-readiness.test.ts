@@ -17,8 +17,8 @@ test("Docker: the monitor gets the schedule, the preflight does not; both requir
   const preflight = dockerEnv(json.resource.docker_container["chutes-preflight"].env);
   const monitor = dockerEnv(json.resource.docker_container["chutes-monitor"].env);
   expect(preflight.PROBE_SCHEDULE).toBeUndefined();
-  expect(preflight.PROBE_REQUIRE).toBe("tools");
-  expect(monitor).toMatchObject({ PROBE_SCHEDULE: "*/10 * * * *", PROBE_REQUIRE: "tools" });
+  expect(preflight.PROBE_REQUIRE).toBe("tools,structured-outputs");
+  expect(monitor).toMatchObject({ PROBE_SCHEDULE: "*/10 * * * *", PROBE_REQUIRE: "tools,structured-outputs" });
   expect(json.resource.docker_container["chutes-monitor"].healthcheck.interval).toBe("10m0s");
 });
 
@@ -27,12 +27,25 @@ test("Kubernetes: the CronJob's containers get the schedule, the preflight Job d
   const cron = json.resource.kubernetes_cron_job_v1["chutes-healthcheck"];
   const preflight = json.resource.kubernetes_job_v1["chutes-preflight"].spec.template.spec.container;
   for (const c of cron.spec.job_template.spec.template.spec.container) {
-    expect(envOf(c)).toMatchObject({ PROBE_SCHEDULE: cron.spec.schedule, PROBE_REQUIRE: "tools" });
+    expect(envOf(c)).toMatchObject({ PROBE_SCHEDULE: cron.spec.schedule, PROBE_REQUIRE: "tools,structured-outputs" });
   }
   expect(cron.spec.schedule).toBe("*/15 * * * *"); // the default schedule is kept
   for (const c of preflight) {
     expect(envOf(c).PROBE_SCHEDULE).toBeUndefined();
-    expect(envOf(c).PROBE_REQUIRE).toBe("tools");
+    expect(envOf(c).PROBE_REQUIRE).toBe("tools,structured-outputs");
+  }
+});
+
+test("structured output is required exactly where Kodus is told to trust the base URL with json_schema", () => {
+  for (const [input, required, trusted] of [
+    [{}, "tools,structured-outputs", "https://llm.chutes.ai/v1"],
+    [{ llm: { structuredOutput: false } }, "tools", undefined],
+  ] as const) {
+    const docker = synthStack("docker", input).json.resource.docker_container;
+    expect(dockerEnv(docker["chutes-preflight"].env).PROBE_REQUIRE).toBe(required);
+    expect(dockerEnv(docker.api.env).API_TRUST_JSON_SCHEMA_BASE_URLS).toBe(trusted);
+    const job = synthStack("kubernetes", input).json.resource.kubernetes_job_v1["chutes-preflight"];
+    expect(envOf(job.spec.template.spec.container[0]).PROBE_REQUIRE).toBe(required);
   }
 });
 

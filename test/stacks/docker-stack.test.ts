@@ -37,7 +37,7 @@ test("all four Kodus components and three data stores run", () => {
 
 test.each(llmComponents)("%s runs in Fixed Mode against Chutes, the key from the variable", (component) => {
   const env = envList(containers[component].env);
-  expect(env.API_LLM_PROVIDER_MODEL).toBe("deepseek-ai/DeepSeek-V3-0324-TEE");
+  expect(env.API_LLM_PROVIDER_MODEL).toBe("deepseek-ai/DeepSeek-V3.2-TEE");
   expect(env.API_OPENAI_FORCE_BASE_URL).toBe("https://llm.chutes.ai/v1");
   expect(env.API_OPEN_AI_API_KEY).toBe("${var.chutes_api_key}");
 });
@@ -201,7 +201,7 @@ describe("Chutes health checks", () => {
     expect(preflight.entrypoint).toEqual(["node", "/opt/kodus-chutes-probe/chutes-probe.mjs"]);
     expect(probeEnv(preflight)).toMatchObject({
       PROBE_BASE_URL: "https://llm.chutes.ai/v1",
-      PROBE_MODEL: "deepseek-ai/DeepSeek-V3-0324-TEE",
+      PROBE_MODEL: "deepseek-ai/DeepSeek-V3.2-TEE",
       PROBE_TIMEOUT_MS: "30000",
       CHUTES_API_KEY: "${var.chutes_api_key}",
     });

@@ -93,7 +93,7 @@ describe("secrets", () => {
     for (const c of llmComponents) {
       const data = json.resource.kubernetes_config_map_v1[`env-${c}`].data;
       expect(data).toMatchObject({
-        API_LLM_PROVIDER_MODEL: "deepseek-ai/DeepSeek-V3-0324-TEE",
+        API_LLM_PROVIDER_MODEL: "deepseek-ai/DeepSeek-V3.2-TEE",
         API_OPENAI_FORCE_BASE_URL: "https://llm.chutes.ai/v1",
       });
       expect(data).not.toHaveProperty("API_OPEN_AI_API_KEY");
@@ -392,7 +392,7 @@ describe("Chutes health checks", () => {
     expect(spec.container[0].image).toBe("ghcr.io/kodustech/kodus-ai-api:2.1.28");
     expect(envOf(spec)).toMatchObject({
       PROBE_BASE_URL: "https://llm.chutes.ai/v1",
-      PROBE_MODEL: "deepseek-ai/DeepSeek-V3-0324-TEE",
+      PROBE_MODEL: "deepseek-ai/DeepSeek-V3.2-TEE",
       CHUTES_API_KEY: { secret_key_ref: { name: "${kubernetes_secret_v1.preflight-key.metadata[0].name}", key: "API_OPEN_AI_API_KEY" } },
     });
     expect(spec.restart_policy).toBe("Never");

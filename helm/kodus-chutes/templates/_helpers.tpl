@@ -391,7 +391,8 @@ completion only as often as 1 % of the daily quota allows; a preflight has none)
 - name: PROBE_MAX_LATENCY_MS
   value: {{ .maxLatencyMs | int64 | quote }}
 - name: PROBE_REQUIRE
-  value: "tools"
+  {{- /* as the stacks: structured output too where Kodus is told to trust this base URL with json_schema */}}
+  value: {{ ternary "tools" "tools,structured-outputs" (eq (toString .root.Values.llm.structuredOutput) "false") | quote }}
 {{- with .schedule }}
 - name: PROBE_SCHEDULE
   value: {{ . | quote }}

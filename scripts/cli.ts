@@ -112,12 +112,16 @@ export function redactSecrets(text: string, secrets: readonly (string | undefine
       out = out.split(s).join("[REDACTED]");
       continue;
     }
+    // Any case, as the probe compares: a proxy or a log may change a key's case.
+    const lower = out.toLowerCase();
+    const text = lower.length === out.length ? lower : out; // same indices, or compare as given
+    const secretText = text === lower ? s.toLowerCase() : s;
     const runs = new Set<string>();
-    for (let i = 0; i + SECRET_RUN <= s.length; i++) runs.add(s.slice(i, i + SECRET_RUN));
+    for (let i = 0; i + SECRET_RUN <= secretText.length; i++) runs.add(secretText.slice(i, i + SECRET_RUN));
     const covered = new Uint8Array(out.length);
     let found = false;
     for (let i = 0; i + SECRET_RUN <= out.length; i++) {
-      if (runs.has(out.slice(i, i + SECRET_RUN))) {
+      if (runs.has(text.slice(i, i + SECRET_RUN))) {
         covered.fill(1, i, i + SECRET_RUN);
         found = true;
       }

@@ -28,3 +28,11 @@ test("Bearer and cpk_ tokens go even without the key; placeholders like cpk_... 
   expect(redactSecrets("Export CHUTES_API_KEY=cpk_... first", [])).toBe("Export CHUTES_API_KEY=cpk_... first");
   expect(redactSecrets("no secret here", [KEY, undefined, ""])).toBe("no secret here");
 });
+
+test("a piece of the key in another case is gone too, as the probe's rule does (a proxy or log may change case)", () => {
+  const piece = KEY.slice(10, 40);
+  for (const variant of [piece.toUpperCase(), piece.toLowerCase()]) {
+    const out = redactSecrets(`x ${variant} y`, [KEY]);
+    expect(out).toBe("x [REDACTED] y");
+  }
+});

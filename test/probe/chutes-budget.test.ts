@@ -9,6 +9,7 @@
  * clock once the stand-in holds the request (probe-runner.ts). Most runs evaluate the probe in this process
  * (probe-runner.ts); those about exit codes also run it as a real child process.
  */
+import { PROBE_LINE_FIELDS as FIELDS } from "./probe-runner";
 import {
   OK_COMPLETION,
   TEST_MODEL,
@@ -24,20 +25,6 @@ import {
 import { runProbeProgram, type ProbeClock, type ProbeMode } from "./probe-runner";
 
 const FAKE_KEY = "cpk_" + "budget".repeat(6) + ".fake.key"; // key-shaped, obviously fake
-const FIELDS = [
-  "status",
-  "ok",
-  "httpStatus",
-  "latencyMs",
-  "model",
-  "baseUrl",
-  "detail",
-  "hint",
-  "checkedAt",
-  "inference",
-  "completion",
-  "budget",
-];
 /** The documented exit codes (README "Chutes budget"), written out here, not read from the probe. */
 const EXIT: Record<string, number> = { ok: 0, budget_warning: 0, config_error: 2, budget_critical: 3, budget_unavailable: 4 };
 const exitFor = (status: string) => EXIT[status] ?? 1;

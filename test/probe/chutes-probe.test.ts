@@ -5,6 +5,7 @@
  * Most runs evaluate the probe in this process (probe-runner.ts); the ones about the process
  * boundary (exit codes, stdout, redaction, the clock over IPC) run it as a real child process.
  */
+import { PROBE_LINE_FIELDS as FIELDS } from "./probe-runner";
 import { CHUTES_MODELS_2026, NO_FEATURES_MODEL } from "./chutes-models-snapshot";
 import {
   NGINX_429_HTML,
@@ -36,20 +37,6 @@ const EXPECTED_BODY =
   `"tools":[{"type":"function","function":{"name":"report_health","description":"Report that this model can call tools.",` +
   `"parameters":{"type":"object","properties":{"status":{"type":"string","enum":["ok"]}},"required":["status"]}}}],` +
   `"tool_choice":{"type":"function","function":{"name":"report_health"}},"max_tokens":512,"temperature":0,"stream":false}`;
-const FIELDS = [
-  "status",
-  "ok",
-  "httpStatus",
-  "latencyMs",
-  "model",
-  "baseUrl",
-  "detail",
-  "hint",
-  "checkedAt",
-  "inference",
-  "completion",
-  "budget",
-];
 /** The documented exit codes (docs/health-checks.md), written out here, not read from the probe; any other status exits 1. */
 const EXIT: Record<string, number> = {
   ok: 0,

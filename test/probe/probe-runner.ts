@@ -19,6 +19,22 @@ import { readFileSync } from "node:fs";
 import * as path from "node:path";
 import { createVirtualClock } from "./virtual-clock-core.cjs";
 
+/** The fields of the probe's JSON line, in the order it prints them (documented in docs/health-checks.md). */
+export const PROBE_LINE_FIELDS = [
+  "status",
+  "ok",
+  "httpStatus",
+  "latencyMs",
+  "model",
+  "baseUrl",
+  "detail",
+  "hint",
+  "checkedAt",
+  "inference",
+  "completion",
+  "budget",
+];
+
 export const ROOT = path.resolve(__dirname, "../..");
 export const PROBE = path.join(ROOT, "probe", "chutes-probe.mjs");
 const CLOCK = path.join(__dirname, "virtual-clock.cjs");

@@ -20,9 +20,6 @@ export { COMPONENTS, type Component } from "./components";
 export const LLM_COMPONENTS: readonly Component[] = BACKEND;
 const WEB: readonly Component[] = ["web"];
 
-/** The three variables that make up Fixed Mode. */
-export const FIXED_MODE_VARS = ["API_LLM_PROVIDER_MODEL", "API_OPENAI_FORCE_BASE_URL", "API_OPEN_AI_API_KEY"] as const;
-
 /** The role the code-review worker must be given; the worker refuses to boot without one. */
 export const WORKER_ROLE = "code-review";
 

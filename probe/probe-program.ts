@@ -93,8 +93,6 @@ export function probeEnv(s: ProbeSettings): Record<string, string> {
   };
 }
 
-/** The budget exit codes of the probe (chutes-probe.mjs); 0 ok, 1 inference failure, 2 config error. */
-export const BUDGET_EXIT_CODES = { budget_critical: 3, budget_unavailable: 4 } as const;
 
 let cached: string | undefined;
 /** The probe's source code, read once. */

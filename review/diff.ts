@@ -153,7 +153,7 @@ function envChanges(pairs: [Component | undefined, Component | undefined][]): st
   return [...groups.entries()].map(([line, comps]) => line.replace("\u0000", uniqSorted(comps).join(", "))).sort();
 }
 
-function restartReasons(base: Component, head: Component, headStack: StackModel): string[] {
+function restartReasons(base: Component, head: Component): string[] {
   const paths = changedPaths(base.template, head.template).map(stripIndexes);
   const reasons = new Set<string>();
   for (const p of paths) {
@@ -186,7 +186,6 @@ function restartReasons(base: Component, head: Component, headStack: StackModel)
           .join("."),
       );
   }
-  void headStack;
   return [...reasons].sort();
 }
 
@@ -356,7 +355,7 @@ function diffStack(base: StackModel | undefined, head: StackModel | undefined, s
       changes.push(...componentChanges(b, h));
       const rc = byAddress.get(h.address);
       if (rc && stableJson(b.template) !== stableJson(h.template)) {
-        const reasons = restartReasons(b, h, head);
+        const reasons = restartReasons(b, h);
         if (rc.action === "replace") {
           const how =
             h.kind === "Job"

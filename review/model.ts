@@ -140,7 +140,7 @@ export function modelFromTerraform(name: string, json: TfJson): StackModel {
   const resources: Resource[] = [];
   for (const type of Object.keys(raw).sort()) {
     for (const n of Object.keys(raw[type]).sort()) {
-      const resolved = redactSecretData(type, kindOfType(type), resolveValue(raw[type][n], ctx) as Attrs, raw[type][n], ctx);
+      const resolved = redactSecretData(kindOfType(type), resolveValue(raw[type][n], ctx) as Attrs, raw[type][n], ctx);
       const lifecycle = json.resource?.[type]?.[n]?.lifecycle as Attrs | undefined;
       resources.push({
         address: `${type}.${n}`,
@@ -200,7 +200,7 @@ export function modelFromManifests(name: string, objects: readonly Record<string
     if (!obj || typeof obj !== "object" || typeof obj.kind !== "string") continue;
     const kind = obj.kind;
     const { apiVersion: _a, kind: _k, status: _s, ...rest } = obj;
-    const attrs = redactSecretData(kind, kind, toSnake(rest) as Attrs, undefined, undefined);
+    const attrs = redactSecretData(kind, toSnake(rest) as Attrs, undefined, undefined);
     const n = objectName(attrs) ?? "";
     resources.push({ address: `${kind}/${n}`, type: kind, kind, name: n, attrs });
   }
@@ -260,7 +260,6 @@ function objectName(attrs: Attrs): string | undefined {
  * generates random values when rendered without a cluster).
  */
 function redactSecretData(
-  type: string,
   kind: string | undefined,
   attrs: Attrs,
   raw: Attrs | undefined,
@@ -292,7 +291,6 @@ function redactSecretData(
         }),
     );
   }
-  void type;
   return out;
 }
 

@@ -105,18 +105,17 @@ export interface TopologySpread {
  * names except nodeSelectorTerms (nodeSelectorTerm) and label/namespace selectors, which are
  * lists of one block.
  */
-export function affinityBlocks(value: unknown, key = ""): unknown {
+export function affinityBlocks(value: unknown): unknown {
   if (Array.isArray(value)) return value.map((v) => affinityBlocks(v));
   if (value === null || typeof value !== "object") return value;
   const out: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(value as Record<string, unknown>)) {
     if (k === "matchLabels")
       out[k] = v; // a map: keys are labels, not fields
-    else if (k === "nodeSelectorTerms") out.nodeSelectorTerm = affinityBlocks(v, k);
-    else if (k === "labelSelector" || k === "namespaceSelector") out[k] = [affinityBlocks(v, k)];
-    else out[k] = affinityBlocks(v, k);
+    else if (k === "nodeSelectorTerms") out.nodeSelectorTerm = affinityBlocks(v);
+    else if (k === "labelSelector" || k === "namespaceSelector") out[k] = [affinityBlocks(v)];
+    else out[k] = affinityBlocks(v);
   }
-  void key;
   return out;
 }
 

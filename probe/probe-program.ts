@@ -93,7 +93,6 @@ export function probeEnv(s: ProbeSettings): Record<string, string> {
   };
 }
 
-
 let cached: string | undefined;
 /** The probe's source code, read once. */
 export function probeSource(): string {

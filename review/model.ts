@@ -259,12 +259,7 @@ function objectName(attrs: Attrs): string | undefined {
  * change detection only, a digest that is never printed (rendered Secrets get none: the chart
  * generates random values when rendered without a cluster).
  */
-function redactSecretData(
-  kind: string | undefined,
-  attrs: Attrs,
-  raw: Attrs | undefined,
-  ctx: ResolveContext | undefined,
-): Attrs {
+function redactSecretData(kind: string | undefined, attrs: Attrs, raw: Attrs | undefined, ctx: ResolveContext | undefined): Attrs {
   if (kind !== "Secret") return attrs;
   const out: Attrs = { ...attrs };
   for (const field of ["data", "string_data", "binary_data", "data_wo"]) {

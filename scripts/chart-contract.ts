@@ -5,7 +5,8 @@
  * contract/kodus-env.ts) as the chart's templates read it (`.Files.Get`), so the chart never
  * restates an image, a port, a health path, a budget, a peer or an env name by hand. Per
  * component: image, port, health paths, startup budget, stop budget, Service or not, writable
- * paths, who may connect, and the names of its secret and plain variables in contract order.
+ * paths, who may connect, and the names of its secret and plain variables in contract order;
+ * and the bundled RabbitMQ's environment (contract/data-stores.ts).
  * Plain values are not in it: the chart computes them from its values (kodus.plainValues in
  * _helpers.tpl) and fails the render when the contract names one it has no value for.
  *
@@ -16,12 +17,13 @@ import { resolve } from "node:path";
 import { writeOrCheckGenerated } from "./generated-file";
 import { COMPONENTS, KODUS_COMPONENTS } from "../contract/components";
 import { envFor } from "../contract/kodus-env";
+import { RABBITMQ_ENV } from "../contract/data-stores";
 
 export const CHART_CONTRACT_FILE = resolve(__dirname, "..", "helm", "kodus-chutes", "files", "contract.json");
 
 /** The marker at the top of the file (its `generated` field). */
 export const GENERATED_MARKER =
-  "by npm run chart:contract (scripts/chart-contract.ts) from contract/components.ts and contract/kodus-env.ts; do not edit";
+  "by npm run chart:contract (scripts/chart-contract.ts) from contract/components.ts, contract/kodus-env.ts and contract/data-stores.ts; do not edit";
 
 /** The contract as the chart reads it (plain JSON data: no functions, components in contract order). */
 export function chartContract() {
@@ -52,6 +54,8 @@ export function chartContract() {
         ];
       }),
     ),
+    // The bundled RabbitMQ's own environment (heartbeat and consumer timeout), besides its credentials.
+    rabbitmq: { env: Object.entries(RABBITMQ_ENV).map(([name, value]) => ({ name, value })) },
   };
 }
 

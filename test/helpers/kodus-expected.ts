@@ -89,3 +89,22 @@ export const EXPECTED_COMPONENTS = {
   },
   web: { image: "ghcr.io/kodustech/kodus-ai-web", port: 3000, liveness: "/api/health", readiness: "/api/health", startupSeconds: 150 },
 } as const;
+
+/**
+ * The bundled RabbitMQ, from Kodus' source (a-nasstrom/kodus-ai, a fork at kodustech/kodus-ai
+ * main of 2026-06-24, commit a1051fafbd4ca63e3020c36f8b87c76a3b75653e):
+ * - libs/core/workflow/infrastructure/job-processor-router.service.ts gives a code review
+ *   105 minutes and says app timeouts "MUST be strictly less than the broker's consumer_timeout
+ *   (7200000ms / 2h in prod)"; workflow-job-consumer.service.ts sets `x-consumer-timeout` only on
+ *   the two AST-graph queues, none on the code-review queue, and RabbitMQ's default is 30 minutes.
+ * - kodustech/kodus-installer docker-compose.yml (5480db5) sets `-rabbit heartbeat 60`.
+ * - docker/rabbitMQ/init-definitions.sh creates the vhosts kodus-ai and kodus-ast; nothing in
+ *   apps/ or libs/ names kodus-ast (only the separate kodus-service-ast uses it, which the
+ *   installer does not deploy): Kodus itself needs kodus-ai only, the vhost of API_RABBITMQ_URI.
+ */
+export const EXPECTED_RABBITMQ = {
+  codeReviewTimeoutMs: 105 * 60 * 1000,
+  consumerTimeoutMs: 7_200_000,
+  erlArgs: "-rabbit heartbeat 60 -rabbit consumer_timeout 7200000",
+  vhostsKodusUses: ["kodus-ai"],
+} as const;

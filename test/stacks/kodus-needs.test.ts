@@ -5,6 +5,7 @@
  */
 import { ConfigError } from "../../config/load";
 import { envList, synthStack, type TfJson } from "../helpers/synth";
+import { EXPECTED_RABBITMQ } from "../helpers/kodus-expected";
 
 const BACKEND = ["api", "worker", "webhooks"] as const;
 /** Kodus' PostgreSQL pools per pod (typeORM.factory.ts) and the headroom the stacks add. */
@@ -56,7 +57,7 @@ describe("3. RabbitMQ plans with its memory limit, not the node's RAM (disk alar
       { file: "/etc/rabbitmq/conf.d/20-kodus.conf", content: "total_memory_available_override_value = 1073741824\n" },
     ]);
     expect(r.ulimit).toEqual([{ name: "nofile", soft: 65536, hard: 65536 }]);
-    expect(envList(r.env).RABBITMQ_SERVER_ADDITIONAL_ERL_ARGS).toBe("-rabbit heartbeat 60");
+    expect(envList(r.env).RABBITMQ_SERVER_ADDITIONAL_ERL_ARGS).toBe(EXPECTED_RABBITMQ.erlArgs);
   });
 
   test("docker: docker.rabbitmqMemory sets both", () => {
@@ -81,7 +82,7 @@ describe("3. RabbitMQ plans with its memory limit, not the node's RAM (disk alar
     expect(spec.volume).toEqual(
       expect.arrayContaining([{ name: "conf", config_map: { name: "${kubernetes_config_map_v1.rabbitmq-conf.metadata[0].name}" } }]),
     );
-    expect(c.env).toEqual(expect.arrayContaining([{ name: "RABBITMQ_SERVER_ADDITIONAL_ERL_ARGS", value: "-rabbit heartbeat 60" }]));
+    expect(c.env).toEqual(expect.arrayContaining([{ name: "RABBITMQ_SERVER_ADDITIONAL_ERL_ARGS", value: EXPECTED_RABBITMQ.erlArgs }]));
   });
 
   test("kubernetes: the override follows a configured limit", () => {
@@ -90,6 +91,19 @@ describe("3. RabbitMQ plans with its memory limit, not the node's RAM (disk alar
     }).json;
     expect(json.resource.kubernetes_config_map_v1["rabbitmq-conf"].data["20-kodus.conf"]).toBe(
       "total_memory_available_override_value = 2147483648\n",
+    );
+  });
+});
+
+describe("RabbitMQ lets a review run its 105 minutes: consumer_timeout 2 h on the bundled broker", () => {
+  test("the timeout Kodus asks for is longer than its longest review (else the broker redelivers it)", () => {
+    expect(EXPECTED_RABBITMQ.consumerTimeoutMs).toBeGreaterThan(EXPECTED_RABBITMQ.codeReviewTimeoutMs);
+    expect(EXPECTED_RABBITMQ.erlArgs).toContain(`-rabbit consumer_timeout ${EXPECTED_RABBITMQ.consumerTimeoutMs}`);
+  });
+  test("docker and kubernetes pass it to the broker", () => {
+    expect(envList(containers.rabbitmq.env).RABBITMQ_SERVER_ADDITIONAL_ERL_ARGS).toBe(EXPECTED_RABBITMQ.erlArgs);
+    expect(sts(k8s, "rabbitmq").container[0].env).toEqual(
+      expect.arrayContaining([{ name: "RABBITMQ_SERVER_ADDITIONAL_ERL_ARGS", value: EXPECTED_RABBITMQ.erlArgs }]),
     );
   });
 });

@@ -16,8 +16,19 @@ import { BACKEND, KODUS_PORTS, type Component } from "./components";
 
 export { COMPONENTS, type Component } from "./components";
 
-/** Components that call the LLM and therefore need Fixed Mode (Kodus reads them on the API and the worker; the webhooks service reads the same env). */
-export const LLM_COMPONENTS: readonly Component[] = BACKEND;
+/**
+ * Components that call the LLM and therefore need Fixed Mode and the Chutes key: the API and the
+ * worker load Kodus' LLM module. The webhooks service does not (apps/webhooks/src/modules/
+ * webhook-handler.module.ts imports no LLM module; nothing it loads reads the key or the model),
+ * so the internet-facing container never holds the key.
+ */
+export const LLM_COMPONENTS: readonly Component[] = ["api", "worker"];
+/**
+ * Components that sign or verify Kodus' JWTs: the API (logins, refresh) and the worker (it signs
+ * the tokens it sends to the MCP manager). The webhooks service registers no JWT strategy: its
+ * routes are public and it never reads API_JWT_SECRET or API_JWT_REFRESH_SECRET.
+ */
+const JWT_COMPONENTS: readonly Component[] = ["api", "worker"];
 const WEB: readonly Component[] = ["web"];
 
 /** The three variables that make up Fixed Mode. */
@@ -146,9 +157,9 @@ export const KODUS_ENV: readonly EnvVarSpec[] = [
   ),
 
   // --- Kodus internal secrets ---
-  // The web never reads the JWT secrets (it signs its own session with NEXTAUTH_SECRET).
-  secret("API_JWT_SECRET", BACKEND, "32 random bytes, base64"),
-  secret("API_JWT_REFRESH_SECRET", BACKEND, "32 random bytes, base64"),
+  // The web never reads the JWT secrets (it signs its own session with NEXTAUTH_SECRET), nor do the webhooks.
+  secret("API_JWT_SECRET", JWT_COMPONENTS, "32 random bytes, base64"),
+  secret("API_JWT_REFRESH_SECRET", JWT_COMPONENTS, "32 random bytes, base64"),
   secret("API_CRYPTO_KEY", BACKEND, "32 bytes as 64 hex characters"),
   secret("CODE_MANAGEMENT_SECRET", BACKEND, "32 bytes as 64 hex characters"),
   secret("CODE_MANAGEMENT_WEBHOOK_TOKEN", BACKEND, "32 random bytes, base64url"),

@@ -34,6 +34,13 @@ test.each(LLM_COMPONENTS)("%s gets all of Fixed Mode, the key as a secret", (com
   expect(plain).not.toHaveProperty("API_OPEN_AI_API_KEY");
 });
 
+test("the webhooks service (internet-facing, no LLM module) gets no Fixed Mode variable and no JWT secret", () => {
+  const plain = plainEnvFor("webhooks", settings);
+  for (const name of ["API_LLM_PROVIDER_MODEL", "API_OPENAI_FORCE_BASE_URL", "API_LLM_TEMPERATURE_OVERRIDE"]) expect(plain).not.toHaveProperty(name);
+  expect(secretEnvFor("webhooks")).not.toEqual(expect.arrayContaining(["API_OPEN_AI_API_KEY"]));
+  expect(secretEnvFor("webhooks").filter((n) => n.startsWith("API_JWT"))).toEqual([]);
+});
+
 test("the web never receives the LLM key or data-store passwords", () => {
   expect(secretEnvFor("web")).not.toEqual(expect.arrayContaining(["API_OPEN_AI_API_KEY"]));
   expect(secretEnvFor("web").filter((n) => /PASSWORD|RABBITMQ|CRYPTO/.test(n))).toEqual([]);

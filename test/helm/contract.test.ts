@@ -65,9 +65,11 @@ describe("files/contract.json", () => {
   });
 
   test("plain env names: Fixed Mode on the back end, the worker's role and drain, the web's own", () => {
-    for (const c of ["api", "worker", "webhooks"] as const) {
+    for (const c of ["api", "worker"] as const) {
       expect(contract.components[c].env.plain).toEqual(expect.arrayContaining(["API_LLM_PROVIDER_MODEL", "API_OPENAI_FORCE_BASE_URL", "API_LLM_TEMPERATURE_OVERRIDE"]));
     }
+    // The webhooks service loads no LLM module.
+    expect(contract.components.webhooks.env.plain.filter((n: string) => n.startsWith("API_LLM") || n === "API_OPENAI_FORCE_BASE_URL")).toEqual([]);
     const workerOnly = ["WORKER_ROLE", "API_WORKER_DRAIN_TIMEOUT_MS", "WORKFLOW_QUEUE_CODE_REVIEW_PREFETCH"];
     expect(contract.components.worker.env.plain).toEqual(expect.arrayContaining(workerOnly));
     for (const c of ["api", "webhooks", "web"] as const) expect(contract.components[c].env.plain.filter((n) => workerOnly.includes(n))).toEqual([]);

@@ -29,10 +29,17 @@ export const EXPECTED_SECRET_ENV = {
     "API_MG_DB_PASSWORD",
     "API_RABBITMQ_URI",
   ],
+  // The webhooks service (internet-facing): no Chutes key, no JWT secrets. Read in Kodus' source
+  // (a-nasstrom/kodus-ai a1051fafb) by following every import from apps/webhooks/src/main.ts:
+  // webhook-handler.module.ts loads no LLM module; of the files it reaches, only
+  // libs/common/utils/langchainCommon/document.ts names API_OPEN_AI_API_KEY, and the webhooks
+  // import just its estimateTokenCount (no key); JwtAuthGuard is global but no JWT strategy is
+  // registered (the webhook routes are public), so the JWT secrets are never read. It does read:
+  // API_CRYPTO_KEY (libs/common/utils/crypto.ts reads it when loaded, and crashes without it),
+  // CODE_MANAGEMENT_SECRET and CODE_MANAGEMENT_WEBHOOK_TOKEN (azureRepos.controller.ts through
+  // webhookTokenCrypto.ts), PostgreSQL (webhook-handler.module.ts), MongoDB
+  // (ObservabilityService.init('webhooks') in apps/webhooks/src/main.ts) and RabbitMQ.
   webhooks: [
-    "API_OPEN_AI_API_KEY",
-    "API_JWT_SECRET",
-    "API_JWT_REFRESH_SECRET",
     "API_CRYPTO_KEY",
     "CODE_MANAGEMENT_SECRET",
     "CODE_MANAGEMENT_WEBHOOK_TOKEN",

@@ -9,7 +9,7 @@ const k8s = (input: object = {}) => synthStack("kubernetes", input).json;
 const { json } = synthStack("kubernetes");
 const deployments = json.resource.kubernetes_deployment_v1;
 const kodus = ["api", "worker", "webhooks", "web"] as const;
-const llmComponents = ["api", "worker", "webhooks"] as const;
+const llmComponents = ["api", "worker"] as const; // api and worker load Kodus' LLM module; the webhooks service does not (see test/helpers/kodus-expected.ts)
 const SECRET_REF = "${kubernetes_secret_v1.secret.metadata[0].name}";
 
 const inventory = (tf: TfJson) =>

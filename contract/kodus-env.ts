@@ -46,7 +46,16 @@ const WEBHOOK_PATHS = {
   API_GITLAB_CODE_MANAGEMENT_WEBHOOK: "gitlab",
   GLOBAL_BITBUCKET_CODE_MANAGEMENT_WEBHOOK: "bitbucket",
   GLOBAL_AZURE_REPOS_CODE_MANAGEMENT_WEBHOOK: "azure-repos",
+  API_FORGEJO_CODE_MANAGEMENT_WEBHOOK: "forgejo",
 } as const;
+
+/**
+ * Lifetimes of the API's access and refresh tokens. Releases before kodus-ai 03de692d
+ * (2026-05-18) break login when they are unset; later ones default to 1d / 7d. The official
+ * installer sets 365d / 7d; a one-year access token stays valid for a year if it leaks, and the
+ * web renews its access token with the refresh token, so Kodus' own 1 day costs users nothing.
+ */
+export const JWT_LIFETIMES = { API_JWT_EXPIRES_IN: "1d", API_JWT_REFRESH_EXPIRES_IN: "7d" } as const;
 
 /** Everything the plain variables are computed from. */
 export interface KodusEnvSettings {
@@ -83,6 +92,8 @@ interface EnvVarBase {
 }
 export interface PlainEnvVar extends EnvVarBase {
   readonly secret: false;
+  /** The value when it never depends on the settings (the chart reads it from files/contract.json). */
+  readonly constant?: string;
   /** The value, or undefined to leave the variable unset. */
   readonly value: (s: KodusEnvSettings) => string | undefined;
 }
@@ -98,8 +109,10 @@ const plain = (name: string, components: readonly Component[], description: stri
   secret: false,
   value,
 });
-const constant = (name: string, components: readonly Component[], value: string, description = "constant"): PlainEnvVar =>
-  plain(name, components, description, () => value);
+const constant = (name: string, components: readonly Component[], value: string, description = "constant"): PlainEnvVar => ({
+  ...plain(name, components, description, () => value),
+  constant: value,
+});
 const secret = (name: string, components: readonly Component[], description: string): SecretEnvVar => ({
   name,
   components,
@@ -160,6 +173,7 @@ export const KODUS_ENV: readonly EnvVarSpec[] = [
   // The web never reads the JWT secrets (it signs its own session with NEXTAUTH_SECRET), nor do the webhooks.
   secret("API_JWT_SECRET", JWT_COMPONENTS, "32 random bytes, base64"),
   secret("API_JWT_REFRESH_SECRET", JWT_COMPONENTS, "32 random bytes, base64"),
+  ...Object.entries(JWT_LIFETIMES).map(([name, value]) => constant(name, JWT_COMPONENTS, value, "token lifetime (JWT_LIFETIMES)")),
   secret("API_CRYPTO_KEY", BACKEND, "32 bytes as 64 hex characters"),
   secret("CODE_MANAGEMENT_SECRET", BACKEND, "32 bytes as 64 hex characters"),
   secret("CODE_MANAGEMENT_WEBHOOK_TOKEN", BACKEND, "32 random bytes, base64url"),

@@ -7,8 +7,9 @@
  * component: image, port, health paths, startup budget, stop budget, Service or not, writable
  * paths, who may connect, and the names of its secret and plain variables in contract order;
  * and the bundled RabbitMQ's environment (contract/data-stores.ts).
- * Plain values are not in it: the chart computes them from its values (kodus.plainValues in
- * _helpers.tpl) and fails the render when the contract names one it has no value for.
+ * Plain values that never depend on the settings are in it (env.constants); the chart computes
+ * the others from its values (kodus.plainValues in _helpers.tpl) and fails the render when the
+ * contract names one it has no value for.
  *
  * Deterministic: same contract, same bytes. --check: exit 1 if the committed file differs from
  * the generated one (nothing is written).
@@ -49,6 +50,8 @@ export function chartContract() {
             env: {
               secret: env.filter((v) => v.secret).map((v) => v.name),
               plain: env.filter((v) => !v.secret).map((v) => v.name),
+              // Values that never depend on the settings: the chart takes them from here.
+              constants: Object.fromEntries(env.flatMap((v) => (!v.secret && v.constant !== undefined ? [[v.name, v.constant]] : []))),
             },
           },
         ];

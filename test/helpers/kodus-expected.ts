@@ -115,3 +115,26 @@ export const EXPECTED_RABBITMQ = {
   erlArgs: "-rabbit heartbeat 60 -rabbit consumer_timeout 7200000",
   vhostsKodusUses: ["kodus-ai"],
 } as const;
+
+/**
+ * Settings the official installer sets and Kodus reads, with the values this project gives.
+ * - JWT lifetimes: libs/core/infrastructure/config/loaders/jwt.config.loader.ts reads
+ *   API_JWT_EXPIRES_IN / API_JWT_REFRESH_EXPIRES_IN; before kodus-ai 03de692d (2026-05-18)
+ *   an unset one made jwt.sign throw and login fail; since then they default to 1d / 7d. The
+ *   installer's .env.example (kodustech/kodus-installer 5480db5) sets 365d / 7d. We set Kodus'
+ *   own 1d / 7d explicitly: login works on every release, and a leaked access token is valid a
+ *   day, not a year (the web renews it with the refresh token: apps/web/src/core/config/auth.ts).
+ *   Read by the API and the worker only.
+ * - Forgejo: apps/webhooks/src/controllers/forgejo.controller.ts serves POST /forgejo/webhook;
+ *   the installer's .env.example has API_FORGEJO_CODE_MANAGEMENT_WEBHOOK.
+ */
+export const EXPECTED_SETTINGS = {
+  jwt: { API_JWT_EXPIRES_IN: "1d", API_JWT_REFRESH_EXPIRES_IN: "7d", components: ["api", "worker"] },
+  webhookPaths: {
+    API_GITHUB_CODE_MANAGEMENT_WEBHOOK: "/github/webhook",
+    API_GITLAB_CODE_MANAGEMENT_WEBHOOK: "/gitlab/webhook",
+    GLOBAL_BITBUCKET_CODE_MANAGEMENT_WEBHOOK: "/bitbucket/webhook",
+    GLOBAL_AZURE_REPOS_CODE_MANAGEMENT_WEBHOOK: "/azure-repos/webhook",
+    API_FORGEJO_CODE_MANAGEMENT_WEBHOOK: "/forgejo/webhook",
+  },
+} as const;

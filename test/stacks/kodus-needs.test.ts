@@ -5,7 +5,7 @@
  */
 import { ConfigError } from "../../config/load";
 import { envList, synthStack, type TfJson } from "../helpers/synth";
-import { EXPECTED_RABBITMQ } from "../helpers/kodus-expected";
+import { EXPECTED_RABBITMQ, EXPECTED_SETTINGS } from "../helpers/kodus-expected";
 
 const BACKEND = ["api", "worker", "webhooks"] as const;
 /** Kodus' PostgreSQL pools per pod (typeORM.factory.ts) and the headroom the stacks add. */
@@ -105,6 +105,22 @@ describe("RabbitMQ lets a review run its 105 minutes: consumer_timeout 2 h on th
     expect(sts(k8s, "rabbitmq").container[0].env).toEqual(
       expect.arrayContaining([{ name: "RABBITMQ_SERVER_ADDITIONAL_ERL_ARGS", value: EXPECTED_RABBITMQ.erlArgs }]),
     );
+  });
+});
+
+describe("Settings the official installer sets: JWT lifetimes, every git provider's webhook URL", () => {
+  const dockerEnv = (c: string) => envList(containers[c].env);
+  const k8sEnv = (c: string) => k8s.resource.kubernetes_config_map_v1[`env-${c}`].data;
+  test.each(["docker", "kubernetes"])("%s: the API and the worker get both token lifetimes, nobody else", (target) => {
+    const env = target === "docker" ? dockerEnv : k8sEnv;
+    const { components, ...lifetimes } = EXPECTED_SETTINGS.jwt;
+    for (const c of ["api", "worker", "webhooks", "web"]) {
+      for (const [name, value] of Object.entries(lifetimes)) expect([c, name, env(c)[name]]).toEqual([c, name, (components as readonly string[]).includes(c) ? value : undefined]);
+    }
+  });
+  test.each(["docker", "kubernetes"])("%s: a webhook URL per git provider, Forgejo included", (target) => {
+    const env = target === "docker" ? dockerEnv : k8sEnv;
+    for (const [name, path] of Object.entries(EXPECTED_SETTINGS.webhookPaths)) expect(env("api")[name]).toBe(`http://localhost:3332${path}`);
   });
 });
 

@@ -172,7 +172,8 @@ port: {{ (index $stores .store).port | int64 }}
 
 {{/*
 The value of every plain variable the chart computes (contract/kodus-env.ts computes the same
-from the stack's config), as JSON {name: "value"}, whichever component gets it: the contract
+from the stack's config; constants come from files/contract.json, env.constants), as JSON
+{name: "value"}, whichever component gets it: the contract
 (files/contract.json) decides that. The optional ones (kodus.optionalPlainEnv) are left out
 when their setting is unset. Arg: root.
 */}}
@@ -219,6 +220,7 @@ when their setting is unset. Arg: root.
 {{- $_ := set $env "API_GITLAB_CODE_MANAGEMENT_WEBHOOK" (printf "%s/gitlab/webhook" $webhooksUrl) -}}
 {{- $_ := set $env "GLOBAL_BITBUCKET_CODE_MANAGEMENT_WEBHOOK" (printf "%s/bitbucket/webhook" $webhooksUrl) -}}
 {{- $_ := set $env "GLOBAL_AZURE_REPOS_CODE_MANAGEMENT_WEBHOOK" (printf "%s/azure-repos/webhook" $webhooksUrl) -}}
+{{- $_ := set $env "API_FORGEJO_CODE_MANAGEMENT_WEBHOOK" (printf "%s/forgejo/webhook" $webhooksUrl) -}}
 {{- /* Data stores */ -}}
 {{- $_ := set $env "API_PG_DB_HOST" $pg.host -}}
 {{- $_ := set $env "API_PG_DB_PORT" (toString $pg.port) -}}
@@ -257,10 +259,12 @@ contract (files/contract.json) gives it, valued by kodus.plainValues. A variable
 names and the chart has no value for fails the render. Args: root, component.
 */}}
 {{- define "kodus.plainEnv" -}}
-{{- $values := include "kodus.plainValues" .root | fromJson -}}
+{{- $spec := include "kodus.component" . | fromJson -}}
+{{- /* The contract's constants fill in what the chart does not compute (a computed value wins: it may derive from another row, e.g. a port). */ -}}
+{{- $values := merge (include "kodus.plainValues" .root | fromJson) ($spec.env.constants | default dict) -}}
 {{- $optional := include "kodus.optionalPlainEnv" .root | fromYamlArray -}}
 {{- $env := dict -}}
-{{- range $name := (include "kodus.component" . | fromJson).env.plain -}}
+{{- range $name := $spec.env.plain -}}
 {{- if hasKey $values $name -}}
 {{- $_ := set $env $name (index $values $name) -}}
 {{- else if not (has $name $optional) -}}

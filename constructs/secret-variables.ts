@@ -9,6 +9,8 @@ export interface SecretVariablesProps {
    * @default false
    */
   readonly ephemeral?: boolean;
+  /** The inputs to declare (contract/secrets.ts secretInputsFor). @default every input */
+  readonly inputs?: readonly SecretInputName[];
 }
 
 /**
@@ -20,7 +22,7 @@ export class SecretVariables extends Construct {
 
   constructor(scope: Construct, id: string, props: SecretVariablesProps = {}) {
     super(scope, id);
-    for (const input of SECRET_INPUTS) {
+    for (const input of SECRET_INPUTS.filter((i) => props.inputs?.includes(i.variable) ?? true)) {
       const pattern = SECRET_FORMAT_PATTERNS[input.format];
       const variable = new TerraformVariable(this, input.variable, {
         type: "string",
@@ -42,7 +44,14 @@ export class SecretVariables extends Construct {
 
   /** A reference (`${var.name}`) to the variable's value. */
   ref(name: SecretInputName): string {
-    return this.variables.get(name)!.stringValue;
+    const variable = this.variables.get(name);
+    if (!variable) throw new Error(`secret input ${name} is not declared in this stack`);
+    return variable.stringValue;
+  }
+
+  /** The inputs declared. */
+  get names(): SecretInputName[] {
+    return [...this.variables.keys()];
   }
 
   /** The same reference, URL-encoded by Terraform (for passwords inside URIs). */

@@ -12,7 +12,7 @@
 
 import type { Config } from "../config/schema";
 
-import { BACKEND, KODUS_PORTS, type Component } from "./components";
+import { BACKEND, KODUS_COMPONENTS, KODUS_PORTS, type Component } from "./components";
 
 export { COMPONENTS, type Component } from "./components";
 
@@ -22,20 +22,27 @@ export { COMPONENTS, type Component } from "./components";
  * webhook-handler.module.ts imports no LLM module; nothing it loads reads the key or the model),
  * so the internet-facing container never holds the key.
  */
-export const LLM_COMPONENTS: readonly Component[] = ["api", "worker"];
+export const LLM_COMPONENTS: readonly Component[] = ["api", "worker", "worker-analytics"];
 /**
  * Components that sign or verify Kodus' JWTs: the API (logins, refresh) and the worker (it signs
- * the tokens it sends to the MCP manager). The webhooks service registers no JWT strategy: its
- * routes are public and it never reads API_JWT_SECRET or API_JWT_REFRESH_SECRET.
+ * the tokens it sends to the MCP manager; the analytics worker is the same program). The
+ * webhooks service registers no JWT strategy: its routes are public and it never reads
+ * API_JWT_SECRET or API_JWT_REFRESH_SECRET.
  */
-const JWT_COMPONENTS: readonly Component[] = ["api", "worker"];
+const JWT_COMPONENTS: readonly Component[] = ["api", "worker", "worker-analytics"];
+/** The worker image's two roles. */
+const WORKERS: readonly Component[] = ["worker", "worker-analytics"];
+/** Everything that connects to PostgreSQL: the Kodus back end and the MCP manager (its own schema). */
+const POSTGRES_CLIENTS: readonly Component[] = [...BACKEND, "mcp-manager"];
+/** Who calls the MCP manager (and the MCP server the API serves). */
+const MCP_CALLERS: readonly Component[] = ["api", "worker"];
 const WEB: readonly Component[] = ["web"];
 
 /** The three variables that make up Fixed Mode. */
 export const FIXED_MODE_VARS = ["API_LLM_PROVIDER_MODEL", "API_OPENAI_FORCE_BASE_URL", "API_OPEN_AI_API_KEY"] as const;
 
 /** The role the code-review worker must be given; the worker refuses to boot without one. */
-export const WORKER_ROLE = "code-review";
+export const WORKER_ROLE = KODUS_COMPONENTS.worker.ownEnv.WORKER_ROLE;
 
 /** Set on the one component (or Job) that migrates and seeds the database; everyone else gets "false". */
 export const MIGRATOR_ENV = { RUN_MIGRATIONS: "true", RUN_SEEDS: "true" } as const;
@@ -83,6 +90,8 @@ export interface KodusEnvSettings {
     readonly disableSsl: boolean;
   };
   readonly mongodb: { readonly host: string; readonly port: number; readonly database: string; readonly username: string };
+  /** Host name of the MCP manager; unset when it is off (the MCP variables are then left out). */
+  readonly mcpManagerHost?: string;
 }
 
 interface EnvVarBase {
@@ -144,7 +153,7 @@ export const KODUS_ENV: readonly EnvVarSpec[] = [
   ),
 
   // --- Runtime ---
-  constant("NODE_ENV", BACKEND, "production"),
+  constant("NODE_ENV", [...BACKEND, "mcp-manager"], "production"),
   constant("API_NODE_ENV", BACKEND, "production"),
   // Informational only: Kodus fixes cloud mode when the image is built (environment.template.ts)
   // and the entrypoint merely prints this value. Set as the official chart does; changing it
@@ -156,8 +165,8 @@ export const KODUS_ENV: readonly EnvVarSpec[] = [
   constant("API_DATABASE_ENV", BACKEND, "production"),
   constant("RUN_MIGRATIONS", BACKEND, "false", "only the migrator runs migrations (MIGRATOR_ENV)"),
   constant("RUN_SEEDS", BACKEND, "false", "only the migrator seeds (MIGRATOR_ENV)"),
-  constant("WORKER_ROLE", ["worker"], WORKER_ROLE),
-  plain("API_WORKER_DRAIN_TIMEOUT_MS", ["worker"], "kodus.workerDrainTimeoutMs", (s) => String(s.workerDrainTimeoutMs)),
+  // WORKER_ROLE is each worker's own (contract/components.ts, ownEnv).
+  plain("API_WORKER_DRAIN_TIMEOUT_MS", WORKERS, "kodus.workerDrainTimeoutMs", (s) => String(s.workerDrainTimeoutMs)),
   plain("API_FRONTEND_URL", BACKEND, "kodus.publicUrl", (s) => s.publicUrl),
   // Dashboard links in PR comments and e-mails (invites, password resets); unset, they point at
   // Kodus' cloud app.
@@ -179,12 +188,12 @@ export const KODUS_ENV: readonly EnvVarSpec[] = [
   secret("CODE_MANAGEMENT_WEBHOOK_TOKEN", BACKEND, "32 random bytes, base64url"),
 
   // --- Data stores ---
-  plain("API_PG_DB_HOST", BACKEND, "PostgreSQL host", (s) => s.postgres.host),
-  plain("API_PG_DB_PORT", BACKEND, "PostgreSQL port", (s) => String(s.postgres.port)),
-  plain("API_PG_DB_USERNAME", BACKEND, "PostgreSQL user", (s) => s.postgres.username),
-  plain("API_PG_DB_DATABASE", BACKEND, "PostgreSQL database", (s) => s.postgres.database),
-  plain("API_DATABASE_DISABLE_SSL", BACKEND, "true when PostgreSQL has no TLS", (s) => String(s.postgres.disableSsl)),
-  secret("API_PG_DB_PASSWORD", BACKEND, "PostgreSQL password"),
+  plain("API_PG_DB_HOST", POSTGRES_CLIENTS, "PostgreSQL host", (s) => s.postgres.host),
+  plain("API_PG_DB_PORT", POSTGRES_CLIENTS, "PostgreSQL port", (s) => String(s.postgres.port)),
+  plain("API_PG_DB_USERNAME", POSTGRES_CLIENTS, "PostgreSQL user", (s) => s.postgres.username),
+  plain("API_PG_DB_DATABASE", POSTGRES_CLIENTS, "PostgreSQL database", (s) => s.postgres.database),
+  plain("API_DATABASE_DISABLE_SSL", POSTGRES_CLIENTS, "true when PostgreSQL has no TLS", (s) => String(s.postgres.disableSsl)),
+  secret("API_PG_DB_PASSWORD", POSTGRES_CLIENTS, "PostgreSQL password"),
   plain("API_MG_DB_HOST", BACKEND, "MongoDB host", (s) => s.mongodb.host),
   plain("API_MG_DB_PORT", BACKEND, "MongoDB port", (s) => String(s.mongodb.port)),
   plain("API_MG_DB_USERNAME", BACKEND, "MongoDB user", (s) => s.mongodb.username),
@@ -193,6 +202,40 @@ export const KODUS_ENV: readonly EnvVarSpec[] = [
   secret("API_RABBITMQ_URI", BACKEND, "amqp://user:password@host:5672/kodus-ai (holds the RabbitMQ password)"),
   constant("API_RABBITMQ_ENABLED", BACKEND, "true"),
   constant("API_RABBITMQ_WAIT", BACKEND, "true"),
+
+  // --- MCP (only with the MCP manager on, as the official chart sets them) ---
+  plain("API_MCP_SERVER_ENABLED", ["api"], "true with the MCP manager: the API serves the MCP tools it lists under /mcp", (s) =>
+    s.mcpManagerHost === undefined ? undefined : "true",
+  ),
+  plain("API_KODUS_SERVICE_MCP_MANAGER", MCP_CALLERS, "the MCP manager's internal URL", (s) =>
+    s.mcpManagerHost === undefined ? undefined : `http://${s.mcpManagerHost}:${KODUS_PORTS["mcp-manager"]}`,
+  ),
+  plain("API_KODUS_MCP_SERVER_URL", [...MCP_CALLERS, "mcp-manager"], "the API's MCP server (internal URL)", (s) =>
+    s.mcpManagerHost === undefined ? undefined : `http://${s.apiHost}:${KODUS_PORTS.api}/mcp`,
+  ),
+  plain("WEB_HOSTNAME_MCP_MANAGER", ["web"], "the MCP manager's host (the web proxies to it server-side)", (s) => s.mcpManagerHost),
+  plain("WEB_PORT_MCP_MANAGER", ["web"], "the MCP manager's port", (s) =>
+    s.mcpManagerHost === undefined ? undefined : String(KODUS_PORTS["mcp-manager"]),
+  ),
+  // The MCP manager's own settings (apps/mcp-manager/src).
+  constant("API_MCP_MANAGER_PORT", ["mcp-manager"], String(KODUS_PORTS["mcp-manager"])),
+  // production: TLS to PostgreSQL unless API_DATABASE_DISABLE_SSL=true, quieter logs.
+  constant("API_MCP_MANAGER_NODE_ENV", ["mcp-manager"], "production"),
+  constant("API_MCP_MANAGER_DATABASE_ENV", ["mcp-manager"], "production"),
+  constant("API_MCP_MANAGER_MCP_PROVIDERS", ["mcp-manager"], "kodusmcp,custom"),
+  plain(
+    "API_MCP_MANAGER_REDIRECT_URI",
+    ["mcp-manager"],
+    "kodus.publicUrl + /setup/mcp/oauth (OAuth set-up in the browser)",
+    (s) => `${s.publicUrl}/setup/mcp/oauth`,
+  ),
+  plain(
+    "API_MCP_MANAGER_CORS_ORIGINS",
+    ["mcp-manager"],
+    "the origin of kodus.publicUrl (the official chart's default)",
+    (s) => new URL(s.publicUrl).origin,
+  ),
+  secret("API_MCP_MANAGER_ENCRYPTION_SECRET", ["mcp-manager"], "32 random bytes, base64 (encrypts the MCP credentials it stores)"),
 
   // --- Web ---
   constant("WEB_NODE_ENV", WEB, "self-hosted"),
@@ -206,9 +249,12 @@ export const KODUS_ENV: readonly EnvVarSpec[] = [
   secret("WEB_NEXTAUTH_SECRET", WEB, "32 random bytes, base64 (same value as NEXTAUTH_SECRET)"),
 ];
 
-/** The variables one component receives, in contract order. */
+/** The variables one component receives, in contract order, then its own (contract/components.ts ownEnv). */
 export function envFor(component: Component): readonly EnvVarSpec[] {
-  return KODUS_ENV.filter((v) => v.components.includes(component));
+  const own = Object.entries(KODUS_COMPONENTS[component].ownEnv as Readonly<Record<string, string>>).map(([name, value]) =>
+    constant(name, [component], value, `${component}'s own`),
+  );
+  return [...KODUS_ENV.filter((v) => v.components.includes(component)), ...own];
 }
 
 /** Plain name → value pairs for one component (unset optional values left out). */
@@ -263,6 +309,8 @@ export interface KodusTopology {
   readonly apiHost: string;
   readonly postgres: KodusEnvSettings["postgres"];
   readonly mongodb: KodusEnvSettings["mongodb"];
+  /** The MCP manager's host name on this target (used only when it is enabled). */
+  readonly mcpManagerHost: string;
 }
 
 /** The settings of the plain variables: the config's, placed on one target's topology. */
@@ -280,5 +328,6 @@ export function kodusEnvSettings(config: Config, topology: KodusTopology): Kodus
     workerDrainTimeoutMs: config.kodus.workerDrainTimeoutMs,
     postgres: topology.postgres,
     mongodb: topology.mongodb,
+    mcpManagerHost: config.kodus.components["mcp-manager"].enabled ? topology.mcpManagerHost : undefined,
   };
 }

@@ -4,6 +4,8 @@
  * `npm run secrets` generates values for every input marked `generate`.
  */
 
+import type { Component, OptionalComponent } from "./components";
+
 export type SecretFormat = "base64" | "base64url" | "hex32" | "hex" | "provided";
 
 export interface SecretInput {
@@ -11,6 +13,8 @@ export interface SecretInput {
   readonly variable: string;
   readonly description: string;
   readonly format: SecretFormat;
+  /** Needed only when this optional component is enabled (the variable is declared only then). */
+  readonly component?: OptionalComponent;
 }
 
 /** Regular expressions (RE2 syntax, used in Terraform variable validation) per format. */
@@ -40,7 +44,19 @@ export const SECRET_INPUTS = [
   { variable: "postgres_password", format: "hex", description: "PostgreSQL password of the Kodus user" },
   { variable: "mongodb_password", format: "hex", description: "MongoDB password of the Kodus user" },
   { variable: "rabbitmq_password", format: "hex", description: "RabbitMQ password of the Kodus user" },
+  {
+    variable: "mcp_manager_encryption_secret",
+    format: "base64",
+    description:
+      "Kodus API_MCP_MANAGER_ENCRYPTION_SECRET (encrypts the MCP credentials the MCP manager stores: never change it after the first deploy)",
+    component: "mcp-manager",
+  },
 ] as const satisfies readonly SecretInput[];
+
+/** The secret inputs a deployment with these components needs. */
+export function secretInputsFor(components: readonly Component[]): SecretInputName[] {
+  return SECRET_INPUTS.filter((i: SecretInput) => i.component === undefined || components.includes(i.component)).map((i) => i.variable);
+}
 
 export type SecretInputName = (typeof SECRET_INPUTS)[number]["variable"];
 
@@ -61,7 +77,12 @@ export function secretEnvValues(
   ref: (input: SecretInputName) => string,
   urlEncode: (expr: string) => string,
   rabbitmq: RabbitMqEndpoint,
+  /** The inputs declared (secretInputsFor): a variable built from another one is left out. */
+  inputs: readonly SecretInputName[] = SECRET_INPUTS.map((i) => i.variable),
 ): Record<string, string> {
+  const optional: Record<string, string> = inputs.includes("mcp_manager_encryption_secret")
+    ? { API_MCP_MANAGER_ENCRYPTION_SECRET: ref("mcp_manager_encryption_secret") }
+    : {};
   return {
     API_OPEN_AI_API_KEY: ref("chutes_api_key"),
     API_JWT_SECRET: ref("api_jwt_secret"),
@@ -74,6 +95,7 @@ export function secretEnvValues(
     API_PG_DB_PASSWORD: ref("postgres_password"),
     API_MG_DB_PASSWORD: ref("mongodb_password"),
     API_RABBITMQ_URI: `amqp://${encodeURIComponent(rabbitmq.username)}:${urlEncode(ref("rabbitmq_password"))}@${rabbitmq.host}:${rabbitmq.port}/${RABBITMQ_VHOST}`,
+    ...optional,
   };
 }
 

@@ -16,7 +16,7 @@
  */
 import { resolve } from "node:path";
 import { writeOrCheckGenerated } from "./generated-file";
-import { COMPONENTS, KODUS_COMPONENTS } from "../contract/components";
+import { COMPONENTS, KODUS_COMPONENTS, OPTIONAL_COMPONENTS, imageOwner, type KodusComponentSpec } from "../contract/components";
 import { envFor } from "../contract/kodus-env";
 import { RABBITMQ_ENV } from "../contract/data-stores";
 
@@ -34,7 +34,7 @@ export function chartContract() {
     order: [...COMPONENTS],
     components: Object.fromEntries(
       COMPONENTS.map((c) => {
-        const spec = KODUS_COMPONENTS[c];
+        const spec: KodusComponentSpec = KODUS_COMPONENTS[c];
         const env = envFor(c);
         return [
           c,
@@ -47,6 +47,11 @@ export function chartContract() {
             service: spec.service,
             writablePaths: spec.writablePaths,
             peers: spec.peers,
+            // Optional: deployed only when kodus.components.<name>.enabled (default: the contract's).
+            optional: (OPTIONAL_COMPONENTS as readonly string[]).includes(c),
+            // The images.digests key that pins its image (components running one image share it).
+            digestKey: imageOwner(c),
+            dataStores: spec.dataStores,
             env: {
               secret: env.filter((v) => v.secret).map((v) => v.name),
               plain: env.filter((v) => !v.secret).map((v) => v.name),

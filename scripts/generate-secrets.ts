@@ -29,6 +29,9 @@ import { CHUTES_KEY_FORMAT, SECRET_INPUTS, generateSecretValue, type SecretInput
 import { probeEnv, probeSettingsFor } from "../probe/probe-program";
 import { runAsMain, runProbeProcess, type ProbeCliContext } from "./cli";
 
+/** Encryption keys of stored data: a new one cannot read what the old one wrote. */
+const NEVER_ROTATED: readonly string[] = ["api_crypto_key", "mcp_manager_encryption_secret"];
+
 export const DEFAULT_SECRETS_FILE = "kodus.secrets.auto.tfvars.json";
 /** Not secret: the Kubernetes stack's rotation counter (a Terraform number variable). */
 export const REVISION_VARIABLE = "secrets_revision";
@@ -39,7 +42,7 @@ export const USAGE = `Usage: npm run secrets -- [command] [--out FILE] [--no-che
                           CHUTES_API_KEY. Values already in the file are kept.
   rotate chutes_api_key   replace the Chutes key with CHUTES_API_KEY (checked against Chutes first)
   rotate NAME             replace one generated secret with a fresh random value; NAME is one of
-                          ${SECRET_INPUTS.filter((i) => i.format !== "provided" && i.variable !== "api_crypto_key")
+                          ${SECRET_INPUTS.filter((i) => i.format !== "provided" && !NEVER_ROTATED.includes(i.variable))
                             .map((i) => i.variable)
                             .join(", ")}
   bump                    bump ${REVISION_VARIABLE} only (after your own secret store changed the Secret)
@@ -245,9 +248,9 @@ async function main(argv: readonly string[], context: ProbeCliContext): Promise<
 
   const input = SECRET_INPUTS.find((i) => i.variable === name);
   if (!input) throw new SecretsError(`rotate: ${name === undefined ? "name the secret to rotate" : "unknown secret name"}\n${USAGE}`, 2);
-  if (input.variable === "api_crypto_key") {
+  if (NEVER_ROTATED.includes(input.variable)) {
     throw new SecretsError(
-      "rotate api_crypto_key: refused: Kodus encrypts stored credentials with it, and a new key cannot read them; it must never change after the first deploy",
+      `rotate ${input.variable}: refused: Kodus encrypts stored credentials with it, and a new key cannot read them; it must never change after the first deploy`,
     );
   }
   if (!existsSync(file)) throw new SecretsError(`${file}: does not exist; run the first set-up first: CHUTES_API_KEY=... npm run secrets`);

@@ -10,10 +10,10 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parse } from "yaml";
 import { buildChartContract, CHART_CONTRACT_FILE } from "../../scripts/chart-contract";
-import { EXPECTED_COMPONENTS, EXPECTED_SECRET_ENV } from "../helpers/kodus-expected";
+import { EXPECTED_COMPONENTS, EXPECTED_OPTIONAL_COMPONENTS, EXPECTED_SECRET_ENV } from "../helpers/kodus-expected";
 import { CHART_DIR, EXPLICIT_SECRET_VALUES, FULL_VALUES_FILE, find, helmBin, podSpec, render, tryRender, type K8sObject } from "./helm";
 
-const COMPONENTS = ["api", "worker", "webhooks", "web"] as const;
+const COMPONENTS = ["api", "worker", "webhooks", "web", "mcp-manager", "worker-analytics"] as const;
 type Component = (typeof COMPONENTS)[number];
 
 type Spec = {
@@ -25,7 +25,10 @@ type Spec = {
   service: boolean;
   writablePaths: { name: string; mountPath: string }[];
   peers: { kind: "none" } | { kind: "ingress-controller" } | { kind: "components"; components: string[] };
-  env: { secret: string[]; plain: string[] };
+  optional: boolean;
+  digestKey: string;
+  dataStores: string[];
+  env: { secret: string[]; plain: string[]; constants: Record<string, string> };
 };
 type ChartContract = { generated: string; order: string[]; components: Record<Component, Spec> };
 
@@ -42,7 +45,7 @@ describe("files/contract.json", () => {
   });
 
   test("it holds what each Kodus image needs: image, port, health paths, startup budget, secret env", () => {
-    expect(contract.order).toEqual(["api", "worker", "webhooks", "web"]);
+    expect(contract.order).toEqual(["api", "worker", "webhooks", "web", "mcp-manager", "worker-analytics"]);
     for (const c of COMPONENTS) {
       const { image, port, liveness, readiness, startupSeconds } = EXPECTED_COMPONENTS[c];
       const spec = contract.components[c];
@@ -55,8 +58,18 @@ describe("files/contract.json", () => {
   test("who gets a Service, who may connect, how long each may take to stop, what it may write", () => {
     const { api, worker, webhooks, web } = contract.components;
     expect([api.service, worker.service, webhooks.service, web.service]).toEqual([true, false, true, true]);
-    expect(api.peers).toEqual({ kind: "components", components: ["web"] });
+    // The web proxies to the API; the worker and the MCP manager reach the MCP server it serves.
+    expect(api.peers).toEqual({ kind: "components", components: ["web", "worker", "mcp-manager"] });
     expect(worker.peers).toEqual({ kind: "none" });
+    const mcp = contract.components["mcp-manager"];
+    const analytics = contract.components["worker-analytics"];
+    expect([mcp.service, analytics.service]).toEqual([true, false]);
+    expect(mcp.peers).toEqual({ kind: "components", components: EXPECTED_OPTIONAL_COMPONENTS["mcp-manager"].calledBy });
+    expect(analytics.peers).toEqual({ kind: "none" });
+    expect([mcp.optional, analytics.optional, api.optional]).toEqual([true, true, false]);
+    // One digest pins the worker image, whichever role runs it.
+    expect([analytics.digestKey, mcp.digestKey, worker.digestKey]).toEqual(["worker", "mcp-manager", "worker"]);
+    expect(analytics.stopBudget).toEqual({ kind: "drain", marginSeconds: 15 });
     expect([webhooks.peers, web.peers]).toEqual([{ kind: "ingress-controller" }, { kind: "ingress-controller" }]);
     expect(worker.stopBudget).toEqual({ kind: "drain", marginSeconds: 15 });
     for (const spec of [api, webhooks, web]) expect(spec.stopBudget).toEqual({ kind: "fixed", seconds: 30 });
@@ -73,7 +86,10 @@ describe("files/contract.json", () => {
     const workerOnly = ["WORKER_ROLE", "API_WORKER_DRAIN_TIMEOUT_MS", "WORKFLOW_QUEUE_CODE_REVIEW_PREFETCH"];
     expect(contract.components.worker.env.plain).toEqual(expect.arrayContaining(workerOnly));
     for (const c of ["api", "webhooks", "web"] as const) expect(contract.components[c].env.plain.filter((n) => workerOnly.includes(n))).toEqual([]);
-    expect(contract.components.web.env.plain).toEqual(["WEB_NODE_ENV", "WEB_HOSTNAME_API", "WEB_PORT_API", "HOSTNAME", "NEXTAUTH_URL"]);
+    expect(contract.components.web.env.plain).toEqual(["WEB_HOSTNAME_MCP_MANAGER", "WEB_PORT_MCP_MANAGER", "WEB_NODE_ENV", "WEB_HOSTNAME_API", "WEB_PORT_API", "HOSTNAME", "NEXTAUTH_URL"]);
+    // The workers' roles are contract constants the chart takes as they are.
+    expect(contract.components.worker.env.constants.WORKER_ROLE).toBe("code-review");
+    expect(contract.components["worker-analytics"].env.constants.WORKER_ROLE).toBe(EXPECTED_OPTIONAL_COMPONENTS["worker-analytics"].env.WORKER_ROLE);
   });
 });
 

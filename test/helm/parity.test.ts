@@ -95,6 +95,11 @@ const SETUPS: Setup[] = [
     const values = { secrets: { values: EXPLICIT_SECRET_VALUES }, healthcheck: { prometheusRule: { enabled: true, labels: { release: "kube-prometheus-stack" } } } };
     return { name: "defaults + the PrometheusRule", values, config: toConfig({ ...values, secrets: {} }) };
   })(),
+  (() => {
+    // The optional components the other way round: the MCP manager off, the analytics worker on.
+    const values = { kodus: { components: { "mcp-manager": { enabled: false }, "worker-analytics": { enabled: true } } }, replicas: { "worker-analytics": 2 } };
+    return { name: "MCP manager off, analytics worker on", values: { ...values, secrets: { values: EXPLICIT_SECRET_VALUES } }, config: toConfig({ ...values, secrets: {} }) };
+  })(),
 ];
 
 // --- Terraform JSON → Kubernetes objects ---

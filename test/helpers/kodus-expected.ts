@@ -50,6 +50,27 @@ export const EXPECTED_SECRET_ENV = {
   // The web: its session secrets only; never the LLM key, the crypto key or data-store
   // credentials, and not the API's JWT secrets (apps/web never reads them).
   web: ["NEXTAUTH_SECRET", "WEB_NEXTAUTH_SECRET"],
+  // The MCP manager (apps/mcp-manager/src, a-nasstrom/kodus-ai a1051fafb) reads only
+  // API_PG_DB_* of the data stores (config/typeorm.config.ts throws without them) and its
+  // encryption key (common/utils/encryption.ts throws "Missing encryption configuration"
+  // without it). It reads API_MCP_MANAGER_JWT_SECRET into JwtModule but its AuthGuard only
+  // decodes tokens (common/guards/auth.guard.ts: jwtService.decode, never verify): the secret
+  // changes nothing, so it is not given.
+  "mcp-manager": ["API_PG_DB_PASSWORD", "API_MCP_MANAGER_ENCRYPTION_SECRET"],
+  // The analytics worker is the worker program (same image, apps/worker/src/worker.module.ts
+  // picks modules by WORKER_ROLE): it loads the LLM module too (a pull-request classifier) and
+  // uses PostgreSQL, MongoDB and RabbitMQ (one idle connection).
+  "worker-analytics": [
+    "API_OPEN_AI_API_KEY",
+    "API_JWT_SECRET",
+    "API_JWT_REFRESH_SECRET",
+    "API_CRYPTO_KEY",
+    "CODE_MANAGEMENT_SECRET",
+    "CODE_MANAGEMENT_WEBHOOK_TOKEN",
+    "API_PG_DB_PASSWORD",
+    "API_MG_DB_PASSWORD",
+    "API_RABBITMQ_URI",
+  ],
 } as const;
 
 /** The Terraform variable each secret env var is built from (NEXTAUTH_SECRET and WEB_NEXTAUTH_SECRET share one value). */
@@ -64,6 +85,7 @@ export const EXPECTED_SECRET_VARIABLE: Record<string, string> = {
   API_MG_DB_PASSWORD: "mongodb_password",
   NEXTAUTH_SECRET: "nextauth_secret",
   WEB_NEXTAUTH_SECRET: "nextauth_secret",
+  API_MCP_MANAGER_ENCRYPTION_SECRET: "mcp_manager_encryption_secret",
 };
 
 /** Every sensitive input variable of a stack that manages the secrets. */
@@ -78,6 +100,8 @@ export const EXPECTED_SECRET_INPUTS = [
   "postgres_password",
   "mongodb_password",
   "rabbitmq_password",
+  // Declared only while the MCP manager is enabled (it is by default).
+  "mcp_manager_encryption_secret",
 ] as const;
 
 /**
@@ -95,6 +119,62 @@ export const EXPECTED_COMPONENTS = {
     startupSeconds: 150,
   },
   web: { image: "ghcr.io/kodustech/kodus-ai-web", port: 3000, liveness: "/api/health", readiness: "/api/health", startupSeconds: 150 },
+  // kodustech/kodus-installer 5480db5: docker-compose.yml (service kodus-mcp-manager, image
+  // ghcr.io/kodustech/kodus-mcp-manager:${IMAGE_TAG}, port ${API_MCP_MANAGER_PORT:-3101}) and
+  // charts/kodus/values.yaml (services.mcp-manager: port 3101, probes.path /health). In
+  // kodus-ai a1051fafb: apps/mcp-manager/src/main.ts listens on API_MCP_MANAGER_PORT || 3101 on
+  // 0.0.0.0; health/health.controller.ts serves GET /health.
+  "mcp-manager": {
+    image: "ghcr.io/kodustech/kodus-mcp-manager",
+    port: 3101,
+    liveness: "/health",
+    readiness: "/health",
+    startupSeconds: 150,
+  },
+  // The worker image again (compose service worker-analytics, chart services.worker-analytics,
+  // both WORKER_ROLE=analytics): apps/worker/src/health-probe.ts on WORKER_HEALTH_PORT 3334,
+  // /health; main.ts does not require AMQP for this role.
+  "worker-analytics": {
+    image: "ghcr.io/kodustech/kodus-ai-worker",
+    port: 3334,
+    liveness: "/health",
+    readiness: "/health",
+    startupSeconds: 180,
+  },
+} as const;
+
+/**
+ * The two components the official installer adds, as its compose file, its chart and Kodus'
+ * source describe them (sources as above; docker/Dockerfile and docker/prod-entrypoint-
+ * mcp-manager.sh in kodus-ai a1051fafb). `enabledByDefault`: the official default this project
+ * follows (compose runs the MCP manager always and the analytics worker only under the opt-in
+ * `analytics` profile; the chart turns both on).
+ */
+export const EXPECTED_OPTIONAL_COMPONENTS = {
+  "mcp-manager": {
+    enabledByDefault: true,
+    // ENTRYPOINT prod-entrypoint-mcp-manager: ensure-schema + migrations (advisory lock) on
+    // every start, then CMD node dist/apps/mcp-manager/main.js; user 1000.
+    migratesItself: true,
+    dataStores: ["postgres"],
+    // The API and the worker call it (libs/core/infrastructure/config/axios/microservices/
+    // mcpManager.axios.ts, API_KODUS_SERVICE_MCP_MANAGER); the web proxies to it server-side
+    // (apps/web/src/app/api/proxy/mcp/[...path]/route.ts, WEB_HOSTNAME_MCP_MANAGER).
+    calledBy: ["api", "worker", "web"],
+    env: {
+      API_MCP_MANAGER_PORT: "3101",
+      API_MCP_MANAGER_NODE_ENV: "production",
+      API_MCP_MANAGER_DATABASE_ENV: "production",
+      API_MCP_MANAGER_MCP_PROVIDERS: "kodusmcp,custom",
+    },
+  },
+  "worker-analytics": {
+    enabledByDefault: false,
+    migratesItself: false,
+    dataStores: ["postgres", "mongodb", "rabbitmq"],
+    calledBy: [],
+    env: { WORKER_ROLE: "analytics", RUN_MIGRATIONS: "false" },
+  },
 } as const;
 
 /**

@@ -5,17 +5,16 @@ import { envList, synthStack } from "../helpers/synth";
 
 const { json } = synthStack("docker");
 const containers = json.resource.docker_container;
-const kodus = ["api", "worker", "webhooks", "web"] as const;
+// By default: the four and the MCP manager (on by default; the analytics worker is off: test/stacks/optional-components.test.ts).
+const kodus = ["api", "worker", "webhooks", "web", "mcp-manager"] as const;
 const llmComponents = ["api", "worker"] as const; // api and worker load Kodus' LLM module; the webhooks service does not (see test/helpers/kodus-expected.ts)
 
 test("the stack has exactly these resources (a new or lost one fails here)", () => {
   const inventory = Object.entries(json.resource).flatMap(([type, byName]) => Object.keys(byName).map((name) => `${type}.${name}`));
   expect(inventory.sort()).toEqual(
     [
-      ...["api", "worker", "webhooks", "web", "postgres", "mongodb", "rabbitmq", "chutes-preflight", "chutes-monitor"].map(
-        (n) => `docker_container.${n}`,
-      ),
-      ...["api", "worker", "webhooks", "web", "postgres", "mongodb", "rabbitmq"].map((n) => `docker_image.image-${n}`),
+      ...[...kodus, "postgres", "mongodb", "rabbitmq", "chutes-preflight", "chutes-monitor"].map((n) => `docker_container.${n}`),
+      ...[...kodus, "postgres", "mongodb", "rabbitmq"].map((n) => `docker_image.image-${n}`),
       "docker_network.network",
       ...["postgres", "mongodb", "rabbitmq"].map((n) => `docker_volume.volume-${n}`),
       "terraform_data.chutes-preflight-trigger",
@@ -23,7 +22,7 @@ test("the stack has exactly these resources (a new or lost one fails here)", () 
   );
 });
 
-test("all four Kodus components and three data stores run", () => {
+test("the Kodus components and three data stores run", () => {
   expect(Object.keys(containers).sort()).toEqual(expect.arrayContaining([...kodus, "postgres", "mongodb", "rabbitmq"]));
   expect(containers.worker.image).toBe("${docker_image.image-worker.image_id}");
   expect(json.resource.docker_image["image-worker"].name).toBe("ghcr.io/kodustech/kodus-ai-worker:2.1.28");
@@ -62,7 +61,9 @@ test.each(kodus)("%s gets exactly its secrets, each from its variable, never a l
   // Nothing else: no other value references a variable, and no other secret-looking name is set.
   const others = Object.entries(env).filter(([name]) => !expected.includes(name));
   expect(others.filter(([, value]) => value.includes("var.")).map(([name]) => name)).toEqual([]);
-  expect(others.map(([name]) => name).filter((n) => /SECRET|PASSWORD|CRYPTO|TOKEN|API_KEY|_URI$/.test(n))).toEqual([]);
+  // (API_MCP_MANAGER_REDIRECT_URI is the public OAuth redirect URL, not a connection string.)
+  const secretLooking = others.map(([name]) => name).filter((n) => /SECRET|PASSWORD|CRYPTO|TOKEN|API_KEY|_URI$/.test(n));
+  expect(secretLooking.filter((n) => n !== "API_MCP_MANAGER_REDIRECT_URI")).toEqual([]);
 });
 
 test("the data stores get their passwords from the variables, never a literal", () => {

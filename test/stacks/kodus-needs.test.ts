@@ -115,12 +115,14 @@ describe("Settings the official installer sets: JWT lifetimes, every git provide
     const env = target === "docker" ? dockerEnv : k8sEnv;
     const { components, ...lifetimes } = EXPECTED_SETTINGS.jwt;
     for (const c of ["api", "worker", "webhooks", "web"]) {
-      for (const [name, value] of Object.entries(lifetimes)) expect([c, name, env(c)[name]]).toEqual([c, name, (components as readonly string[]).includes(c) ? value : undefined]);
+      for (const [name, value] of Object.entries(lifetimes))
+        expect([c, name, env(c)[name]]).toEqual([c, name, (components as readonly string[]).includes(c) ? value : undefined]);
     }
   });
   test.each(["docker", "kubernetes"])("%s: a webhook URL per git provider, Forgejo included", (target) => {
     const env = target === "docker" ? dockerEnv : k8sEnv;
-    for (const [name, path] of Object.entries(EXPECTED_SETTINGS.webhookPaths)) expect(env("api")[name]).toBe(`http://localhost:3332${path}`);
+    for (const [name, path] of Object.entries(EXPECTED_SETTINGS.webhookPaths))
+      expect(env("api")[name]).toBe(`http://localhost:3332${path}`);
   });
 });
 

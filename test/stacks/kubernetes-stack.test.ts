@@ -1,7 +1,13 @@
 import { parseConfig } from "../../config/load";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { EXPECTED_SECRET_ENV, EXPECTED_SECRET_INPUTS, EXPECTED_SECRET_VARIABLE } from "../helpers/kodus-expected";
+import {
+  EXPECTED_COMPONENTS,
+  EXPECTED_OPTIONAL_COMPONENTS,
+  EXPECTED_SECRET_ENV,
+  EXPECTED_SECRET_INPUTS,
+  EXPECTED_SECRET_VARIABLE,
+} from "../helpers/kodus-expected";
 import { deploymentEnv, podSpecs } from "../helpers/kubernetes";
 import { synthStack, type TfJson } from "../helpers/synth";
 
@@ -17,21 +23,22 @@ const inventory = (tf: TfJson) =>
     .flatMap(([type, byName]) => Object.keys(byName).map((name) => `${type}.${name}`))
     .sort();
 const each = (type: string, names: string[]) => names.map((n) => `${type}.${n}`);
+// By default: the four, and the MCP manager (on by default, one replica: no PDB); the analytics worker is off.
 const KODUS = ["api", "web", "webhooks", "worker"];
 
 test("the stack has exactly these resources (a new or lost one fails here)", () => {
   expect(inventory(json)).toEqual(
     [
-      ...each("kubernetes_config_map_v1", ["chutes-probe", "env-api", "env-web", "env-webhooks", "env-worker"]),
+      ...each("kubernetes_config_map_v1", ["chutes-probe", "env-api", "env-web", "env-webhooks", "env-worker", "env-mcp-manager"]),
       "kubernetes_cron_job_v1.chutes-healthcheck",
-      ...each("kubernetes_deployment_v1", KODUS),
+      ...each("kubernetes_deployment_v1", [...KODUS, "mcp-manager"]),
       ...each("kubernetes_job_v1", ["chutes-preflight", "migrate"]),
       "kubernetes_namespace_v1.namespace",
-      ...each("kubernetes_network_policy_v1", [...KODUS, "chutes-probe-egress"]),
+      ...each("kubernetes_network_policy_v1", [...KODUS, "mcp-manager", "chutes-probe-egress"]),
       ...each("kubernetes_pod_disruption_budget_v1", KODUS),
       ...each("kubernetes_secret_v1", ["preflight-key", "secret"]),
       "kubernetes_service_account_v1.service-account",
-      ...each("kubernetes_service_v1", ["api", "web", "webhooks"]),
+      ...each("kubernetes_service_v1", ["api", "web", "webhooks", "mcp-manager"]),
       "terraform_data.chutes-preflight-trigger",
     ].sort(),
   );
@@ -281,12 +288,19 @@ describe("rollouts", () => {
 });
 
 describe("network and exposure", () => {
-  test("NetworkPolicies: API only from the web, the worker from nobody, web and webhooks on their port only", () => {
+  test("NetworkPolicies: API from the web, the worker and the MCP manager; the MCP manager from its callers; the worker from nobody; web and webhooks on their port only", () => {
     const np = json.resource.kubernetes_network_policy_v1;
-    expect(np.api.spec.ingress).toEqual([
+    const from = (...cs: readonly string[]) =>
+      cs.map((c) => ({
+        pod_selector: {
+          match_labels: { "app.kubernetes.io/name": "kodus", "app.kubernetes.io/instance": "kodus", "app.kubernetes.io/component": c },
+        },
+      }));
+    expect(np.api.spec.ingress).toEqual([{ ports: [{ port: "3001", protocol: "TCP" }], from: from("web", "worker", "mcp-manager") }]);
+    expect(np["mcp-manager"].spec.ingress).toEqual([
       {
-        ports: [{ port: "3001", protocol: "TCP" }],
-        from: [{ pod_selector: { match_labels: deployments.web.spec.selector.match_labels } }],
+        ports: [{ port: String(EXPECTED_COMPONENTS["mcp-manager"].port), protocol: "TCP" }],
+        from: from(...EXPECTED_OPTIONAL_COMPONENTS["mcp-manager"].calledBy),
       },
     ]);
     expect(np.worker.spec.ingress).toEqual([]);
@@ -295,8 +309,8 @@ describe("network and exposure", () => {
     expect(np.webhooks.spec.ingress).toEqual([{ ports: [{ port: "3332", protocol: "TCP" }] }]);
   });
 
-  test("Services for api, web and webhooks; none for the worker", () => {
-    expect(Object.keys(json.resource.kubernetes_service_v1).sort()).toEqual(["api", "web", "webhooks"]);
+  test("Services for api, web, webhooks and the MCP manager; none for the workers", () => {
+    expect(Object.keys(json.resource.kubernetes_service_v1).sort()).toEqual(["api", "mcp-manager", "web", "webhooks"]);
   });
 
   test("optional Ingress routes the web and webhooks hosts", () => {

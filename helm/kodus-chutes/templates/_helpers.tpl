@@ -19,6 +19,35 @@ by hand. Arg: root. Output: JSON (pipe it to fromJson; numbers come back as floa
 {{- $json -}}
 {{- end -}}
 
+{{/*
+The components this release deploys, in contract order: every required one, and each optional
+one (contract "optional") that kodus.components.<name>.enabled turns on. Arg: root. Output:
+YAML list (pipe it to fromYamlArray).
+*/}}
+{{- define "kodus.components" -}}
+{{- $contract := include "kodus.contract" . | fromJson -}}
+{{- $on := list -}}
+{{- range $c := $contract.order -}}
+{{- if or (not (index $contract.components $c).optional) (index $.Values.kodus.components $c).enabled -}}
+{{- $on = append $on $c -}}
+{{- end -}}
+{{- end -}}
+{{- toYaml $on -}}
+{{- end -}}
+
+{{/* The deployed components that connect to one data store (contract dataStores). Args: root, store. Output: YAML list. */}}
+{{- define "kodus.storeClients" -}}
+{{- $out := list -}}
+{{- $store := .store -}}
+{{- $root := .root -}}
+{{- range $c := include "kodus.components" $root | fromYamlArray -}}
+{{- if has $store (include "kodus.component" (dict "root" $root "component" $c) | fromJson).dataStores -}}
+{{- $out = append $out $c -}}
+{{- end -}}
+{{- end -}}
+{{- toYaml $out -}}
+{{- end -}}
+
 {{/* One component's row of the contract. Args: root, component. Output: JSON (pipe it to fromJson). */}}
 {{- define "kodus.component" -}}
 {{- $components := (include "kodus.contract" .root | fromJson).components -}}
@@ -144,10 +173,10 @@ for the migration Job, 20 connections of headroom.
 
 {{/* A Kodus image: the contract's repository, tag kodus.version, registry mirror and digest applied. Args: root, component. */}}
 {{- define "kodus.image" -}}
-{{- $repository := (include "kodus.component" . | fromJson).image -}}
-{{- $ref := include "kodus.mirrored" (dict "root" .root "image" (printf "%s:%s" $repository .root.Values.kodus.version)) -}}
+{{- $spec := include "kodus.component" . | fromJson -}}
+{{- $ref := include "kodus.mirrored" (dict "root" .root "image" (printf "%s:%s" $spec.image .root.Values.kodus.version)) -}}
 {{- /* A digest pins the image; the tag stays for people reading the manifest (the runtime ignores it). */ -}}
-{{- with (index .root.Values.images.digests .component) -}}
+{{- with (index .root.Values.images.digests $spec.digestKey) -}}
 {{- $ref = printf "%s@%s" $ref . -}}
 {{- end -}}
 {{- $ref -}}
@@ -210,7 +239,7 @@ when their setting is unset. Arg: root.
 {{- /* Only the migration Job migrates and seeds (it overrides these two). */ -}}
 {{- $_ := set $env "RUN_MIGRATIONS" "false" -}}
 {{- $_ := set $env "RUN_SEEDS" "false" -}}
-{{- $_ := set $env "WORKER_ROLE" "code-review" -}}
+{{- /* WORKER_ROLE: each worker's own constant (files/contract.json env.constants). */ -}}
 {{- $_ := set $env "API_WORKER_DRAIN_TIMEOUT_MS" (toString ($v.kodus.workerDrainTimeoutMs | int64)) -}}
 {{- $_ := set $env "API_FRONTEND_URL" $publicUrl -}}
 {{- /* Links in PR comments and e-mails; unset, they point at Kodus' cloud app. */ -}}
@@ -233,6 +262,19 @@ when their setting is unset. Arg: root.
 {{- $_ := set $env "API_MG_DB_DATABASE" $v.dataStores.mongodb.database -}}
 {{- $_ := set $env "API_RABBITMQ_ENABLED" "true" -}}
 {{- $_ := set $env "API_RABBITMQ_WAIT" "true" -}}
+{{- /* MCP: set only while the MCP manager is on (contract/kodus-env.ts, as the official chart). */ -}}
+{{- if (index $v.kodus.components "mcp-manager").enabled -}}
+  {{- $mcpHost := printf "%s-mcp-manager" (include "kodus.prefix" $root) -}}
+  {{- $mcpPort := (index $components "mcp-manager").port | int64 -}}
+  {{- $_ := set $env "API_MCP_SERVER_ENABLED" "true" -}}
+  {{- $_ := set $env "API_KODUS_SERVICE_MCP_MANAGER" (printf "http://%s:%v" $mcpHost $mcpPort) -}}
+  {{- $_ := set $env "API_KODUS_MCP_SERVER_URL" (printf "http://%s-api:%v/mcp" (include "kodus.prefix" $root) ($components.api.port | int64)) -}}
+  {{- $_ := set $env "WEB_HOSTNAME_MCP_MANAGER" $mcpHost -}}
+  {{- $_ := set $env "WEB_PORT_MCP_MANAGER" (toString $mcpPort) -}}
+{{- end -}}
+{{- $_ := set $env "API_MCP_MANAGER_REDIRECT_URI" (printf "%s/setup/mcp/oauth" $publicUrl) -}}
+{{- $u := urlParse $publicUrl -}}
+{{- $_ := set $env "API_MCP_MANAGER_CORS_ORIGINS" (printf "%s://%s" $u.scheme $u.host) -}}
 {{- /* Web */ -}}
 {{- $_ := set $env "WEB_NODE_ENV" "self-hosted" -}}
 {{- $_ := set $env "WEB_HOSTNAME_API" (printf "%s-api" (include "kodus.prefix" $root)) -}}
@@ -246,11 +288,17 @@ when their setting is unset. Arg: root.
 
 {{/*
 The plain variables that are unset by design when their setting is: API_LLM_TEMPERATURE_OVERRIDE
-(llm.temperature) and WORKFLOW_QUEUE_CODE_REVIEW_PREFETCH (llm.maxConcurrentReviews). Output: YAML list.
+(llm.temperature), WORKFLOW_QUEUE_CODE_REVIEW_PREFETCH (llm.maxConcurrentReviews) and the MCP
+ones (kodus.components.mcp-manager.enabled). Output: YAML list.
 */}}
 {{- define "kodus.optionalPlainEnv" -}}
 - API_LLM_TEMPERATURE_OVERRIDE
 - WORKFLOW_QUEUE_CODE_REVIEW_PREFETCH
+- API_MCP_SERVER_ENABLED
+- API_KODUS_SERVICE_MCP_MANAGER
+- API_KODUS_MCP_SERVER_URL
+- WEB_HOSTNAME_MCP_MANAGER
+- WEB_PORT_MCP_MANAGER
 {{- end -}}
 
 {{/*

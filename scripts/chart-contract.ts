@@ -19,6 +19,7 @@ import { writeOrCheckGenerated } from "./generated-file";
 import { COMPONENTS, KODUS_COMPONENTS, OPTIONAL_COMPONENTS, imageOwner, type KodusComponentSpec } from "../contract/components";
 import { envFor } from "../contract/kodus-env";
 import { RABBITMQ_ENV } from "../contract/data-stores";
+import { POSTGRES_CHECK_SCRIPT } from "../contract/postgres-check";
 
 export const CHART_CONTRACT_FILE = resolve(__dirname, "..", "helm", "kodus-chutes", "files", "contract.json");
 
@@ -54,6 +55,8 @@ export function chartContract() {
             dataStores: spec.dataStores,
             env: {
               secret: env.filter((v) => v.secret).map((v) => v.name),
+              // Secret variables a Secret you manage may leave out (secretKeyRef optional).
+              optionalSecret: env.filter((v) => v.secret && v.optional).map((v) => v.name),
               plain: env.filter((v) => !v.secret).map((v) => v.name),
               // Values that never depend on the settings: the chart takes them from here.
               constants: Object.fromEntries(env.flatMap((v) => (!v.secret && v.constant !== undefined ? [[v.name, v.constant]] : []))),
@@ -64,6 +67,8 @@ export function chartContract() {
     ),
     // The bundled RabbitMQ's own environment (heartbeat and consumer timeout), besides its credentials.
     rabbitmq: { env: Object.entries(RABBITMQ_ENV).map(([name, value]) => ({ name, value })) },
+    // The migration's first step: PostgreSQL has the extensions Kodus needs (contract/postgres-check.ts).
+    postgresCheck: { script: POSTGRES_CHECK_SCRIPT },
   };
 }
 

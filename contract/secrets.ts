@@ -31,7 +31,10 @@ export const SECRET_FORMAT_PATTERNS: Record<SecretFormat, { regex: string; allow
   hex32: { regex: "^[0-9a-fA-F]{64}$", allowed: "exactly 32 bytes as 64 hex characters (openssl rand -hex 32)" },
   hex: { regex: "^[0-9a-fA-F]{16,}$", allowed: "at least 8 random bytes as hex characters (openssl rand -hex 24)" },
   provided: { regex: "^\\S{20,}$", allowed: "your Chutes API key (cpk_...), without spaces" },
-  mongodbUri: { regex: "^mongodb(\\+srv)?://\\S+$", allowed: "a MongoDB connection string (mongodb:// or mongodb+srv://, options such as tls=true allowed), or empty" },
+  mongodbUri: {
+    regex: "^mongodb(\\+srv)?://\\S+$",
+    allowed: "a MongoDB connection string (mongodb:// or mongodb+srv://, options such as tls=true allowed), or empty",
+  },
   amqpUri: { regex: "^amqps?://\\S+$", allowed: "an AMQP URI (amqp:// or amqps://) ending in the kodus-ai vhost, or empty" },
   text: { regex: "^\\S(.*\\S)?$", allowed: "a value without leading or trailing spaces, or empty" },
 };
@@ -67,7 +70,8 @@ export const SECRET_INPUTS = [
   {
     variable: "mongodb_uri",
     format: "mongodbUri",
-    description: "MONGODB_URI: a whole MongoDB connection string (with its password) that replaces the MongoDB host settings; empty: unused",
+    description:
+      "MONGODB_URI: a whole MongoDB connection string (with its password) that replaces the MongoDB host settings; empty: unused",
     optional: true,
     target: "kubernetes",
   },
@@ -80,7 +84,12 @@ export const SECRET_INPUTS = [
   },
   // E-mail: invitations, password resets and e-mail confirmations go through Resend
   // (libs/common/email/services/email.service.ts); notifications through Resend or SMTP.
-  { variable: "resend_api_key", format: "text", description: "RESEND_API_KEY (Resend sends invitations and password resets); empty: no e-mail", optional: true },
+  {
+    variable: "resend_api_key",
+    format: "text",
+    description: "RESEND_API_KEY (Resend sends invitations and password resets); empty: no e-mail",
+    optional: true,
+  },
   { variable: "smtp_password", format: "text", description: "API_SMTP_PASS (notification e-mail over SMTP); empty: none", optional: true },
 ] as const satisfies readonly SecretInput[];
 

@@ -25,7 +25,14 @@ import { chmodSync, closeSync, existsSync, fsyncSync, openSync, readFileSync, re
 import { dirname, resolve } from "node:path";
 import { parseArgs } from "node:util";
 import { ConfigError, loadConfig, resolveConfigPath } from "../config/load";
-import { CHUTES_KEY_FORMAT, SECRET_INPUTS, generateSecretValue, isGenerated, type SecretInput, type SecretInputName } from "../contract/secrets";
+import {
+  CHUTES_KEY_FORMAT,
+  SECRET_INPUTS,
+  generateSecretValue,
+  isGenerated,
+  type SecretInput,
+  type SecretInputName,
+} from "../contract/secrets";
 import { probeEnv, probeSettingsFor } from "../probe/probe-program";
 import { runAsMain, runProbeProcess, type ProbeCliContext } from "./cli";
 

@@ -108,10 +108,7 @@ const externalSecretSchema = z
     remoteKey: z.string().min(1).optional().meta({ description: "One remote secret holding every Kodus key by name (dataFrom.extract)" }),
     data: z
       .strictObject(
-        Object.fromEntries(KODUS_SECRET_KEYS.map((k) => [k, remoteRef.optional()])) as Record<
-          string,
-          z.ZodOptional<typeof remoteRef>
-        >,
+        Object.fromEntries(KODUS_SECRET_KEYS.map((k) => [k, remoteRef.optional()])) as Record<string, z.ZodOptional<typeof remoteRef>>,
       )
       .prefault({})
       .meta({ description: "Per Kodus key: where it lives in the store (overrides remoteKey for that key)" }),

@@ -251,4 +251,7 @@ export function expectedSecretEnv(component: keyof typeof EXPECTED_SECRET_ENV, t
 }
 
 /** The optional secret inputs (Terraform variables defaulting to ""), by target. */
-export const EXPECTED_OPTIONAL_SECRET_INPUTS = { docker: ["resend_api_key", "smtp_password"], kubernetes: ["mongodb_uri", "rabbitmq_uri", "resend_api_key", "smtp_password"] } as const;
+export const EXPECTED_OPTIONAL_SECRET_INPUTS = {
+  docker: ["resend_api_key", "smtp_password"],
+  kubernetes: ["mongodb_uri", "rabbitmq_uri", "resend_api_key", "smtp_password"],
+} as const;

@@ -9,7 +9,11 @@ import { EXPECTED_OPTIONAL_SECRET_ENV } from "../helpers/kodus-expected";
 import { envList, synthStack } from "../helpers/synth";
 
 const BACKEND = ["api", "worker", "webhooks"];
-const email = { kodus: { email: { provider: "smtp", smtp: { host: "smtp.example.com", port: 465, secure: true, user: "kodus", from: "kodus@example.com" } } } };
+const email = {
+  kodus: {
+    email: { provider: "smtp", smtp: { host: "smtp.example.com", port: 465, secure: true, user: "kodus", from: "kodus@example.com" } },
+  },
+};
 const SMTP_ENV = {
   API_NOTIFICATION_EMAIL_PROVIDER: "smtp",
   API_SMTP_HOST: "smtp.example.com",
@@ -44,7 +48,8 @@ describe("kubernetes", () => {
   });
 
   test("kodus.email: the SMTP settings on every back-end component, the password and the Resend key from the secret store", () => {
-    for (const c of BACKEND) expect([c, json.resource.kubernetes_config_map_v1[`env-${c}`].data]).toEqual([c, expect.objectContaining(SMTP_ENV)]);
+    for (const c of BACKEND)
+      expect([c, json.resource.kubernetes_config_map_v1[`env-${c}`].data]).toEqual([c, expect.objectContaining(SMTP_ENV)]);
     expect(json.resource.kubernetes_config_map_v1["env-web"].data).not.toHaveProperty("API_SMTP_HOST");
     expect(secret.data_wo).toMatchObject({ API_SMTP_PASS: "${var.smtp_password}", RESEND_API_KEY: "${var.resend_api_key}" });
   });
@@ -61,7 +66,10 @@ describe("docker", () => {
   test("kodus.email and its secrets on every back-end container; no data-store URI (the Docker stack runs its own stores)", () => {
     for (const c of BACKEND) {
       const env = envList(json.resource.docker_container[c].env);
-      expect([c, env]).toEqual([c, expect.objectContaining({ ...SMTP_ENV, API_SMTP_PASS: "${var.smtp_password}", RESEND_API_KEY: "${var.resend_api_key}" })]);
+      expect([c, env]).toEqual([
+        c,
+        expect.objectContaining({ ...SMTP_ENV, API_SMTP_PASS: "${var.smtp_password}", RESEND_API_KEY: "${var.resend_api_key}" }),
+      ]);
       expect(env).not.toHaveProperty("MONGODB_URI");
     }
     expect(json.variable.mongodb_uri).toBeUndefined();

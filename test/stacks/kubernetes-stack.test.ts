@@ -70,7 +70,8 @@ describe("secrets", () => {
       ...Object.fromEntries(Object.entries(EXPECTED_SECRET_VARIABLE).map(([name, variable]) => [name, `\${var.${variable}}`])),
       ...Object.fromEntries(Object.entries(EXPECTED_OPTIONAL_SECRET_ENV).map(([name, o]) => [name, `\${var.${o.variable}}`])),
       // A whole URI (amqps://) given in rabbitmq_uri wins; empty, the one built from the settings.
-      API_RABBITMQ_URI: '${coalesce(var.rabbitmq_uri, "amqp://kodus:${urlencode(var.rabbitmq_password)}@${var.rabbitmq_host}:5672/kodus-ai")}',
+      API_RABBITMQ_URI:
+        '${coalesce(var.rabbitmq_uri, "amqp://kodus:${urlencode(var.rabbitmq_password)}@${var.rabbitmq_host}:5672/kodus-ai")}',
     });
     expect(secret.data_wo_revision).toBe("${var.secrets_revision}");
   });
@@ -100,7 +101,9 @@ describe("secrets", () => {
     for (const [name, e] of Object.entries(env))
       expect(e).toEqual({
         name,
-        value_from: { secret_key_ref: { name: SECRET_REF, key: name, ...(name in EXPECTED_OPTIONAL_SECRET_ENV ? { optional: true } : {}) } },
+        value_from: {
+          secret_key_ref: { name: SECRET_REF, key: name, ...(name in EXPECTED_OPTIONAL_SECRET_ENV ? { optional: true } : {}) },
+        },
       });
   });
 

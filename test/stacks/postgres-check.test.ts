@@ -47,7 +47,15 @@ function fakePg(state: { installed: string[]; superuser: boolean; connects?: boo
 
 function runCheck(nodePath: string | undefined) {
   const [cmd, ...args] = check.command;
-  const env = { PATH: process.env.PATH ?? "", API_PG_DB_HOST: "pg", API_PG_DB_PORT: "5432", API_PG_DB_USERNAME: "kodus", API_PG_DB_DATABASE: "kodus_db", API_PG_DB_PASSWORD: "x", ...(nodePath ? { NODE_PATH: nodePath } : {}) };
+  const env = {
+    PATH: process.env.PATH ?? "",
+    API_PG_DB_HOST: "pg",
+    API_PG_DB_PORT: "5432",
+    API_PG_DB_USERNAME: "kodus",
+    API_PG_DB_DATABASE: "kodus_db",
+    API_PG_DB_PASSWORD: "x",
+    ...(nodePath ? { NODE_PATH: nodePath } : {}),
+  };
   return spawnSync(cmd === "node" ? process.execPath : cmd, args, { env, encoding: "utf8", cwd: tmpdir() });
 }
 

@@ -95,7 +95,13 @@ export interface KodusEnvSettings {
   /** E-mail of notifications (kodus.email); unset: Kodus' default (Resend, when RESEND_API_KEY is given). */
   readonly email?: {
     readonly provider: "resend" | "smtp";
-    readonly smtp?: { readonly host: string; readonly port: number; readonly secure: boolean; readonly user?: string; readonly from?: string };
+    readonly smtp?: {
+      readonly host: string;
+      readonly port: number;
+      readonly secure: boolean;
+      readonly user?: string;
+      readonly from?: string;
+    };
   };
 }
 

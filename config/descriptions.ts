@@ -29,6 +29,14 @@ export const CONFIG_DESCRIPTIONS: Readonly<Record<string, string>> = {
   "kodus.workerDrainTimeoutMs":
     "How long the worker drains in-flight reviews on shutdown; the Kubernetes grace period and the Docker stop timeout are this + 15 s.",
   "kodus.telemetryDisabled": "`true` sets `KODUS_TELEMETRY_DISABLED=true`: no daily anonymous heartbeat from the worker to Kodus.",
+  "kodus.email.provider":
+    "Notification e-mail (invitations, password resets): `resend` or `smtp`. Unset: Kodus' default, Resend (its API key is the optional secret `resend_api_key`).",
+  "kodus.email.smtp.{host,port,secure,user,from}":
+    "SMTP settings for `provider: smtp` (`host` required; `from` an e-mail address); the SMTP password is a secret input, never config.",
+  "kodus.components.mcp-manager.enabled":
+    "Kodus' MCP manager (the web's MCP pages, MCP tools in reviews), on as the official installer runs it; `false` removes it, its settings and its secret input.",
+  "kodus.components.worker-analytics.enabled":
+    "The worker image again with `WORKER_ROLE=analytics` (Cockpit ingestion and reports; its pull-request classifier calls the LLM every 30 minutes and spends Chutes quota). Off, as in the official compose file.",
   "docker.enabled": "Synthesize the Docker stack.",
   "docker.host": "`unix://`, `tcp://` or `ssh://` Docker host (no password). Unset: `DOCKER_HOST`, else the local socket.",
   "docker.bindAddress": "Host IP the published ports listen on.",
@@ -40,9 +48,9 @@ export const CONFIG_DESCRIPTIONS: Readonly<Record<string, string>> = {
   "kubernetes.createNamespace": "`false` uses an existing namespace (which should enforce the `restricted` Pod Security Standard).",
   "kubernetes.kubeconfig.{path,context}":
     "Kubeconfig file and context of the provider. Unset: the provider's `KUBE_CONFIG_PATH` / `KUBE_CTX` environment variables.",
-  "kubernetes.replicas.{api,worker,webhooks,web}":
+  "kubernetes.replicas.{api,worker,webhooks,web,mcp-manager,worker-analytics}":
     "Pods per component (1..50). Not allowed together with an enabled HPA for the same component.",
-  "kubernetes.resources.{api,worker,webhooks,web}.{requests,limits}.{cpu,memory}":
+  "kubernetes.resources.{api,worker,webhooks,web,mcp-manager,worker-analytics}.{requests,limits}.{cpu,memory}":
     "Kubernetes quantity; a request above its limit is refused. Defaults: the official Kodus chart's.",
   "kubernetes.secrets.mode":
     "`terraform`: a write-only Secret from sensitive variables (no value in plan or state); `existing`: a Secret you manage, with the keys listed in docs/kubernetes.md.",
@@ -78,9 +86,10 @@ export const CONFIG_DESCRIPTIONS: Readonly<Record<string, string>> = {
   "kubernetes.scheduling.priorityClassName": "PriorityClass of every pod.",
   "kubernetes.images.registry":
     "Mirror for every image: `ghcr.io/kodustech/x` becomes `<registry>/kodustech/x`, `mongo:8` becomes `<registry>/library/mongo:8`.",
-  "kubernetes.images.digests.{api,worker,webhooks,web}": "`sha256:<64 hex>` pins that image (`repo:tag@digest`).",
+  "kubernetes.images.digests.{api,worker,webhooks,web,mcp-manager}":
+    "`sha256:<64 hex>` pins that image (`repo:tag@digest`); `worker` pins the analytics worker too (same image).",
   "kubernetes.images.pullSecrets": "Names of image pull Secrets in the namespace.",
-  "kubernetes.pods.{api,worker,webhooks,web}.{labels,annotations}":
+  "kubernetes.pods.{api,worker,webhooks,web,mcp-manager,worker-analytics}.{labels,annotations}":
     "Extra pod labels/annotations per component (selector labels cannot be overridden; a Chutes key is refused anywhere).",
   "kubernetes.networkPolicy.defaultDeny":
     "Deny all ingress and egress of every pod, then allow DNS, the deployment's own pods, HTTPS to `egress.httpsCidrs` and external stores' ports to `egress.dataStoreCidrs`.",

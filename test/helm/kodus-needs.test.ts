@@ -10,6 +10,7 @@ import {
 } from "../helpers/kodus-expected";
 import { EXPECTED_LLM_CLIENT_ENV, kodusTrustsJsonSchema } from "../helpers/kodus-expected";
 import { CHART_DIR, EXPLICIT_SECRET_FLAGS, EXPLICIT_SECRET_VALUES, FULL_VALUES_FILE, find, helm, podSpec, render, tryRender, type K8sObject } from "./helm";
+import { EXPECTED_RABBITMQ, EXPECTED_SETTINGS } from "../helpers/kodus-expected";
 
 /** Every secret given, so an offline render needs no cluster to read generated ones back. */
 const MINIMAL_VALUES = { secrets: { values: EXPLICIT_SECRET_VALUES } };
@@ -44,11 +45,23 @@ describe("1-3. RabbitMQ: init-definitions.sh, the cookie fix, its memory limit, 
     expect(find(defaults, "ConfigMap", "kodus-rabbitmq-conf").data["20-kodus.conf"]).toBe("total_memory_available_override_value = 1073741824\n");
     const c = sts(defaults, "rabbitmq").containers[0];
     expect(c.volumeMounts).toEqual(expect.arrayContaining([{ name: "conf", mountPath: "/etc/rabbitmq/conf.d/20-kodus.conf", subPath: "20-kodus.conf", readOnly: true }]));
-    expect(c.env).toEqual(expect.arrayContaining([{ name: "RABBITMQ_SERVER_ADDITIONAL_ERL_ARGS", value: "-rabbit heartbeat 60" }]));
+    expect(c.env).toEqual(expect.arrayContaining([{ name: "RABBITMQ_SERVER_ADDITIONAL_ERL_ARGS", value: EXPECTED_RABBITMQ.erlArgs }]));
     const bigger = render({ values: { ...MINIMAL_VALUES, dataStores: { resources: { rabbitmq: { limits: { memory: "1.5Gi" } } } } } });
     expect(find(bigger, "ConfigMap", "kodus-rabbitmq-conf").data["20-kodus.conf"]).toBe(`total_memory_available_override_value = ${1.5 * 2 ** 30}\n`);
     const decimal = render({ values: { ...MINIMAL_VALUES, dataStores: { resources: { rabbitmq: { limits: { memory: "2G" } } } } } });
     expect(find(decimal, "ConfigMap", "kodus-rabbitmq-conf").data["20-kodus.conf"]).toBe("total_memory_available_override_value = 2000000000\n");
+  });
+});
+
+describe("Settings the official installer sets: JWT lifetimes, every git provider's webhook URL", () => {
+  test("the API and the worker get both token lifetimes, nobody else", () => {
+    const { components, ...lifetimes } = EXPECTED_SETTINGS.jwt;
+    for (const c of ["api", "worker", "webhooks", "web"]) {
+      for (const [name, value] of Object.entries(lifetimes)) expect([c, name, env(defaults, c)[name]]).toEqual([c, name, (components as readonly string[]).includes(c) ? value : undefined]);
+    }
+  });
+  test("a webhook URL per git provider, Forgejo included", () => {
+    for (const [name, path] of Object.entries(EXPECTED_SETTINGS.webhookPaths)) expect(env(defaults, "api")[name]).toBe(`http://localhost:3332${path}`);
   });
 });
 

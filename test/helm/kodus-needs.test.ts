@@ -16,6 +16,10 @@ import { EXPECTED_RABBITMQ, EXPECTED_SETTINGS } from "../helpers/kodus-expected"
 const MINIMAL_VALUES = { secrets: { values: EXPLICIT_SECRET_VALUES } };
 
 const BACKEND = ["api", "worker", "webhooks"] as const;
+/** The components that hold the Chutes key, and so get the LLM client settings (kodus-expected.ts). */
+const KEY_HOLDERS = Object.entries(EXPECTED_LLM_CLIENT_ENV)
+  .filter(([, names]) => names.length > 0)
+  .map(([c]) => c);
 const defaults = render({ values: MINIMAL_VALUES });
 const sts = (objects: K8sObject[], store: string) => podSpec(find(objects, "StatefulSet", `kodus-${store}`));
 const env = (objects: K8sObject[], component: string) => find(objects, "ConfigMap", `kodus-${component}-env`).data;
@@ -164,14 +168,14 @@ describe("11. Kodus' LLM clients stay on Chutes: OPENAI_BASE_URL and API_TRUST_J
   });
   test("llm.structuredOutput false leaves the trust list unset, OPENAI_BASE_URL stays", () => {
     const objects = render({ values: { ...MINIMAL_VALUES, llm: { structuredOutput: false } } });
-    for (const c of BACKEND) {
+    for (const c of KEY_HOLDERS) {
       expect(env(objects, c).API_TRUST_JSON_SCHEMA_BASE_URLS).toBeUndefined();
       expect(env(objects, c).OPENAI_BASE_URL).toBe("https://llm.chutes.ai/v1");
     }
   });
   test("llm.keepOpenAIClientsOnChutes false leaves OPENAI_BASE_URL unset (BYOK OpenAI organizations)", () => {
     const objects = render({ values: { ...MINIMAL_VALUES, llm: { keepOpenAIClientsOnChutes: false } } });
-    for (const c of BACKEND) {
+    for (const c of KEY_HOLDERS) {
       expect(env(objects, c).OPENAI_BASE_URL).toBeUndefined();
       expect(env(objects, c).API_TRUST_JSON_SCHEMA_BASE_URLS).toBe("https://llm.chutes.ai/v1");
     }
@@ -180,6 +184,6 @@ describe("11. Kodus' LLM clients stay on Chutes: OPENAI_BASE_URL and API_TRUST_J
     const objects = render({ files: [FULL_VALUES_FILE], flags: EXPLICIT_SECRET_FLAGS });
     expect(objects.filter((o) => o.kind === "NetworkPolicy").length).toBeGreaterThan(0);
     expect(JSON.stringify(objects)).not.toMatch(/openai\.com/);
-    for (const c of BACKEND) expect(env(objects, c).OPENAI_BASE_URL).toBe("https://llm.chutes.ai/v1");
+    for (const c of KEY_HOLDERS) expect(env(objects, c).OPENAI_BASE_URL).toBe("https://llm.chutes.ai/v1");
   });
 });

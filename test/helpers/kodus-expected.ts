@@ -290,7 +290,8 @@ export const EXPECTED_DEFAULT_SCALE_LIMITS = { api: 6, worker: 6, webhooks: 4 } 
 export const EXPECTED_LLM_CLIENT_ENV = {
   api: ["OPENAI_BASE_URL", "API_TRUST_JSON_SCHEMA_BASE_URLS"],
   worker: ["OPENAI_BASE_URL", "API_TRUST_JSON_SCHEMA_BASE_URLS"],
-  webhooks: ["OPENAI_BASE_URL", "API_TRUST_JSON_SCHEMA_BASE_URLS"],
+  // The webhooks service holds no Chutes key (it loads no LLM module: least privilege above).
+  webhooks: [],
   web: [],
 } as const;
 

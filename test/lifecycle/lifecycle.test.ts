@@ -115,7 +115,10 @@ describe("upgrading from the current release (main at 9e535e7) to this one", () 
     const dir = mkdtempSync(join(tmpdir(), "kodus-previous-"));
     const archive = execFileSync("git", ["archive", PREVIOUS_RELEASE, "helm/kodus-chutes"], { cwd: PROJECT_ROOT });
     execFileSync("tar", ["-x", "-C", dir], { input: archive });
-    const diff = diffModels(chartModel(BASE_VALUES, undefined, join(dir, "helm", "kodus-chutes")), chartModel(BASE_VALUES));
+    // The values a team had: the previous chart knows no MCP manager secret (added on upgrade).
+    const previousValues = JSON.parse(JSON.stringify(BASE_VALUES));
+    delete previousValues.secrets?.values?.mcp_manager_encryption_secret;
+    const diff = diffModels(chartModel(previousValues, undefined, join(dir, "helm", "kodus-chutes")), chartModel(BASE_VALUES));
     expect(verdict(diff)).toBe("in-place");
     const resources = diff.stacks.flatMap((s) => s.resources);
     expect(resources.find((r) => r.address === "StatefulSet/kodus-postgres")?.action).toBe("update");

@@ -5,6 +5,7 @@
 #   bash scripts/control-plane.sh start   # etcd, kube-apiserver, controller manager, scheduler, kwok
 #   bash scripts/control-plane.sh env     # prints export KUBECONFIG=... and TF_CLI_CONFIG_FILE=...
 #   bash scripts/control-plane.sh status  # which pieces run
+#   bash scripts/control-plane.sh check   # exit 0 when every binary is in the cache
 #   bash scripts/control-plane.sh stop    # kills what start started (pid files), removes its data
 #
 # Nothing of Kubernetes, etcd, kwok or the Terraform providers is in this repository: `build`
@@ -423,6 +424,21 @@ cmd_env() {
   printf 'export TF_CLI_CONFIG_FILE=%q\n' "$TF_CLI_CONFIG"
 }
 
+# check: exit 0 when every binary the cluster suite needs is in the cache, else name the missing.
+cmd_check() {
+  local b missing=()
+  for b in "$ETCD_DIR/etcd" "$KWOK_DIR/kwok" "$K8S_DIR/kube-apiserver" "$K8S_DIR/kube-controller-manager" \
+    "$K8S_DIR/kube-scheduler" "$TFK8S_DIR/terraform-provider-kubernetes_v$TFK8S_VERSION"; do
+    [[ -x "$b" ]] || missing+=("$b")
+  done
+  if ((${#missing[@]})); then
+    printf 'missing: %s\n' "${missing[@]}"
+    return 1
+  fi
+  [[ -f "$TF_CLI_CONFIG" ]] || write_terraformrc
+  echo "all binaries present in $CACHE"
+}
+
 cmd_status() {
   local name pid
   for name in etcd kube-apiserver kube-controller-manager kube-scheduler kwok; do
@@ -440,7 +456,8 @@ main() {
     stop) cmd_stop ;;
     env) cmd_env ;;
     status) cmd_status ;;
-    *) die "usage: $0 build|start|stop|env|status" ;;
+    check) cmd_check ;;
+    *) die "usage: $0 build [component...]|start|stop|env|status|check" ;;
   esac
 }
 

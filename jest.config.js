@@ -6,9 +6,15 @@
  * A new suite that spawns the cdktf CLI or terraform init repeatedly belongs in END_TO_END.
  */
 const END_TO_END = ["<rootDir>/test/app.test.ts", "<rootDir>/test/stacks/state-backend.test.ts", "<rootDir>/test/review/cli.test.ts"];
+/**
+ * `npm run test:cluster`: a real control plane on loopback (scripts/control-plane.sh, binaries
+ * built into a cache outside the repo); skipped with a message when the cache has none.
+ */
+const CLUSTER = ["<rootDir>/test/cluster/"];
 /** CDK Terrain parity: needs a second checkout switched to cdktn (npm run check:cdktn sets it up). */
 const CDKTN = ["<rootDir>/test/cdktn/cdktn-parity.test.ts"];
-const set = process.env.KODUS_TEST_SET === "e2e" ? END_TO_END : process.env.KODUS_TEST_SET === "cdktn" ? CDKTN : undefined;
+const SETS = { e2e: END_TO_END, cdktn: CDKTN, cluster: CLUSTER };
+const set = SETS[process.env.KODUS_TEST_SET ?? ""];
 
 /** @type {import('jest').Config} */
 module.exports = {
@@ -16,8 +22,8 @@ module.exports = {
   roots: ["<rootDir>/test"],
   testMatch: ["**/*.test.ts"],
   ...(set
-    ? { testMatch: set.map((p) => p.replace("<rootDir>/", "**/")) }
-    : { testPathIgnorePatterns: ["/node_modules/", ...END_TO_END, ...CDKTN] }),
+    ? { testMatch: set.map((p) => p.replace("<rootDir>/", "**/").replace(/\/$/, "/**/*.test.ts")) }
+    : { testPathIgnorePatterns: ["/node_modules/", ...END_TO_END, ...CDKTN, ...CLUSTER] }),
   // Type checking runs once in `npm test` (tsc --noEmit); jest only strips types, with esbuild.
   transform: { "^.+\\.ts$": "<rootDir>/test/helpers/jest-esbuild.cjs" },
   // Jest's default on 2 cores is 1 worker; the suites are mostly child processes and synths.

@@ -6,6 +6,7 @@
 #   bash scripts/control-plane.sh env     # prints export KUBECONFIG=... and TF_CLI_CONFIG_FILE=...
 #   bash scripts/control-plane.sh status  # which pieces run
 #   bash scripts/control-plane.sh check   # exit 0 when every binary is in the cache
+#   bash scripts/control-plane.sh release-volumes # Released test volumes become Available again
 #   bash scripts/control-plane.sh stop    # kills what start started (pid files), removes its data
 #
 # Nothing of Kubernetes, etcd, kwok or the Terraform providers is in this repository: `build`
@@ -39,7 +40,7 @@ NODES="${KODUS_CLUSTER_NODES:-3}"
 # The Terraform stack creates its own namespace (labelled restricted); this one is for Helm.
 HELM_NAMESPACE="${KODUS_HELM_NAMESPACE:-kodus-helm}"
 STORAGE_CLASS="${KODUS_TEST_STORAGE_CLASS:-kodus-test}"
-PV_COUNT="${KODUS_TEST_PVS:-8}"
+PV_COUNT="${KODUS_TEST_PVS:-24}"
 
 K8S_DIR="$CACHE/kubernetes-v$K8S_VERSION"
 ETCD_DIR="$CACHE/etcd-v$ETCD_VERSION"
@@ -146,7 +147,10 @@ build_provider() {
   work=$(mktemp -d)
   printf 'module kodus.local/provider\n\ngo 1.25\n' >"$work/go.mod"
   printf '//go:build tools\n\npackage tools\n\nimport _ "%s"\n' "$module" >"$work/tools.go"
-  gorun "$work" get "$module@$commit"
+  if ! gorun "$work" get "$module@$commit"; then
+    rm -rf "$work"
+    die "the Go module proxy refused $module at $commit (a pseudo-version it does not serve; see docs/cluster-tests.md)"
+  fi
   gorun "$work" mod tidy
   gorun "$work" build -ldflags='-s -w' -o "$dir/$binary" "$module"
   rm -rf "$work"
@@ -185,7 +189,7 @@ cmd_build() {
         timed "kreuzwerker/docker $TFDOCKER_VERSION" "$TFDOCKER_DIR" \
           build_provider github.com/kreuzwerker/terraform-provider-docker "$TFDOCKER_COMMIT" "$TFDOCKER_DIR" "terraform-provider-docker_v$TFDOCKER_VERSION"
         ;;
-      all) cmd_build etcd kwok provider-kubernetes kubernetes ;;
+      all) cmd_build etcd kwok kubernetes provider-kubernetes ;;
       *) die "unknown component $w (etcd, kwok, kubernetes, provider-kubernetes, provider-docker, all)" ;;
     esac
   done
@@ -315,12 +319,14 @@ current-context: kodus-test
 EOF
 }
 
-# kube GET|POST|PATCH PATH [JSON]: the API through curl with the admin's client certificate.
+# kube GET|POST|PATCH PATH [curl args]: the API through curl with the admin's client certificate
+# (PATCH is a JSON merge patch).
 kube() {
-  local method=$1 path=$2 pki="$RUN_DIR/pki"
+  local method=$1 path=$2 pki="$RUN_DIR/pki" type=application/json
   shift 2
+  [[ $method == PATCH ]] && type=application/merge-patch+json
   curl -fsS --cacert "$pki/ca.crt" --cert "$pki/admin.crt" --key "$pki/admin.key" -X "$method" \
-    -H 'Content-Type: application/json' "https://$HOST:$API_PORT$path" "$@"
+    -H "Content-Type: $type" "https://$HOST:$API_PORT$path" "$@"
 }
 
 create() { kube POST "$1" -d "$2" >/dev/null; }
@@ -371,13 +377,15 @@ cmd_start() {
 
   daemon kube-controller-manager "$K8S_DIR/kube-controller-manager" \
     --kubeconfig "$kc" --authentication-kubeconfig "$kc" --authorization-kubeconfig "$kc" \
-    --bind-address "$HOST" --secure-port "$KCM_PORT" --leader-elect=false \
+    --bind-address "$HOST" --secure-port "$KCM_PORT" --leader-elect=false --node-monitor-grace-period 2m \
     --service-account-private-key-file "$pki/sa.key" --root-ca-file "$pki/ca.crt" --use-service-account-credentials \
     --controllers '*,-nodeipam,-cloud-node-lifecycle,-service-lb-controller,-node-route-controller'
   daemon kube-scheduler "$K8S_DIR/kube-scheduler" \
     --kubeconfig "$kc" --authentication-kubeconfig "$kc" --authorization-kubeconfig "$kc" \
     --bind-address "$HOST" --secure-port "$SCHED_PORT" --leader-elect=false
-  # kwok: the fake kubelets. Node IP 127.0.0.1 so that anything calling a "kubelet" stays here;
+  # kwok: the fake kubelets, with node leases: its status-only heartbeat (every 20-45 s) let a
+  # node go NotReady under load, which marks every pod on it not ready for good (kwok's ready
+  # stage only acts on new pods), so rollouts never finish; the 2 m grace above is for the same. Node IP 127.0.0.1 so that anything calling a "kubelet" stays here;
   # pod IPs are status values only (no network exists behind them).
   {
     printf 'apiVersion: config.kwok.x-k8s.io/v1alpha1\nkind: KwokConfiguration\noptions: {}\n'
@@ -385,7 +393,8 @@ cmd_start() {
   } >"$RUN_DIR/kwok.yaml"
   daemon kwok "$KWOK_DIR/kwok" --kubeconfig "$kc" --config "$RUN_DIR/kwok.yaml" \
     --manage-all-nodes=false --manage-nodes-with-annotation-selector kwok.x-k8s.io/node=fake \
-    --node-ip "$HOST" --node-port "$KWOK_PORT" --server-address "$HOST:$KWOK_PORT" --cidr 10.244.0.0/16
+    --node-ip "$HOST" --node-port "$KWOK_PORT" --server-address "$HOST:$KWOK_PORT" --cidr 10.244.0.0/16 \
+    --node-lease-duration-seconds 40
 
   wait_for "default service account" 60 kube GET /api/v1/namespaces/default/serviceaccounts/default
   seed_objects
@@ -397,6 +406,19 @@ cmd_start() {
 node_ready() {
   kube GET "/api/v1/nodes/$1" | grep -q '"type": "Ready",[[:space:]]*"status": "True"' ||
     kube GET "/api/v1/nodes/$1" | tr -d ' \n' | grep -q '"type":"Ready","status":"True"'
+}
+
+# release-volumes: makes Released PersistentVolumes Available again (their claims were deleted,
+# e.g. with the namespace): nothing is stored in them, kwok runs no container.
+cmd_release_volumes() {
+  local pv n=0
+  for pv in $(kube GET /api/v1/persistentvolumes | tr -d ' \n' | grep -o '"name":"kodus-test-pv-[0-9]*"[^}]*}' | grep -o 'kodus-test-pv-[0-9]*' | sort -u); do
+    if kube GET "/api/v1/persistentvolumes/$pv" | tr -d ' \n' | grep -q '"phase":"Released"'; then
+      kube PATCH "/api/v1/persistentvolumes/$pv" -d '{"spec":{"claimRef":null}}' >/dev/null
+      n=$((n + 1))
+    fi
+  done
+  log "released $n volume(s)"
 }
 
 cmd_stop() {
@@ -457,7 +479,8 @@ main() {
     env) cmd_env ;;
     status) cmd_status ;;
     check) cmd_check ;;
-    *) die "usage: $0 build [component...]|start|stop|env|status|check" ;;
+    release-volumes) cmd_release_volumes ;;
+    *) die "usage: $0 build [component...]|start|stop|env|status|check|release-volumes" ;;
   esac
 }
 

@@ -12,12 +12,17 @@ const END_TO_END = [
   // helm against a stand-in API server, one uncached render per lifecycle step
   "<rootDir>/test/lifecycle/chart-upgrade.test.ts",
 ];
+/**
+ * `npm run test:cluster`: a real control plane on loopback (scripts/control-plane.sh, binaries
+ * built into a cache outside the repo); skipped with a message when the cache has none.
+ */
+const CLUSTER = ["<rootDir>/test/cluster/"];
 /** CDK Terrain parity: needs a second checkout switched to cdktn (npm run check:cdktn sets it up). */
 const CDKTN = ["<rootDir>/test/cdktn/cdktn-parity.test.ts"];
 /** The chart under Helm 3: needs .tools/bin/helm3 (npm run check:helm3 installs it first). */
 const HELM3 = ["<rootDir>/test/helm3/helm3.test.ts"];
-const SETS = { e2e: END_TO_END, cdktn: CDKTN, helm3: HELM3 };
-const set = SETS[process.env.KODUS_TEST_SET];
+const SETS = { e2e: END_TO_END, cdktn: CDKTN, helm3: HELM3, cluster: CLUSTER };
+const set = SETS[process.env.KODUS_TEST_SET ?? ""];
 
 /** @type {import('jest').Config} */
 module.exports = {
@@ -25,8 +30,8 @@ module.exports = {
   roots: ["<rootDir>/test"],
   testMatch: ["**/*.test.ts"],
   ...(set
-    ? { testMatch: set.map((p) => p.replace("<rootDir>/", "**/")) }
-    : { testPathIgnorePatterns: ["/node_modules/", ...END_TO_END, ...CDKTN, ...HELM3] }),
+    ? { testMatch: set.map((p) => p.replace("<rootDir>/", "**/").replace(/\/$/, "/**/*.test.ts")) }
+    : { testPathIgnorePatterns: ["/node_modules/", ...END_TO_END, ...CDKTN, ...HELM3, ...CLUSTER] }),
   // Type checking runs once in `npm test` (tsc --noEmit); jest only strips types, with esbuild.
   transform: { "^.+\\.ts$": "<rootDir>/test/helpers/jest-esbuild.cjs" },
   // Jest's default on 2 cores is 1 worker; the suites are mostly child processes and synths.

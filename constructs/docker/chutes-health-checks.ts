@@ -17,6 +17,7 @@ import { TerraformStack } from "cdktf";
 import { Construct } from "constructs";
 import { addressOf, setAddress } from "../addresses";
 import { rerunOnEveryApply } from "../rerun-every-apply";
+import { terraformLiteral } from "../terraform-literal";
 import { RESTART_UNLESS_STOPPED, hardened } from "./container-defaults";
 import { goDuration } from "./duration";
 import {
@@ -60,7 +61,7 @@ export class DockerChutesHealthChecks extends Construct {
     super(scope, id);
     // Addresses from this construct's id ("chutes": chutes-preflight, chutes-monitor).
     const address = (role: string) => addressOf(this, { suffix: role });
-    const upload = [{ file: `${PROBE_DIR}/${PROBE_FILE}`, content: probeSource() }];
+    const upload = [{ file: `${PROBE_DIR}/${PROBE_FILE}`, content: terraformLiteral(probeSource()) }];
     const env = (settings: ProbeSettings) => [
       ...Object.entries(probeEnv(settings)).map(([k, v]) => `${k}=${v}`),
       `${PROBE_KEY_ENV}=${props.apiKey}`,

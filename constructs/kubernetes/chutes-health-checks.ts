@@ -22,6 +22,7 @@ import { JobV1 } from "@cdktf/provider-kubernetes/lib/job-v1";
 import { NetworkPolicyV1 } from "@cdktf/provider-kubernetes/lib/network-policy-v1";
 import { dependable, type ITerraformDependable } from "cdktf";
 import { rerunOnEveryApply } from "../rerun-every-apply";
+import { terraformLiteral } from "../terraform-literal";
 import { addressOf, setAddress } from "../addresses";
 import { Construct } from "constructs";
 import {
@@ -93,10 +94,11 @@ export class ChutesHealthChecks extends Construct {
     const address = (role: string) => addressOf(this, { suffix: role });
     const prefix = props.namePrefix ?? "kodus";
     this.cronJobName = `${prefix}-chutes-healthcheck`;
+    // The probe's JavaScript has `${...}` template literals: escaped for Terraform's templates.
     const source = probeSource();
     const code = new ConfigMapV1(this, "code", {
       metadata: { name: `${prefix}-chutes-probe`, namespace: props.namespace, labels: componentLabels(props.labels, "chutes-probe") },
-      data: { [PROBE_FILE]: source },
+      data: { [PROBE_FILE]: terraformLiteral(source) },
     });
     setAddress(code, address("probe"));
     const timeoutSeconds = Math.ceil(props.probe.timeoutMs / 1000);

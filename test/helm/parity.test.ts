@@ -14,6 +14,7 @@ import { parse } from "yaml";
 import { RABBITMQ_VHOST } from "../../contract/secrets";
 import type { ConfigInput } from "../../config/schema";
 import { synthStack, type TfJson } from "../helpers/synth";
+import { terraformStringValue } from "../../constructs/terraform-literal";
 import { EXPLICIT_SECRET_VALUES, FULL_VALUES_FILE, RELEASE, helmBin, isHook, podSpec, render, secretData, type K8sObject } from "./helm";
 
 const TF_KINDS: Record<string, string> = {
@@ -152,7 +153,8 @@ function resolver(json: TfJson): (s: string) => string {
     s
       .replace(/\$\{(kubernetes_[a-z0-9_]+)\.([A-Za-z0-9_-]+)\.metadata\[0\]\.name\}/g, (_m, type: string, name: string) => resolve(json.resource[type][name].metadata.name))
       .replace(/\$\{var\.([a-z_]+)\}/g, (m, name: string) => (json.variable[name]?.default === undefined ? m : String(json.variable[name].default)));
-  return resolve;
+  // Then the literal text Terraform makes of what is left ($${ → ${, %%{ → %{).
+  return (s: string) => terraformStringValue(resolve(s));
 }
 
 /** Numbers written as strings (Terraform's "2", "1000", "0444"-free) and numbers compare equal. */

@@ -8,6 +8,7 @@ import {
   expectedSecretEnv,
 } from "../helpers/kodus-expected";
 import { envList, synthStack } from "../helpers/synth";
+import { terraformStringValue } from "../../constructs/terraform-literal";
 
 const { json } = synthStack("docker");
 const containers = json.resource.docker_container;
@@ -226,7 +227,11 @@ describe("Chutes health checks", () => {
 
   test("the deployed probe is the tested probe, byte for byte", () => {
     const source = readFileSync(join(__dirname, "..", "..", "probe", "chutes-probe.mjs"), "utf8");
-    expect(preflight.upload).toEqual([{ file: "/opt/kodus-chutes-probe/chutes-probe.mjs", content: source }]);
+    // What Terraform hands the provider: its template escapes ($${, %%{) undone.
+    expect(preflight.upload.map((u: { file: string; content: string }) => ({ ...u, content: terraformStringValue(u.content) }))).toEqual([
+      { file: "/opt/kodus-chutes-probe/chutes-probe.mjs", content: source },
+    ]);
+    expect(preflight.upload[0].content.replaceAll("$${", "")).not.toContain("${");
     expect(monitor.upload).toEqual(preflight.upload);
   });
 

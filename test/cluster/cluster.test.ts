@@ -19,6 +19,9 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { PROJECT_ROOT } from "../helpers/cli";
 
+/** Every Kodus Deployment of the defaults reads the Kodus Secret, so a secrets revision rolls each of them. */
+const ROLLED_BY_A_SECRETS_REVISION = ["kodus-api", "kodus-mcp-manager", "kodus-web", "kodus-webhooks", "kodus-worker"];
+
 const SCRIPT = join(PROJECT_ROOT, "scripts", "control-plane.sh");
 const RUN_DIR = mkdtempSync(join(tmpdir(), "kodus-cluster-suite-"));
 // Ports of its own, so a control plane a developer left running does not collide.
@@ -112,6 +115,12 @@ describeCluster("a real control plane on 127.0.0.1 (kwok nodes: no container run
     const tf = (label: string, args: string[]) =>
       timed(label, run("terraform", [...args, "-input=false", "-no-color", `-var-file=${varFile}`], { cwd: stackDir, env: tfEnv }));
     const replicaSets = async () => names(await kube("/apis/apps/v1/namespaces/kodus/replicasets"));
+    /** What Terraform must create and destroy: every resource of the synthesized stack. */
+    const resourceCount = () =>
+      Object.values<Record<string, unknown>>(JSON.parse(readFileSync(join(stackDir, "cdk.tf.json"), "utf8")).resource).reduce(
+        (n, byName) => n + Object.keys(byName).length,
+        0,
+      );
 
     beforeAll(() => {
       const config = join(work, "kodus.config.yaml");
@@ -145,7 +154,7 @@ describeCluster("a real control plane on 127.0.0.1 (kwok nodes: no container run
 
     test("apply: everything created; the preflight and migration Jobs complete before the Deployments roll", async () => {
       const apply = tf("apply (create)", ["apply", "-auto-approve"]);
-      expect(apply.output).toContain("Apply complete! Resources: 40 added, 0 changed, 0 destroyed.");
+      expect(apply.output).toContain(`Apply complete! Resources: ${resourceCount()} added, 0 changed, 0 destroyed.`);
       expect(apply.status).toBe(0);
 
       const ns = await kube("/api/v1/namespaces/kodus");
@@ -156,6 +165,7 @@ describeCluster("a real control plane on 127.0.0.1 (kwok nodes: no container run
       const deployments = (await kube("/apis/apps/v1/namespaces/kodus/deployments")).items;
       expect(deployments.map((d: any) => [d.metadata.name, d.status.availableReplicas])).toEqual([
         ["kodus-api", 2],
+        ["kodus-mcp-manager", 1], // one replica, as the official chart runs it
         ["kodus-web", 2],
         ["kodus-webhooks", 2],
         ["kodus-worker", 2],
@@ -168,7 +178,7 @@ describeCluster("a real control plane on 127.0.0.1 (kwok nodes: no container run
       // Pod Security `restricted` admitted every pod (a refused pod would leave a Job or a rollout unfinished).
       // (The CronJob's pods are left out: it may fire during the run.)
       const pods = names(await kube("/api/v1/namespaces/kodus/pods")).filter((n) => !n.startsWith("kodus-chutes-healthcheck-"));
-      expect(pods.length).toBe(2 * 4 + 3 + 2);
+      expect(pods.length).toBe(2 * 4 + 1 + 3 + 2); // four components x 2, the MCP manager, three stores, two Jobs
       // The probe reaches the cluster byte for byte (Terraform's template escapes undone).
       const probe = await kube("/api/v1/namespaces/kodus/configmaps/kodus-chutes-probe");
       expect(probe.data["chutes-probe.mjs"]).toBe(readFileSync(join(PROJECT_ROOT, "probe", "chutes-probe.mjs"), "utf8"));
@@ -187,15 +197,17 @@ describeCluster("a real control plane on 127.0.0.1 (kwok nodes: no container run
       expect(await replicaSets()).toEqual(before);
     });
 
-    test("a secrets revision bump rewrites both Secrets, re-runs the preflight and rolls exactly the four Deployments", async () => {
+    test("a secrets revision bump rewrites both Secrets, re-runs the preflight and rolls exactly the Deployments that read the Secret", async () => {
       const before = await replicaSets();
       const sts = async () => (await kube("/apis/apps/v1/namespaces/kodus/statefulsets")).items.map((s: any) => s.status.updateRevision);
       const stsBefore = await sts();
       const apply = tf("apply (secrets_revision=2)", ["apply", "-auto-approve", "-var", "secrets_revision=2"]);
-      expect(apply.output).toContain("Apply complete! Resources: 2 added, 6 changed, 2 destroyed.");
+      // Changed: the two Secrets and the five Deployments (the MCP manager is on by default);
+      // replaced: the every-apply trigger and the preflight Job.
+      expect(apply.output).toContain("Apply complete! Resources: 2 added, 7 changed, 2 destroyed.");
       const after = await replicaSets();
       const added = after.filter((n) => !before.includes(n)).map((n) => n.replace(/-[a-z0-9]+$/, ""));
-      expect(added.sort()).toEqual(["kodus-api", "kodus-web", "kodus-webhooks", "kodus-worker"]);
+      expect(added.sort()).toEqual(ROLLED_BY_A_SECRETS_REVISION);
       expect(await sts()).toEqual(stsBefore);
       const jobs = names(await kube("/apis/batch/v1/namespaces/kodus/jobs"));
       expect(jobs.filter((n) => n.startsWith("kodus-chutes-preflight-"))).toEqual([expect.stringMatching(/-r2$/)]);
@@ -203,7 +215,7 @@ describeCluster("a real control plane on 127.0.0.1 (kwok nodes: no container run
 
     test("destroy removes the namespace; the bundled stores' claims go with it (volumes Released)", async () => {
       const destroy = tf("destroy", ["destroy", "-auto-approve", "-var", "secrets_revision=2"]);
-      expect(destroy.output).toContain("Destroy complete! Resources: 40 destroyed.");
+      expect(destroy.output).toContain(`Destroy complete! Resources: ${resourceCount()} destroyed.`);
       expect((await kube("/api/v1/namespaces/kodus")).httpStatus).toBe(404);
       const released = (await kube("/api/v1/persistentvolumes")).items.filter((pv: any) => pv.status.phase === "Released");
       expect(released.map((pv: any) => pv.spec.claimRef.name).sort()).toEqual([
@@ -223,7 +235,7 @@ describeCluster("a real control plane on 127.0.0.1 (kwok nodes: no container run
       );
     const chart = join(PROJECT_ROOT, "helm", "kodus-chutes");
 
-    test("install --wait, upgrade with a revision bump rolls the four Deployments, helm test passes, uninstall keeps what the README says", async () => {
+    test("install --wait, upgrade with a revision bump rolls the Deployments that read the Secret, helm test passes, uninstall keeps what the README says", async () => {
       const install = helm("helm install --wait", [
         "install",
         "kodus",
@@ -253,7 +265,7 @@ describeCluster("a real control plane on 127.0.0.1 (kwok nodes: no container run
       expect(upgrade.output).toContain("REVISION: 2");
       const after = names(await kube("/apis/apps/v1/namespaces/kodus-helm/replicasets"));
       const added = after.filter((n) => !before.includes(n)).map((n) => n.replace(/-[a-z0-9]+$/, ""));
-      expect(added.sort()).toEqual(["kodus-api", "kodus-web", "kodus-webhooks", "kodus-worker"]);
+      expect(added.sort()).toEqual(ROLLED_BY_A_SECRETS_REVISION);
 
       const test = helm("helm test", ["test", "kodus", "--timeout", "3m"]);
       expect(test.output).toMatch(/TEST SUITE:\s+kodus-test[\s\S]*Phase:\s+Succeeded/);

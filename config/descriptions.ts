@@ -70,8 +70,8 @@ export const CONFIG_DESCRIPTIONS: Readonly<Record<string, string>> = {
   "kubernetes.autoscaling.{api,worker}.{minReplicas,maxReplicas}":
     "HPA range (min <= max); the maximum counts for PostgreSQL connections and review concurrency.",
   "kubernetes.autoscaling.{api,worker}.targetCpuPercent": "Average CPU utilization the HPA aims for.",
-  "kubernetes.scaleLimits.{api,worker,webhooks}":
-    "The most pods of each component; PostgreSQL's `max_connections` is sized from these (docs/what-gets-deployed.md), so replicas and HPA maxima, which may not exceed them, scale without restarting PostgreSQL.",
+  "kubernetes.scaleLimits.{api,worker,webhooks,mcp-manager,worker-analytics}":
+    "The most pods of each component that uses PostgreSQL; `max_connections` is sized from these (docs/what-gets-deployed.md), so replicas and HPA maxima, which may not exceed them, scale without restarting PostgreSQL. An optional component switched off is not counted.",
   "kubernetes.ingress.enabled": "An Ingress for the web and webhooks hosts (both required when enabled).",
   "kubernetes.ingress.className": "IngressClass name. Unset: the cluster default.",
   "kubernetes.ingress.{webHost,webhooksHost}": "Host names of the web UI and of the webhooks endpoint.",

@@ -7,6 +7,7 @@ import { z } from "zod";
 import { checkStateLocations, environmentSchema, terraformSchema } from "./state-backend";
 import { NO_USERINFO, noCredentialsError } from "./url-credentials";
 import { KODUS_COMPONENTS, type OptionalComponent } from "../contract/components";
+import { PG_CLIENT_COMPONENTS, type PgClientComponent } from "../contract/data-stores";
 
 /** Default model: an open model on Chutes' base tier, served in a TEE. */
 export const DEFAULT_MODEL = "deepseek-ai/DeepSeek-V3.2-TEE";
@@ -288,13 +289,18 @@ export const replicasSchema = z
  * The most pods each back-end component may ever run: PostgreSQL's max_connections is sized
  * from these (contract postgresMaxConnections), not from the current replica counts or HPA
  * maxima, so scaling within them never changes PostgreSQL's arguments (a bundled PostgreSQL
- * restarts when they change). Replicas and HPA maxima may not exceed them.
+ * restarts when they change). Replicas and HPA maxima may not exceed them. One key per component
+ * that opens PostgreSQL connections (contract KODUS_PG_POOLS); an optional component switched
+ * off is not counted.
  */
 export const scaleLimitsSchema = z
   .strictObject({
     api: positiveInt(50).default(6),
     worker: positiveInt(50).default(6),
     webhooks: positiveInt(50).default(4),
+    // One pod each by default: room for a second during a rolling update.
+    "mcp-manager": positiveInt(50).default(2),
+    "worker-analytics": positiveInt(50).default(2),
   })
   .prefault({});
 
@@ -690,21 +696,20 @@ export function inputProblems(input: unknown): { path: string[]; message: string
  * or the chart's values): each would need more PostgreSQL connections than max_connections has.
  */
 export function scaleLimitProblems(k: {
-  replicas: { api: number; worker: number; webhooks: number };
-  autoscaling: { api: { enabled: boolean; maxReplicas: number }; worker: { enabled: boolean; maxReplicas: number } };
-  scaleLimits: { api: number; worker: number; webhooks: number };
+  replicas: Readonly<Record<PgClientComponent, number>>;
+  autoscaling: Readonly<Partial<Record<PgClientComponent, { enabled: boolean; maxReplicas: number }>>>;
+  scaleLimits: Readonly<Record<PgClientComponent, number>>;
 }): { path: string[]; message: string }[] {
   const problems: { path: string[]; message: string }[] = [];
   const why = (c: string, limit: number) =>
     `must not exceed scaleLimits.${c} (${limit}): PostgreSQL's max_connections is sized for at most that many pods; raise scaleLimits.${c} too (that changes max_connections, which restarts a bundled PostgreSQL once)`;
-  for (const c of ["api", "worker"] as const) {
+  for (const c of PG_CLIENT_COMPONENTS) {
     const a = k.autoscaling[c];
-    if (a.enabled && a.maxReplicas > k.scaleLimits[c])
-      problems.push({ path: ["autoscaling", c, "maxReplicas"], message: why(c, k.scaleLimits[c]) });
-    if (!a.enabled && k.replicas[c] > k.scaleLimits[c]) problems.push({ path: ["replicas", c], message: why(c, k.scaleLimits[c]) });
+    const limit = k.scaleLimits[c];
+    if (a?.enabled) {
+      if (a.maxReplicas > limit) problems.push({ path: ["autoscaling", c, "maxReplicas"], message: why(c, limit) });
+    } else if (k.replicas[c] > limit) problems.push({ path: ["replicas", c], message: why(c, limit) });
   }
-  if (k.replicas.webhooks > k.scaleLimits.webhooks)
-    problems.push({ path: ["replicas", "webhooks"], message: why("webhooks", k.scaleLimits.webhooks) });
   return problems;
 }
 

@@ -4,6 +4,8 @@
  * PostgreSQL connections Kodus' pools may open, and how RabbitMQ learns its memory budget.
  */
 
+import { COMPONENTS, type Component } from "./components";
+
 /**
  * PostgreSQL 16 with pgvector, MongoDB and Kodus' RabbitMQ (with the delayed-message-exchange
  * plugin). MongoDB is pinned to an exact release: `mongo:8` floats (it pointed at 8.3.11 when
@@ -90,28 +92,63 @@ export function rabbitmqMemoryConf(memoryLimitBytes: number): string {
 // --- PostgreSQL connections ---
 
 /**
- * The most PostgreSQL connections one process of each back-end component opens: the pool size
- * each app passes to `SharedPostgresModule.forRoot({ poolSize })` (which overrides the TypeORM
- * factory's 30/60/30 defaults), plus the API's analytics-warehouse data source
- * (`ANALYTICS_PG_POOL_MAX`, default 5). Read in Kodus' source (a-nasstrom/kodus-ai at a1051faf,
- * 2026-06): apps/api/src/api.module.ts (25, and AnalyticsWarehouseModule),
- * apps/worker/src/worker.module.ts (12 for the code-review role),
- * apps/webhooks/src/modules/webhook-handler.module.ts (8). The web does not use PostgreSQL.
- * The one table every target reads (the chart through files/contract.json): a new component
- * that opens PostgreSQL connections is a new row.
+ * The most PostgreSQL connections one process of each component opens: the pool size each
+ * Kodus app passes to `SharedPostgresModule.forRoot({ poolSize })` (which overrides the TypeORM
+ * factory's 30/60/30 defaults), plus the analytics-warehouse data source of the apps that load
+ * `AnalyticsWarehouseModule` (`ANALYTICS_PG_POOL_MAX`, default 5,
+ * libs/ee/analytics-warehouse/infrastructure/typeORM.factory.ts). Read in Kodus' source
+ * (a-nasstrom/kodus-ai at a1051fafb, 2026-06):
+ * - api: apps/api/src/api.module.ts, 25 and AnalyticsWarehouseModule;
+ * - worker: apps/worker/src/worker.module.ts, 12 for the code-review role;
+ * - webhooks: apps/webhooks/src/modules/webhook-handler.module.ts, 8;
+ * - mcp-manager: its own TypeORM data source, apps/mcp-manager/src/config/typeorm.config.ts,
+ *   `extra.max: isProduction ? 20 : 10` (API_MCP_MANAGER_NODE_ENV is production): 20. Its
+ *   entrypoint migrates with the same data source before the server starts, in the same pod;
+ * - worker-analytics: apps/worker/src/worker.module.ts, analytics role, `poolSize: 4` and
+ *   AnalyticsWarehouseModule.
+ * The web does not use PostgreSQL. The one table every target reads (the chart through
+ * files/contract.json): a new component that opens PostgreSQL connections is a new row, and
+ * needs a `scaleLimits` key of the same name (config/schema.ts, the chart's values).
  */
 export const KODUS_PG_POOLS = {
   api: { poolSize: 25, analyticsPoolSize: 5 },
   worker: { poolSize: 12, analyticsPoolSize: 0 },
   webhooks: { poolSize: 8, analyticsPoolSize: 0 },
-} as const;
+  "mcp-manager": { poolSize: 20, analyticsPoolSize: 0 },
+  "worker-analytics": { poolSize: 4, analyticsPoolSize: 5 },
+} as const satisfies Partial<Record<Component, { readonly poolSize: number; readonly analyticsPoolSize: number }>>;
 
 export type PgClientComponent = keyof typeof KODUS_PG_POOLS;
+
+/** The components that open PostgreSQL connections, in contract order. */
+export const PG_CLIENT_COMPONENTS: readonly PgClientComponent[] = COMPONENTS.filter((c): c is PgClientComponent => c in KODUS_PG_POOLS);
 
 /** Connections one process of a component may hold: its pool plus its analytics pool. */
 export function pgConnectionsPerPod(component: PgClientComponent): number {
   const p = KODUS_PG_POOLS[component];
   return p.poolSize + p.analyticsPoolSize;
+}
+
+/** The pools as people read them ("api 25 + 5 analytics, worker 12, ..."), for output descriptions and notes. */
+export function pgPoolsSummary(): string {
+  return PG_CLIENT_COMPONENTS.map((c) => {
+    const p = KODUS_PG_POOLS[c];
+    return `${c} ${p.poolSize}${p.analyticsPoolSize ? ` + ${p.analyticsPoolSize} analytics` : ""}`;
+  }).join(", ");
+}
+
+/**
+ * Pods of each PostgreSQL client the formula counts: the configured maximum of each deployed
+ * component, none of an optional component that is switched off.
+ */
+export function pgClientPods(
+  maxima: Readonly<Record<PgClientComponent, number>>,
+  deployed: readonly Component[],
+): Record<PgClientComponent, number> {
+  return Object.fromEntries(PG_CLIENT_COMPONENTS.map((c) => [c, deployed.includes(c) ? maxima[c] : 0])) as Record<
+    PgClientComponent,
+    number
+  >;
 }
 
 /**
@@ -128,7 +165,8 @@ export const PG_MIGRATOR_COMPONENT: PgClientComponent = "api";
 
 /**
  * The most pods of each component there may ever be (the configured maxima: on Kubernetes
- * `scaleLimits`, on Docker one of each), plus separate migrator pods.
+ * `scaleLimits`, on Docker one of each; 0 for a component switched off: pgClientPods), plus
+ * separate migrator pods.
  */
 export type PgClients = Readonly<Record<PgClientComponent, number>> & {
   /** Pods that migrate besides the components (a migration Job runs the API image: one API pool each). */
@@ -142,7 +180,7 @@ export type PgClients = Readonly<Record<PgClientComponent, number>> & {
  * PostgreSQL's arguments (which would restart it).
  */
 export function postgresMaxConnections(c: PgClients): number {
-  const pools = (Object.keys(KODUS_PG_POOLS) as PgClientComponent[]).reduce((sum, k) => sum + c[k] * pgConnectionsPerPod(k), 0);
+  const pools = PG_CLIENT_COMPONENTS.reduce((sum, k) => sum + c[k] * pgConnectionsPerPod(k), 0);
   return Math.max(PG_DEFAULT_MAX_CONNECTIONS, pools + c.migrators * pgConnectionsPerPod(PG_MIGRATOR_COMPONENT) + PG_HEADROOM);
 }
 

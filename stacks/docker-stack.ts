@@ -15,7 +15,16 @@ import { MIGRATOR_ENV, kodusEnvSettings, kodusUrls, plainEnvFor, secretEnvFor } 
 import { secretEnvValues, secretInputsFor } from "../contract/secrets";
 import { SecretVariables } from "../constructs/secret-variables";
 import { SecretsRevision } from "../constructs/secrets-revision";
-import { DATA_STORE_PORTS, postgresMaxConnections, quantityBytes } from "../contract/data-stores";
+import {
+  DATA_STORE_PORTS,
+  PG_CLIENT_COMPONENTS,
+  PG_DEFAULT_MAX_CONNECTIONS,
+  pgClientPods,
+  pgPoolsSummary,
+  postgresMaxConnections,
+  quantityBytes,
+  type PgClientComponent,
+} from "../contract/data-stores";
 import { DockerChutesHealthChecks } from "../constructs/docker/chutes-health-checks";
 import { DockerDataStores } from "../constructs/docker/data-stores";
 import { DockerImages } from "../constructs/docker/docker-images";
@@ -45,10 +54,13 @@ const DB = { user: "kodus", database: "kodus_db" } as const;
 /** The one component that runs migrations and seeds on the Docker host. */
 export const DOCKER_MIGRATOR: Component = "api";
 /**
- * PostgreSQL connections on the Docker host: one pool of each back-end component (the API
- * migrates before it serves, with the same pool).
+ * PostgreSQL connections on the Docker host: one pool of each deployed component that uses
+ * PostgreSQL (the API and the MCP manager migrate before they serve, with the same pool).
  */
-export const DOCKER_POSTGRES_MAX_CONNECTIONS = postgresMaxConnections({ api: 1, worker: 1, webhooks: 1, migrators: 0 });
+export function dockerPostgresMaxConnections(deployed: readonly Component[]): number {
+  const one = Object.fromEntries(PG_CLIENT_COMPONENTS.map((c) => [c, 1])) as Record<PgClientComponent, number>;
+  return postgresMaxConnections({ ...pgClientPods(one, deployed), migrators: 0 });
+}
 
 export class DockerStack extends TerraformStack {
   constructor(scope: Construct, id: string, props: DockerStackProps) {
@@ -74,7 +86,7 @@ export class DockerStack extends TerraformStack {
         mongodb: secrets.ref("mongodb_password"),
         rabbitmq: secrets.ref("rabbitmq_password"),
       },
-      postgresMaxConnections: DOCKER_POSTGRES_MAX_CONNECTIONS,
+      postgresMaxConnections: dockerPostgresMaxConnections(components),
       rabbitmqMemoryBytes: quantityBytes(config.docker.rabbitmqMemory),
     });
     // Components that run the same image share one pull (the analytics worker runs the worker's).
@@ -164,9 +176,8 @@ export class DockerStack extends TerraformStack {
     });
     new TerraformOutput(this, "webhooks_url", { value: urls.webhooksUrl, description: "Base URL git providers call" });
     new TerraformOutput(this, "postgres_max_connections", {
-      value: DOCKER_POSTGRES_MAX_CONNECTIONS,
-      description:
-        "max_connections of the bundled PostgreSQL: every Kodus pool full (api 25 + 5 analytics, worker 12, webhooks 8) plus headroom, at least PostgreSQL's default 100",
+      value: dockerPostgresMaxConnections(components),
+      description: `max_connections of the bundled PostgreSQL: every pool of the Kodus components deployed full (${pgPoolsSummary()}) plus headroom, at least PostgreSQL's default ${PG_DEFAULT_MAX_CONNECTIONS}`,
     });
   }
 }

@@ -21,7 +21,7 @@ import {
   type ComponentPeers,
 } from "../contract/components";
 import { OPTIONAL_SECRET_ENV_NAMES, kodusEnvSettings, kodusUrls, secretEnvFor } from "../contract/kodus-env";
-import { postgresMaxConnections } from "../contract/data-stores";
+import { pgClientPods, pgPoolsSummary, postgresMaxConnections } from "../contract/data-stores";
 import { secretEnvValues, secretInputsFor } from "../contract/secrets";
 import { SecretVariables } from "../constructs/secret-variables";
 import { SecretsRevision } from "../constructs/secrets-revision";
@@ -51,12 +51,14 @@ export const CONFIG_HASH_ANNOTATION = "kodus.io/config-hash";
 const INSTANCE = "kodus";
 
 /**
- * PostgreSQL connections Kodus may open on Kubernetes: every pool full at the configured
- * maximum of pods (scaleLimits, which replicas and HPA maxima may not exceed) plus the
- * migration Job. Current replica counts play no part: scaling never restarts PostgreSQL.
+ * PostgreSQL connections Kodus may open on Kubernetes: every pool of each deployed component
+ * full at its configured maximum of pods (scaleLimits, which replicas and HPA maxima may not
+ * exceed) plus the migration Job. Current replica counts play no part: scaling never restarts
+ * PostgreSQL; switching an optional component on or off does.
  */
-export function kubernetesPostgresMaxConnections(k: Config["kubernetes"]): number {
-  return postgresMaxConnections({ ...k.scaleLimits, migrators: 1 });
+export function kubernetesPostgresMaxConnections(config: Pick<Config, "kodus" | "kubernetes">): number {
+  const deployed = enabledComponents(config.kodus.components);
+  return postgresMaxConnections({ ...pgClientPods(config.kubernetes.scaleLimits, deployed), migrators: 1 });
 }
 
 export class KubernetesStack extends TerraformStack {
@@ -202,7 +204,7 @@ export class KubernetesStack extends TerraformStack {
         storageClass: stores.storageClass,
         storageSize: stores.storageSize,
         resources: stores.resources,
-        postgresMaxConnections: kubernetesPostgresMaxConnections(k8s),
+        postgresMaxConnections: kubernetesPostgresMaxConnections(config),
         // Per store: the enabled components that use it (contract dataStores), and the migration Job.
         clients: {
           postgres: [...storeClients(components, "postgres"), MIGRATE_COMPONENT],
@@ -307,10 +309,10 @@ export class KubernetesStack extends TerraformStack {
     new TerraformOutput(this, "web_url", { value: urls.publicUrl, description: "Kodus web UI" });
     new TerraformOutput(this, "webhooks_url", { value: urls.webhooksUrl, description: "Base URL git providers call" });
     new TerraformOutput(this, "postgres_max_connections", {
-      value: kubernetesPostgresMaxConnections(k8s),
+      value: kubernetesPostgresMaxConnections(config),
       description: endpoints.bundled
         ? "max_connections of the bundled PostgreSQL (Kodus pools at the most pods, the migration Job, headroom)"
-        : "max_connections your PostgreSQL needs at least: Kodus' pools (api 25 + 5 analytics, worker 12, webhooks 8) at scaleLimits pods, + the migration Job + headroom",
+        : `max_connections your PostgreSQL needs at least: Kodus' pools (${pgPoolsSummary()}) at scaleLimits pods of each component deployed, + the migration Job + headroom`,
     });
     new TerraformOutput(this, "api_service", {
       value: `kodus-api.${k8s.namespace}.svc:${KODUS_PORTS.api}`,

@@ -454,7 +454,7 @@ describe("rollouts", () => {
       values: {
         ...MINIMAL_VALUES,
         replicas: Object.fromEntries(kodus.map((c) => [c, replicas])),
-        scaleLimits: { api: replicas, worker: replicas, webhooks: replicas },
+        scaleLimits: { api: replicas, worker: replicas, webhooks: replicas, "mcp-manager": replicas, "worker-analytics": replicas },
       },
     });
     for (const c of kodus) {

@@ -3,11 +3,7 @@
  * test/stacks/kodus-needs.test.ts (from Kodus' source and its official installer), written
  * literally, never read back from contract/.
  */
-import {
-  EXPECTED_DEFAULT_SCALE_LIMITS as LIMITS,
-  EXPECTED_PG_CONNECTIONS_PER_POD as POOL,
-  EXPECTED_PG_HEADROOM as HEADROOM,
-} from "../helpers/kodus-expected";
+import { EXPECTED_DEFAULT_SCALE_LIMITS as LIMITS, deployedByDefault, expectedMaxConnections } from "../helpers/kodus-expected";
 import { EXPECTED_LLM_CLIENT_ENV, kodusTrustsJsonSchema } from "../helpers/kodus-expected";
 import { CHART_DIR, EXPLICIT_SECRET_FLAGS, EXPLICIT_SECRET_VALUES, FULL_VALUES_FILE, find, helm, podSpec, render, tryRender, type K8sObject } from "./helm";
 import { EXPECTED_RABBITMQ, EXPECTED_SETTINGS } from "../helpers/kodus-expected";
@@ -69,26 +65,43 @@ describe("Settings the official installer sets: JWT lifetimes, every git provide
   });
 });
 
-describe("4. PostgreSQL max_connections from Kodus' pools (api 25 + 5, worker 12, webhooks 8 per pod) at scaleLimits pods", () => {
-  const atLimits = (l: { api: number; worker: number; webhooks: number }) => l.api * POOL.api + l.worker * POOL.worker + l.webhooks * POOL.webhooks + POOL.api + HEADROOM;
-  test("bundled: default scaleLimits + the migration Job + 20 headroom", () => {
-    expect(sts(defaults, "postgres").containers[0].args).toEqual(["-c", `max_connections=${atLimits(LIMITS)}`]);
+describe("4. PostgreSQL max_connections from Kodus' pools (api 25 + 5, worker 12, webhooks 8, mcp-manager 20, worker-analytics 4 + 5 per pod) at scaleLimits pods", () => {
+  const args = (objects: K8sObject[]) => sts(objects, "postgres").containers[0].args;
+  const withValues = (values: object) => render({ values: { ...MINIMAL_VALUES, ...values } });
+  const analyticsOn = { kodus: { components: { "worker-analytics": { enabled: true } } } };
+  const mcpOff = { kodus: { components: { "mcp-manager": { enabled: false } } } };
+  const byDefault = expectedMaxConnections(deployedByDefault(LIMITS), 1);
+  test("bundled: default scaleLimits of the components deployed by default (the MCP manager on) + the migration Job + 20 headroom", () => {
+    expect(byDefault).toBe(374);
+    expect(args(defaults)).toEqual(["-c", `max_connections=${byDefault}`]);
   });
-  test("external: NOTES print the max_connections the external PostgreSQL needs", () => {
-    // full values: scaleLimits api 8, worker 5, webhooks 2
-    expect(notes(["-f", FULL_VALUES_FILE])).toContain(`need max_connections >= ${atLimits({ api: 8, worker: 5, webhooks: 2 })}`);
-    expect(notes(EXPLICIT_SECRET_FLAGS)).toContain(`max_connections=${atLimits(LIMITS)}`);
+  test("the analytics worker switched on adds its scaleLimit x (4 + 5); the MCP manager switched off takes its 20s away", () => {
+    expect(args(withValues(analyticsOn))).toEqual(["-c", `max_connections=${byDefault + LIMITS["worker-analytics"] * 9}`]);
+    expect(args(withValues(mcpOff))).toEqual(["-c", `max_connections=${byDefault - LIMITS["mcp-manager"] * 20}`]);
+    // A limit of a component switched off counts for nothing.
+    expect(args(withValues({ scaleLimits: { "worker-analytics": 9 } }))).toEqual(args(defaults));
+  });
+  test("external: NOTES print the max_connections the external PostgreSQL needs, and the pools behind it", () => {
+    // full values: every component on, scaleLimits api 8, worker 5, webhooks 2, mcp-manager 3, worker-analytics 2
+    const full = notes(["-f", FULL_VALUES_FILE]);
+    expect(full).toContain(`need max_connections >= ${expectedMaxConnections({ api: 8, worker: 5, webhooks: 2, "mcp-manager": 3, "worker-analytics": 2 }, 1)}`);
+    expect(full).toContain("api 30 x 8 pods, worker 12 x 5 pods, webhooks 8 x 2 pods, mcp-manager 20 x 3 pods, worker-analytics 9 x 2 pods");
+    expect(notes(EXPLICIT_SECRET_FLAGS)).toContain(`max_connections=${byDefault}`);
   });
   test("scaling within scaleLimits (replicas, HPA maxima) leaves PostgreSQL's args alone", () => {
-    const objects = render({
-      values: { ...MINIMAL_VALUES, replicas: { webhooks: 3 }, autoscaling: { api: { enabled: true, maxReplicas: 6 }, worker: { enabled: true, maxReplicas: 5 } } },
-    });
-    expect(sts(objects, "postgres").containers[0].args).toEqual(sts(defaults, "postgres").containers[0].args);
+    const objects = withValues({ replicas: { webhooks: 3, "mcp-manager": 2 }, autoscaling: { api: { enabled: true, maxReplicas: 6 }, worker: { enabled: true, maxReplicas: 5 } } });
+    expect(args(objects)).toEqual(args(defaults));
+    expect(args(withValues({ ...analyticsOn, replicas: { "worker-analytics": 2 } }))).toEqual(args(withValues(analyticsOn)));
   });
-  test("an HPA maximum above its scaleLimit fails the render, naming both values", () => {
+  test("an HPA maximum or replica count above its scaleLimit fails the render, naming both values", () => {
     const r = tryRender({ values: { ...MINIMAL_VALUES, autoscaling: { api: { enabled: true, maxReplicas: 8 } } } });
     expect(r.status).not.toBe(0);
     expect(r.stderr).toMatch(/autoscaling\.api\.maxReplicas \(8\) must not exceed scaleLimits\.api \(6\)/);
+    for (const c of ["mcp-manager", "worker-analytics"]) {
+      const over = tryRender({ values: { ...MINIMAL_VALUES, ...analyticsOn, replicas: { [c]: 3 } } });
+      expect(over.status).not.toBe(0);
+      expect(over.stderr).toContain(`replicas.${c} (3) must not exceed scaleLimits.${c} (2)`);
+    }
   });
 });
 

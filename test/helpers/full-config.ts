@@ -76,7 +76,7 @@ export const FULL_CONFIG = {
       api: { enabled: false, minReplicas: 2, maxReplicas: 5, targetCpuPercent: 65 },
       worker: { enabled: false, minReplicas: 2, maxReplicas: 5, targetCpuPercent: 65 },
     },
-    scaleLimits: { api: 8, worker: 8, webhooks: 4 },
+    scaleLimits: { api: 8, worker: 8, webhooks: 4, "mcp-manager": 3, "worker-analytics": 2 },
     ingress: {
       enabled: true,
       className: "nginx",

@@ -263,17 +263,59 @@ export const EXPECTED_OPTIONAL_SECRET_INPUTS = {
  *   `AnalyticsWarehouseModule.forRoot()`, whose data source has `ANALYTICS_PG_POOL_MAX ?? '5'`
  *   (libs/ee/analytics-warehouse/infrastructure/typeORM.factory.ts): 25 + 5;
  * - apps/worker/src/worker.module.ts, code-review role: `poolSize: 12`;
- * - apps/webhooks/src/modules/webhook-handler.module.ts: `poolSize: 8`.
+ * - apps/webhooks/src/modules/webhook-handler.module.ts: `poolSize: 8`;
+ * - apps/mcp-manager/src/config/typeorm.config.ts line 60: `max: isProduction ? 20 : 10`, and
+ *   the deployment runs it with API_MCP_MANAGER_NODE_ENV=production: 20 (its entrypoint
+ *   migrates with that data source, in the same pod, before the server starts);
+ * - apps/worker/src/worker.module.ts, analytics role: `SharedPostgresModule.forRoot({ poolSize: 4 })`
+ *   and `AnalyticsWarehouseModule.forRoot()` (5, as for the API): 4 + 5.
  * libs/shared/database/shared-postgres.module.ts overrides the TypeORM factory's `max` (30/60/30,
  * the figures an earlier audit took) with poolSize.
  */
-export const EXPECTED_PG_CONNECTIONS_PER_POD = { api: 25 + 5, worker: 12, webhooks: 8 } as const;
+export const EXPECTED_PG_CONNECTIONS_PER_POD = {
+  api: 25 + 5,
+  worker: 12,
+  webhooks: 8,
+  "mcp-manager": 20,
+  "worker-analytics": 4 + 5,
+} as const;
 /** Free connections beyond the pools (superuser slots, probes, an operator's psql). */
 export const EXPECTED_PG_HEADROOM = 20;
 /** PostgreSQL's default max_connections (postgresql.conf.sample): never configure less. */
 export const EXPECTED_PG_DEFAULT_MAX_CONNECTIONS = 100;
-/** The chart's and the Kubernetes stack's default scaleLimits (the most pods of each). */
-export const EXPECTED_DEFAULT_SCALE_LIMITS = { api: 6, worker: 6, webhooks: 4 } as const;
+/**
+ * The chart's and the Kubernetes stack's default scaleLimits (the most pods of each). The MCP
+ * manager and the analytics worker run one pod each by default; their limit of 2 leaves room for
+ * a rolling update's extra pod.
+ */
+export const EXPECTED_DEFAULT_SCALE_LIMITS = { api: 6, worker: 6, webhooks: 4, "mcp-manager": 2, "worker-analytics": 2 } as const;
+/** Of pods per component, those of the components deployed by default (optional ones switched off left out). */
+export function deployedByDefault(
+  pods: Readonly<Record<keyof typeof EXPECTED_PG_CONNECTIONS_PER_POD, number>>,
+): Partial<Record<keyof typeof EXPECTED_PG_CONNECTIONS_PER_POD, number>> {
+  return Object.fromEntries(
+    Object.entries(pods).filter(
+      ([c]) => EXPECTED_OPTIONAL_COMPONENTS[c as keyof typeof EXPECTED_OPTIONAL_COMPONENTS]?.enabledByDefault !== false,
+    ),
+  );
+}
+
+/**
+ * The max_connections Kodus needs, restated for the tests: every pool full at `pods` of each
+ * component (leave out a component that is not deployed), `migrators` API pools for separate
+ * migration pods, 20 headroom, never below PostgreSQL's default.
+ */
+export function expectedMaxConnections(
+  pods: Partial<Record<keyof typeof EXPECTED_PG_CONNECTIONS_PER_POD, number>>,
+  migrators: number,
+): number {
+  const pools = Object.entries(pods).reduce(
+    (sum, [c, n]) => sum + n * EXPECTED_PG_CONNECTIONS_PER_POD[c as keyof typeof EXPECTED_PG_CONNECTIONS_PER_POD],
+    0,
+  );
+  return Math.max(EXPECTED_PG_DEFAULT_MAX_CONNECTIONS, pools + migrators * EXPECTED_PG_CONNECTIONS_PER_POD.api + EXPECTED_PG_HEADROOM);
+}
+
 /**
  * Kodus' LLM clients, read in kodus-ai a1051fafbd4ca63e3020c36f8b87c76a3b75653e (2026-06-24, the
  * newest 2026 code readable; the variable exists since 3a24391c4, 2026-05-19):

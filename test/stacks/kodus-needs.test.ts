@@ -9,11 +9,12 @@ import { EXPECTED_LLM_CLIENT_ENV, kodusTrustsJsonSchema } from "../helpers/kodus
 import { envList, synthStack, type TfJson } from "../helpers/synth";
 import {
   EXPECTED_DEFAULT_SCALE_LIMITS as LIMITS,
-  EXPECTED_PG_CONNECTIONS_PER_POD as POOL,
   EXPECTED_PG_DEFAULT_MAX_CONNECTIONS,
   EXPECTED_PG_HEADROOM as HEADROOM,
   EXPECTED_RABBITMQ,
   EXPECTED_SETTINGS,
+  deployedByDefault,
+  expectedMaxConnections,
 } from "../helpers/kodus-expected";
 
 const BACKEND = ["api", "worker", "webhooks"] as const;
@@ -138,36 +139,62 @@ describe("Settings the official installer sets: JWT lifetimes, every git provide
 });
 
 describe("4. PostgreSQL has a connection for every Kodus pool at the configured maxima (default max_connections is 100)", () => {
-  test("docker: one pod of each component, never below PostgreSQL's default", () => {
-    expect(POOL.api + POOL.worker + POOL.webhooks + HEADROOM).toBe(70);
-    const expected = EXPECTED_PG_DEFAULT_MAX_CONNECTIONS;
+  const byDefault = deployedByDefault;
+  const analyticsOn = { kodus: { components: { "worker-analytics": { enabled: true } } } };
+  const mcpOff = { kodus: { components: { "mcp-manager": { enabled: false } } } };
+  const bundled = (input: ConfigInput = {}) =>
+    synthStack("kubernetes", { ...input, kubernetes: { ...input.kubernetes, dataStores: { mode: "bundled" } } }).json;
+  const k8sArgs = (json: TfJson) => sts(json, "postgres").container[0].args;
+
+  test("docker: one pod of each deployed component, never below PostgreSQL's default", () => {
+    const one = { api: 1, worker: 1, webhooks: 1, "mcp-manager": 1, "worker-analytics": 1 };
+    const expected = expectedMaxConnections(byDefault(one), 0);
+    // 70 for the three back ends, 90 with the MCP manager: PostgreSQL's default stays.
+    expect(expected).toBe(EXPECTED_PG_DEFAULT_MAX_CONNECTIONS);
     expect(containers.postgres.command).toEqual(["postgres", "-c", `max_connections=${expected}`]);
     expect(docker.output!.postgres_max_connections.value).toBe(expected);
+    for (const [input, pods] of [
+      [analyticsOn, one],
+      [mcpOff, { api: 1, worker: 1, webhooks: 1 }],
+    ] as const) {
+      const json = synthStack("docker", { ...input, kubernetes: { enabled: false } }).json;
+      expect(json.output!.postgres_max_connections.value).toBe(expectedMaxConnections(pods, 0));
+    }
   });
 
-  test("kubernetes: scaleLimits x pools + the migration Job (one API pool) + headroom", () => {
-    const expected = LIMITS.api * POOL.api + LIMITS.worker * POOL.worker + LIMITS.webhooks * POOL.webhooks + POOL.api + HEADROOM;
-    expect(expected).toBe(334);
-    expect(sts(k8s, "postgres").container[0].args).toEqual(["-c", `max_connections=${expected}`]);
+  test("kubernetes: scaleLimits x pools of the deployed components + the migration Job (one API pool) + headroom", () => {
+    const expected = expectedMaxConnections(byDefault(LIMITS), 1);
+    expect(expected).toBe(374);
+    expect(k8sArgs(k8s)).toEqual(["-c", `max_connections=${expected}`]);
     expect(k8s.output!.postgres_max_connections.value).toBe(expected);
   });
 
+  test("kubernetes: the analytics worker switched on adds its scaleLimit x (4 + 5); the MCP manager switched off takes its 20s away", () => {
+    const before = expectedMaxConnections(byDefault(LIMITS), 1);
+    expect(k8sArgs(bundled(analyticsOn))).toEqual(["-c", `max_connections=${before + LIMITS["worker-analytics"] * 9}`]);
+    expect(k8sArgs(bundled(mcpOff))).toEqual(["-c", `max_connections=${before - LIMITS["mcp-manager"] * 20}`]);
+    const raised = bundled({ ...analyticsOn, kubernetes: { scaleLimits: { "worker-analytics": 3, "mcp-manager": 4 } } });
+    expect(k8sArgs(raised)).toEqual([
+      "-c",
+      `max_connections=${expectedMaxConnections({ ...LIMITS, "worker-analytics": 3, "mcp-manager": 4 }, 1)}`,
+    ]);
+    // A limit of a component switched off counts for nothing.
+    expect(k8sArgs(bundled({ kubernetes: { scaleLimits: { "worker-analytics": 9 } } }))).toEqual(k8sArgs(k8s));
+  });
+
   test("kubernetes: scaling replicas or HPA maxima within scaleLimits leaves PostgreSQL's args alone", () => {
-    const args = (kubernetes: object) =>
-      sts(synthStack("kubernetes", { kubernetes: { dataStores: { mode: "bundled" }, ...kubernetes } }).json, "postgres").container[0].args;
+    const args = (kubernetes: ConfigInput["kubernetes"], input: ConfigInput = {}) => k8sArgs(bundled({ ...input, kubernetes }));
     const before = args({});
-    expect(args({ replicas: { api: 6, worker: 5, webhooks: 4 } })).toEqual(before);
+    expect(args({ replicas: { api: 6, worker: 5, webhooks: 4, "mcp-manager": 2 } })).toEqual(before);
     expect(
       args({
         replicas: { webhooks: 3 },
         autoscaling: { api: { enabled: true, maxReplicas: 6 }, worker: { enabled: true, maxReplicas: 6 } },
       }),
     ).toEqual(before);
+    expect(args({ replicas: { "worker-analytics": 2 } }, analyticsOn)).toEqual(args({}, analyticsOn));
     const raised = args({ scaleLimits: { api: 8 } });
-    expect(raised).toEqual([
-      "-c",
-      `max_connections=${8 * POOL.api + LIMITS.worker * POOL.worker + LIMITS.webhooks * POOL.webhooks + POOL.api + HEADROOM}`,
-    ]);
+    expect(raised).toEqual(["-c", `max_connections=${expectedMaxConnections(byDefault({ ...LIMITS, api: 8 }), 1)}`]);
   });
 
   test("kubernetes: a replica count or HPA maximum above its scaleLimit is refused, naming both fields", () => {
@@ -177,14 +204,24 @@ describe("4. PostgreSQL has a connection for every Kodus pool at the configured 
     expect(() => synthStack("kubernetes", { kubernetes: { replicas: { webhooks: 5 } } })).toThrow(
       /kubernetes\.replicas\.webhooks[^]*scaleLimits\.webhooks \(4\)/,
     );
+    expect(() => synthStack("kubernetes", { kubernetes: { replicas: { "mcp-manager": 3 } } })).toThrow(
+      /kubernetes\.replicas\.mcp-manager[^]*must not exceed scaleLimits\.mcp-manager \(2\)/,
+    );
+    expect(() => synthStack("kubernetes", { ...analyticsOn, kubernetes: { replicas: { "worker-analytics": 3 } } })).toThrow(
+      /kubernetes\.replicas\.worker-analytics[^]*must not exceed scaleLimits\.worker-analytics \(2\)/,
+    );
   });
 
   test("kubernetes, external PostgreSQL: the number needed is an output (nothing is deployed)", () => {
     const json = synthStack("kubernetes", {
-      kubernetes: { replicas: { api: 3, worker: 4, webhooks: 1 }, scaleLimits: { api: 3, worker: 4, webhooks: 1 } },
+      ...analyticsOn,
+      kubernetes: {
+        replicas: { api: 3, worker: 4, webhooks: 1, "mcp-manager": 1, "worker-analytics": 1 },
+        scaleLimits: { api: 3, worker: 4, webhooks: 1, "mcp-manager": 1, "worker-analytics": 1 },
+      },
     }).json;
     expect(json.resource.kubernetes_stateful_set_v1).toBeUndefined();
-    expect(json.output!.postgres_max_connections.value).toBe(3 * POOL.api + 4 * POOL.worker + 1 * POOL.webhooks + POOL.api + HEADROOM);
+    expect(json.output!.postgres_max_connections.value).toBe(3 * 30 + 4 * 12 + 1 * 8 + 1 * 20 + 1 * 9 + 30 + HEADROOM);
     expect(json.output!.postgres_max_connections.description).toContain("needs at least");
   });
 });

@@ -160,19 +160,35 @@ Bytes in a Kubernetes memory quantity, rounded down (contract quantityBytes). Ar
 
 {{/*
 PostgreSQL max_connections Kodus needs (contract postgresMaxConnections, its numbers read from
-files/contract.json): connections per pod of each component at scaleLimits pods (never the
-current replicas or HPA maxima, which may not exceed them: scaling never restarts PostgreSQL),
-one API pool for the migration Job, headroom, at least PostgreSQL's default.
+files/contract.json): connections per pod of each deployed component (an optional one switched
+off counts for nothing) at scaleLimits pods (never the current replicas or HPA maxima, which may
+not exceed them: scaling never restarts PostgreSQL), one API pool for the migration Job,
+headroom, at least PostgreSQL's default.
 */}}
 {{- define "kodus.postgresMaxConnections" -}}
 {{- $pg := (include "kodus.contract" . | fromJson).postgres -}}
+{{- $deployed := include "kodus.components" . | fromYamlArray -}}
 {{- $total := add ($pg.migratorConnections | int64) ($pg.headroom | int64) -}}
 {{- range $c, $perPod := $pg.connectionsPerPod -}}
 {{- $limit := index $.Values.scaleLimits $c -}}
 {{- if not $limit -}}{{- fail (printf "files/contract.json: component %s opens PostgreSQL connections but the chart has no scaleLimits.%s" $c $c) -}}{{- end -}}
+{{- if has $c $deployed -}}
 {{- $total = add $total (mul ($perPod | int64) ($limit | int64)) -}}
 {{- end -}}
+{{- end -}}
 {{- max $total ($pg.minimum | int64) -}}
+{{- end -}}
+
+{{/* The sum above spelled out for people: "api 30 x 6 pods, worker 12 x 6 pods, ..." (deployed components, contract order). */}}
+{{- define "kodus.postgresPools" -}}
+{{- $contract := include "kodus.contract" . | fromJson -}}
+{{- $out := list -}}
+{{- range $c := include "kodus.components" . | fromYamlArray -}}
+{{- with index $contract.postgres.connectionsPerPod $c -}}
+{{- $out = append $out (printf "%s %d x %d pods" $c (. | int64) (index $.Values.scaleLimits $c | int64)) -}}
+{{- end -}}
+{{- end -}}
+{{- join ", " $out -}}
 {{- end -}}
 
 {{/* A Kodus image: the contract's repository, tag kodus.version, registry mirror and digest applied. Args: root, component. */}}
@@ -598,14 +614,17 @@ each place, one line each, the key masked. Arg: root.
 {{- fail (printf "autoscaling.%s.minReplicas (%v) must not exceed autoscaling.%s.maxReplicas (%v)" $c $a.minReplicas $c $a.maxReplicas) -}}
 {{- end -}}
 {{- end -}}
-{{- /* config/schema.ts scaleLimitProblems: max_connections is sized for scaleLimits pods. */ -}}
-{{- range $c := list "api" "worker" "webhooks" -}}
+{{- /* config/schema.ts scaleLimitProblems: max_connections is sized for scaleLimits pods of every component that opens PostgreSQL connections (contract.json). */ -}}
+{{- $contract := include "kodus.contract" . | fromJson -}}
+{{- range $c := $contract.order -}}
+{{- if hasKey $contract.postgres.connectionsPerPod $c -}}
 {{- $limit := index $v.scaleLimits $c | int64 -}}
 {{- $a := index $v.autoscaling $c | default dict -}}
 {{- $path := ternary (printf "autoscaling.%s.maxReplicas" $c) (printf "replicas.%s" $c) (and (hasKey $a "enabled") $a.enabled) -}}
 {{- $most := ternary ($a.maxReplicas | default 0) (index $v.replicas $c) (and (hasKey $a "enabled") $a.enabled) | int64 -}}
 {{- if gt $most $limit -}}
 {{- fail (printf "%s (%d) must not exceed scaleLimits.%s (%d): PostgreSQL's max_connections is sized for at most that many pods; raise scaleLimits.%s too (that changes max_connections, which restarts a bundled PostgreSQL once)" $path $most $c $limit $c) -}}
+{{- end -}}
 {{- end -}}
 {{- end -}}
 {{- if hasKey $v.llm "maxConcurrentReviews" -}}

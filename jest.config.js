@@ -11,6 +11,8 @@ const END_TO_END = [
   "<rootDir>/test/review/cli.test.ts",
   // helm against a stand-in API server, one uncached render per lifecycle step
   "<rootDir>/test/lifecycle/chart-upgrade.test.ts",
+  // npm run review against the previous release: two synths and a git worktree
+  "<rootDir>/test/lifecycle/stack-upgrade.test.ts",
 ];
 /**
  * `npm run test:cluster`: a real control plane on loopback (scripts/control-plane.sh, binaries

@@ -302,10 +302,19 @@ async function main(argv: readonly string[], context: ProbeCliContext): Promise<
     }
     const { values, added } = fillSecrets(existing, chutesKey);
     if (added.includes("chutes_api_key")) await check(chutesKey!);
+    // Secrets added to a file that was already deployed (an upgrade brought a new secret input):
+    // the Kubernetes stack rewrites its write-only Secret only when the revision changes.
+    const deployedBefore = Object.keys(existing).some((k) => k !== REVISION_VARIABLE);
+    const previousRevision = typeof existing[REVISION_VARIABLE] === "number" ? (existing[REVISION_VARIABLE] as number) : 1;
+    if (added.length > 0 && deployedBefore) values[REVISION_VARIABLE] = previousRevision + 1;
     if (added.length > 0) writeSecretsFile(file, values);
     else if (existsSync(file) && (statSync(file).mode & 0o777) !== 0o600) chmodSync(file, 0o600);
     out.push(
-      `${file}: ${added.length ? `added ${added.join(", ")}` : "complete, nothing to add"} (values not shown; keep this file out of git)`,
+      `${file}: ${added.length ? `added ${added.join(", ")}` : "complete, nothing to add"}${
+        added.length > 0 && deployedBefore
+          ? `; ${REVISION_VARIABLE} ${previousRevision} -> ${previousRevision + 1} (the Kubernetes Secret is rewritten with them)`
+          : ""
+      } (values not shown; keep this file out of git)`,
     );
     if (!values.chutes_api_key)
       out.push("chutes_api_key is not set yet: run CHUTES_API_KEY=cpk_... npm run secrets (or set TF_VAR_chutes_api_key when you deploy).");

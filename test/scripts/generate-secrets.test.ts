@@ -49,7 +49,7 @@ test("the CLI writes a 0600 file, includes CHUTES_API_KEY, and prints no value (
   expect(written.chutes_api_key).toBe(fakeKey);
   expect(written.postgres_password).toBe("beefbeefbeefbeefbeef");
   expect(statSync(out).mode & 0o777).toBe(0o600);
-  for (const v of Object.values(written) as string[]) expect(r.stdout + r.stderr).not.toContain(v);
+  for (const v of Object.values(written).filter((x): x is string => typeof x === "string")) expect(r.stdout + r.stderr).not.toContain(v);
 });
 
 describe("npm run secrets: one command per operation, never a value on screen", () => {
@@ -292,4 +292,23 @@ describe("sliding window (issue #21): no 12-character run of a fresh random key 
       }
     }
   });
+});
+
+test("an upgrade that brings a new secret input: set-up adds it and bumps secrets_revision, so the Kubernetes Secret is rewritten", async () => {
+  const dir = mkdtempSync(join(tmpdir(), "kodus-secrets-upgrade-"));
+  const file = join(dir, "kodus.secrets.auto.tfvars.json");
+  const { values } = fillSecrets({}, undefined);
+  // A file written by a release that did not know one of today's secret inputs.
+  const { mcp_manager_encryption_secret: _new, ...older } = values;
+  writeFileSync(file, JSON.stringify({ ...older, secrets_revision: 3 }));
+  const r = await runInProcess(secrets, ["--out", file, "--no-check"], { env: {}, runProbe: inProcessProbe });
+  expect(r.status).toBe(0);
+  expect(r.stdout).toContain("added mcp_manager_encryption_secret; secrets_revision 3 -> 4");
+  const written = JSON.parse(readFileSync(file, "utf8"));
+  expect(written.secrets_revision).toBe(4);
+  expect(written.mcp_manager_encryption_secret).toEqual(expect.any(String));
+  // Nothing new: no bump.
+  const again = await runInProcess(secrets, ["--out", file, "--no-check"], { env: {}, runProbe: inProcessProbe });
+  expect(again.stdout).toContain("complete, nothing to add");
+  expect(JSON.parse(readFileSync(file, "utf8")).secrets_revision).toBe(4);
 });

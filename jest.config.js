@@ -13,6 +13,8 @@ const END_TO_END = [
   "<rootDir>/test/lifecycle/chart-upgrade.test.ts",
   // npm run review against the previous release: two synths and a git worktree
   "<rootDir>/test/lifecycle/stack-upgrade.test.ts",
+  // the chart's key-shape property test at every place of the full values: ~200 uncached renders
+  "<rootDir>/test/helm/no-secrets-all.test.ts",
 ];
 /**
  * `npm run test:cluster`: a real control plane on loopback (scripts/control-plane.sh, binaries

@@ -24,6 +24,10 @@ case "${1:-}" in
     npm pkg delete devDependencies.cdktf-cli
     # cdktn-cli's peers (not auto-installed here: .npmrc sets legacy-peer-deps), pinned.
     npm install --save-dev --save-exact --no-audit --no-fund "cdktn-cli@$CDKTN_VERSION" jsii-pacmak@1.128.0 jsii@5.9.50 >/dev/null
+    # allowScripts follows the new tree: drop cdktf-cli's entries, declare what cdktn-cli's pinned
+    # tree installs with scripts (the way back restores package.json as it was).
+    npm install-scripts prune >/dev/null
+    npm install-scripts approve --all --no-allow-scripts-pin >/dev/null
     ;;
   cdktf)
     if [[ "$(current)" == cdktf && ! -f "$SAVED/package.json" ]]; then

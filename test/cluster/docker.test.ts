@@ -244,6 +244,8 @@ describeDocker("the Docker stack on a real dockerd with kreuzwerker/docker 3.6.2
     const failed = tf("apply (rotated, Chutes down)", ["apply", "-auto-approve"]);
     expect(failed.status).not.toBe(0);
     expect(failed.output).toContain("Chutes preflight failed");
+    // The message says what happened: the replaced containers are already gone.
+    expect(failed.output.replace(/\s+/g, " ")).toContain("containers this deploy was replacing (a new key or image) were already removed");
     expect(failed.output).toContain('"status":"network_error"');
     const left = containerIds();
     expect(left["kodus-api"]).toBeUndefined();

@@ -97,6 +97,7 @@ check() {
 # --- stand-in images ---------------------------------------------------------------------------
 
 # The Kodus stand-in: answers 200 on every path of its one port (the component's, from contract/).
+# shellcheck disable=SC2016 # JavaScript, written into the image as is
 KODUS_SERVER_JS='const port = Number(process.env.KODUS_STANDIN_PORT);
 const server = require("node:http").createServer((req, res) => {
   res.writeHead(200, { "content-type": "application/json" });
@@ -106,6 +107,7 @@ server.listen(port, "0.0.0.0", () => console.log(`kodus stand-in on :${port}`));
 for (const s of ["SIGTERM", "SIGINT"]) process.on(s, () => server.close(() => process.exit(0)));'
 
 # A data store stand-in's daemon: waits until stopped, whatever arguments it gets.
+# shellcheck disable=SC2016 # a script for the image, expanded there
 DAEMON_SH='#!/bin/sh
 echo "$(basename "$0") stand-in: $*"
 trap "exit 0" TERM INT

@@ -126,6 +126,11 @@ export class DockerDataStores extends Construct {
         // A memory limit, and RabbitMQ told about it: otherwise it plans with the host's RAM and its
         // disk alarm (1.2 x that memory) can block every publisher for good.
         memory: props.rabbitmqMemoryBytes / 2 ** 20,
+        // Docker picks the swap limit when only `memory` is set (2 x memory where the kernel
+        // accounts swap, -1 where it does not) and kreuzwerker/docker 3.6.2 reads it back into
+        // `memory_swap`, unset here: without this every plan shows RabbitMQ "updated in-place"
+        // (seen in the first real apply, docs/cluster-tests.md "Docker engine").
+        lifecycle: { ignoreChanges: ["memory_swap"] },
         upload: [{ file: RABBITMQ_CONF_PATH, content: rabbitmqMemoryConf(props.rabbitmqMemoryBytes) }],
         ulimit: [{ name: "nofile", soft: RABBITMQ_NOFILE, hard: RABBITMQ_NOFILE }],
       },

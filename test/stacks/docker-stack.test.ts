@@ -109,6 +109,15 @@ test.each([...kodus, "chutes-preflight", "chutes-monitor"])("%s runs without Lin
   expect(containers[c].privileged).toBeUndefined();
 });
 
+test("a container with a memory limit and no swap limit ignores the swap limit Docker reads back (else every plan changes it)", () => {
+  // Docker sets MemorySwap itself when only Memory is given (2 x memory where swap is accounted,
+  // -1 where not); kreuzwerker/docker 3.6.2 reads it into memory_swap, which the config leaves
+  // unset: a real apply showed RabbitMQ "updated in-place" on every plan (docs/cluster-tests.md).
+  const limited = Object.entries<any>(containers).filter(([, c]) => c.memory !== undefined && c.memory_swap === undefined);
+  expect(limited.map(([name]) => name)).toContain("rabbitmq");
+  for (const [, c] of limited) expect(c.lifecycle?.ignore_changes).toContain("memory_swap");
+});
+
 test("the worker has the code-review role", () => {
   expect(envList(containers.worker.env).WORKER_ROLE).toBe("code-review");
 });

@@ -197,6 +197,25 @@ export const kodusSchema = z
     workerDrainTimeoutMs: positiveInt(600_000).default(25_000),
     /** KODUS_TELEMETRY_DISABLED: true stops the worker's daily anonymous heartbeat to Kodus. */
     telemetryDisabled: z.boolean({ error: "must be true or false" }).default(false),
+    /**
+     * E-mail of Kodus' notifications. Invitations and password resets always go through Resend
+     * (secret input resend_api_key). Unset: Kodus' default (Resend).
+     */
+    email: z
+      .strictObject({
+        provider: z.enum(["resend", "smtp"], { error: 'must be "resend" or "smtp"' }),
+        smtp: z
+          .strictObject({
+            host: z.string().regex(/^[A-Za-z0-9.-]+$/, { error: "must be a host name such as smtp.example.com" }),
+            port: z.number().int().min(1).max(65535, { error: "must be a port from 1 to 65535" }).default(587),
+            secure: z.boolean({ error: "must be true or false" }).default(false),
+            user: z.string().min(1).optional(),
+            from: z.email({ error: "must be an e-mail address" }).optional(),
+          })
+          .optional(),
+      })
+      .refine((e) => e.provider !== "smtp" || e.smtp !== undefined, { error: "smtp is required when provider is smtp", path: ["smtp"] })
+      .optional(),
     /** The optional components (contract/components.ts): on or off, defaults as the official installer's. */
     components: z
       .strictObject({

@@ -92,6 +92,11 @@ export interface KodusEnvSettings {
   readonly mongodb: { readonly host: string; readonly port: number; readonly database: string; readonly username: string };
   /** Host name of the MCP manager; unset when it is off (the MCP variables are then left out). */
   readonly mcpManagerHost?: string;
+  /** E-mail of notifications (kodus.email); unset: Kodus' default (Resend, when RESEND_API_KEY is given). */
+  readonly email?: {
+    readonly provider: "resend" | "smtp";
+    readonly smtp?: { readonly host: string; readonly port: number; readonly secure: boolean; readonly user?: string; readonly from?: string };
+  };
 }
 
 interface EnvVarBase {
@@ -108,6 +113,8 @@ export interface PlainEnvVar extends EnvVarBase {
 }
 export interface SecretEnvVar extends EnvVarBase {
   readonly secret: true;
+  /** Optional: empty when its input is not given (Kodus then ignores it); a Secret you manage may leave the key out. */
+  readonly optional?: boolean;
 }
 export type EnvVarSpec = PlainEnvVar | SecretEnvVar;
 
@@ -122,11 +129,12 @@ const constant = (name: string, components: readonly Component[], value: string,
   ...plain(name, components, description, () => value),
   constant: value,
 });
-const secret = (name: string, components: readonly Component[], description: string): SecretEnvVar => ({
+const secret = (name: string, components: readonly Component[], description: string, optional?: true): SecretEnvVar => ({
   name,
   components,
   description,
   secret: true,
+  ...(optional ? { optional } : {}),
 });
 
 export const KODUS_ENV: readonly EnvVarSpec[] = [
@@ -199,9 +207,25 @@ export const KODUS_ENV: readonly EnvVarSpec[] = [
   plain("API_MG_DB_USERNAME", BACKEND, "MongoDB user", (s) => s.mongodb.username),
   plain("API_MG_DB_DATABASE", BACKEND, "MongoDB database", (s) => s.mongodb.database),
   secret("API_MG_DB_PASSWORD", BACKEND, "MongoDB password"),
+  // A whole connection string (mongodb+srv://, tls=true, authSource ...): Kodus then ignores API_MG_DB_*.
+  secret("MONGODB_URI", BACKEND, "MongoDB connection string (secret input mongodb_uri); empty: built from API_MG_DB_*", true),
   secret("API_RABBITMQ_URI", BACKEND, "amqp://user:password@host:5672/kodus-ai (holds the RabbitMQ password)"),
   constant("API_RABBITMQ_ENABLED", BACKEND, "true"),
   constant("API_RABBITMQ_WAIT", BACKEND, "true"),
+
+  // --- E-mail (libs/notifications, libs/common/email) ---
+  // Invitations, password resets and e-mail confirmations always go through Resend; notifications
+  // through API_NOTIFICATION_EMAIL_PROVIDER (resend by default, or smtp).
+  secret("RESEND_API_KEY", BACKEND, "Resend API key (secret input resend_api_key); empty: Kodus sends no e-mail through Resend", true),
+  plain("API_NOTIFICATION_EMAIL_PROVIDER", BACKEND, "kodus.email.provider", (s) => s.email?.provider),
+  plain("API_SMTP_HOST", BACKEND, "kodus.email.smtp.host", (s) => s.email?.smtp?.host),
+  plain("API_SMTP_PORT", BACKEND, "kodus.email.smtp.port", (s) => (s.email?.smtp ? String(s.email.smtp.port) : undefined)),
+  plain("API_SMTP_SECURE", BACKEND, "kodus.email.smtp.secure (TLS from the first byte, port 465)", (s) =>
+    s.email?.smtp ? String(s.email.smtp.secure) : undefined,
+  ),
+  plain("API_SMTP_USER", BACKEND, "kodus.email.smtp.user", (s) => s.email?.smtp?.user),
+  plain("API_SMTP_FROM", BACKEND, "kodus.email.smtp.from", (s) => s.email?.smtp?.from),
+  secret("API_SMTP_PASS", BACKEND, "SMTP password (secret input smtp_password)", true),
 
   // --- MCP (only with the MCP manager on, as the official chart sets them) ---
   plain("API_MCP_SERVER_ENABLED", ["api"], "true with the MCP manager: the API serves the MCP tools it lists under /mcp", (s) =>
@@ -275,6 +299,9 @@ export function secretEnvFor(component: Component): string[] {
     .map((v) => v.name);
 }
 
+/** The optional secret variables (a Secret you manage may leave them out). */
+export const OPTIONAL_SECRET_ENV_NAMES: readonly string[] = KODUS_ENV.filter((v) => v.secret && v.optional).map((v) => v.name);
+
 /** Every secret variable name in the contract (the keys of the Kodus Secret). */
 export const SECRET_ENV_NAMES: readonly string[] = KODUS_ENV.filter((v) => v.secret).map((v) => v.name);
 
@@ -329,5 +356,6 @@ export function kodusEnvSettings(config: Config, topology: KodusTopology): Kodus
     postgres: topology.postgres,
     mongodb: topology.mongodb,
     mcpManagerHost: config.kodus.components["mcp-manager"].enabled ? topology.mcpManagerHost : undefined,
+    email: config.kodus.email,
   };
 }

@@ -54,6 +54,8 @@ export function chartContract() {
             dataStores: spec.dataStores,
             env: {
               secret: env.filter((v) => v.secret).map((v) => v.name),
+              // Secret variables a Secret you manage may leave out (secretKeyRef optional).
+              optionalSecret: env.filter((v) => v.secret && v.optional).map((v) => v.name),
               plain: env.filter((v) => !v.secret).map((v) => v.name),
               // Values that never depend on the settings: the chart takes them from here.
               constants: Object.fromEntries(env.flatMap((v) => (!v.secret && v.constant !== undefined ? [[v.name, v.constant]] : []))),

@@ -25,7 +25,7 @@ import { chmodSync, closeSync, existsSync, fsyncSync, openSync, readFileSync, re
 import { dirname, resolve } from "node:path";
 import { parseArgs } from "node:util";
 import { ConfigError, loadConfig, resolveConfigPath } from "../config/load";
-import { CHUTES_KEY_FORMAT, SECRET_INPUTS, generateSecretValue, type SecretInputName } from "../contract/secrets";
+import { CHUTES_KEY_FORMAT, SECRET_INPUTS, generateSecretValue, isGenerated, type SecretInput, type SecretInputName } from "../contract/secrets";
 import { probeEnv, probeSettingsFor } from "../probe/probe-program";
 import { runAsMain, runProbeProcess, type ProbeCliContext } from "./cli";
 
@@ -42,7 +42,7 @@ export const USAGE = `Usage: npm run secrets -- [command] [--out FILE] [--no-che
                           CHUTES_API_KEY. Values already in the file are kept.
   rotate chutes_api_key   replace the Chutes key with CHUTES_API_KEY (checked against Chutes first)
   rotate NAME             replace one generated secret with a fresh random value; NAME is one of
-                          ${SECRET_INPUTS.filter((i) => i.format !== "provided" && !NEVER_ROTATED.includes(i.variable))
+                          ${SECRET_INPUTS.filter((i) => isGenerated(i) && !NEVER_ROTATED.includes(i.variable))
                             .map((i) => i.variable)
                             .join(", ")}
   bump                    bump ${REVISION_VARIABLE} only (after your own secret store changed the Secret)
@@ -67,13 +67,15 @@ export type SecretsFile = Record<string, string | number>;
 export function fillSecrets(existing: SecretsFile, chutesKey: string | undefined): { values: SecretsFile; added: string[] } {
   const values: SecretsFile = { ...existing };
   const added: string[] = [];
-  for (const input of SECRET_INPUTS) {
+  for (const input of SECRET_INPUTS as readonly SecretInput[]) {
     if (values[input.variable]) continue;
     if (input.format === "provided") {
       if (!chutesKey) continue;
       values[input.variable] = chutesKey;
-    } else {
+    } else if (isGenerated(input)) {
       values[input.variable] = generateSecretValue(input.format, randomBytes);
+    } else {
+      continue; // optional inputs you give yourself (connection strings, e-mail credentials)
     }
     added.push(input.variable);
   }
@@ -86,7 +88,7 @@ export function rotateSecret(
   name: SecretInputName,
   chutesKey: string | undefined,
 ): { values: SecretsFile; revision: number; previousRevision: number } {
-  const input = SECRET_INPUTS.find((i) => i.variable === name)!;
+  const input: SecretInput = SECRET_INPUTS.find((i) => i.variable === name)!;
   const values: SecretsFile = { ...existing };
   if (input.format === "provided") {
     if (!chutesKey)
@@ -94,8 +96,10 @@ export function rotateSecret(
     if (existing.chutes_api_key === chutesKey)
       throw new SecretsError("rotate chutes_api_key: CHUTES_API_KEY is the key already in the file: nothing to rotate");
     values.chutes_api_key = chutesKey;
-  } else {
+  } else if (isGenerated(input)) {
     values[name] = generateSecretValue(input.format, randomBytes);
+  } else {
+    throw new SecretsError(`rotate ${name}: you give this value yourself: change it in the var file, then run: npm run secrets -- bump`, 2);
   }
   const previousRevision = typeof existing[REVISION_VARIABLE] === "number" ? (existing[REVISION_VARIABLE] as number) : 1;
   values[REVISION_VARIABLE] = previousRevision + 1;

@@ -36,6 +36,7 @@ import {
   secretsSchema,
 } from "../config/schema";
 import { SECRET_FORMAT_PATTERNS, SECRET_INPUTS } from "../contract/secrets";
+import { SECRET_ENV_NAMES } from "../contract/kodus-env";
 
 export const VALUES_SCHEMA_FILE = resolve(__dirname, "..", "helm", "kodus-chutes", "values.schema.json");
 
@@ -56,7 +57,12 @@ const secretValuesSchema = z.strictObject(
   Object.fromEntries(
     SECRET_INPUTS.map((input) => {
       const pattern = SECRET_FORMAT_PATTERNS[input.format];
-      const generated = input.format === "provided" ? "Required in chart mode" : "Generated at first install when unset, then kept";
+      const generated =
+        input.format === "provided"
+          ? "Required in chart mode"
+          : "optional" in input && input.optional
+            ? "Optional: unset or empty, Kodus does not use it"
+            : "Generated at first install when unset, then kept";
       return [
         input.variable,
         z
@@ -71,20 +77,7 @@ const secretValuesSchema = z.strictObject(
 );
 
 /** The Kodus Secret's keys (the contract's secret variables, as the stack's `existing` mode expects them). */
-const KODUS_SECRET_KEYS = [
-  "API_OPEN_AI_API_KEY",
-  "API_JWT_SECRET",
-  "API_JWT_REFRESH_SECRET",
-  "NEXTAUTH_SECRET",
-  "WEB_NEXTAUTH_SECRET",
-  "API_CRYPTO_KEY",
-  "CODE_MANAGEMENT_SECRET",
-  "CODE_MANAGEMENT_WEBHOOK_TOKEN",
-  "API_PG_DB_PASSWORD",
-  "API_MG_DB_PASSWORD",
-  "API_RABBITMQ_URI",
-  "RABBITMQ_DEFAULT_PASS",
-] as const;
+const KODUS_SECRET_KEYS = [...SECRET_ENV_NAMES, "RABBITMQ_DEFAULT_PASS"];
 
 const remoteRef = z.strictObject({ key: z.string().min(1), property: z.string().min(1).optional(), version: z.string().min(1).optional() });
 
@@ -116,7 +109,7 @@ const externalSecretSchema = z
     data: z
       .strictObject(
         Object.fromEntries(KODUS_SECRET_KEYS.map((k) => [k, remoteRef.optional()])) as Record<
-          (typeof KODUS_SECRET_KEYS)[number],
+          string,
           z.ZodOptional<typeof remoteRef>
         >,
       )

@@ -58,7 +58,7 @@ export class DockerStack extends TerraformStack {
     new DockerProvider(this, "docker", config.docker.host ? { host: config.docker.host } : {});
 
     const components = enabledComponents(config.kodus.components);
-    const secrets = new SecretVariables(this, "secrets", { inputs: secretInputsFor(components) });
+    const secrets = new SecretVariables(this, "secrets", { inputs: secretInputsFor(components, "docker") });
     const network = new Network(this, "network", { name: DOCKER_NAMES.network, driver: "bridge" });
     const images = new DockerImages(this, "image");
     const stores = new DockerDataStores(this, "data-stores", {
@@ -119,7 +119,8 @@ export class DockerStack extends TerraformStack {
     const kodus = (component: Component, dependsOn: ITerraformDependable[]) => {
       const spec = KODUS_COMPONENTS[component];
       const env: Record<string, string> = { ...plainEnvFor(component, settings), ...(component === DOCKER_MIGRATOR ? MIGRATOR_ENV : {}) };
-      for (const name of secretEnvFor(component)) env[name] = secretValues[name];
+      // (An optional variable whose input this target does not declare, such as MONGODB_URI, stays unset.)
+      for (const name of secretEnvFor(component)) if (name in secretValues) env[name] = secretValues[name];
       return new KodusContainer(this, component, {
         name: DOCKER_NAMES[component],
         image: kodusImage(component),

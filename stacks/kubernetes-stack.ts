@@ -20,7 +20,7 @@ import {
   type Component,
   type ComponentPeers,
 } from "../contract/components";
-import { kodusEnvSettings, kodusUrls, secretEnvFor } from "../contract/kodus-env";
+import { OPTIONAL_SECRET_ENV_NAMES, kodusEnvSettings, kodusUrls, secretEnvFor } from "../contract/kodus-env";
 import { postgresMaxConnections } from "../contract/data-stores";
 import { secretEnvValues, secretInputsFor } from "../contract/secrets";
 import { SecretVariables } from "../constructs/secret-variables";
@@ -264,7 +264,7 @@ export class KubernetesStack extends TerraformStack {
         replicas: k8s.replicas[component],
         resources: k8s.resources[component],
         configMapName: env.of(component).name,
-        env: secretEnv(secretName, secretEnvFor(component)),
+        env: secretEnv(secretName, secretEnvFor(component), OPTIONAL_SECRET_ENV_NAMES),
         serviceAccountName: serviceAccount,
         podAnnotations: {
           ...k8s.pods[component].annotations,
@@ -337,12 +337,13 @@ function kodusSecretValues(
   rabbitmqUser: string,
   components: readonly Component[],
 ): Record<string, string> {
-  const inputs = new SecretVariables(scope, "secrets", { ephemeral: true, inputs: secretInputsFor(components) });
+  const inputs = new SecretVariables(scope, "secrets", { ephemeral: true, inputs: secretInputsFor(components, "kubernetes") });
   const values = secretEnvValues(
     (name) => inputs.ref(name),
     SecretVariables.urlEncode,
     { ...endpoints.rabbitmq, username: rabbitmqUser },
     inputs.names,
+    SecretVariables.orElse,
   );
   if (endpoints.bundled) values[RABBITMQ_PASSWORD_KEY] = inputs.ref("rabbitmq_password");
   return values;

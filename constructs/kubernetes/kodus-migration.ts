@@ -8,7 +8,7 @@
 import { JobV1 } from "@cdktf/provider-kubernetes/lib/job-v1";
 import { Fn, type ITerraformDependable } from "cdktf";
 import { Construct } from "constructs";
-import { MIGRATOR_ENV } from "../../contract/kodus-env";
+import { MIGRATOR_ENV, OPTIONAL_SECRET_ENV_NAMES } from "../../contract/kodus-env";
 import { addressOf, setAddress } from "../addresses";
 import type { ComputeResources } from "./kodus-workload";
 import { componentLabels, type LabelProps } from "./labels";
@@ -68,7 +68,7 @@ export class KodusMigration extends Construct {
                 // The image's entrypoint migrates and seeds, then execs this instead of the server.
                 args: ["node", "-e", "console.log('kodus: migrations and seeds complete')"],
                 envFrom: [{ configMapRef: { name: props.configMap.name } }],
-                env: [...secretEnv(props.secretName, props.secretEnvNames), ...literalEnv(MIGRATOR_ENV)],
+                env: [...secretEnv(props.secretName, props.secretEnvNames, OPTIONAL_SECRET_ENV_NAMES), ...literalEnv(MIGRATOR_ENV)],
                 resources: { requests: { ...props.resources.requests }, limits: { ...props.resources.limits } },
               },
             ],

@@ -10,7 +10,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parse } from "yaml";
 import { buildChartContract, CHART_CONTRACT_FILE } from "../../scripts/chart-contract";
-import { EXPECTED_COMPONENTS, EXPECTED_OPTIONAL_COMPONENTS, EXPECTED_SECRET_ENV } from "../helpers/kodus-expected";
+import { EXPECTED_COMPONENTS, EXPECTED_OPTIONAL_COMPONENTS, expectedSecretEnv } from "../helpers/kodus-expected";
 import { CHART_DIR, EXPLICIT_SECRET_VALUES, FULL_VALUES_FILE, find, helmBin, podSpec, render, tryRender, type K8sObject } from "./helm";
 
 const COMPONENTS = ["api", "worker", "webhooks", "web", "mcp-manager", "worker-analytics"] as const;
@@ -28,7 +28,7 @@ type Spec = {
   optional: boolean;
   digestKey: string;
   dataStores: string[];
-  env: { secret: string[]; plain: string[]; constants: Record<string, string> };
+  env: { secret: string[]; optionalSecret: string[]; plain: string[]; constants: Record<string, string> };
 };
 type ChartContract = { generated: string; order: string[]; components: Record<Component, Spec> };
 
@@ -50,7 +50,7 @@ describe("files/contract.json", () => {
       const { image, port, liveness, readiness, startupSeconds } = EXPECTED_COMPONENTS[c];
       const spec = contract.components[c];
       expect([c, spec.image, spec.port, spec.health, spec.startupSeconds]).toEqual([c, image, port, { liveness, readiness }, startupSeconds]);
-      expect([c, spec.env.secret]).toEqual([c, EXPECTED_SECRET_ENV[c]]);
+      expect([c, [...spec.env.secret].sort()]).toEqual([c, expectedSecretEnv(c, "kubernetes").sort()]);
       expect(spec.env.plain.filter((n) => spec.env.secret.includes(n))).toEqual([]);
     }
   });
@@ -93,22 +93,39 @@ describe("files/contract.json", () => {
   });
 });
 
-/** The two settings whose variables are unset by design when the setting is unset. */
+/** The settings whose variables are unset by design when the setting is unset. */
 const OPTIONAL = { temperature: "API_LLM_TEMPERATURE_OVERRIDE", prefetch: "WORKFLOW_QUEUE_CODE_REVIEW_PREFETCH" };
+/** kodus.email (full values set it, defaults do not). */
+const EMAIL = ["API_NOTIFICATION_EMAIL_PROVIDER", "API_SMTP_HOST", "API_SMTP_PORT", "API_SMTP_SECURE", "API_SMTP_USER", "API_SMTP_FROM"];
 
 describe.each([
   // Defaults: no temperature, no review limit; worker drain 25000 ms; no ingress-controller namespace.
-  { name: "defaults", values: { secrets: { values: EXPLICIT_SECRET_VALUES } }, optionalSet: false, workerGrace: 25 + 15, controller: undefined },
-  // Full values: temperature and maxConcurrentReviews set, drain 120001 ms, a registry mirror, ingress-nginx.
-  { name: "full values", values: parse(readFileSync(FULL_VALUES_FILE, "utf8")), optionalSet: true, workerGrace: 121 + 15, controller: "ingress-nginx" },
-])("the chart renders the contract: $name", ({ values, optionalSet, workerGrace, controller }) => {
+  // The analytics worker is off by default.
+  {
+    name: "defaults",
+    values: { secrets: { values: EXPLICIT_SECRET_VALUES } },
+    optionalSet: false,
+    workerGrace: 25 + 15,
+    controller: undefined,
+    deployed: COMPONENTS.filter((c) => c !== "worker-analytics"),
+  },
+  // Full values: temperature, maxConcurrentReviews and SMTP e-mail set, drain 120001 ms, a registry mirror, ingress-nginx, every component.
+  {
+    name: "full values",
+    values: parse(readFileSync(FULL_VALUES_FILE, "utf8")),
+    optionalSet: true,
+    workerGrace: 121 + 15,
+    controller: "ingress-nginx",
+    deployed: [...COMPONENTS],
+  },
+])("the chart renders the contract: $name", ({ values, optionalSet, workerGrace, controller, deployed }) => {
   let objects: K8sObject[];
   beforeAll(() => {
     objects = render({ values });
   });
   const container = (c: Component) => podSpec(find(objects, "Deployment", `kodus-${c}`)).containers[0];
 
-  test.each(COMPONENTS)("%s: image, port, probes, secret env, plain env names, grace period, writable paths", (c) => {
+  test.each(deployed)("%s: image, port, probes, secret env, plain env names, grace period, writable paths", (c) => {
     const spec = contract.components[c];
     const ctr = container(c);
     const registry = values.images?.registry;
@@ -121,9 +138,11 @@ describe.each([
     // Secret variables by name, each from the same key of the Kodus Secret.
     expect(ctr.env.map((e: any) => e.name)).toEqual(spec.env.secret);
     for (const e of ctr.env) expect(e.valueFrom.secretKeyRef.key).toBe(e.name);
+    // The optional ones may be missing from a Secret you manage.
+    for (const e of ctr.env) expect([e.name, e.valueFrom.secretKeyRef.optional ?? false]).toEqual([e.name, spec.env.optionalSecret.includes(e.name)]);
     // Plain variables: exactly the contract's, less the optional ones whose setting is unset.
     const data = find(objects, "ConfigMap", `kodus-${c}-env`).data;
-    const expected = spec.env.plain.filter((n) => optionalSet || !Object.values(OPTIONAL).includes(n));
+    const expected = spec.env.plain.filter((n) => optionalSet || ![...Object.values(OPTIONAL), ...EMAIL].includes(n));
     expect(Object.keys(data).sort()).toEqual([...expected].sort());
     const pod = podSpec(find(objects, "Deployment", `kodus-${c}`));
     expect(pod.terminationGracePeriodSeconds).toBe(spec.stopBudget.kind === "fixed" ? spec.stopBudget.seconds : workerGrace);
@@ -137,10 +156,11 @@ describe.each([
   });
 
   test("a Service for each component the contract gives one, on its port; NetworkPolicies from its peers", () => {
-    const services = objects.filter((o) => o.kind === "Service" && !o.metadata.annotations?.["helm.sh/hook"] && /^kodus-(api|worker|webhooks|web)$/.test(o.metadata.name));
-    expect(services.map((s) => s.metadata.name)).toEqual(COMPONENTS.filter((c) => contract.components[c].service).map((c) => `kodus-${c}`));
+    const names = deployed.map((c) => `kodus-${c}`);
+    const services = objects.filter((o) => o.kind === "Service" && !o.metadata.annotations?.["helm.sh/hook"] && names.includes(o.metadata.name));
+    expect(services.map((s) => s.metadata.name)).toEqual(deployed.filter((c) => contract.components[c].service).map((c) => `kodus-${c}`));
     for (const s of services) expect(s.spec.ports[0].port).toBe(contract.components[s.metadata.name.replace("kodus-", "") as Component].port);
-    for (const c of COMPONENTS) {
+    for (const c of deployed) {
       const { peers, port } = contract.components[c];
       const ingress = find(objects, "NetworkPolicy", `kodus-${c}`).spec.ingress;
       if (peers.kind === "none") {

@@ -303,10 +303,16 @@ describe.each(SETUPS)("parity with the cdktf Kubernetes stack: $name", ({ values
     }
     const data = secretData(secret!);
     expect(Object.keys(data).sort()).toEqual(Object.keys(tf.data_wo).sort());
-    // Evaluate the stack's expressions with the same inputs: ${var.x} and ${urlencode(var.x)}.
+    // Evaluate the stack's expressions with the same inputs: ${var.x}, ${urlencode(var.x)} and
+    // ${coalesce(var.x, "fallback")} (the first that is not empty); optional inputs not given are "".
     const inputs = EXPLICIT_SECRET_VALUES as Record<string, string>;
-    const evaluate = (expr: string) =>
-      expr.replace(/\$\{urlencode\(var\.([a-z_]+)\)\}/g, (_m, v: string) => encodeURIComponent(inputs[v])).replace(/\$\{var\.([a-z_]+)\}/g, (_m, v: string) => inputs[v]);
+    const input = (v: string) => inputs[v] ?? "";
+    const simple = (expr: string) =>
+      expr.replace(/\$\{urlencode\(var\.([a-z_]+)\)\}/g, (_m, v: string) => encodeURIComponent(input(v))).replace(/\$\{var\.([a-z_]+)\}/g, (_m, v: string) => input(v));
+    const evaluate = (expr: string) => {
+      const c = /^\$\{coalesce\(var\.([a-z_]+), "(.*)"\)\}$/.exec(expr);
+      return c ? input(c[1]) || simple(c[2]) : simple(expr);
+    };
     expect(data).toEqual(Object.fromEntries(Object.entries<string>(tf.data_wo).map(([k, v]) => [k, evaluate(v)])));
     expect(data.API_RABBITMQ_URI.endsWith(`/${RABBITMQ_VHOST}`)).toBe(true);
   });

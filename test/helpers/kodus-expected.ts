@@ -218,3 +218,37 @@ export const EXPECTED_SETTINGS = {
     API_FORGEJO_CODE_MANAGEMENT_WEBHOOK: "/forgejo/webhook",
   },
 } as const;
+
+/**
+ * Optional secret variables: empty unless their input is given (Kodus then ignores them), and a
+ * Kubernetes Secret you manage may leave them out (secretKeyRef optional). From Kodus' source
+ * (a-nasstrom/kodus-ai a1051fafb):
+ * - MONGODB_URI: libs/core/infrastructure/config/loaders/mongodb.config.loader.ts takes
+ *   MONGODB_URI (then API_MG_DB_URI) instead of API_MG_DB_HOST/PORT/USERNAME/PASSWORD when it is
+ *   not empty; mongoose.factory.ts and observability.service.ts both connect with it, so
+ *   mongodb+srv://, tls=true and authSource work. Only where external stores exist (Kubernetes).
+ * - RESEND_API_KEY: libs/common/email/services/email.service.ts sends invitations, password
+ *   resets and e-mail confirmations through Resend only (resend.client.ts); empty: none sent.
+ * - API_SMTP_PASS: libs/notifications/.../smtp-email.provider.ts, with API_SMTP_HOST/PORT/
+ *   SECURE/USER/FROM when API_NOTIFICATION_EMAIL_PROVIDER=smtp (notification.module.ts;
+ *   default resend).
+ * Read by every component that loads the e-mail and MongoDB modules: api, worker, webhooks and
+ * the analytics worker.
+ */
+const MONGO_AND_EMAIL = ["api", "worker", "webhooks", "worker-analytics"] as const;
+export const EXPECTED_OPTIONAL_SECRET_ENV = {
+  MONGODB_URI: { variable: "mongodb_uri", components: MONGO_AND_EMAIL, targets: ["kubernetes"] },
+  RESEND_API_KEY: { variable: "resend_api_key", components: MONGO_AND_EMAIL, targets: ["docker", "kubernetes"] },
+  API_SMTP_PASS: { variable: "smtp_password", components: MONGO_AND_EMAIL, targets: ["docker", "kubernetes"] },
+} as const;
+
+/** Every secret variable a component gets on a target: the required ones and the optional ones. */
+export function expectedSecretEnv(component: keyof typeof EXPECTED_SECRET_ENV, target: "docker" | "kubernetes"): string[] {
+  const optional = Object.entries(EXPECTED_OPTIONAL_SECRET_ENV)
+    .filter(([, o]) => (o.components as readonly string[]).includes(component) && (o.targets as readonly string[]).includes(target))
+    .map(([name]) => name);
+  return [...EXPECTED_SECRET_ENV[component], ...optional];
+}
+
+/** The optional secret inputs (Terraform variables defaulting to ""), by target. */
+export const EXPECTED_OPTIONAL_SECRET_INPUTS = { docker: ["resend_api_key", "smtp_password"], kubernetes: ["mongodb_uri", "rabbitmq_uri", "resend_api_key", "smtp_password"] } as const;

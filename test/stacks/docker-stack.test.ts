@@ -1,6 +1,12 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { EXPECTED_SECRET_ENV, EXPECTED_SECRET_INPUTS, EXPECTED_SECRET_VARIABLE } from "../helpers/kodus-expected";
+import {
+  EXPECTED_OPTIONAL_SECRET_ENV,
+  EXPECTED_OPTIONAL_SECRET_INPUTS,
+  EXPECTED_SECRET_INPUTS,
+  EXPECTED_SECRET_VARIABLE,
+  expectedSecretEnv,
+} from "../helpers/kodus-expected";
 import { envList, synthStack } from "../helpers/synth";
 
 const { json } = synthStack("docker");
@@ -40,22 +46,31 @@ test("the Chutes key and every internal secret are sensitive, required variables
   const sensitive = Object.entries(json.variable)
     .filter(([, v]) => v.sensitive)
     .map(([name]) => name);
-  expect(sensitive.sort()).toEqual([...EXPECTED_SECRET_INPUTS].sort());
+  expect(sensitive.sort()).toEqual([...EXPECTED_SECRET_INPUTS, ...EXPECTED_OPTIONAL_SECRET_INPUTS.docker].sort());
   for (const variable of EXPECTED_SECRET_INPUTS) {
     expect(json.variable[variable]).toMatchObject({ sensitive: true, type: "string", nullable: false });
     expect(json.variable[variable].default).toBeUndefined();
     expect(json.variable[variable].validation[0].error_message).toContain(variable);
   }
+  // The optional ones (e-mail credentials) default to empty, which their validation accepts.
+  for (const variable of EXPECTED_OPTIONAL_SECRET_INPUTS.docker) {
+    expect(json.variable[variable]).toMatchObject({ sensitive: true, type: "string", nullable: false, default: "" });
+    expect(json.variable[variable].validation[0].condition).toContain(`var.${variable} == ""`);
+  }
 });
 
 test.each(kodus)("%s gets exactly its secrets, each from its variable, never a literal", (c) => {
   const env = envList(containers[c].env);
-  const expected: readonly string[] = EXPECTED_SECRET_ENV[c];
+  const expected: readonly string[] = expectedSecretEnv(c, "docker");
+  const variableOf: Record<string, string> = {
+    ...EXPECTED_SECRET_VARIABLE,
+    ...Object.fromEntries(Object.entries(EXPECTED_OPTIONAL_SECRET_ENV).map(([name, o]) => [name, o.variable])),
+  };
   for (const name of expected) {
     const value =
       name === "API_RABBITMQ_URI"
         ? "amqp://kodus:${urlencode(var.rabbitmq_password)}@kodus-rabbitmq:5672/kodus-ai"
-        : `\${var.${EXPECTED_SECRET_VARIABLE[name]}}`;
+        : `\${var.${variableOf[name]}}`;
     expect([name, env[name]]).toEqual([name, value]);
   }
   // Nothing else: no other value references a variable, and no other secret-looking name is set.

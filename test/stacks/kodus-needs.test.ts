@@ -25,7 +25,8 @@ describe("1. RabbitMQ gets its kodus-ai vhost: the Kodus image's init-definition
   });
   test("kubernetes: the StatefulSet's command is the script", () => {
     expect(sts(k8s, "rabbitmq").container[0].command).toEqual(["/usr/local/bin/init-definitions.sh"]);
-    expect(k8s.resource.kubernetes_secret_v1.secret.data_wo.API_RABBITMQ_URI).toMatch(/\/kodus-ai$/);
+    // (A whole URI you give in rabbitmq_uri wins: coalesce skips it while it is empty.)
+    expect(k8s.resource.kubernetes_secret_v1.secret.data_wo.API_RABBITMQ_URI).toMatch(/\/kodus-ai"\)\}$/);
   });
 });
 

@@ -4,9 +4,12 @@ import { join } from "node:path";
 import {
   EXPECTED_COMPONENTS,
   EXPECTED_OPTIONAL_COMPONENTS,
+  EXPECTED_OPTIONAL_SECRET_ENV,
+  EXPECTED_OPTIONAL_SECRET_INPUTS,
   EXPECTED_SECRET_ENV,
   EXPECTED_SECRET_INPUTS,
   EXPECTED_SECRET_VARIABLE,
+  expectedSecretEnv,
 } from "../helpers/kodus-expected";
 import { deploymentEnv, podSpecs } from "../helpers/kubernetes";
 import { synthStack, type TfJson } from "../helpers/synth";
@@ -66,7 +69,9 @@ describe("secrets", () => {
     expect(secret.binary_data).toBeUndefined();
     expect(secret.data_wo).toEqual({
       ...Object.fromEntries(Object.entries(EXPECTED_SECRET_VARIABLE).map(([name, variable]) => [name, `\${var.${variable}}`])),
-      API_RABBITMQ_URI: "amqp://kodus:${urlencode(var.rabbitmq_password)}@${var.rabbitmq_host}:5672/kodus-ai",
+      ...Object.fromEntries(Object.entries(EXPECTED_OPTIONAL_SECRET_ENV).map(([name, o]) => [name, `\${var.${o.variable}}`])),
+      // A whole URI (amqps://) given in rabbitmq_uri wins; empty, the one built from the settings.
+      API_RABBITMQ_URI: '${coalesce(var.rabbitmq_uri, "amqp://kodus:${urlencode(var.rabbitmq_password)}@${var.rabbitmq_host}:5672/kodus-ai")}',
     });
     expect(secret.data_wo_revision).toBe("${var.secrets_revision}");
   });
@@ -75,7 +80,7 @@ describe("secrets", () => {
     const sensitive = Object.entries(json.variable)
       .filter(([, v]) => v.sensitive)
       .map(([name]) => name);
-    expect(sensitive.sort()).toEqual([...EXPECTED_SECRET_INPUTS].sort());
+    expect(sensitive.sort()).toEqual([...EXPECTED_SECRET_INPUTS, ...EXPECTED_OPTIONAL_SECRET_INPUTS.kubernetes].sort());
     for (const variable of EXPECTED_SECRET_INPUTS)
       expect(json.variable[variable]).toMatchObject({ sensitive: true, ephemeral: true, nullable: false });
     expect(json.variable.secrets_revision).toMatchObject({ type: "number", default: 1 });
@@ -91,9 +96,13 @@ describe("secrets", () => {
 
   test.each(kodus)("%s gets exactly its secrets, each by secretKeyRef to the same key, none as a literal", (component) => {
     const env = deploymentEnv(json, component);
-    expect(Object.keys(env).sort()).toEqual([...EXPECTED_SECRET_ENV[component]].sort());
+    expect(Object.keys(env).sort()).toEqual(expectedSecretEnv(component, "kubernetes").sort());
+    // The optional ones may be missing from a Secret you manage.
     for (const [name, e] of Object.entries(env))
-      expect(e).toEqual({ name, value_from: { secret_key_ref: { name: SECRET_REF, key: name } } });
+      expect(e).toEqual({
+        name,
+        value_from: { secret_key_ref: { name: SECRET_REF, key: name, ...(name in EXPECTED_OPTIONAL_SECRET_ENV ? { optional: true } : {}) } },
+      });
   });
 
   test("Fixed Mode model and base URL are in the ConfigMap of every LLM component", () => {
@@ -368,7 +377,7 @@ describe("data stores", () => {
       API_DATABASE_DISABLE_SSL: "true",
     });
     expect(tf.resource.kubernetes_secret_v1.secret.data_wo.API_RABBITMQ_URI).toBe(
-      "amqp://kodus:${urlencode(var.rabbitmq_password)}@kodus-rabbitmq:5672/kodus-ai",
+      '${coalesce(var.rabbitmq_uri, "amqp://kodus:${urlencode(var.rabbitmq_password)}@kodus-rabbitmq:5672/kodus-ai")}',
     );
     expect(tf.resource.kubernetes_secret_v1.secret.data_wo.RABBITMQ_DEFAULT_PASS).toBe("${var.rabbitmq_password}");
     expect(tf.resource.kubernetes_job_v1.migrate.depends_on).toEqual(

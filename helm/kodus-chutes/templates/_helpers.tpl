@@ -262,6 +262,17 @@ when their setting is unset. Arg: root.
 {{- $_ := set $env "API_MG_DB_DATABASE" $v.dataStores.mongodb.database -}}
 {{- $_ := set $env "API_RABBITMQ_ENABLED" "true" -}}
 {{- $_ := set $env "API_RABBITMQ_WAIT" "true" -}}
+{{- /* E-mail of notifications (kodus.email); invitations and password resets use Resend (RESEND_API_KEY). */ -}}
+{{- with $v.kodus.email -}}
+  {{- $_ := set $env "API_NOTIFICATION_EMAIL_PROVIDER" .provider -}}
+  {{- with .smtp -}}
+    {{- $_ := set $env "API_SMTP_HOST" .host -}}
+    {{- $_ := set $env "API_SMTP_PORT" (toString ((.port | default 587) | int64)) -}}
+    {{- $_ := set $env "API_SMTP_SECURE" (toString (.secure | default false)) -}}
+    {{- with .user }}{{ $_ := set $env "API_SMTP_USER" . }}{{ end -}}
+    {{- with .from }}{{ $_ := set $env "API_SMTP_FROM" . }}{{ end -}}
+  {{- end -}}
+{{- end -}}
 {{- /* MCP: set only while the MCP manager is on (contract/kodus-env.ts, as the official chart). */ -}}
 {{- if (index $v.kodus.components "mcp-manager").enabled -}}
   {{- $mcpHost := printf "%s-mcp-manager" (include "kodus.prefix" $root) -}}
@@ -294,6 +305,12 @@ ones (kodus.components.mcp-manager.enabled). Output: YAML list.
 {{- define "kodus.optionalPlainEnv" -}}
 - API_LLM_TEMPERATURE_OVERRIDE
 - WORKFLOW_QUEUE_CODE_REVIEW_PREFETCH
+- API_NOTIFICATION_EMAIL_PROVIDER
+- API_SMTP_HOST
+- API_SMTP_PORT
+- API_SMTP_SECURE
+- API_SMTP_USER
+- API_SMTP_FROM
 - API_MCP_SERVER_ENABLED
 - API_KODUS_SERVICE_MCP_MANAGER
 - API_KODUS_MCP_SERVER_URL
@@ -330,9 +347,12 @@ names and the chart has no value for fails the render. Args: root, component.
 {{/* env entries reading each secret variable from the same key of the Kodus Secret. Args: root, component. */}}
 {{- define "kodus.secretEnv" -}}
 {{- $secret := include "kodus.secretName" .root -}}
+{{- $optional := (include "kodus.component" . | fromJson).env.optionalSecret | default list -}}
 {{- $env := list -}}
 {{- range (include "kodus.secretEnvNames" . | fromYamlArray) -}}
-{{- $env = append $env (dict "name" . "valueFrom" (dict "secretKeyRef" (dict "name" $secret "key" .))) -}}
+{{- $ref := dict "name" $secret "key" . -}}
+{{- if has . $optional }}{{ $_ := set $ref "optional" true }}{{ end -}}
+{{- $env = append $env (dict "name" . "valueFrom" (dict "secretKeyRef" $ref)) -}}
 {{- end -}}
 {{- toYaml $env -}}
 {{- end -}}

@@ -19,6 +19,7 @@ import { writeOrCheckGenerated } from "./generated-file";
 import { COMPONENTS, KODUS_COMPONENTS, OPTIONAL_COMPONENTS, imageOwner, type KodusComponentSpec } from "../contract/components";
 import { envFor } from "../contract/kodus-env";
 import { RABBITMQ_ENV } from "../contract/data-stores";
+import { POSTGRES_CHECK_SCRIPT } from "../contract/postgres-check";
 
 export const CHART_CONTRACT_FILE = resolve(__dirname, "..", "helm", "kodus-chutes", "files", "contract.json");
 
@@ -66,6 +67,8 @@ export function chartContract() {
     ),
     // The bundled RabbitMQ's own environment (heartbeat and consumer timeout), besides its credentials.
     rabbitmq: { env: Object.entries(RABBITMQ_ENV).map(([name, value]) => ({ name, value })) },
+    // The migration's first step: PostgreSQL has the extensions Kodus needs (contract/postgres-check.ts).
+    postgresCheck: { script: POSTGRES_CHECK_SCRIPT },
   };
 }
 

@@ -9,7 +9,7 @@ import {
   type KodusEnvSettings,
 } from "../../contract/kodus-env";
 import { SECRET_INPUTS, secretEnvValues } from "../../contract/secrets";
-import { EXPECTED_SECRET_ENV, expectedSecretEnv } from "../helpers/kodus-expected";
+import { expectedSecretEnv } from "../helpers/kodus-expected";
 
 const settings: KodusEnvSettings = {
   llm: { model: "org/model", baseUrl: "https://llm.example/v1" },

@@ -424,9 +424,10 @@ describe("rollouts", () => {
   test("bundled mode: the migration waits for the three stores (init container), and that wait works", async () => {
     const job = migrateJob(defaults);
     const init = podSpec(job).initContainers;
-    expect(init).toHaveLength(1);
+    // The wait, then the PostgreSQL extension check (test/stacks/postgres-check.test.ts); external stores: the check only.
+    expect(init.map((c: any) => c.name)).toEqual(["wait-for-data-stores", "postgres-extensions"]);
     expect(envByName(init[0]).WAIT_FOR.value).toBe("kodus-postgres:5432 kodus-mongodb:27017 kodus-rabbitmq:5672");
-    expect(podSpec(migrateJob(full)).initContainers).toBeUndefined();
+    expect(podSpec(migrateJob(full)).initContainers.map((c: any) => c.name)).toEqual(["postgres-extensions"]);
     // Run the init container's program against a local listener: it must exit 0 once the port answers.
     const { createServer } = await import("node:net");
     const { spawn } = await import("node:child_process");

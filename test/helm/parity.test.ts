@@ -220,7 +220,10 @@ function applyDifferences(a: any, b: any, chart: K8sObject[]): void {
   };
   for (const side of [a, b]) setPodAnnotations(side.spec);
   if (a.kind === "Deployment" && b.spec.replicas === undefined && chart.some((o) => o.kind === "HorizontalPodAutoscaler" && o.spec.scaleTargetRef.name === b.name)) delete a.spec.replicas;
-  if (a.kind === "Job" && a.name === `${RELEASE}-migrate`) delete b.spec.template.spec.initContainers;
+  if (a.kind === "Job" && a.name === `${RELEASE}-migrate`) {
+    // Only the chart's wait for the bundled stores differs; the PostgreSQL extension check is in both.
+    b.spec.template.spec.initContainers = b.spec.template.spec.initContainers.filter((c: any) => c.name !== "wait-for-data-stores");
+  }
   if (a.kind === "Job" && a.name === `${RELEASE}-chutes-preflight`) {
     // The hook copies (DIFFERENCES): point the chart's pod at the stack's objects, then compare the rest.
     const sa = a.spec.template.spec.serviceAccountName;

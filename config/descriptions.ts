@@ -25,10 +25,18 @@ export const CONFIG_DESCRIPTIONS: Readonly<Record<string, string>> = {
   "kodus.publicUrl":
     "Absolute http(s) URL of the web UI (`NEXTAUTH_URL`, `API_FRONTEND_URL`, `API_USER_INVITE_BASE_URL`). Unset: the Ingress web host on Kubernetes, else `http://localhost:3000`; localhost is refused with an Ingress.",
   "kodus.webhooksUrl":
-    "Absolute http(s) URL git providers call; `/github/webhook`, `/gitlab/webhook`, `/bitbucket/webhook`, `/azure-repos/webhook` are appended. Unset: the Ingress webhooks host, else `http://localhost:3332`.",
+    "Absolute http(s) URL git providers call; `/github/webhook`, `/gitlab/webhook`, `/bitbucket/webhook`, `/azure-repos/webhook`, `/forgejo/webhook` are appended. Unset: the Ingress webhooks host, else `http://localhost:3332`.",
   "kodus.workerDrainTimeoutMs":
     "How long the worker drains in-flight reviews on shutdown; the Kubernetes grace period and the Docker stop timeout are this + 15 s.",
   "kodus.telemetryDisabled": "`true` sets `KODUS_TELEMETRY_DISABLED=true`: no daily anonymous heartbeat from the worker to Kodus.",
+  "kodus.email.provider":
+    "Notification e-mail: `resend` or `smtp`. Unset: Kodus' default (Resend). The Resend key and the SMTP password are secret inputs (`resend_api_key`, `smtp_password`); invitations and password resets always go through Resend.",
+  "kodus.email.smtp.{host,port,secure,user,from}":
+    "SMTP server for `kodus.email.provider: smtp` (`host` required; port 587 and secure `false` by default; `from` an e-mail address).",
+  "kodus.components.mcp-manager.enabled":
+    "Kodus' MCP manager (the web's MCP pages, MCP tools in reviews), as the official installer runs it. `false` removes it, every MCP setting and its secret input.",
+  "kodus.components.worker-analytics.enabled":
+    "The worker image again with `WORKER_ROLE=analytics` (Cockpit ingestion and reports, a pull-request classifier that calls the LLM every 30 minutes: it spends Chutes quota). Off as in the official compose file.",
   "docker.enabled": "Synthesize the Docker stack.",
   "docker.host": "`unix://`, `tcp://` or `ssh://` Docker host (no password). Unset: `DOCKER_HOST`, else the local socket.",
   "docker.bindAddress": "Host IP the published ports listen on.",
@@ -40,9 +48,9 @@ export const CONFIG_DESCRIPTIONS: Readonly<Record<string, string>> = {
   "kubernetes.createNamespace": "`false` uses an existing namespace (which should enforce the `restricted` Pod Security Standard).",
   "kubernetes.kubeconfig.{path,context}":
     "Kubeconfig file and context of the provider. Unset: the provider's `KUBE_CONFIG_PATH` / `KUBE_CTX` environment variables.",
-  "kubernetes.replicas.{api,worker,webhooks,web}":
+  "kubernetes.replicas.{api,worker,webhooks,web,mcp-manager,worker-analytics}":
     "Pods per component (1..50). Not allowed together with an enabled HPA for the same component.",
-  "kubernetes.resources.{api,worker,webhooks,web}.{requests,limits}.{cpu,memory}":
+  "kubernetes.resources.{api,worker,webhooks,web,mcp-manager,worker-analytics}.{requests,limits}.{cpu,memory}":
     "Kubernetes quantity; a request above its limit is refused. Defaults: the official Kodus chart's.",
   "kubernetes.secrets.mode":
     "`terraform`: a write-only Secret from sensitive variables (no value in plan or state); `existing`: a Secret you manage, with the keys listed in docs/kubernetes.md.",
@@ -78,9 +86,10 @@ export const CONFIG_DESCRIPTIONS: Readonly<Record<string, string>> = {
   "kubernetes.scheduling.priorityClassName": "PriorityClass of every pod.",
   "kubernetes.images.registry":
     "Mirror for every image: `ghcr.io/kodustech/x` becomes `<registry>/kodustech/x`, `mongo:8` becomes `<registry>/library/mongo:8`.",
-  "kubernetes.images.digests.{api,worker,webhooks,web}": "`sha256:<64 hex>` pins that image (`repo:tag@digest`).",
+  "kubernetes.images.digests.{api,worker,webhooks,web,mcp-manager}":
+    "`sha256:<64 hex>` pins that image (`repo:tag@digest`); `worker` pins the analytics worker too (same image).",
   "kubernetes.images.pullSecrets": "Names of image pull Secrets in the namespace.",
-  "kubernetes.pods.{api,worker,webhooks,web}.{labels,annotations}":
+  "kubernetes.pods.{api,worker,webhooks,web,mcp-manager,worker-analytics}.{labels,annotations}":
     "Extra pod labels/annotations per component (selector labels cannot be overridden; a Chutes key is refused anywhere).",
   "kubernetes.networkPolicy.defaultDeny":
     "Deny all ingress and egress of every pod, then allow DNS, the deployment's own pods, HTTPS to `egress.httpsCidrs` and external stores' ports to `egress.dataStoreCidrs`.",

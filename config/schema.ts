@@ -6,6 +6,7 @@
 import { z } from "zod";
 import { checkStateLocations, environmentSchema, terraformSchema } from "./state-backend";
 import { NO_USERINFO, noCredentialsError } from "./url-credentials";
+import { KODUS_COMPONENTS, type OptionalComponent } from "../contract/components";
 
 /** Default model: an open model on Chutes' base tier, served in a TEE. */
 export const DEFAULT_MODEL = "deepseek-ai/DeepSeek-V3.2-TEE";
@@ -187,6 +188,12 @@ export const llmSchema = z
   })
   .prefault({});
 
+function optionalComponentSchema(component: OptionalComponent) {
+  return z
+    .strictObject({ enabled: z.boolean({ error: "must be true or false" }).default(KODUS_COMPONENTS[component].enabledByDefault) })
+    .prefault({});
+}
+
 export const kodusSchema = z
   .strictObject({
     version: z
@@ -204,6 +211,32 @@ export const kodusSchema = z
     workerDrainTimeoutMs: positiveInt(600_000).default(25_000),
     /** KODUS_TELEMETRY_DISABLED: true stops the worker's daily anonymous heartbeat to Kodus. */
     telemetryDisabled: z.boolean({ error: "must be true or false" }).default(false),
+    /**
+     * E-mail of Kodus' notifications. Invitations and password resets always go through Resend
+     * (secret input resend_api_key). Unset: Kodus' default (Resend).
+     */
+    email: z
+      .strictObject({
+        provider: z.enum(["resend", "smtp"], { error: 'must be "resend" or "smtp"' }),
+        smtp: z
+          .strictObject({
+            host: z.string().regex(/^[A-Za-z0-9.-]+$/, { error: "must be a host name such as smtp.example.com" }),
+            port: z.number().int().min(1).max(65535, { error: "must be a port from 1 to 65535" }).default(587),
+            secure: z.boolean({ error: "must be true or false" }).default(false),
+            user: z.string().min(1).optional(),
+            from: z.email({ error: "must be an e-mail address" }).optional(),
+          })
+          .optional(),
+      })
+      .refine((e) => e.provider !== "smtp" || e.smtp !== undefined, { error: "smtp is required when provider is smtp", path: ["smtp"] })
+      .optional(),
+    /** The optional components (contract/components.ts): on or off, defaults as the official installer's. */
+    components: z
+      .strictObject({
+        "mcp-manager": optionalComponentSchema("mcp-manager"),
+        "worker-analytics": optionalComponentSchema("worker-analytics"),
+      })
+      .prefault({}),
   })
   .prefault({});
 
@@ -245,6 +278,9 @@ export const replicasSchema = z
     worker: positiveInt(50).default(2),
     webhooks: positiveInt(50).default(2),
     web: positiveInt(50).default(2),
+    // One each, as the official chart runs them.
+    "mcp-manager": positiveInt(50).default(1),
+    "worker-analytics": positiveInt(50).default(1),
   })
   .prefault({});
 
@@ -268,6 +304,9 @@ export const componentResourcesSchema = z
     worker: resourcesSchema({ cpu: "250m", memory: "512Mi" }, { cpu: "1", memory: "1536Mi" }),
     webhooks: resourcesSchema({ cpu: "100m", memory: "384Mi" }, { cpu: "500m", memory: "768Mi" }),
     web: resourcesSchema({ cpu: "100m", memory: "256Mi" }, { cpu: "500m", memory: "512Mi" }),
+    // The official chart's.
+    "mcp-manager": resourcesSchema({ cpu: "100m", memory: "256Mi" }, { cpu: "500m", memory: "512Mi" }),
+    "worker-analytics": resourcesSchema({ cpu: "250m", memory: "512Mi" }, { cpu: "1", memory: "1Gi" }),
   })
   .prefault({});
 
@@ -448,7 +487,8 @@ export const imagesSchema = z
         error: 'must be a registry host with an optional port and path, such as "registry.internal:5000" or "harbor.example.com/mirror"',
       })
       .optional(),
-    digests: z.strictObject({ api: digest, worker: digest, webhooks: digest, web: digest }).prefault({}),
+    // By image: the analytics worker runs the worker's image, so the worker's digest pins both.
+    digests: z.strictObject({ api: digest, worker: digest, webhooks: digest, web: digest, "mcp-manager": digest }).prefault({}),
     pullSecrets: z.array(z.string().regex(DNS1123_SUBDOMAIN, { error: "must be a Secret name (DNS-1123 subdomain)" })).default([]),
   })
   .prefault({});
@@ -456,7 +496,14 @@ export const imagesSchema = z
 const podMetadata = z.strictObject({ annotations: annotationsSchema.default({}), labels: labelsSchema.default({}) }).prefault({});
 /** Extra annotations and labels on each Kodus component's pods (service meshes, cost allocation, ...). */
 export const podMetadataSchema = z
-  .strictObject({ api: podMetadata, worker: podMetadata, webhooks: podMetadata, web: podMetadata })
+  .strictObject({
+    api: podMetadata,
+    worker: podMetadata,
+    webhooks: podMetadata,
+    web: podMetadata,
+    "mcp-manager": podMetadata,
+    "worker-analytics": podMetadata,
+  })
   .prefault({});
 
 /** An IPv4 or IPv6 CIDR (a pattern, so the chart's JSON Schema checks it too). */

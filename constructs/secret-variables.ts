@@ -1,6 +1,6 @@
 import { Fn, TerraformVariable } from "cdktf";
 import { Construct } from "constructs";
-import { SECRET_FORMAT_PATTERNS, SECRET_INPUTS, type SecretInputName } from "../contract/secrets";
+import { SECRET_FORMAT_PATTERNS, SECRET_INPUTS, type SecretInput, type SecretInputName } from "../contract/secrets";
 
 export interface SecretVariablesProps {
   /**
@@ -9,6 +9,8 @@ export interface SecretVariablesProps {
    * @default false
    */
   readonly ephemeral?: boolean;
+  /** The inputs to declare (contract/secrets.ts secretInputsFor). @default every input */
+  readonly inputs?: readonly SecretInputName[];
 }
 
 /**
@@ -20,16 +22,21 @@ export class SecretVariables extends Construct {
 
   constructor(scope: Construct, id: string, props: SecretVariablesProps = {}) {
     super(scope, id);
-    for (const input of SECRET_INPUTS) {
+    for (const input of (SECRET_INPUTS as readonly (SecretInput & { variable: SecretInputName })[]).filter(
+      (i) => props.inputs?.includes(i.variable) ?? true,
+    )) {
       const pattern = SECRET_FORMAT_PATTERNS[input.format];
+      const matches = `can(regex(${JSON.stringify(pattern.regex)}, var.${input.variable}))`;
       const variable = new TerraformVariable(this, input.variable, {
         type: "string",
         sensitive: true,
         nullable: false,
+        // Optional inputs default to empty: Kodus ignores an empty variable.
+        ...(input.optional ? { default: "" } : {}),
         description: `${input.description}. Format: ${pattern.allowed}.`,
         validation: [
           {
-            condition: `\${can(regex(${JSON.stringify(pattern.regex)}, var.${input.variable}))}`,
+            condition: input.optional ? `\${var.${input.variable} == "" || ${matches}}` : `\${${matches}}`,
             errorMessage: `${input.variable} must be ${pattern.allowed}.`,
           },
         ],
@@ -42,7 +49,20 @@ export class SecretVariables extends Construct {
 
   /** A reference (`${var.name}`) to the variable's value. */
   ref(name: SecretInputName): string {
-    return this.variables.get(name)!.stringValue;
+    const variable = this.variables.get(name);
+    if (!variable) throw new Error(`secret input ${name} is not declared in this stack`);
+    return variable.stringValue;
+  }
+
+  /** The inputs declared. */
+  get names(): SecretInputName[] {
+    return [...this.variables.keys()];
+  }
+
+  /** An expression: `value` when it is not empty, else `fallback` (both Terraform expressions). */
+  static orElse(value: string, fallback: string): string {
+    // Terraform's coalesce skips null and empty strings.
+    return Fn.coalesce([value, fallback]);
   }
 
   /** The same reference, URL-encoded by Terraform (for passwords inside URIs). */

@@ -32,8 +32,22 @@ export const POSTGRES_INIT_SQL = "CREATE EXTENSION IF NOT EXISTS vector;\n";
  */
 export const RABBITMQ_COMMAND = ["/usr/local/bin/init-definitions.sh"] as const;
 
-/** The official compose file's Erlang arguments (AMQP heartbeat of 60 s). */
-export const RABBITMQ_ENV = { RABBITMQ_SERVER_ADDITIONAL_ERL_ARGS: "-rabbit heartbeat 60" } as const;
+/**
+ * How long RabbitMQ lets a consumer hold an unacknowledged message before it closes the channel
+ * and redelivers it: 2 hours. Kodus' job router gives a code review 105 minutes and says that
+ * timeout "MUST be strictly less than the broker's consumer_timeout (7200000 in prod)"; the
+ * code-review queue sets no `x-consumer-timeout` of its own, and RabbitMQ's default is 30
+ * minutes, so a longer review would lose its channel and run again.
+ */
+export const RABBITMQ_CONSUMER_TIMEOUT_MS = 7_200_000;
+
+/**
+ * The bundled broker's Erlang arguments: the official compose file's AMQP heartbeat of 60 s and
+ * the consumer timeout above (as Kodus' newer official chart sets them).
+ */
+export const RABBITMQ_ENV = {
+  RABBITMQ_SERVER_ADDITIONAL_ERL_ARGS: `-rabbit heartbeat 60 -rabbit consumer_timeout ${RABBITMQ_CONSUMER_TIMEOUT_MS}`,
+} as const;
 
 /** Open files RabbitMQ may hold (the official compose file's `nofile` ulimit, soft and hard). */
 export const RABBITMQ_NOFILE = 65536;

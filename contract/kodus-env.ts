@@ -12,19 +12,37 @@
 
 import type { Config } from "../config/schema";
 
-import { BACKEND, KODUS_PORTS, type Component } from "./components";
+import { BACKEND, KODUS_COMPONENTS, KODUS_PORTS, type Component } from "./components";
 
 export { COMPONENTS, type Component } from "./components";
 
-/** Components that call the LLM and therefore need Fixed Mode (Kodus reads them on the API and the worker; the webhooks service reads the same env). */
-export const LLM_COMPONENTS: readonly Component[] = BACKEND;
+/**
+ * Components that call the LLM and therefore need Fixed Mode and the Chutes key: the API and the
+ * worker load Kodus' LLM module. The webhooks service does not (apps/webhooks/src/modules/
+ * webhook-handler.module.ts imports no LLM module; nothing it loads reads the key or the model),
+ * so the internet-facing container never holds the key.
+ */
+export const LLM_COMPONENTS: readonly Component[] = ["api", "worker", "worker-analytics"];
+/**
+ * Components that sign or verify Kodus' JWTs: the API (logins, refresh) and the worker (it signs
+ * the tokens it sends to the MCP manager; the analytics worker is the same program). The
+ * webhooks service registers no JWT strategy: its routes are public and it never reads
+ * API_JWT_SECRET or API_JWT_REFRESH_SECRET.
+ */
+const JWT_COMPONENTS: readonly Component[] = ["api", "worker", "worker-analytics"];
+/** The worker image's two roles. */
+const WORKERS: readonly Component[] = ["worker", "worker-analytics"];
+/** Everything that connects to PostgreSQL: the Kodus back end and the MCP manager (its own schema). */
+const POSTGRES_CLIENTS: readonly Component[] = [...BACKEND, "mcp-manager"];
+/** Who calls the MCP manager (and the MCP server the API serves). */
+const MCP_CALLERS: readonly Component[] = ["api", "worker"];
 const WEB: readonly Component[] = ["web"];
 
 /** The three variables that make up Fixed Mode. */
 export const FIXED_MODE_VARS = ["API_LLM_PROVIDER_MODEL", "API_OPENAI_FORCE_BASE_URL", "API_OPEN_AI_API_KEY"] as const;
 
 /** The role the code-review worker must be given; the worker refuses to boot without one. */
-export const WORKER_ROLE = "code-review";
+export const WORKER_ROLE = KODUS_COMPONENTS.worker.ownEnv.WORKER_ROLE;
 
 /** Set on the one component (or Job) that migrates and seeds the database; everyone else gets "false". */
 export const MIGRATOR_ENV = { RUN_MIGRATIONS: "true", RUN_SEEDS: "true" } as const;
@@ -35,7 +53,16 @@ const WEBHOOK_PATHS = {
   API_GITLAB_CODE_MANAGEMENT_WEBHOOK: "gitlab",
   GLOBAL_BITBUCKET_CODE_MANAGEMENT_WEBHOOK: "bitbucket",
   GLOBAL_AZURE_REPOS_CODE_MANAGEMENT_WEBHOOK: "azure-repos",
+  API_FORGEJO_CODE_MANAGEMENT_WEBHOOK: "forgejo",
 } as const;
+
+/**
+ * Lifetimes of the API's access and refresh tokens. Releases before kodus-ai 03de692d
+ * (2026-05-18) break login when they are unset; later ones default to 1d / 7d. The official
+ * installer sets 365d / 7d; a one-year access token stays valid for a year if it leaks, and the
+ * web renews its access token with the refresh token, so Kodus' own 1 day costs users nothing.
+ */
+export const JWT_LIFETIMES = { API_JWT_EXPIRES_IN: "1d", API_JWT_REFRESH_EXPIRES_IN: "7d" } as const;
 
 /** Everything the plain variables are computed from. */
 export interface KodusEnvSettings {
@@ -67,6 +94,19 @@ export interface KodusEnvSettings {
     readonly disableSsl: boolean;
   };
   readonly mongodb: { readonly host: string; readonly port: number; readonly database: string; readonly username: string };
+  /** Host name of the MCP manager; unset when it is off (the MCP variables are then left out). */
+  readonly mcpManagerHost?: string;
+  /** E-mail of notifications (kodus.email); unset: Kodus' default (Resend, when RESEND_API_KEY is given). */
+  readonly email?: {
+    readonly provider: "resend" | "smtp";
+    readonly smtp?: {
+      readonly host: string;
+      readonly port: number;
+      readonly secure: boolean;
+      readonly user?: string;
+      readonly from?: string;
+    };
+  };
 }
 
 interface EnvVarBase {
@@ -76,11 +116,15 @@ interface EnvVarBase {
 }
 export interface PlainEnvVar extends EnvVarBase {
   readonly secret: false;
+  /** The value when it never depends on the settings (the chart reads it from files/contract.json). */
+  readonly constant?: string;
   /** The value, or undefined to leave the variable unset. */
   readonly value: (s: KodusEnvSettings) => string | undefined;
 }
 export interface SecretEnvVar extends EnvVarBase {
   readonly secret: true;
+  /** Optional: empty when its input is not given (Kodus then ignores it); a Secret you manage may leave the key out. */
+  readonly optional?: boolean;
 }
 export type EnvVarSpec = PlainEnvVar | SecretEnvVar;
 
@@ -91,13 +135,16 @@ const plain = (name: string, components: readonly Component[], description: stri
   secret: false,
   value,
 });
-const constant = (name: string, components: readonly Component[], value: string, description = "constant"): PlainEnvVar =>
-  plain(name, components, description, () => value);
-const secret = (name: string, components: readonly Component[], description: string): SecretEnvVar => ({
+const constant = (name: string, components: readonly Component[], value: string, description = "constant"): PlainEnvVar => ({
+  ...plain(name, components, description, () => value),
+  constant: value,
+});
+const secret = (name: string, components: readonly Component[], description: string, optional?: true): SecretEnvVar => ({
   name,
   components,
   description,
   secret: true,
+  ...(optional ? { optional } : {}),
 });
 
 export const KODUS_ENV: readonly EnvVarSpec[] = [
@@ -144,7 +191,7 @@ export const KODUS_ENV: readonly EnvVarSpec[] = [
   ),
 
   // --- Runtime ---
-  constant("NODE_ENV", BACKEND, "production"),
+  constant("NODE_ENV", [...BACKEND, "mcp-manager"], "production"),
   constant("API_NODE_ENV", BACKEND, "production"),
   // Informational only: Kodus fixes cloud mode when the image is built (environment.template.ts)
   // and the entrypoint merely prints this value. Set as the official chart does; changing it
@@ -156,8 +203,8 @@ export const KODUS_ENV: readonly EnvVarSpec[] = [
   constant("API_DATABASE_ENV", BACKEND, "production"),
   constant("RUN_MIGRATIONS", BACKEND, "false", "only the migrator runs migrations (MIGRATOR_ENV)"),
   constant("RUN_SEEDS", BACKEND, "false", "only the migrator seeds (MIGRATOR_ENV)"),
-  constant("WORKER_ROLE", ["worker"], WORKER_ROLE),
-  plain("API_WORKER_DRAIN_TIMEOUT_MS", ["worker"], "kodus.workerDrainTimeoutMs", (s) => String(s.workerDrainTimeoutMs)),
+  // WORKER_ROLE is each worker's own (contract/components.ts, ownEnv).
+  plain("API_WORKER_DRAIN_TIMEOUT_MS", WORKERS, "kodus.workerDrainTimeoutMs", (s) => String(s.workerDrainTimeoutMs)),
   plain("API_FRONTEND_URL", BACKEND, "kodus.publicUrl", (s) => s.publicUrl),
   // Dashboard links in PR comments and e-mails (invites, password resets); unset, they point at
   // Kodus' cloud app.
@@ -170,28 +217,79 @@ export const KODUS_ENV: readonly EnvVarSpec[] = [
   ),
 
   // --- Kodus internal secrets ---
-  // The web never reads the JWT secrets (it signs its own session with NEXTAUTH_SECRET).
-  secret("API_JWT_SECRET", BACKEND, "32 random bytes, base64"),
-  secret("API_JWT_REFRESH_SECRET", BACKEND, "32 random bytes, base64"),
+  // The web never reads the JWT secrets (it signs its own session with NEXTAUTH_SECRET), nor do the webhooks.
+  secret("API_JWT_SECRET", JWT_COMPONENTS, "32 random bytes, base64"),
+  secret("API_JWT_REFRESH_SECRET", JWT_COMPONENTS, "32 random bytes, base64"),
+  ...Object.entries(JWT_LIFETIMES).map(([name, value]) => constant(name, JWT_COMPONENTS, value, "token lifetime (JWT_LIFETIMES)")),
   secret("API_CRYPTO_KEY", BACKEND, "32 bytes as 64 hex characters"),
   secret("CODE_MANAGEMENT_SECRET", BACKEND, "32 bytes as 64 hex characters"),
   secret("CODE_MANAGEMENT_WEBHOOK_TOKEN", BACKEND, "32 random bytes, base64url"),
 
   // --- Data stores ---
-  plain("API_PG_DB_HOST", BACKEND, "PostgreSQL host", (s) => s.postgres.host),
-  plain("API_PG_DB_PORT", BACKEND, "PostgreSQL port", (s) => String(s.postgres.port)),
-  plain("API_PG_DB_USERNAME", BACKEND, "PostgreSQL user", (s) => s.postgres.username),
-  plain("API_PG_DB_DATABASE", BACKEND, "PostgreSQL database", (s) => s.postgres.database),
-  plain("API_DATABASE_DISABLE_SSL", BACKEND, "true when PostgreSQL has no TLS", (s) => String(s.postgres.disableSsl)),
-  secret("API_PG_DB_PASSWORD", BACKEND, "PostgreSQL password"),
+  plain("API_PG_DB_HOST", POSTGRES_CLIENTS, "PostgreSQL host", (s) => s.postgres.host),
+  plain("API_PG_DB_PORT", POSTGRES_CLIENTS, "PostgreSQL port", (s) => String(s.postgres.port)),
+  plain("API_PG_DB_USERNAME", POSTGRES_CLIENTS, "PostgreSQL user", (s) => s.postgres.username),
+  plain("API_PG_DB_DATABASE", POSTGRES_CLIENTS, "PostgreSQL database", (s) => s.postgres.database),
+  plain("API_DATABASE_DISABLE_SSL", POSTGRES_CLIENTS, "true when PostgreSQL has no TLS", (s) => String(s.postgres.disableSsl)),
+  secret("API_PG_DB_PASSWORD", POSTGRES_CLIENTS, "PostgreSQL password"),
   plain("API_MG_DB_HOST", BACKEND, "MongoDB host", (s) => s.mongodb.host),
   plain("API_MG_DB_PORT", BACKEND, "MongoDB port", (s) => String(s.mongodb.port)),
   plain("API_MG_DB_USERNAME", BACKEND, "MongoDB user", (s) => s.mongodb.username),
   plain("API_MG_DB_DATABASE", BACKEND, "MongoDB database", (s) => s.mongodb.database),
   secret("API_MG_DB_PASSWORD", BACKEND, "MongoDB password"),
+  // A whole connection string (mongodb+srv://, tls=true, authSource ...): Kodus then ignores API_MG_DB_*.
+  secret("MONGODB_URI", BACKEND, "MongoDB connection string (secret input mongodb_uri); empty: built from API_MG_DB_*", true),
   secret("API_RABBITMQ_URI", BACKEND, "amqp://user:password@host:5672/kodus-ai (holds the RabbitMQ password)"),
   constant("API_RABBITMQ_ENABLED", BACKEND, "true"),
   constant("API_RABBITMQ_WAIT", BACKEND, "true"),
+
+  // --- E-mail (libs/notifications, libs/common/email) ---
+  // Invitations, password resets and e-mail confirmations always go through Resend; notifications
+  // through API_NOTIFICATION_EMAIL_PROVIDER (resend by default, or smtp).
+  secret("RESEND_API_KEY", BACKEND, "Resend API key (secret input resend_api_key); empty: Kodus sends no e-mail through Resend", true),
+  plain("API_NOTIFICATION_EMAIL_PROVIDER", BACKEND, "kodus.email.provider", (s) => s.email?.provider),
+  plain("API_SMTP_HOST", BACKEND, "kodus.email.smtp.host", (s) => s.email?.smtp?.host),
+  plain("API_SMTP_PORT", BACKEND, "kodus.email.smtp.port", (s) => (s.email?.smtp ? String(s.email.smtp.port) : undefined)),
+  plain("API_SMTP_SECURE", BACKEND, "kodus.email.smtp.secure (TLS from the first byte, port 465)", (s) =>
+    s.email?.smtp ? String(s.email.smtp.secure) : undefined,
+  ),
+  plain("API_SMTP_USER", BACKEND, "kodus.email.smtp.user", (s) => s.email?.smtp?.user),
+  plain("API_SMTP_FROM", BACKEND, "kodus.email.smtp.from", (s) => s.email?.smtp?.from),
+  secret("API_SMTP_PASS", BACKEND, "SMTP password (secret input smtp_password)", true),
+
+  // --- MCP (only with the MCP manager on, as the official chart sets them) ---
+  plain("API_MCP_SERVER_ENABLED", ["api"], "true with the MCP manager: the API serves the MCP tools it lists under /mcp", (s) =>
+    s.mcpManagerHost === undefined ? undefined : "true",
+  ),
+  plain("API_KODUS_SERVICE_MCP_MANAGER", MCP_CALLERS, "the MCP manager's internal URL", (s) =>
+    s.mcpManagerHost === undefined ? undefined : `http://${s.mcpManagerHost}:${KODUS_PORTS["mcp-manager"]}`,
+  ),
+  plain("API_KODUS_MCP_SERVER_URL", [...MCP_CALLERS, "mcp-manager"], "the API's MCP server (internal URL)", (s) =>
+    s.mcpManagerHost === undefined ? undefined : `http://${s.apiHost}:${KODUS_PORTS.api}/mcp`,
+  ),
+  plain("WEB_HOSTNAME_MCP_MANAGER", ["web"], "the MCP manager's host (the web proxies to it server-side)", (s) => s.mcpManagerHost),
+  plain("WEB_PORT_MCP_MANAGER", ["web"], "the MCP manager's port", (s) =>
+    s.mcpManagerHost === undefined ? undefined : String(KODUS_PORTS["mcp-manager"]),
+  ),
+  // The MCP manager's own settings (apps/mcp-manager/src).
+  constant("API_MCP_MANAGER_PORT", ["mcp-manager"], String(KODUS_PORTS["mcp-manager"])),
+  // production: TLS to PostgreSQL unless API_DATABASE_DISABLE_SSL=true, quieter logs.
+  constant("API_MCP_MANAGER_NODE_ENV", ["mcp-manager"], "production"),
+  constant("API_MCP_MANAGER_DATABASE_ENV", ["mcp-manager"], "production"),
+  constant("API_MCP_MANAGER_MCP_PROVIDERS", ["mcp-manager"], "kodusmcp,custom"),
+  plain(
+    "API_MCP_MANAGER_REDIRECT_URI",
+    ["mcp-manager"],
+    "kodus.publicUrl + /setup/mcp/oauth (OAuth set-up in the browser)",
+    (s) => `${s.publicUrl}/setup/mcp/oauth`,
+  ),
+  plain(
+    "API_MCP_MANAGER_CORS_ORIGINS",
+    ["mcp-manager"],
+    "the origin of kodus.publicUrl (the official chart's default)",
+    (s) => new URL(s.publicUrl).origin,
+  ),
+  secret("API_MCP_MANAGER_ENCRYPTION_SECRET", ["mcp-manager"], "32 random bytes, base64 (encrypts the MCP credentials it stores)"),
 
   // --- Web ---
   constant("WEB_NODE_ENV", WEB, "self-hosted"),
@@ -205,9 +303,12 @@ export const KODUS_ENV: readonly EnvVarSpec[] = [
   secret("WEB_NEXTAUTH_SECRET", WEB, "32 random bytes, base64 (same value as NEXTAUTH_SECRET)"),
 ];
 
-/** The variables one component receives, in contract order. */
+/** The variables one component receives, in contract order, then its own (contract/components.ts ownEnv). */
 export function envFor(component: Component): readonly EnvVarSpec[] {
-  return KODUS_ENV.filter((v) => v.components.includes(component));
+  const own = Object.entries(KODUS_COMPONENTS[component].ownEnv as Readonly<Record<string, string>>).map(([name, value]) =>
+    constant(name, [component], value, `${component}'s own`),
+  );
+  return [...KODUS_ENV.filter((v) => v.components.includes(component)), ...own];
 }
 
 /** Plain name → value pairs for one component (unset optional values left out). */
@@ -227,6 +328,9 @@ export function secretEnvFor(component: Component): string[] {
     .filter((v) => v.secret)
     .map((v) => v.name);
 }
+
+/** The optional secret variables (a Secret you manage may leave them out). */
+export const OPTIONAL_SECRET_ENV_NAMES: readonly string[] = KODUS_ENV.filter((v) => v.secret && v.optional).map((v) => v.name);
 
 /** Every secret variable name in the contract (the keys of the Kodus Secret). */
 export const SECRET_ENV_NAMES: readonly string[] = KODUS_ENV.filter((v) => v.secret).map((v) => v.name);
@@ -262,6 +366,8 @@ export interface KodusTopology {
   readonly apiHost: string;
   readonly postgres: KodusEnvSettings["postgres"];
   readonly mongodb: KodusEnvSettings["mongodb"];
+  /** The MCP manager's host name on this target (used only when it is enabled). */
+  readonly mcpManagerHost: string;
 }
 
 /** The settings of the plain variables: the config's, placed on one target's topology. */
@@ -281,5 +387,7 @@ export function kodusEnvSettings(config: Config, topology: KodusTopology): Kodus
     workerDrainTimeoutMs: config.kodus.workerDrainTimeoutMs,
     postgres: topology.postgres,
     mongodb: topology.mongodb,
+    mcpManagerHost: config.kodus.components["mcp-manager"].enabled ? topology.mcpManagerHost : undefined,
+    email: config.kodus.email,
   };
 }

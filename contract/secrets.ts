@@ -4,13 +4,24 @@
  * `npm run secrets` generates values for every input marked `generate`.
  */
 
-export type SecretFormat = "base64" | "base64url" | "hex32" | "hex" | "provided";
+import type { Component, OptionalComponent } from "./components";
+
+export type SecretFormat = "base64" | "base64url" | "hex32" | "hex" | "provided" | "mongodbUri" | "amqpUri" | "text";
 
 export interface SecretInput {
   /** Terraform variable name (snake_case, as Terraform conventions go). */
   readonly variable: string;
   readonly description: string;
   readonly format: SecretFormat;
+  /** Needed only when this optional component is enabled (the variable is declared only then). */
+  readonly component?: OptionalComponent;
+  /**
+   * Optional: the variable defaults to "" (Kodus then ignores the variable it feeds), `npm run
+   * secrets` never generates it, and on Kubernetes a Secret you manage may leave its key out.
+   */
+  readonly optional?: boolean;
+  /** Declared only on this target (external data stores exist only on Kubernetes). */
+  readonly target?: "docker" | "kubernetes";
 }
 
 /** Regular expressions (RE2 syntax, used in Terraform variable validation) per format. */
@@ -20,6 +31,12 @@ export const SECRET_FORMAT_PATTERNS: Record<SecretFormat, { regex: string; allow
   hex32: { regex: "^[0-9a-fA-F]{64}$", allowed: "exactly 32 bytes as 64 hex characters (openssl rand -hex 32)" },
   hex: { regex: "^[0-9a-fA-F]{16,}$", allowed: "at least 8 random bytes as hex characters (openssl rand -hex 24)" },
   provided: { regex: "^\\S{20,}$", allowed: "your Chutes API key (cpk_...), without spaces" },
+  mongodbUri: {
+    regex: "^mongodb(\\+srv)?://\\S+$",
+    allowed: "a MongoDB connection string (mongodb:// or mongodb+srv://, options such as tls=true allowed), or empty",
+  },
+  amqpUri: { regex: "^amqps?://\\S+$", allowed: "an AMQP URI (amqp:// or amqps://) ending in the kodus-ai vhost, or empty" },
+  text: { regex: "^\\S(.*\\S)?$", allowed: "a value without leading or trailing spaces, or empty" },
 };
 
 /**
@@ -60,7 +77,48 @@ export const SECRET_INPUTS = [
   { variable: "postgres_password", format: "hex", description: "PostgreSQL password of the Kodus user" },
   { variable: "mongodb_password", format: "hex", description: "MongoDB password of the Kodus user" },
   { variable: "rabbitmq_password", format: "hex", description: "RabbitMQ password of the Kodus user" },
+  {
+    variable: "mcp_manager_encryption_secret",
+    format: "base64",
+    description:
+      "Kodus API_MCP_MANAGER_ENCRYPTION_SECRET (encrypts the MCP credentials the MCP manager stores: never change it after the first deploy)",
+    component: "mcp-manager",
+  },
+  // Whole connection strings for external stores that need options the host/port settings cannot
+  // express (mongodb+srv://, tls=true, amqps://): Kodus reads MONGODB_URI instead of API_MG_DB_*
+  // (libs/core/infrastructure/config/loaders/mongodb.config.loader.ts) and API_RABBITMQ_URI as given.
+  {
+    variable: "mongodb_uri",
+    format: "mongodbUri",
+    description:
+      "MONGODB_URI: a whole MongoDB connection string (with its password) that replaces the MongoDB host settings; empty: unused",
+    optional: true,
+    target: "kubernetes",
+  },
+  {
+    variable: "rabbitmq_uri",
+    format: "amqpUri",
+    description: "API_RABBITMQ_URI as given (e.g. amqps://user:password@host:5671/kodus-ai); empty: built from the RabbitMQ settings",
+    optional: true,
+    target: "kubernetes",
+  },
+  // E-mail: invitations, password resets and e-mail confirmations go through Resend
+  // (libs/common/email/services/email.service.ts); notifications through Resend or SMTP.
+  {
+    variable: "resend_api_key",
+    format: "text",
+    description: "RESEND_API_KEY (Resend sends invitations and password resets); empty: no e-mail",
+    optional: true,
+  },
+  { variable: "smtp_password", format: "text", description: "API_SMTP_PASS (notification e-mail over SMTP); empty: none", optional: true },
 ] as const satisfies readonly SecretInput[];
+
+/** The secret inputs a deployment with these components needs on this target. */
+export function secretInputsFor(components: readonly Component[], target: "docker" | "kubernetes"): SecretInputName[] {
+  return SECRET_INPUTS.filter(
+    (i: SecretInput) => (i.component === undefined || components.includes(i.component)) && (i.target === undefined || i.target === target),
+  ).map((i) => i.variable);
+}
 
 export type SecretInputName = (typeof SECRET_INPUTS)[number]["variable"];
 
@@ -81,7 +139,15 @@ export function secretEnvValues(
   ref: (input: SecretInputName) => string,
   urlEncode: (expr: string) => string,
   rabbitmq: RabbitMqEndpoint,
+  /** The inputs declared (secretInputsFor): a variable built from another one is left out. */
+  inputs: readonly SecretInputName[] = SECRET_INPUTS.map((i) => i.variable),
+  /** An expression: `value` when it is not empty, else `fallback`. */
+  orElse: (value: string, fallback: string) => string = () => {
+    throw new Error("secretEnvValues: the rabbitmq_uri input needs orElse (its value when set, else the URI built from the settings)");
+  },
 ): Record<string, string> {
+  const from = (env: string, input: SecretInputName): Record<string, string> => (inputs.includes(input) ? { [env]: ref(input) } : {});
+  const built = `amqp://${encodeURIComponent(rabbitmq.username)}:${urlEncode(ref("rabbitmq_password"))}@${rabbitmq.host}:${rabbitmq.port}/${RABBITMQ_VHOST}`;
   return {
     API_OPEN_AI_API_KEY: ref("chutes_api_key"),
     API_JWT_SECRET: ref("api_jwt_secret"),
@@ -93,12 +159,24 @@ export function secretEnvValues(
     CODE_MANAGEMENT_WEBHOOK_TOKEN: ref("code_management_webhook_token"),
     API_PG_DB_PASSWORD: ref("postgres_password"),
     API_MG_DB_PASSWORD: ref("mongodb_password"),
-    API_RABBITMQ_URI: `amqp://${encodeURIComponent(rabbitmq.username)}:${urlEncode(ref("rabbitmq_password"))}@${rabbitmq.host}:${rabbitmq.port}/${RABBITMQ_VHOST}`,
+    API_RABBITMQ_URI: inputs.includes("rabbitmq_uri") ? orElse(ref("rabbitmq_uri"), built) : built,
+    ...from("API_MCP_MANAGER_ENCRYPTION_SECRET", "mcp_manager_encryption_secret"),
+    ...from("MONGODB_URI", "mongodb_uri"),
+    ...from("RESEND_API_KEY", "resend_api_key"),
+    ...from("API_SMTP_PASS", "smtp_password"),
   };
 }
 
+/** The formats `npm run secrets` generates. */
+export type GeneratedFormat = "base64" | "base64url" | "hex32" | "hex";
+const GENERATED: readonly SecretFormat[] = ["base64", "base64url", "hex32", "hex"];
+/** Whether `npm run secrets` (and the chart) generate this input's value. */
+export function isGenerated(input: SecretInput): input is SecretInput & { readonly format: GeneratedFormat } {
+  return GENERATED.includes(input.format) && !input.optional;
+}
+
 /** A fresh random value in the given format (the generator behind `npm run secrets`). */
-export function generateSecretValue(format: Exclude<SecretFormat, "provided">, random: (bytes: number) => Buffer): string {
+export function generateSecretValue(format: GeneratedFormat, random: (bytes: number) => Buffer): string {
   switch (format) {
     case "base64":
       return random(32).toString("base64");

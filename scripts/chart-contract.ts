@@ -5,9 +5,11 @@
  * contract/kodus-env.ts) as the chart's templates read it (`.Files.Get`), so the chart never
  * restates an image, a port, a health path, a budget, a peer or an env name by hand. Per
  * component: image, port, health paths, startup budget, stop budget, Service or not, writable
- * paths, who may connect, and the names of its secret and plain variables in contract order.
- * Plain values are not in it: the chart computes them from its values (kodus.plainValues in
- * _helpers.tpl) and fails the render when the contract names one it has no value for.
+ * paths, who may connect, and the names of its secret and plain variables in contract order;
+ * and the bundled RabbitMQ's environment (contract/data-stores.ts).
+ * Plain values that never depend on the settings are in it (env.constants); the chart computes
+ * the others from its values (kodus.plainValues in _helpers.tpl) and fails the render when the
+ * contract names one it has no value for.
  *
  * It also carries the shape of a Chutes key, which the chart refuses in its values.
  *
@@ -16,7 +18,7 @@
  */
 import { resolve } from "node:path";
 import { writeOrCheckGenerated } from "./generated-file";
-import { COMPONENTS, KODUS_COMPONENTS } from "../contract/components";
+import { COMPONENTS, KODUS_COMPONENTS, OPTIONAL_COMPONENTS, imageOwner, type KodusComponentSpec } from "../contract/components";
 import { envFor } from "../contract/kodus-env";
 import {
   KODUS_PG_POOLS,
@@ -27,6 +29,8 @@ import {
   type PgClientComponent,
 } from "../contract/data-stores";
 import { CHUTES_KEY_SEARCH_SOURCE } from "../contract/secrets";
+import { RABBITMQ_ENV } from "../contract/data-stores";
+import { POSTGRES_CHECK_SCRIPT } from "../contract/postgres-check";
 
 export const CHART_CONTRACT_FILE = resolve(__dirname, "..", "helm", "kodus-chutes", "files", "contract.json");
 
@@ -53,7 +57,7 @@ export function chartContract() {
     chutesKeySearch: CHUTES_KEY_SEARCH_SOURCE,
     components: Object.fromEntries(
       COMPONENTS.map((c) => {
-        const spec = KODUS_COMPONENTS[c];
+        const spec: KodusComponentSpec = KODUS_COMPONENTS[c];
         const env = envFor(c);
         return [
           c,
@@ -66,14 +70,27 @@ export function chartContract() {
             service: spec.service,
             writablePaths: spec.writablePaths,
             peers: spec.peers,
+            // Optional: deployed only when kodus.components.<name>.enabled (default: the contract's).
+            optional: (OPTIONAL_COMPONENTS as readonly string[]).includes(c),
+            // The images.digests key that pins its image (components running one image share it).
+            digestKey: imageOwner(c),
+            dataStores: spec.dataStores,
             env: {
               secret: env.filter((v) => v.secret).map((v) => v.name),
+              // Secret variables a Secret you manage may leave out (secretKeyRef optional).
+              optionalSecret: env.filter((v) => v.secret && v.optional).map((v) => v.name),
               plain: env.filter((v) => !v.secret).map((v) => v.name),
+              // Values that never depend on the settings: the chart takes them from here.
+              constants: Object.fromEntries(env.flatMap((v) => (!v.secret && v.constant !== undefined ? [[v.name, v.constant]] : []))),
             },
           },
         ];
       }),
     ),
+    // The bundled RabbitMQ's own environment (heartbeat and consumer timeout), besides its credentials.
+    rabbitmq: { env: Object.entries(RABBITMQ_ENV).map(([name, value]) => ({ name, value })) },
+    // The migration's first step: PostgreSQL has the extensions Kodus needs (contract/postgres-check.ts).
+    postgresCheck: { script: POSTGRES_CHECK_SCRIPT },
   };
 }
 

@@ -39,9 +39,19 @@ import { parseArgs } from "node:util";
 import { ConfigError, loadConfig, resolveConfigPath } from "../config/load";
 import type { Config } from "../config/schema";
 import { stackName } from "../config/state-backend";
-import { CHUTES_KEY_FORMAT, SECRET_INPUTS, generateSecretValue, type SecretInputName } from "../contract/secrets";
+import {
+  CHUTES_KEY_FORMAT,
+  SECRET_INPUTS,
+  generateSecretValue,
+  isGenerated,
+  type SecretInput,
+  type SecretInputName,
+} from "../contract/secrets";
 import { preflightSettings, probeEnv, probeSettingsFor } from "../probe/probe-program";
 import { redactSecrets, runAsMain, runProbeProcess, type ProbeCliContext } from "./cli";
+
+/** Encryption keys of stored data: a new one cannot read what the old one wrote. */
+const NEVER_ROTATED: readonly string[] = ["api_crypto_key", "mcp_manager_encryption_secret"];
 
 export const DEFAULT_SECRETS_FILE = "kodus.secrets.auto.tfvars.json";
 /**
@@ -59,7 +69,7 @@ export const USAGE = `Usage: npm run secrets -- [command] [--out FILE] [--no-che
                           CHUTES_API_KEY. Values already in the file are kept.
   rotate chutes_api_key   replace the Chutes key with CHUTES_API_KEY (checked against Chutes first)
   rotate NAME             replace one generated secret with a fresh random value; NAME is one of
-                          ${SECRET_INPUTS.filter((i) => i.format !== "provided" && i.variable !== "api_crypto_key")
+                          ${SECRET_INPUTS.filter((i) => isGenerated(i) && !NEVER_ROTATED.includes(i.variable))
                             .map((i) => i.variable)
                             .join(", ")}
   bump                    bump ${REVISION_VARIABLE} only (after your own secret store changed the Secret)
@@ -85,13 +95,15 @@ export type SecretsFile = Record<string, string | number>;
 export function fillSecrets(existing: SecretsFile, chutesKey: string | undefined): { values: SecretsFile; added: string[] } {
   const values: SecretsFile = { ...existing };
   const added: string[] = [];
-  for (const input of SECRET_INPUTS) {
+  for (const input of SECRET_INPUTS as readonly SecretInput[]) {
     if (values[input.variable]) continue;
     if (input.format === "provided") {
       if (!chutesKey) continue;
       values[input.variable] = chutesKey;
-    } else {
+    } else if (isGenerated(input)) {
       values[input.variable] = generateSecretValue(input.format, randomBytes);
+    } else {
+      continue; // optional inputs you give yourself (connection strings, e-mail credentials)
     }
     added.push(input.variable);
   }
@@ -104,7 +116,7 @@ export function rotateSecret(
   name: SecretInputName,
   chutesKey: string | undefined,
 ): { values: SecretsFile; revision: number; previousRevision: number } {
-  const input = SECRET_INPUTS.find((i) => i.variable === name)!;
+  const input: SecretInput = SECRET_INPUTS.find((i) => i.variable === name)!;
   const values: SecretsFile = { ...existing };
   if (input.format === "provided") {
     if (!chutesKey)
@@ -112,8 +124,10 @@ export function rotateSecret(
     if (existing.chutes_api_key === chutesKey)
       throw new SecretsError("rotate chutes_api_key: CHUTES_API_KEY is the key already in the file: nothing to rotate");
     values.chutes_api_key = chutesKey;
-  } else {
+  } else if (isGenerated(input)) {
     values[name] = generateSecretValue(input.format, randomBytes);
+  } else {
+    throw new SecretsError(`rotate ${name}: you give this value yourself: change it in the var file, then run: npm run secrets -- bump`, 2);
   }
   const previousRevision = typeof existing[REVISION_VARIABLE] === "number" ? (existing[REVISION_VARIABLE] as number) : 1;
   values[REVISION_VARIABLE] = previousRevision + 1;
@@ -313,9 +327,9 @@ async function main(argv: readonly string[], context: ProbeCliContext): Promise<
 
   const input = SECRET_INPUTS.find((i) => i.variable === name);
   if (!input) throw new SecretsError(`rotate: ${name === undefined ? "name the secret to rotate" : "unknown secret name"}\n${USAGE}`, 2);
-  if (input.variable === "api_crypto_key") {
+  if (NEVER_ROTATED.includes(input.variable)) {
     throw new SecretsError(
-      "rotate api_crypto_key: refused: Kodus encrypts stored credentials with it, and a new key cannot read them; it must never change after the first deploy",
+      `rotate ${input.variable}: refused: Kodus encrypts stored credentials with it, and a new key cannot read them; it must never change after the first deploy`,
     );
   }
   if (!existsSync(file)) throw new SecretsError(`${file}: does not exist; run the first set-up first: CHUTES_API_KEY=... npm run secrets`);

@@ -42,6 +42,7 @@ import {
   secretsSchema,
 } from "../config/schema";
 import { CHUTES_KEY_SEARCH_SOURCE, SECRET_FORMAT_PATTERNS, SECRET_INPUTS } from "../contract/secrets";
+import { SECRET_ENV_NAMES } from "../contract/kodus-env";
 
 export const VALUES_SCHEMA_FILE = resolve(__dirname, "..", "helm", "kodus-chutes", "values.schema.json");
 
@@ -62,7 +63,12 @@ const secretValuesSchema = z.strictObject(
   Object.fromEntries(
     SECRET_INPUTS.map((input) => {
       const pattern = SECRET_FORMAT_PATTERNS[input.format];
-      const generated = input.format === "provided" ? "Required in chart mode" : "Generated at first install when unset, then kept";
+      const generated =
+        input.format === "provided"
+          ? "Required in chart mode"
+          : "optional" in input && input.optional
+            ? "Optional: unset or empty, Kodus does not use it"
+            : "Generated at first install when unset, then kept";
       return [
         input.variable,
         z
@@ -77,20 +83,7 @@ const secretValuesSchema = z.strictObject(
 );
 
 /** The Kodus Secret's keys (the contract's secret variables, as the stack's `existing` mode expects them). */
-const KODUS_SECRET_KEYS = [
-  "API_OPEN_AI_API_KEY",
-  "API_JWT_SECRET",
-  "API_JWT_REFRESH_SECRET",
-  "NEXTAUTH_SECRET",
-  "WEB_NEXTAUTH_SECRET",
-  "API_CRYPTO_KEY",
-  "CODE_MANAGEMENT_SECRET",
-  "CODE_MANAGEMENT_WEBHOOK_TOKEN",
-  "API_PG_DB_PASSWORD",
-  "API_MG_DB_PASSWORD",
-  "API_RABBITMQ_URI",
-  "RABBITMQ_DEFAULT_PASS",
-] as const;
+const KODUS_SECRET_KEYS = [...SECRET_ENV_NAMES, "RABBITMQ_DEFAULT_PASS"];
 
 const remoteRef = z.strictObject({ key: z.string().min(1), property: z.string().min(1).optional(), version: z.string().min(1).optional() });
 
@@ -121,10 +114,7 @@ const externalSecretSchema = z
     remoteKey: z.string().min(1).optional().meta({ description: "One remote secret holding every Kodus key by name (dataFrom.extract)" }),
     data: z
       .strictObject(
-        Object.fromEntries(KODUS_SECRET_KEYS.map((k) => [k, remoteRef.optional()])) as Record<
-          (typeof KODUS_SECRET_KEYS)[number],
-          z.ZodOptional<typeof remoteRef>
-        >,
+        Object.fromEntries(KODUS_SECRET_KEYS.map((k) => [k, remoteRef.optional()])) as Record<string, z.ZodOptional<typeof remoteRef>>,
       )
       .prefault({})
       .meta({ description: "Per Kodus key: where it lives in the store (overrides remoteKey for that key)" }),

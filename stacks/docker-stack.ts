@@ -1,7 +1,8 @@
 /**
  * Docker stack: a complete Kodus on one Docker host, in Fixed Mode with Chutes.
  * Private network, named volumes, PostgreSQL+pgvector, MongoDB, the Kodus RabbitMQ image, and
- * the four Kodus components. Only the API, web and webhooks ports are published.
+ * the Kodus components (the optional ones the config enables). Only the API, web and webhooks
+ * ports are published.
  */
 import { Network } from "@cdktf/provider-docker/lib/network";
 import { DockerProvider } from "@cdktf/provider-docker/lib/provider";
@@ -9,9 +10,9 @@ import { TerraformOutput, TerraformStack, type ITerraformDependable } from "cdkt
 import type { Construct } from "constructs";
 import { addStateBackend } from "./state-backend";
 import type { Config } from "../config/schema";
-import { KODUS_COMPONENTS, stopSeconds, type Component } from "../contract/components";
+import { KODUS_COMPONENTS, enabledComponents, imageOwner, stopSeconds, type Component } from "../contract/components";
 import { MIGRATOR_ENV, kodusEnvSettings, kodusUrls, plainEnvFor, secretEnvFor } from "../contract/kodus-env";
-import { secretEnvValues } from "../contract/secrets";
+import { secretEnvValues, secretInputsFor } from "../contract/secrets";
 import { SecretVariables } from "../constructs/secret-variables";
 import { SecretsRevision } from "../constructs/secrets-revision";
 import { DATA_STORE_PORTS, postgresMaxConnections, quantityBytes } from "../contract/data-stores";
@@ -36,6 +37,8 @@ export const DOCKER_NAMES = {
   worker: "kodus-worker",
   webhooks: "kodus-webhooks",
   web: "kodus-web",
+  "mcp-manager": "kodus-mcp-manager",
+  "worker-analytics": "kodus-worker-analytics",
 } as const;
 
 const DB = { user: "kodus", database: "kodus_db" } as const;
@@ -56,7 +59,8 @@ export class DockerStack extends TerraformStack {
     this.addOverride("terraform.required_version", ">= 1.5.0");
     new DockerProvider(this, "docker", config.docker.host ? { host: config.docker.host } : {});
 
-    const secrets = new SecretVariables(this, "secrets");
+    const components = enabledComponents(config.kodus.components);
+    const secrets = new SecretVariables(this, "secrets", { inputs: secretInputsFor(components, "docker") });
     const network = new Network(this, "network", { name: DOCKER_NAMES.network, driver: "bridge" });
     const images = new DockerImages(this, "image");
     const stores = new DockerDataStores(this, "data-stores", {
@@ -73,7 +77,9 @@ export class DockerStack extends TerraformStack {
       postgresMaxConnections: DOCKER_POSTGRES_MAX_CONNECTIONS,
       rabbitmqMemoryBytes: quantityBytes(config.docker.rabbitmqMemory),
     });
-    const kodusImage = (component: Component) => images.pull(component, `${KODUS_COMPONENTS[component].image}:${config.kodus.version}`);
+    // Components that run the same image share one pull (the analytics worker runs the worker's).
+    const kodusImage = (component: Component) =>
+      images.pull(imageOwner(component), `${KODUS_COMPONENTS[component].image}:${config.kodus.version}`);
 
     // --- Chutes preflight (gates every deploy) and monitor ---
     const gates: ITerraformDependable[] = [...stores.containers];
@@ -96,6 +102,7 @@ export class DockerStack extends TerraformStack {
       target: "docker",
       workers: 1,
       apiHost: DOCKER_NAMES.api,
+      mcpManagerHost: DOCKER_NAMES["mcp-manager"],
       postgres: {
         host: DOCKER_NAMES.postgres,
         port: DATA_STORE_PORTS.postgres,
@@ -105,23 +112,26 @@ export class DockerStack extends TerraformStack {
       },
       mongodb: { host: DOCKER_NAMES.mongodb, port: DATA_STORE_PORTS.mongodb, database: DB.database, username: DB.user },
     });
-    const secretValues = secretEnvValues((name) => secrets.ref(name), SecretVariables.urlEncode, {
-      host: DOCKER_NAMES.rabbitmq,
-      port: DATA_STORE_PORTS.rabbitmq,
-      username: DB.user,
-    });
+    const secretValues = secretEnvValues(
+      (name) => secrets.ref(name),
+      SecretVariables.urlEncode,
+      { host: DOCKER_NAMES.rabbitmq, port: DATA_STORE_PORTS.rabbitmq, username: DB.user },
+      secrets.names,
+    );
     const kodus = (component: Component, dependsOn: ITerraformDependable[]) => {
       const spec = KODUS_COMPONENTS[component];
       const env: Record<string, string> = { ...plainEnvFor(component, settings), ...(component === DOCKER_MIGRATOR ? MIGRATOR_ENV : {}) };
-      for (const name of secretEnvFor(component)) env[name] = secretValues[name];
+      // (An optional variable whose input this target does not declare, such as MONGODB_URI, stays unset.)
+      for (const name of secretEnvFor(component)) if (name in secretValues) env[name] = secretValues[name];
       return new KodusContainer(this, component, {
         name: DOCKER_NAMES[component],
         image: kodusImage(component),
         networkName: network.name,
         env,
         port: spec.port,
-        // The components the contract exposes (a Service on Kubernetes) are published on the host.
-        hostPort: spec.service ? config.docker.ports[component as keyof typeof config.docker.ports] : undefined,
+        // The API, the web and the webhooks are published on the host; the MCP manager (a Service on
+        // Kubernetes) is reached by name on the private network only.
+        hostPort: component in config.docker.ports ? config.docker.ports[component as keyof typeof config.docker.ports] : undefined,
         bindAddress: config.docker.bindAddress,
         healthPath: spec.health.readiness,
         startPeriodSeconds: spec.dockerStartPeriodSeconds,
@@ -134,7 +144,7 @@ export class DockerStack extends TerraformStack {
     };
     const api = kodus("api", gates);
     // The others start after the API, so they never race its migrations.
-    for (const component of ["worker", "webhooks", "web"] as const) kodus(component, [...gates, api.container]);
+    for (const component of components) if (component !== DOCKER_MIGRATOR) kodus(component, [...gates, api.container]);
 
     // Written by `npm run secrets -- rotate NAME` into the var file both stacks read; declared here
     // so the shared file raises no "undeclared variable" warning, and shown so an operator can

@@ -11,17 +11,18 @@ import type { Construct } from "constructs";
 import { addStateBackend } from "./state-backend";
 import { maxWorkers, type Config } from "../config/schema";
 import {
-  BACKEND,
-  COMPONENTS,
   KODUS_COMPONENTS,
   KODUS_PORTS,
+  enabledComponents,
+  imageOwner,
   stopSeconds,
+  storeClients,
   type Component,
   type ComponentPeers,
 } from "../contract/components";
-import { kodusEnvSettings, kodusUrls, secretEnvFor } from "../contract/kodus-env";
+import { OPTIONAL_SECRET_ENV_NAMES, kodusEnvSettings, kodusUrls, secretEnvFor } from "../contract/kodus-env";
 import { postgresMaxConnections } from "../contract/data-stores";
-import { secretEnvValues } from "../contract/secrets";
+import { secretEnvValues, secretInputsFor } from "../contract/secrets";
 import { SecretVariables } from "../constructs/secret-variables";
 import { SecretsRevision } from "../constructs/secrets-revision";
 import { BundledDataStores, RABBITMQ_PASSWORD_KEY } from "../constructs/kubernetes/bundled-data-stores";
@@ -96,14 +97,16 @@ export class KubernetesStack extends TerraformStack {
         rabbitmq: { host: stores.rabbitmq.host, port: stores.rabbitmq.port },
       },
     });
-    const image = (component: Component) => imageRef(KODUS_COMPONENTS[component].image, config.kodus.version, k8s.images, component);
+    const image = (component: Component) =>
+      imageRef(KODUS_COMPONENTS[component].image, config.kodus.version, k8s.images, imageOwner(component));
+    const components = enabledComponents(config.kodus.components);
     // Every pod of the deployment: Kodus, migrations, checks and bundled stores.
     const placement: PodPlacement = { ...k8s.scheduling, imagePullSecrets: k8s.images.pullSecrets };
 
     // --- secrets and the Chutes preflight ---
     // Order: candidate key Secret -> preflight Job -> Kodus Secret -> migrations -> Deployments,
     // so a key Chutes rejects never reaches the Kodus Secret or any pod.
-    const values = k8s.secrets.mode === "terraform" ? kodusSecretValues(this, endpoints, stores.rabbitmq.username) : undefined;
+    const values = k8s.secrets.mode === "terraform" ? kodusSecretValues(this, endpoints, stores.rabbitmq.username, components) : undefined;
     const runPreflight = config.healthcheck.enabled && config.healthcheck.preflight;
     const runPeriodic = config.healthcheck.enabled && config.healthcheck.periodic;
     let checks: ChutesHealthChecks | undefined;
@@ -169,10 +172,12 @@ export class KubernetesStack extends TerraformStack {
     const env = new KodusEnvConfigMaps(this, "env", {
       namespace,
       labels,
+      components,
       settings: kodusEnvSettings(config, {
         target: "kubernetes",
         workers: maxWorkers(k8s),
         apiHost: "kodus-api",
+        mcpManagerHost: "kodus-mcp-manager",
         postgres: {
           ...endpoints.postgres,
           database: stores.postgres.database,
@@ -198,7 +203,12 @@ export class KubernetesStack extends TerraformStack {
         storageSize: stores.storageSize,
         resources: stores.resources,
         postgresMaxConnections: kubernetesPostgresMaxConnections(k8s),
-        clients: [...BACKEND, MIGRATE_COMPONENT],
+        // Per store: the enabled components that use it (contract dataStores), and the migration Job.
+        clients: {
+          postgres: [...storeClients(components, "postgres"), MIGRATE_COMPONENT],
+          mongodb: [...storeClients(components, "mongodb"), MIGRATE_COMPONENT],
+          rabbitmq: [...storeClients(components, "rabbitmq"), MIGRATE_COMPONENT],
+        },
         dependsOn: secretDeps,
         placement,
         registry: k8s.images.registry,
@@ -243,7 +253,7 @@ export class KubernetesStack extends TerraformStack {
     // --- Kodus components ---
     const peers = (p: ComponentPeers): IngressPeers => (p.kind === "ingress-controller" ? fromIngressController : p);
     const workloads = {} as Record<Component, KodusWorkload>;
-    for (const component of COMPONENTS) {
+    for (const component of components) {
       const spec = KODUS_COMPONENTS[component];
       const autoscale = component === "api" || component === "worker" ? k8s.autoscaling[component] : undefined;
       workloads[component] = new KodusWorkload(this, component, {
@@ -254,7 +264,7 @@ export class KubernetesStack extends TerraformStack {
         replicas: k8s.replicas[component],
         resources: k8s.resources[component],
         configMapName: env.of(component).name,
-        env: secretEnv(secretName, secretEnvFor(component)),
+        env: secretEnv(secretName, secretEnvFor(component), OPTIONAL_SECRET_ENV_NAMES),
         serviceAccountName: serviceAccount,
         podAnnotations: {
           ...k8s.pods[component].annotations,
@@ -321,9 +331,20 @@ export class KubernetesStack extends TerraformStack {
  * write-only data, so no value reaches plan or state), the RabbitMQ URI built from them, and the
  * bundled RabbitMQ's own password.
  */
-function kodusSecretValues(scope: Construct, endpoints: DataStoreEndpoints, rabbitmqUser: string): Record<string, string> {
-  const inputs = new SecretVariables(scope, "secrets", { ephemeral: true });
-  const values = secretEnvValues((name) => inputs.ref(name), SecretVariables.urlEncode, { ...endpoints.rabbitmq, username: rabbitmqUser });
+function kodusSecretValues(
+  scope: Construct,
+  endpoints: DataStoreEndpoints,
+  rabbitmqUser: string,
+  components: readonly Component[],
+): Record<string, string> {
+  const inputs = new SecretVariables(scope, "secrets", { ephemeral: true, inputs: secretInputsFor(components, "kubernetes") });
+  const values = secretEnvValues(
+    (name) => inputs.ref(name),
+    SecretVariables.urlEncode,
+    { ...endpoints.rabbitmq, username: rabbitmqUser },
+    inputs.names,
+    SecretVariables.orElse,
+  );
   if (endpoints.bundled) values[RABBITMQ_PASSWORD_KEY] = inputs.ref("rabbitmq_password");
   return values;
 }

@@ -56,8 +56,8 @@ export interface BundledDataStoresProps {
   readonly resources: Readonly<Record<StoreKey, StoreResources>>;
   /** PostgreSQL max_connections (room for every Kodus pool: contract postgresMaxConnections). */
   readonly postgresMaxConnections: number;
-  /** Pod components (app.kubernetes.io/component) allowed to connect. */
-  readonly clients: readonly string[];
+  /** Pod components (app.kubernetes.io/component) allowed to connect, per store. */
+  readonly clients: Readonly<Record<StoreKey, readonly string[]>>;
   /** What must be in place first (the Secret holding the passwords). @default [] */
   readonly dependsOn?: ITerraformDependable[];
   /** Where the stores' pods may run and how they pull images. @default undefined */
@@ -263,7 +263,7 @@ export class BundledDataStores extends Construct {
             ingress: [
               {
                 ports: [{ port: String(port), protocol: "TCP" }],
-                from: props.clients.map((c) => ({ podSelector: { matchLabels: selectorLabels(props.labels.instance, c) } })),
+                from: props.clients[store.key].map((c) => ({ podSelector: { matchLabels: selectorLabels(props.labels.instance, c) } })),
               },
             ],
           },

@@ -16,6 +16,8 @@ export interface KodusEnvConfigMapsProps {
   readonly namespace: string;
   readonly labels: LabelProps;
   readonly settings: KodusEnvSettings;
+  /** The components deployed. @default every component of the contract */
+  readonly components?: readonly Component[];
   /** Object names: `<namePrefix>-<component>-env`. @default "kodus" */
   readonly namePrefix?: string;
 }
@@ -32,7 +34,7 @@ export class KodusEnvConfigMaps extends Construct {
 
   constructor(scope: Construct, id: string, props: KodusEnvConfigMapsProps) {
     super(scope, id);
-    for (const component of COMPONENTS) {
+    for (const component of props.components ?? COMPONENTS) {
       const map = new ConfigMapV1(this, component, {
         metadata: {
           name: `${props.namePrefix ?? "kodus"}-${component}-env`,

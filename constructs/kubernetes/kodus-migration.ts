@@ -8,7 +8,8 @@
 import { JobV1 } from "@cdktf/provider-kubernetes/lib/job-v1";
 import { Fn, type ITerraformDependable } from "cdktf";
 import { Construct } from "constructs";
-import { MIGRATOR_ENV } from "../../contract/kodus-env";
+import { MIGRATOR_ENV, OPTIONAL_SECRET_ENV_NAMES } from "../../contract/kodus-env";
+import { POSTGRES_CHECK_SCRIPT } from "../../contract/postgres-check";
 import { addressOf, setAddress } from "../addresses";
 import type { ComputeResources } from "./kodus-workload";
 import { componentLabels, type LabelProps } from "./labels";
@@ -37,6 +38,8 @@ export interface KodusMigrationProps {
 
 /** The component label and container name of the migration Job. */
 export const MIGRATE_COMPONENT = "migrate";
+/** The init container that checks PostgreSQL's extensions before migrating. */
+export const POSTGRES_CHECK_CONTAINER = "postgres-extensions";
 
 export class KodusMigration extends Construct {
   readonly job: JobV1;
@@ -61,6 +64,19 @@ export class KodusMigration extends Construct {
             serviceAccountName: props.serviceAccountName,
             placement: props.placement,
             restartPolicy: "Never",
+            // First: PostgreSQL has the extensions Kodus' schema needs, or the Job fails saying
+            // what an administrator must run (contract/postgres-check.ts).
+            initContainers: [
+              {
+                name: POSTGRES_CHECK_CONTAINER,
+                image: props.image,
+                command: ["node", "-e", POSTGRES_CHECK_SCRIPT],
+                envFrom: [{ configMapRef: { name: props.configMap.name } }],
+                env: secretEnv(props.secretName, ["API_PG_DB_PASSWORD"]),
+                terminationMessagePolicy: "FallbackToLogsOnError",
+                resources: { requests: { cpu: "10m", memory: "64Mi" }, limits: { cpu: "200m", memory: "256Mi" } },
+              },
+            ],
             containers: [
               {
                 name: MIGRATE_COMPONENT,
@@ -68,7 +84,7 @@ export class KodusMigration extends Construct {
                 // The image's entrypoint migrates and seeds, then execs this instead of the server.
                 args: ["node", "-e", "console.log('kodus: migrations and seeds complete')"],
                 envFrom: [{ configMapRef: { name: props.configMap.name } }],
-                env: [...secretEnv(props.secretName, props.secretEnvNames), ...literalEnv(MIGRATOR_ENV)],
+                env: [...secretEnv(props.secretName, props.secretEnvNames, OPTIONAL_SECRET_ENV_NAMES), ...literalEnv(MIGRATOR_ENV)],
                 resources: { requests: { ...props.resources.requests }, limits: { ...props.resources.limits } },
               },
             ],

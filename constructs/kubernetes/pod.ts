@@ -177,8 +177,11 @@ export function hardenedPodSpec(props: HardenedPodProps): PodSpec {
 }
 
 /** `env` entries that read each name from the same key of one Secret. */
-export function secretEnv(secretName: string, names: readonly string[]): EnvEntry[] {
-  return names.map((name) => ({ name, valueFrom: { secretKeyRef: { name: secretName, key: name } } }));
+export function secretEnv(secretName: string, names: readonly string[], optional: readonly string[] = []): EnvEntry[] {
+  return names.map((name) => ({
+    name,
+    valueFrom: { secretKeyRef: { name: secretName, key: name, ...(optional.includes(name) ? { optional: true } : {}) } },
+  }));
 }
 
 /** `env` entries with literal values, in a stable order. */

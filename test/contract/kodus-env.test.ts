@@ -9,7 +9,7 @@ import {
   type KodusEnvSettings,
 } from "../../contract/kodus-env";
 import { SECRET_INPUTS, secretEnvValues } from "../../contract/secrets";
-import { EXPECTED_SECRET_ENV } from "../helpers/kodus-expected";
+import { expectedSecretEnv } from "../helpers/kodus-expected";
 
 const settings: KodusEnvSettings = {
   llm: { model: "org/model", baseUrl: "https://llm.example/v1" },
@@ -34,21 +34,49 @@ test.each(LLM_COMPONENTS)("%s gets all of Fixed Mode, the key as a secret", (com
   expect(plain).not.toHaveProperty("API_OPEN_AI_API_KEY");
 });
 
+test("the webhooks service (internet-facing, no LLM module) gets no Fixed Mode variable and no JWT secret", () => {
+  const plain = plainEnvFor("webhooks", settings);
+  for (const name of ["API_LLM_PROVIDER_MODEL", "API_OPENAI_FORCE_BASE_URL", "API_LLM_TEMPERATURE_OVERRIDE"])
+    expect(plain).not.toHaveProperty(name);
+  expect(secretEnvFor("webhooks")).not.toEqual(expect.arrayContaining(["API_OPEN_AI_API_KEY"]));
+  expect(secretEnvFor("webhooks").filter((n) => n.startsWith("API_JWT"))).toEqual([]);
+});
+
 test("the web never receives the LLM key or data-store passwords", () => {
   expect(secretEnvFor("web")).not.toEqual(expect.arrayContaining(["API_OPEN_AI_API_KEY"]));
   expect(secretEnvFor("web").filter((n) => /PASSWORD|RABBITMQ|CRYPTO/.test(n))).toEqual([]);
 });
 
 test.each(COMPONENTS)("%s's secret variables are exactly what Kodus needs", (component) => {
-  expect([...secretEnvFor(component)].sort()).toEqual([...EXPECTED_SECRET_ENV[component]].sort());
+  // The contract lists the optional ones too (each target gives those it declares).
+  expect([...secretEnvFor(component)].sort()).toEqual(expectedSecretEnv(component, "kubernetes").sort());
 });
 
-test("only the worker has a role, and it is code-review", () => {
-  for (const c of COMPONENTS) expect(plainEnvFor(c, settings).WORKER_ROLE).toBe(c === "worker" ? "code-review" : undefined);
+test("only the two workers have a role: code-review and analytics", () => {
+  const roles: Record<string, string> = { worker: "code-review", "worker-analytics": "analytics" };
+  for (const c of COMPONENTS) expect([c, plainEnvFor(c, settings).WORKER_ROLE]).toEqual([c, roles[c]]);
+});
+
+test("with the MCP manager, the API, the worker and the web know where it is; without, nothing MCP is set", () => {
+  const on = { ...settings, mcpManagerHost: "mcp", apiHost: "api" };
+  expect(plainEnvFor("api", on)).toMatchObject({
+    API_MCP_SERVER_ENABLED: "true",
+    API_KODUS_SERVICE_MCP_MANAGER: "http://mcp:3101",
+    API_KODUS_MCP_SERVER_URL: "http://api:3001/mcp",
+  });
+  expect(plainEnvFor("worker", on)).toMatchObject({ API_KODUS_SERVICE_MCP_MANAGER: "http://mcp:3101" });
+  expect(plainEnvFor("web", on)).toMatchObject({ WEB_HOSTNAME_MCP_MANAGER: "mcp", WEB_PORT_MCP_MANAGER: "3101" });
+  expect(plainEnvFor("mcp-manager", on)).toMatchObject({
+    API_MCP_MANAGER_REDIRECT_URI: "https://kodus.example.com/setup/mcp/oauth",
+    API_MCP_MANAGER_CORS_ORIGINS: "https://kodus.example.com",
+    API_KODUS_MCP_SERVER_URL: "http://api:3001/mcp",
+  });
+  for (const c of COMPONENTS)
+    expect(Object.keys(plainEnvFor(c, settings)).filter((n) => n.includes("MCP") && c !== "mcp-manager")).toEqual([]);
 });
 
 test("nobody migrates by default: the migrator opts in", () => {
-  for (const c of ["api", "worker", "webhooks"] as const) expect(plainEnvFor(c, settings).RUN_MIGRATIONS).toBe("false");
+  for (const c of ["api", "worker", "webhooks", "worker-analytics"] as const) expect(plainEnvFor(c, settings).RUN_MIGRATIONS).toBe("false");
 });
 
 test("webhook URLs hang off kodus.webhooksUrl", () => {
@@ -81,10 +109,13 @@ test("every secret variable of the contract has a source, and nothing else does"
     (n) => `<${n}>`,
     (e) => `enc(${e})`,
     { host: "mq", port: 5672, username: "kodus" },
+    SECRET_INPUTS.map((i) => i.variable),
+    (value, fallback) => `${value} or ${fallback}`,
   );
   expect(Object.keys(values).sort()).toEqual([...SECRET_ENV_NAMES].sort());
   const used = new Set(Object.values(values).flatMap((v) => [...v.matchAll(/<([a-z_]+)>/g)].map((m) => m[1])));
   expect([...used].sort()).toEqual(SECRET_INPUTS.map((i) => i.variable).sort());
-  expect(values.API_RABBITMQ_URI).toBe("amqp://kodus:enc(<rabbitmq_password>)@mq:5672/kodus-ai");
+  // A whole URI given (amqps://) wins; else the one built from the settings.
+  expect(values.API_RABBITMQ_URI).toBe("<rabbitmq_uri> or amqp://kodus:enc(<rabbitmq_password>)@mq:5672/kodus-ai");
   expect(values.NEXTAUTH_SECRET).toBe(values.WEB_NEXTAUTH_SECRET);
 });

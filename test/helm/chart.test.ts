@@ -5,7 +5,7 @@
  */
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { LLM_COMPONENTS, SECRET_ENV_NAMES, COMPONENTS } from "../../contract/kodus-env";
+import { SECRET_ENV_NAMES, COMPONENTS, type Component } from "../../contract/kodus-env";
 import { SECRET_FORMAT_PATTERNS, SECRET_INPUTS } from "../../contract/secrets";
 import {
   CHART_DIR,
@@ -35,9 +35,12 @@ import {
   type K8sObject,
   type RenderOptions,
 } from "./helm";
-import { EXPECTED_COMPONENTS, EXPECTED_SECRET_ENV } from "../helpers/kodus-expected";
+import { EXPECTED_COMPONENTS, EXPECTED_OPTIONAL_COMPONENTS, EXPECTED_OPTIONAL_SECRET_INPUTS, EXPECTED_SECRET_ENV, expectedSecretEnv } from "../helpers/kodus-expected";
 
-const kodus = COMPONENTS;
+/** Kodus' own statement of who holds the Chutes key: the components that call the LLM. */
+const callsLlm = (c: Component) => (EXPECTED_SECRET_ENV[c] as readonly string[]).includes("API_OPEN_AI_API_KEY");
+/** The components a default install runs (full-values.yaml turns the others on too). */
+const kodus = COMPONENTS.filter((c) => !(c in EXPECTED_OPTIONAL_COMPONENTS) || EXPECTED_OPTIONAL_COMPONENTS[c as keyof typeof EXPECTED_OPTIONAL_COMPONENTS].enabledByDefault);
 let defaults: K8sObject[];
 let full: K8sObject[];
 let cluster: FakeCluster;
@@ -109,29 +112,29 @@ describe("every rendered object is valid Kubernetes (kubernetes-models)", () => 
   test("the renders contain what the stack deploys", () => {
     const kinds = (objects: K8sObject[]) => Object.fromEntries([...new Set(objects.map((o) => o.kind))].sort().map((k) => [k, byKind(objects, k).length]));
     expect(kinds(defaults)).toEqual({
-      ConfigMap: 9, // 4 component env + probe + preflight probe (hook) + postgres init + rabbitmq conf + helm test script (test hook)
+      ConfigMap: 10, // 5 component env (no analytics worker by default) + probe + preflight probe (hook) + postgres init + rabbitmq conf + helm test script (test hook)
       CronJob: 1,
-      Deployment: 4,
+      Deployment: 5,
       Job: 2, // migrate + preflight (hook)
-      NetworkPolicy: 9, // 4 components + 3 bundled stores + the Chutes probes' egress + the helm test's (test hook)
+      NetworkPolicy: 10, // 5 components + 3 bundled stores + the Chutes probes' egress + the helm test's (test hook)
       Pod: 1, // helm test (test hook)
-      PodDisruptionBudget: 4,
+      PodDisruptionBudget: 4, // not the MCP manager: one replica
       Secret: 2, // Kodus Secret + the preflight's key (hook)
-      Service: 7, // 3 components + 3 stores + the worker's health port for helm test (test hook)
+      Service: 8, // 4 components + 3 stores + the worker's health port for helm test (test hook)
       ServiceAccount: 2,
       StatefulSet: 3,
     });
     expect(kinds(full)).toEqual({
-      ConfigMap: 7,
+      ConfigMap: 9, // 6 component env (the analytics worker on) + probe + preflight probe + helm test script
       CronJob: 1,
-      Deployment: 4,
+      Deployment: 6,
       HorizontalPodAutoscaler: 2,
       Ingress: 1,
       Job: 2,
-      NetworkPolicy: 8, // 4 components + the Chutes probes' egress + default deny + egress + the helm test's (test hook)
+      NetworkPolicy: 10, // 6 components + the Chutes probes' egress + default deny + egress + the helm test's (test hook)
       Pod: 1,
-      PodDisruptionBudget: 3, // webhooks has 1 replica
-      Service: 4,
+      PodDisruptionBudget: 4, // webhooks and the analytics worker have 1 replica, the MCP manager 2
+      Service: 5,
       ServiceAccount: 2,
     });
   });
@@ -186,10 +189,10 @@ test("the longest release name Helm allows (53) still gives valid object names (
 });
 
 describe("secrets", () => {
-  test.each([["defaults"], ["full"]])("%s: api, worker and webhooks read the Chutes key through secretKeyRef", (which) => {
+  test.each([["defaults"], ["full"]])("%s: the components that call the LLM read the Chutes key through secretKeyRef", (which) => {
     const objects = which === "defaults" ? defaults : full;
     const name = which === "defaults" ? "kodus-secrets" : "kodus-from-vault";
-    for (const c of LLM_COMPONENTS) {
+    for (const c of (which === "defaults" ? kodus : COMPONENTS).filter(callsLlm)) {
       expect(envByName(container(objects, c)).API_OPEN_AI_API_KEY).toEqual({ name: "API_OPEN_AI_API_KEY", valueFrom: { secretKeyRef: { name, key: "API_OPEN_AI_API_KEY" } } });
     }
   });
@@ -197,7 +200,7 @@ describe("secrets", () => {
   test.each(kodus)("%s gets exactly its secrets, each by secretKeyRef to the same key, none literal", (c) => {
     for (const objects of [defaults, full]) {
       const env = container(objects, c).env as any[];
-      expect(env.map((e) => e.name).sort()).toEqual([...EXPECTED_SECRET_ENV[c]].sort());
+      expect(env.map((e) => e.name).sort()).toEqual(expectedSecretEnv(c, "kubernetes").sort());
       for (const e of env) {
         expect(e.value).toBeUndefined();
         expect(e.valueFrom.secretKeyRef.key).toBe(e.name);
@@ -221,10 +224,13 @@ describe("secrets", () => {
 
   test("chart mode: unset values are generated in the formats Kodus requires", () => {
     const data = secretData(find(defaults, "Secret", "kodus-secrets"));
-    const keyOf: Record<string, string> = { chutes_api_key: "API_OPEN_AI_API_KEY", api_jwt_secret: "API_JWT_SECRET", api_jwt_refresh_secret: "API_JWT_REFRESH_SECRET", nextauth_secret: "NEXTAUTH_SECRET", api_crypto_key: "API_CRYPTO_KEY", code_management_secret: "CODE_MANAGEMENT_SECRET", code_management_webhook_token: "CODE_MANAGEMENT_WEBHOOK_TOKEN", postgres_password: "API_PG_DB_PASSWORD", mongodb_password: "API_MG_DB_PASSWORD", rabbitmq_password: "RABBITMQ_DEFAULT_PASS" };
-    for (const input of SECRET_INPUTS) {
+    const keyOf: Record<string, string> = { chutes_api_key: "API_OPEN_AI_API_KEY", api_jwt_secret: "API_JWT_SECRET", api_jwt_refresh_secret: "API_JWT_REFRESH_SECRET", nextauth_secret: "NEXTAUTH_SECRET", api_crypto_key: "API_CRYPTO_KEY", code_management_secret: "CODE_MANAGEMENT_SECRET", code_management_webhook_token: "CODE_MANAGEMENT_WEBHOOK_TOKEN", postgres_password: "API_PG_DB_PASSWORD", mongodb_password: "API_MG_DB_PASSWORD", rabbitmq_password: "RABBITMQ_DEFAULT_PASS", mcp_manager_encryption_secret: "API_MCP_MANAGER_ENCRYPTION_SECRET" };
+    const optional = [...EXPECTED_OPTIONAL_SECRET_INPUTS.kubernetes] as string[];
+    for (const input of SECRET_INPUTS.filter((i) => !optional.includes(i.variable))) {
       expect([input.variable, data[keyOf[input.variable]]]).toEqual([input.variable, expect.stringMatching(new RegExp(SECRET_FORMAT_PATTERNS[input.format].regex))]);
     }
+    // The optional ones you give yourself are empty until you do (Kodus ignores them then).
+    for (const key of ["MONGODB_URI", "RESEND_API_KEY", "API_SMTP_PASS"]) expect([key, data[key]]).toEqual([key, ""]);
     expect(data.WEB_NEXTAUTH_SECRET).toBe(data.NEXTAUTH_SECRET);
     expect(data.API_RABBITMQ_URI).toBe(`amqp://kodus:${data.RABBITMQ_DEFAULT_PASS}@kodus-rabbitmq:5672/kodus-ai`);
     // Kept on uninstall: API_CRYPTO_KEY and the bundled stores' passwords must survive a reinstall.
@@ -291,14 +297,14 @@ describe("secrets", () => {
     for (const c of kodus) {
       const before = deployment(defaults, c).spec.template.metadata.annotations["kodus.io/config-hash"];
       const after = deployment(changed, c).spec.template.metadata.annotations["kodus.io/config-hash"];
-      expect([c, after === before]).toEqual([c, c === "web"]); // the web has no LLM settings
+      expect([c, after === before]).toEqual([c, !callsLlm(c)]); // only the components that call the LLM have LLM settings
     }
   });
 });
 
 describe("Fixed Mode settings", () => {
   test("model and base URL in the ConfigMap of every LLM component, 'chutes/' and trailing slashes stripped", () => {
-    for (const c of LLM_COMPONENTS) {
+    for (const c of COMPONENTS.filter(callsLlm)) {
       expect(find(full, "ConfigMap", `kodus-${c}-env`).data).toMatchObject({
         API_LLM_PROVIDER_MODEL: "Qwen/Qwen3-235B-A22B-Instruct-2507-TEE",
         API_OPENAI_FORCE_BASE_URL: "https://llm.chutes.ai/v1",
@@ -387,7 +393,7 @@ describe("pods", () => {
 describe("rollouts", () => {
   test.each(kodus)("%s: replicas from values, never below desired during a rollout", (c) => {
     const d = deployment(defaults, c);
-    expect(d.spec.replicas).toBe(2);
+    expect(d.spec.replicas).toBe(c === "mcp-manager" ? 1 : 2); // the MCP manager: one, as the official chart
     expect(d.spec.strategy).toEqual({ type: "RollingUpdate", rollingUpdate: { maxUnavailable: 0, maxSurge: 1 } });
     expect(d.spec.progressDeadlineSeconds).toBe(600);
     expect(d.spec.selector.matchLabels).toEqual({ "app.kubernetes.io/name": "kodus", "app.kubernetes.io/instance": "kodus", "app.kubernetes.io/component": c });
@@ -418,9 +424,10 @@ describe("rollouts", () => {
   test("bundled mode: the migration waits for the three stores (init container), and that wait works", async () => {
     const job = migrateJob(defaults);
     const init = podSpec(job).initContainers;
-    expect(init).toHaveLength(1);
+    // The wait, then the PostgreSQL extension check (test/stacks/postgres-check.test.ts); external stores: the check only.
+    expect(init.map((c: any) => c.name)).toEqual(["wait-for-data-stores", "postgres-extensions"]);
     expect(envByName(init[0]).WAIT_FOR.value).toBe("kodus-postgres:5432 kodus-mongodb:27017 kodus-rabbitmq:5672");
-    expect(podSpec(migrateJob(full)).initContainers).toBeUndefined();
+    expect(podSpec(migrateJob(full)).initContainers.map((c: any) => c.name)).toEqual(["postgres-extensions"]);
     // Run the init container's program against a local listener: it must exit 0 once the port answers.
     const { createServer } = await import("node:net");
     const { spawn } = await import("node:child_process");
@@ -446,7 +453,7 @@ describe("rollouts", () => {
     const objects = render({
       values: {
         ...MINIMAL_VALUES,
-        replicas: { api: replicas, worker: replicas, webhooks: replicas, web: replicas },
+        replicas: Object.fromEntries(kodus.map((c) => [c, replicas])),
         scaleLimits: { api: replicas, worker: replicas, webhooks: replicas },
       },
     });
@@ -476,16 +483,19 @@ describe("rollouts", () => {
 });
 
 describe("network and exposure", () => {
-  test("NetworkPolicies: API only from the web, the worker from nobody, web and webhooks on their port only", () => {
+  test("NetworkPolicies: API from the web, the worker and the MCP manager; the MCP manager from api, worker and web; the workers from nobody; web and webhooks on their port only", () => {
     const np = (c: string) => find(defaults, "NetworkPolicy", `kodus-${c}`).spec;
-    expect(np("api").ingress).toEqual([{ ports: [{ port: 3001, protocol: "TCP" }], from: [{ podSelector: { matchLabels: deployment(defaults, "web").spec.selector.matchLabels } }] }]);
+    const from = (...cs: string[]) => cs.map((c) => ({ podSelector: { matchLabels: { "app.kubernetes.io/name": "kodus", "app.kubernetes.io/instance": "kodus", "app.kubernetes.io/component": c } } }));
+    expect(np("api").ingress).toEqual([{ ports: [{ port: 3001, protocol: "TCP" }], from: from("web", "worker", "mcp-manager") }]);
+    expect(np("mcp-manager").ingress).toEqual([{ ports: [{ port: EXPECTED_COMPONENTS["mcp-manager"].port, protocol: "TCP" }], from: from(...EXPECTED_OPTIONAL_COMPONENTS["mcp-manager"].calledBy) }]);
     expect(np("worker")).toMatchObject({ ingress: [], policyTypes: ["Ingress"] });
+    expect(find(full, "NetworkPolicy", "kodus-worker-analytics").spec).toMatchObject({ ingress: [], policyTypes: ["Ingress"] });
     expect(np("web").ingress).toEqual([{ ports: [{ port: 3000, protocol: "TCP" }] }]);
     expect(np("webhooks").ingress).toEqual([{ ports: [{ port: 3332, protocol: "TCP" }] }]);
   });
 
-  test("Services for api, web and webhooks; none for the worker", () => {
-    expect(byKind(full, "Service").filter((s) => !isHook(s)).map((s) => s.metadata.name).sort()).toEqual(["kodus-api", "kodus-web", "kodus-webhooks"]);
+  test("Services for api, web, webhooks and the MCP manager; none for the two workers", () => {
+    expect(byKind(full, "Service").filter((s) => !isHook(s)).map((s) => s.metadata.name).sort()).toEqual(["kodus-api", "kodus-mcp-manager", "kodus-web", "kodus-webhooks"]);
     // `helm test` alone brings one for the worker's health port (a test hook, not part of the release).
     expect(byKind(full, "Service").filter(isHook).map((s) => [s.metadata.name, hookEvents(s)])).toEqual([["kodus-worker-health", ["test"]]]);
   });
@@ -511,8 +521,11 @@ describe("data stores", () => {
       ["kodus-rabbitmq", "ghcr.io/kodustech/kodus-rabbitmq:4.2.2-kodus"],
     ]);
     expect(find(defaults, "ConfigMap", "kodus-postgres-init").data["10-vector.sql"]).toContain("CREATE EXTENSION IF NOT EXISTS vector");
-    const from = find(defaults, "NetworkPolicy", "kodus-postgres").spec.ingress[0].from.map((f: any) => f.podSelector.matchLabels["app.kubernetes.io/component"]);
-    expect(from).toEqual(["api", "worker", "webhooks", "migrate"]);
+    const from = (store: string) => find(defaults, "NetworkPolicy", `kodus-${store}`).spec.ingress[0].from.map((f: any) => f.podSelector.matchLabels["app.kubernetes.io/component"]);
+    // The MCP manager uses PostgreSQL only.
+    expect(from("postgres")).toEqual(["api", "worker", "webhooks", "mcp-manager", "migrate"]);
+    expect(from("mongodb")).toEqual(["api", "worker", "webhooks", "migrate"]);
+    expect(from("rabbitmq")).toEqual(["api", "worker", "webhooks", "migrate"]);
     expect(find(defaults, "ConfigMap", "kodus-api-env").data).toMatchObject({ API_PG_DB_HOST: "kodus-postgres", API_MG_DB_HOST: "kodus-mongodb", API_DATABASE_DISABLE_SSL: "true" });
   });
 

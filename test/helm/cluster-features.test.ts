@@ -175,7 +175,7 @@ describe("network policies", () => {
     expect(rules[0].to[0].namespaceSelector.matchLabels["kubernetes.io/metadata.name"]).toBe("kube-system");
   });
 
-  test("web and webhooks admit only the ingress controller when it is named; from anyone when not; the API only from the web", () => {
+  test("web and webhooks admit only the ingress controller when it is named; from anyone when not; the API only from the web, the worker and the MCP manager", () => {
     for (const c of ["web", "webhooks"]) {
       expect(np(full, `kodus-${c}`).spec.ingress[0].from).toEqual([
         { namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": "ingress-nginx" } }, podSelector: { matchLabels: { "app.kubernetes.io/name": "ingress-nginx" } } },
@@ -184,7 +184,9 @@ describe("network policies", () => {
     }
     const nsOnly = render({ flags: [...EXPLICIT_SECRET_FLAGS, "--set", "networkPolicy.ingressController.namespace=traefik"] });
     expect(np(nsOnly, "kodus-web").spec.ingress[0].from).toEqual([{ namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": "traefik" } } }]);
-    expect(np(full, "kodus-api").spec.ingress[0].from).toEqual([{ podSelector: { matchLabels: { ...release, "app.kubernetes.io/component": "web" } } }]);
+    expect(np(full, "kodus-api").spec.ingress[0].from).toEqual(
+      ["web", "worker", "mcp-manager"].map((c) => ({ podSelector: { matchLabels: { ...release, "app.kubernetes.io/component": c } } })),
+    );
     expect(np(full, "kodus-worker").spec.ingress).toEqual([]);
   });
 

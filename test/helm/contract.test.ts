@@ -10,10 +10,10 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parse } from "yaml";
 import { buildChartContract, CHART_CONTRACT_FILE } from "../../scripts/chart-contract";
-import { EXPECTED_COMPONENTS, EXPECTED_SECRET_ENV } from "../helpers/kodus-expected";
+import { EXPECTED_COMPONENTS, EXPECTED_OPTIONAL_COMPONENTS, expectedSecretEnv } from "../helpers/kodus-expected";
 import { CHART_DIR, EXPLICIT_SECRET_VALUES, FULL_VALUES_FILE, find, helmBin, podSpec, render, tryRender, type K8sObject } from "./helm";
 
-const COMPONENTS = ["api", "worker", "webhooks", "web"] as const;
+const COMPONENTS = ["api", "worker", "webhooks", "web", "mcp-manager", "worker-analytics"] as const;
 type Component = (typeof COMPONENTS)[number];
 
 type Spec = {
@@ -25,7 +25,10 @@ type Spec = {
   service: boolean;
   writablePaths: { name: string; mountPath: string }[];
   peers: { kind: "none" } | { kind: "ingress-controller" } | { kind: "components"; components: string[] };
-  env: { secret: string[]; plain: string[] };
+  optional: boolean;
+  digestKey: string;
+  dataStores: string[];
+  env: { secret: string[]; optionalSecret: string[]; plain: string[]; constants: Record<string, string> };
 };
 type ChartContract = { generated: string; order: string[]; components: Record<Component, Spec> };
 
@@ -42,12 +45,12 @@ describe("files/contract.json", () => {
   });
 
   test("it holds what each Kodus image needs: image, port, health paths, startup budget, secret env", () => {
-    expect(contract.order).toEqual(["api", "worker", "webhooks", "web"]);
+    expect(contract.order).toEqual(["api", "worker", "webhooks", "web", "mcp-manager", "worker-analytics"]);
     for (const c of COMPONENTS) {
       const { image, port, liveness, readiness, startupSeconds } = EXPECTED_COMPONENTS[c];
       const spec = contract.components[c];
       expect([c, spec.image, spec.port, spec.health, spec.startupSeconds]).toEqual([c, image, port, { liveness, readiness }, startupSeconds]);
-      expect([c, spec.env.secret]).toEqual([c, EXPECTED_SECRET_ENV[c]]);
+      expect([c, [...spec.env.secret].sort()]).toEqual([c, expectedSecretEnv(c, "kubernetes").sort()]);
       expect(spec.env.plain.filter((n) => spec.env.secret.includes(n))).toEqual([]);
     }
   });
@@ -55,8 +58,18 @@ describe("files/contract.json", () => {
   test("who gets a Service, who may connect, how long each may take to stop, what it may write", () => {
     const { api, worker, webhooks, web } = contract.components;
     expect([api.service, worker.service, webhooks.service, web.service]).toEqual([true, false, true, true]);
-    expect(api.peers).toEqual({ kind: "components", components: ["web"] });
+    // The web proxies to the API; the worker and the MCP manager reach the MCP server it serves.
+    expect(api.peers).toEqual({ kind: "components", components: ["web", "worker", "mcp-manager"] });
     expect(worker.peers).toEqual({ kind: "none" });
+    const mcp = contract.components["mcp-manager"];
+    const analytics = contract.components["worker-analytics"];
+    expect([mcp.service, analytics.service]).toEqual([true, false]);
+    expect(mcp.peers).toEqual({ kind: "components", components: EXPECTED_OPTIONAL_COMPONENTS["mcp-manager"].calledBy });
+    expect(analytics.peers).toEqual({ kind: "none" });
+    expect([mcp.optional, analytics.optional, api.optional]).toEqual([true, true, false]);
+    // One digest pins the worker image, whichever role runs it.
+    expect([analytics.digestKey, mcp.digestKey, worker.digestKey]).toEqual(["worker", "mcp-manager", "worker"]);
+    expect(analytics.stopBudget).toEqual({ kind: "drain", marginSeconds: 15 });
     expect([webhooks.peers, web.peers]).toEqual([{ kind: "ingress-controller" }, { kind: "ingress-controller" }]);
     expect(worker.stopBudget).toEqual({ kind: "drain", marginSeconds: 15 });
     for (const spec of [api, webhooks, web]) expect(spec.stopBudget).toEqual({ kind: "fixed", seconds: 30 });
@@ -65,32 +78,54 @@ describe("files/contract.json", () => {
   });
 
   test("plain env names: Fixed Mode on the back end, the worker's role and drain, the web's own", () => {
-    for (const c of ["api", "worker", "webhooks"] as const) {
+    for (const c of ["api", "worker"] as const) {
       expect(contract.components[c].env.plain).toEqual(expect.arrayContaining(["API_LLM_PROVIDER_MODEL", "API_OPENAI_FORCE_BASE_URL", "API_LLM_TEMPERATURE_OVERRIDE"]));
     }
+    // The webhooks service loads no LLM module.
+    expect(contract.components.webhooks.env.plain.filter((n: string) => n.startsWith("API_LLM") || n === "API_OPENAI_FORCE_BASE_URL")).toEqual([]);
     const workerOnly = ["WORKER_ROLE", "API_WORKER_DRAIN_TIMEOUT_MS", "WORKFLOW_QUEUE_CODE_REVIEW_PREFETCH"];
     expect(contract.components.worker.env.plain).toEqual(expect.arrayContaining(workerOnly));
     for (const c of ["api", "webhooks", "web"] as const) expect(contract.components[c].env.plain.filter((n) => workerOnly.includes(n))).toEqual([]);
-    expect(contract.components.web.env.plain).toEqual(["WEB_NODE_ENV", "WEB_HOSTNAME_API", "WEB_PORT_API", "HOSTNAME", "NEXTAUTH_URL"]);
+    expect(contract.components.web.env.plain).toEqual(["WEB_HOSTNAME_MCP_MANAGER", "WEB_PORT_MCP_MANAGER", "WEB_NODE_ENV", "WEB_HOSTNAME_API", "WEB_PORT_API", "HOSTNAME", "NEXTAUTH_URL"]);
+    // The workers' roles are contract constants the chart takes as they are.
+    expect(contract.components.worker.env.constants.WORKER_ROLE).toBe("code-review");
+    expect(contract.components["worker-analytics"].env.constants.WORKER_ROLE).toBe(EXPECTED_OPTIONAL_COMPONENTS["worker-analytics"].env.WORKER_ROLE);
   });
 });
 
-/** The two settings whose variables are unset by design when the setting is unset. */
+/** The settings whose variables are unset by design when the setting is unset. */
 const OPTIONAL = { temperature: "API_LLM_TEMPERATURE_OVERRIDE", prefetch: "WORKFLOW_QUEUE_CODE_REVIEW_PREFETCH" };
+/** kodus.email (full values set it, defaults do not). */
+const EMAIL = ["API_NOTIFICATION_EMAIL_PROVIDER", "API_SMTP_HOST", "API_SMTP_PORT", "API_SMTP_SECURE", "API_SMTP_USER", "API_SMTP_FROM"];
 
 describe.each([
   // Defaults: no temperature, no review limit; worker drain 25000 ms; no ingress-controller namespace.
-  { name: "defaults", values: { secrets: { values: EXPLICIT_SECRET_VALUES } }, optionalSet: false, workerGrace: 25 + 15, controller: undefined },
-  // Full values: temperature and maxConcurrentReviews set, drain 120001 ms, a registry mirror, ingress-nginx.
-  { name: "full values", values: parse(readFileSync(FULL_VALUES_FILE, "utf8")), optionalSet: true, workerGrace: 121 + 15, controller: "ingress-nginx" },
-])("the chart renders the contract: $name", ({ values, optionalSet, workerGrace, controller }) => {
+  // The analytics worker is off by default.
+  {
+    name: "defaults",
+    values: { secrets: { values: EXPLICIT_SECRET_VALUES } },
+    optionalSet: false,
+    workerGrace: 25 + 15,
+    controller: undefined,
+    deployed: COMPONENTS.filter((c) => c !== "worker-analytics"),
+  },
+  // Full values: temperature, maxConcurrentReviews and SMTP e-mail set, drain 120001 ms, a registry mirror, ingress-nginx, every component.
+  {
+    name: "full values",
+    values: parse(readFileSync(FULL_VALUES_FILE, "utf8")),
+    optionalSet: true,
+    workerGrace: 121 + 15,
+    controller: "ingress-nginx",
+    deployed: [...COMPONENTS],
+  },
+])("the chart renders the contract: $name", ({ values, optionalSet, workerGrace, controller, deployed }) => {
   let objects: K8sObject[];
   beforeAll(() => {
     objects = render({ values });
   });
   const container = (c: Component) => podSpec(find(objects, "Deployment", `kodus-${c}`)).containers[0];
 
-  test.each(COMPONENTS)("%s: image, port, probes, secret env, plain env names, grace period, writable paths", (c) => {
+  test.each(deployed)("%s: image, port, probes, secret env, plain env names, grace period, writable paths", (c) => {
     const spec = contract.components[c];
     const ctr = container(c);
     const registry = values.images?.registry;
@@ -103,9 +138,11 @@ describe.each([
     // Secret variables by name, each from the same key of the Kodus Secret.
     expect(ctr.env.map((e: any) => e.name)).toEqual(spec.env.secret);
     for (const e of ctr.env) expect(e.valueFrom.secretKeyRef.key).toBe(e.name);
+    // The optional ones may be missing from a Secret you manage.
+    for (const e of ctr.env) expect([e.name, e.valueFrom.secretKeyRef.optional ?? false]).toEqual([e.name, spec.env.optionalSecret.includes(e.name)]);
     // Plain variables: exactly the contract's, less the optional ones whose setting is unset.
     const data = find(objects, "ConfigMap", `kodus-${c}-env`).data;
-    const expected = spec.env.plain.filter((n) => optionalSet || !Object.values(OPTIONAL).includes(n));
+    const expected = spec.env.plain.filter((n) => optionalSet || ![...Object.values(OPTIONAL), ...EMAIL].includes(n));
     expect(Object.keys(data).sort()).toEqual([...expected].sort());
     const pod = podSpec(find(objects, "Deployment", `kodus-${c}`));
     expect(pod.terminationGracePeriodSeconds).toBe(spec.stopBudget.kind === "fixed" ? spec.stopBudget.seconds : workerGrace);
@@ -119,10 +156,11 @@ describe.each([
   });
 
   test("a Service for each component the contract gives one, on its port; NetworkPolicies from its peers", () => {
-    const services = objects.filter((o) => o.kind === "Service" && !o.metadata.annotations?.["helm.sh/hook"] && /^kodus-(api|worker|webhooks|web)$/.test(o.metadata.name));
-    expect(services.map((s) => s.metadata.name)).toEqual(COMPONENTS.filter((c) => contract.components[c].service).map((c) => `kodus-${c}`));
+    const names = deployed.map((c) => `kodus-${c}`);
+    const services = objects.filter((o) => o.kind === "Service" && !o.metadata.annotations?.["helm.sh/hook"] && names.includes(o.metadata.name));
+    expect(services.map((s) => s.metadata.name)).toEqual(deployed.filter((c) => contract.components[c].service).map((c) => `kodus-${c}`));
     for (const s of services) expect(s.spec.ports[0].port).toBe(contract.components[s.metadata.name.replace("kodus-", "") as Component].port);
-    for (const c of COMPONENTS) {
+    for (const c of deployed) {
       const { peers, port } = contract.components[c];
       const ingress = find(objects, "NetworkPolicy", `kodus-${c}`).spec.ingress;
       if (peers.kind === "none") {

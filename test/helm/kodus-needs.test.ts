@@ -10,11 +10,14 @@ import {
 } from "../helpers/kodus-expected";
 import { EXPECTED_LLM_CLIENT_ENV, kodusTrustsJsonSchema } from "../helpers/kodus-expected";
 import { CHART_DIR, EXPLICIT_SECRET_FLAGS, EXPLICIT_SECRET_VALUES, FULL_VALUES_FILE, find, helm, podSpec, render, tryRender, type K8sObject } from "./helm";
+import { EXPECTED_RABBITMQ, EXPECTED_SETTINGS } from "../helpers/kodus-expected";
 
 /** Every secret given, so an offline render needs no cluster to read generated ones back. */
 const MINIMAL_VALUES = { secrets: { values: EXPLICIT_SECRET_VALUES } };
 
 const BACKEND = ["api", "worker", "webhooks"] as const;
+/** The back-end components holding the Chutes key (the webhooks service does not). */
+const LLM_CLIENTS = BACKEND.filter((c) => EXPECTED_LLM_CLIENT_ENV[c].length > 0);
 const defaults = render({ values: MINIMAL_VALUES });
 const sts = (objects: K8sObject[], store: string) => podSpec(find(objects, "StatefulSet", `kodus-${store}`));
 const env = (objects: K8sObject[], component: string) => find(objects, "ConfigMap", `kodus-${component}-env`).data;
@@ -44,11 +47,23 @@ describe("1-3. RabbitMQ: init-definitions.sh, the cookie fix, its memory limit, 
     expect(find(defaults, "ConfigMap", "kodus-rabbitmq-conf").data["20-kodus.conf"]).toBe("total_memory_available_override_value = 1073741824\n");
     const c = sts(defaults, "rabbitmq").containers[0];
     expect(c.volumeMounts).toEqual(expect.arrayContaining([{ name: "conf", mountPath: "/etc/rabbitmq/conf.d/20-kodus.conf", subPath: "20-kodus.conf", readOnly: true }]));
-    expect(c.env).toEqual(expect.arrayContaining([{ name: "RABBITMQ_SERVER_ADDITIONAL_ERL_ARGS", value: "-rabbit heartbeat 60" }]));
+    expect(c.env).toEqual(expect.arrayContaining([{ name: "RABBITMQ_SERVER_ADDITIONAL_ERL_ARGS", value: EXPECTED_RABBITMQ.erlArgs }]));
     const bigger = render({ values: { ...MINIMAL_VALUES, dataStores: { resources: { rabbitmq: { limits: { memory: "1.5Gi" } } } } } });
     expect(find(bigger, "ConfigMap", "kodus-rabbitmq-conf").data["20-kodus.conf"]).toBe(`total_memory_available_override_value = ${1.5 * 2 ** 30}\n`);
     const decimal = render({ values: { ...MINIMAL_VALUES, dataStores: { resources: { rabbitmq: { limits: { memory: "2G" } } } } } });
     expect(find(decimal, "ConfigMap", "kodus-rabbitmq-conf").data["20-kodus.conf"]).toBe("total_memory_available_override_value = 2000000000\n");
+  });
+});
+
+describe("Settings the official installer sets: JWT lifetimes, every git provider's webhook URL", () => {
+  test("the API and the worker get both token lifetimes, nobody else", () => {
+    const { components, ...lifetimes } = EXPECTED_SETTINGS.jwt;
+    for (const c of ["api", "worker", "webhooks", "web"]) {
+      for (const [name, value] of Object.entries(lifetimes)) expect([c, name, env(defaults, c)[name]]).toEqual([c, name, (components as readonly string[]).includes(c) ? value : undefined]);
+    }
+  });
+  test("a webhook URL per git provider, Forgejo included", () => {
+    for (const [name, path] of Object.entries(EXPECTED_SETTINGS.webhookPaths)) expect(env(defaults, "api")[name]).toBe(`http://localhost:3332${path}`);
   });
 });
 
@@ -151,14 +166,14 @@ describe("11. Kodus' LLM clients stay on Chutes: OPENAI_BASE_URL and API_TRUST_J
   });
   test("llm.structuredOutput false leaves the trust list unset, OPENAI_BASE_URL stays", () => {
     const objects = render({ values: { ...MINIMAL_VALUES, llm: { structuredOutput: false } } });
-    for (const c of BACKEND) {
+    for (const c of LLM_CLIENTS) {
       expect(env(objects, c).API_TRUST_JSON_SCHEMA_BASE_URLS).toBeUndefined();
       expect(env(objects, c).OPENAI_BASE_URL).toBe("https://llm.chutes.ai/v1");
     }
   });
   test("llm.keepOpenAIClientsOnChutes false leaves OPENAI_BASE_URL unset (BYOK OpenAI organizations)", () => {
     const objects = render({ values: { ...MINIMAL_VALUES, llm: { keepOpenAIClientsOnChutes: false } } });
-    for (const c of BACKEND) {
+    for (const c of LLM_CLIENTS) {
       expect(env(objects, c).OPENAI_BASE_URL).toBeUndefined();
       expect(env(objects, c).API_TRUST_JSON_SCHEMA_BASE_URLS).toBe("https://llm.chutes.ai/v1");
     }
@@ -167,6 +182,6 @@ describe("11. Kodus' LLM clients stay on Chutes: OPENAI_BASE_URL and API_TRUST_J
     const objects = render({ files: [FULL_VALUES_FILE], flags: EXPLICIT_SECRET_FLAGS });
     expect(objects.filter((o) => o.kind === "NetworkPolicy").length).toBeGreaterThan(0);
     expect(JSON.stringify(objects)).not.toMatch(/openai\.com/);
-    for (const c of BACKEND) expect(env(objects, c).OPENAI_BASE_URL).toBe("https://llm.chutes.ai/v1");
+    for (const c of LLM_CLIENTS) expect(env(objects, c).OPENAI_BASE_URL).toBe("https://llm.chutes.ai/v1");
   });
 });

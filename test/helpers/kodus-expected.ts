@@ -29,10 +29,17 @@ export const EXPECTED_SECRET_ENV = {
     "API_MG_DB_PASSWORD",
     "API_RABBITMQ_URI",
   ],
+  // The webhooks service (internet-facing): no Chutes key, no JWT secrets. Read in Kodus' source
+  // (a-nasstrom/kodus-ai a1051fafb) by following every import from apps/webhooks/src/main.ts:
+  // webhook-handler.module.ts loads no LLM module; of the files it reaches, only
+  // libs/common/utils/langchainCommon/document.ts names API_OPEN_AI_API_KEY, and the webhooks
+  // import just its estimateTokenCount (no key); JwtAuthGuard is global but no JWT strategy is
+  // registered (the webhook routes are public), so the JWT secrets are never read. It does read:
+  // API_CRYPTO_KEY (libs/common/utils/crypto.ts reads it when loaded, and crashes without it),
+  // CODE_MANAGEMENT_SECRET and CODE_MANAGEMENT_WEBHOOK_TOKEN (azureRepos.controller.ts through
+  // webhookTokenCrypto.ts), PostgreSQL (webhook-handler.module.ts), MongoDB
+  // (ObservabilityService.init('webhooks') in apps/webhooks/src/main.ts) and RabbitMQ.
   webhooks: [
-    "API_OPEN_AI_API_KEY",
-    "API_JWT_SECRET",
-    "API_JWT_REFRESH_SECRET",
     "API_CRYPTO_KEY",
     "CODE_MANAGEMENT_SECRET",
     "CODE_MANAGEMENT_WEBHOOK_TOKEN",
@@ -43,6 +50,27 @@ export const EXPECTED_SECRET_ENV = {
   // The web: its session secrets only; never the LLM key, the crypto key or data-store
   // credentials, and not the API's JWT secrets (apps/web never reads them).
   web: ["NEXTAUTH_SECRET", "WEB_NEXTAUTH_SECRET"],
+  // The MCP manager (apps/mcp-manager/src, a-nasstrom/kodus-ai a1051fafb) reads only
+  // API_PG_DB_* of the data stores (config/typeorm.config.ts throws without them) and its
+  // encryption key (common/utils/encryption.ts throws "Missing encryption configuration"
+  // without it). It reads API_MCP_MANAGER_JWT_SECRET into JwtModule but its AuthGuard only
+  // decodes tokens (common/guards/auth.guard.ts: jwtService.decode, never verify): the secret
+  // changes nothing, so it is not given.
+  "mcp-manager": ["API_PG_DB_PASSWORD", "API_MCP_MANAGER_ENCRYPTION_SECRET"],
+  // The analytics worker is the worker program (same image, apps/worker/src/worker.module.ts
+  // picks modules by WORKER_ROLE): it loads the LLM module too (a pull-request classifier) and
+  // uses PostgreSQL, MongoDB and RabbitMQ (one idle connection).
+  "worker-analytics": [
+    "API_OPEN_AI_API_KEY",
+    "API_JWT_SECRET",
+    "API_JWT_REFRESH_SECRET",
+    "API_CRYPTO_KEY",
+    "CODE_MANAGEMENT_SECRET",
+    "CODE_MANAGEMENT_WEBHOOK_TOKEN",
+    "API_PG_DB_PASSWORD",
+    "API_MG_DB_PASSWORD",
+    "API_RABBITMQ_URI",
+  ],
 } as const;
 
 /** The Terraform variable each secret env var is built from (NEXTAUTH_SECRET and WEB_NEXTAUTH_SECRET share one value). */
@@ -57,6 +85,7 @@ export const EXPECTED_SECRET_VARIABLE: Record<string, string> = {
   API_MG_DB_PASSWORD: "mongodb_password",
   NEXTAUTH_SECRET: "nextauth_secret",
   WEB_NEXTAUTH_SECRET: "nextauth_secret",
+  API_MCP_MANAGER_ENCRYPTION_SECRET: "mcp_manager_encryption_secret",
 };
 
 /** Every sensitive input variable of a stack that manages the secrets. */
@@ -71,6 +100,8 @@ export const EXPECTED_SECRET_INPUTS = [
   "postgres_password",
   "mongodb_password",
   "rabbitmq_password",
+  // Declared only while the MCP manager is enabled (it is by default).
+  "mcp_manager_encryption_secret",
 ] as const;
 
 /**
@@ -88,6 +119,28 @@ export const EXPECTED_COMPONENTS = {
     startupSeconds: 150,
   },
   web: { image: "ghcr.io/kodustech/kodus-ai-web", port: 3000, liveness: "/api/health", readiness: "/api/health", startupSeconds: 150 },
+  // kodustech/kodus-installer 5480db5: docker-compose.yml (service kodus-mcp-manager, image
+  // ghcr.io/kodustech/kodus-mcp-manager:${IMAGE_TAG}, port ${API_MCP_MANAGER_PORT:-3101}) and
+  // charts/kodus/values.yaml (services.mcp-manager: port 3101, probes.path /health). In
+  // kodus-ai a1051fafb: apps/mcp-manager/src/main.ts listens on API_MCP_MANAGER_PORT || 3101 on
+  // 0.0.0.0; health/health.controller.ts serves GET /health.
+  "mcp-manager": {
+    image: "ghcr.io/kodustech/kodus-mcp-manager",
+    port: 3101,
+    liveness: "/health",
+    readiness: "/health",
+    startupSeconds: 150,
+  },
+  // The worker image again (compose service worker-analytics, chart services.worker-analytics,
+  // both WORKER_ROLE=analytics): apps/worker/src/health-probe.ts on WORKER_HEALTH_PORT 3334,
+  // /health; main.ts does not require AMQP for this role.
+  "worker-analytics": {
+    image: "ghcr.io/kodustech/kodus-ai-worker",
+    port: 3334,
+    liveness: "/health",
+    readiness: "/health",
+    startupSeconds: 180,
+  },
 } as const;
 
 /**
@@ -120,11 +173,12 @@ export const EXPECTED_DEFAULT_SCALE_LIMITS = { api: 6, worker: 6, webhooks: 4 } 
  *   `baseURL = readEnv('OPENAI_BASE_URL')`, @langchain/openai 1.4.5 embeddings.js drops an unset
  *   baseURL before `new OpenAI(params)`, versions from that commit's pnpm-lock.yaml).
  * Per component, the two variables and the value each must have (the LLM base URL), or none.
+ * The webhooks service holds no key (it does not load Kodus' LLM module), so it gets neither.
  */
 export const EXPECTED_LLM_CLIENT_ENV = {
   api: ["OPENAI_BASE_URL", "API_TRUST_JSON_SCHEMA_BASE_URLS"],
   worker: ["OPENAI_BASE_URL", "API_TRUST_JSON_SCHEMA_BASE_URLS"],
-  webhooks: ["OPENAI_BASE_URL", "API_TRUST_JSON_SCHEMA_BASE_URLS"],
+  webhooks: [],
   web: [],
 } as const;
 
@@ -137,3 +191,116 @@ export function kodusTrustsJsonSchema(allowList: string | undefined, baseURL: st
     .filter(Boolean);
   return needles.some((needle) => baseURL.includes(needle));
 }
+
+/**
+ * The two components the official installer adds, as its compose file, its chart and Kodus'
+ * source describe them (sources as above; docker/Dockerfile and docker/prod-entrypoint-
+ * mcp-manager.sh in kodus-ai a1051fafb). `enabledByDefault`: the official default this project
+ * follows (compose runs the MCP manager always and the analytics worker only under the opt-in
+ * `analytics` profile; the chart turns both on).
+ */
+export const EXPECTED_OPTIONAL_COMPONENTS = {
+  "mcp-manager": {
+    enabledByDefault: true,
+    // ENTRYPOINT prod-entrypoint-mcp-manager: ensure-schema + migrations (advisory lock) on
+    // every start, then CMD node dist/apps/mcp-manager/main.js; user 1000.
+    migratesItself: true,
+    dataStores: ["postgres"],
+    // The API and the worker call it (libs/core/infrastructure/config/axios/microservices/
+    // mcpManager.axios.ts, API_KODUS_SERVICE_MCP_MANAGER); the web proxies to it server-side
+    // (apps/web/src/app/api/proxy/mcp/[...path]/route.ts, WEB_HOSTNAME_MCP_MANAGER).
+    calledBy: ["api", "worker", "web"],
+    env: {
+      API_MCP_MANAGER_PORT: "3101",
+      API_MCP_MANAGER_NODE_ENV: "production",
+      API_MCP_MANAGER_DATABASE_ENV: "production",
+      API_MCP_MANAGER_MCP_PROVIDERS: "kodusmcp,custom",
+    },
+  },
+  "worker-analytics": {
+    enabledByDefault: false,
+    migratesItself: false,
+    dataStores: ["postgres", "mongodb", "rabbitmq"],
+    calledBy: [],
+    env: { WORKER_ROLE: "analytics", RUN_MIGRATIONS: "false" },
+  },
+} as const;
+
+/**
+ * The bundled RabbitMQ, from Kodus' source (a-nasstrom/kodus-ai, a fork at kodustech/kodus-ai
+ * main of 2026-06-24, commit a1051fafbd4ca63e3020c36f8b87c76a3b75653e):
+ * - libs/core/workflow/infrastructure/job-processor-router.service.ts gives a code review
+ *   105 minutes and says app timeouts "MUST be strictly less than the broker's consumer_timeout
+ *   (7200000ms / 2h in prod)"; workflow-job-consumer.service.ts sets `x-consumer-timeout` only on
+ *   the two AST-graph queues, none on the code-review queue, and RabbitMQ's default is 30 minutes.
+ * - kodustech/kodus-installer docker-compose.yml (5480db5) sets `-rabbit heartbeat 60`.
+ * - docker/rabbitMQ/init-definitions.sh creates the vhosts kodus-ai and kodus-ast; nothing in
+ *   apps/ or libs/ names kodus-ast (only the separate kodus-service-ast uses it, which the
+ *   installer does not deploy): Kodus itself needs kodus-ai only, the vhost of API_RABBITMQ_URI.
+ */
+export const EXPECTED_RABBITMQ = {
+  codeReviewTimeoutMs: 105 * 60 * 1000,
+  consumerTimeoutMs: 7_200_000,
+  erlArgs: "-rabbit heartbeat 60 -rabbit consumer_timeout 7200000",
+  vhostsKodusUses: ["kodus-ai"],
+} as const;
+
+/**
+ * Settings the official installer sets and Kodus reads, with the values this project gives.
+ * - JWT lifetimes: libs/core/infrastructure/config/loaders/jwt.config.loader.ts reads
+ *   API_JWT_EXPIRES_IN / API_JWT_REFRESH_EXPIRES_IN; before kodus-ai 03de692d (2026-05-18)
+ *   an unset one made jwt.sign throw and login fail; since then they default to 1d / 7d. The
+ *   installer's .env.example (kodustech/kodus-installer 5480db5) sets 365d / 7d. We set Kodus'
+ *   own 1d / 7d explicitly: login works on every release, and a leaked access token is valid a
+ *   day, not a year (the web renews it with the refresh token: apps/web/src/core/config/auth.ts).
+ *   Read by the API and the worker only.
+ * - Forgejo: apps/webhooks/src/controllers/forgejo.controller.ts serves POST /forgejo/webhook;
+ *   the installer's .env.example has API_FORGEJO_CODE_MANAGEMENT_WEBHOOK.
+ */
+export const EXPECTED_SETTINGS = {
+  jwt: { API_JWT_EXPIRES_IN: "1d", API_JWT_REFRESH_EXPIRES_IN: "7d", components: ["api", "worker"] },
+  webhookPaths: {
+    API_GITHUB_CODE_MANAGEMENT_WEBHOOK: "/github/webhook",
+    API_GITLAB_CODE_MANAGEMENT_WEBHOOK: "/gitlab/webhook",
+    GLOBAL_BITBUCKET_CODE_MANAGEMENT_WEBHOOK: "/bitbucket/webhook",
+    GLOBAL_AZURE_REPOS_CODE_MANAGEMENT_WEBHOOK: "/azure-repos/webhook",
+    API_FORGEJO_CODE_MANAGEMENT_WEBHOOK: "/forgejo/webhook",
+  },
+} as const;
+
+/**
+ * Optional secret variables: empty unless their input is given (Kodus then ignores them), and a
+ * Kubernetes Secret you manage may leave them out (secretKeyRef optional). From Kodus' source
+ * (a-nasstrom/kodus-ai a1051fafb):
+ * - MONGODB_URI: libs/core/infrastructure/config/loaders/mongodb.config.loader.ts takes
+ *   MONGODB_URI (then API_MG_DB_URI) instead of API_MG_DB_HOST/PORT/USERNAME/PASSWORD when it is
+ *   not empty; mongoose.factory.ts and observability.service.ts both connect with it, so
+ *   mongodb+srv://, tls=true and authSource work. Only where external stores exist (Kubernetes).
+ * - RESEND_API_KEY: libs/common/email/services/email.service.ts sends invitations, password
+ *   resets and e-mail confirmations through Resend only (resend.client.ts); empty: none sent.
+ * - API_SMTP_PASS: libs/notifications/.../smtp-email.provider.ts, with API_SMTP_HOST/PORT/
+ *   SECURE/USER/FROM when API_NOTIFICATION_EMAIL_PROVIDER=smtp (notification.module.ts;
+ *   default resend).
+ * Read by every component that loads the e-mail and MongoDB modules: api, worker, webhooks and
+ * the analytics worker.
+ */
+const MONGO_AND_EMAIL = ["api", "worker", "webhooks", "worker-analytics"] as const;
+export const EXPECTED_OPTIONAL_SECRET_ENV = {
+  MONGODB_URI: { variable: "mongodb_uri", components: MONGO_AND_EMAIL, targets: ["kubernetes"] },
+  RESEND_API_KEY: { variable: "resend_api_key", components: MONGO_AND_EMAIL, targets: ["docker", "kubernetes"] },
+  API_SMTP_PASS: { variable: "smtp_password", components: MONGO_AND_EMAIL, targets: ["docker", "kubernetes"] },
+} as const;
+
+/** Every secret variable a component gets on a target: the required ones and the optional ones. */
+export function expectedSecretEnv(component: keyof typeof EXPECTED_SECRET_ENV, target: "docker" | "kubernetes"): string[] {
+  const optional = Object.entries(EXPECTED_OPTIONAL_SECRET_ENV)
+    .filter(([, o]) => (o.components as readonly string[]).includes(component) && (o.targets as readonly string[]).includes(target))
+    .map(([name]) => name);
+  return [...EXPECTED_SECRET_ENV[component], ...optional];
+}
+
+/** The optional secret inputs (Terraform variables defaulting to ""), by target. */
+export const EXPECTED_OPTIONAL_SECRET_INPUTS = {
+  docker: ["resend_api_key", "smtp_password"],
+  kubernetes: ["mongodb_uri", "rabbitmq_uri", "resend_api_key", "smtp_password"],
+} as const;

@@ -54,7 +54,7 @@ test("a model change: llm.model A → B, the env variable on the back ends, roll
   const r = review(defaults, synthModel({ llm: { model: "moonshotai/Kimi-K2-Instruct" } }));
   const k8s = stackOf(r, "kubernetes");
   expect(k8s.changes).toContain("llm.model `deepseek-ai/DeepSeek-V3.2-TEE` → `moonshotai/Kimi-K2-Instruct`");
-  expect(k8s.changes.find((c) => c.startsWith("API_LLM_PROVIDER_MODEL on api, migrate, webhooks, worker:"))).toBeDefined();
+  expect(k8s.changes.find((c) => c.startsWith("API_LLM_PROVIDER_MODEL on api, migrate, worker:"))).toBeDefined();
   const worker = k8s.restarts.find((x) => x.component === "worker")!;
   expect(worker.how).toBe("rolling restart");
   expect(worker.reasons.join(" ")).toContain("config hash");
@@ -178,7 +178,7 @@ test("a stack removed is reported, with what a destroy would delete; a stack ena
   const docker = stackOf(r, "docker");
   expect(docker.status).toBe("removed");
   expect(docker.changes[0]).toMatch(
-    /^stack `docker` removed \(api, chutes-monitor, chutes-preflight, mongodb, postgres, rabbitmq, web, webhooks, worker\)$/,
+    /^stack `docker` removed \(api, chutes-monitor, chutes-preflight, mcp-manager, mongodb, postgres, rabbitmq, web, webhooks, worker\)$/,
   );
   // `cdktf destroy docker` fails where the stack no longer synthesizes: destroy it from the base.
   expect(docker.warnings[0]).toContain("git worktree add ../before <base> && cd ../before && npm ci && npx cdktf destroy docker");

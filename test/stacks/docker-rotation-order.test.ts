@@ -29,7 +29,9 @@ test("the synthesized Docker stack has the shape modelled below", () => {
   expect(json.resource.terraform_data["chutes-preflight-trigger"].triggers_replace).toEqual({ at: "${timestamp()}" });
   for (const c of ["api", "worker", "webhooks", "web"]) expect(containers[c].depends_on).toContain("docker_container.chutes-preflight");
   // The key is in these containers' environment (ForceNew): a new key replaces them.
-  for (const c of ["api", "worker", "webhooks"]) expect(containers[c].env.join("\n")).toContain("${var.chutes_api_key}");
+  for (const c of ["api", "worker"]) expect(containers[c].env.join("\n")).toContain("${var.chutes_api_key}");
+  // The webhooks service never reads it: it does not hold it, and a new key does not replace it.
+  expect(containers.webhooks.env.join("\n")).not.toContain("${var.chutes_api_key}");
 });
 
 test("Terraform destroys a replaced Kodus container before its preflight dependency re-runs", () => {

@@ -1,21 +1,26 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { EXPECTED_SECRET_ENV, EXPECTED_SECRET_INPUTS, EXPECTED_SECRET_VARIABLE } from "../helpers/kodus-expected";
+import {
+  EXPECTED_OPTIONAL_SECRET_ENV,
+  EXPECTED_OPTIONAL_SECRET_INPUTS,
+  EXPECTED_SECRET_INPUTS,
+  EXPECTED_SECRET_VARIABLE,
+  expectedSecretEnv,
+} from "../helpers/kodus-expected";
 import { envList, synthStack } from "../helpers/synth";
 
 const { json } = synthStack("docker");
 const containers = json.resource.docker_container;
-const kodus = ["api", "worker", "webhooks", "web"] as const;
-const llmComponents = ["api", "worker", "webhooks"] as const;
+// By default: the four and the MCP manager (on by default; the analytics worker is off: test/stacks/optional-components.test.ts).
+const kodus = ["api", "worker", "webhooks", "web", "mcp-manager"] as const;
+const llmComponents = ["api", "worker"] as const; // api and worker load Kodus' LLM module; the webhooks service does not (see test/helpers/kodus-expected.ts)
 
 test("the stack has exactly these resources (a new or lost one fails here)", () => {
   const inventory = Object.entries(json.resource).flatMap(([type, byName]) => Object.keys(byName).map((name) => `${type}.${name}`));
   expect(inventory.sort()).toEqual(
     [
-      ...["api", "worker", "webhooks", "web", "postgres", "mongodb", "rabbitmq", "chutes-preflight", "chutes-monitor"].map(
-        (n) => `docker_container.${n}`,
-      ),
-      ...["api", "worker", "webhooks", "web", "postgres", "mongodb", "rabbitmq"].map((n) => `docker_image.image-${n}`),
+      ...[...kodus, "postgres", "mongodb", "rabbitmq", "chutes-preflight", "chutes-monitor"].map((n) => `docker_container.${n}`),
+      ...[...kodus, "postgres", "mongodb", "rabbitmq"].map((n) => `docker_image.image-${n}`),
       "docker_network.network",
       ...["postgres", "mongodb", "rabbitmq"].map((n) => `docker_volume.volume-${n}`),
       "terraform_data.chutes-preflight-trigger",
@@ -28,7 +33,7 @@ test("the Terraform it needs is declared: check blocks exist since Terraform 1.5
   expect(json.terraform.required_version).toBe(">= 1.5.0");
 });
 
-test("all four Kodus components and three data stores run", () => {
+test("the Kodus components and three data stores run", () => {
   expect(Object.keys(containers).sort()).toEqual(expect.arrayContaining([...kodus, "postgres", "mongodb", "rabbitmq"]));
   expect(containers.worker.image).toBe("${docker_image.image-worker.image_id}");
   expect(json.resource.docker_image["image-worker"].name).toBe("ghcr.io/kodustech/kodus-ai-worker:2.1.28");
@@ -46,28 +51,39 @@ test("the Chutes key and every internal secret are sensitive, required variables
   const sensitive = Object.entries(json.variable)
     .filter(([, v]) => v.sensitive)
     .map(([name]) => name);
-  expect(sensitive.sort()).toEqual([...EXPECTED_SECRET_INPUTS].sort());
+  expect(sensitive.sort()).toEqual([...EXPECTED_SECRET_INPUTS, ...EXPECTED_OPTIONAL_SECRET_INPUTS.docker].sort());
   for (const variable of EXPECTED_SECRET_INPUTS) {
     expect(json.variable[variable]).toMatchObject({ sensitive: true, type: "string", nullable: false });
     expect(json.variable[variable].default).toBeUndefined();
     expect(json.variable[variable].validation[0].error_message).toContain(variable);
   }
+  // The optional ones (e-mail credentials) default to empty, which their validation accepts.
+  for (const variable of EXPECTED_OPTIONAL_SECRET_INPUTS.docker) {
+    expect(json.variable[variable]).toMatchObject({ sensitive: true, type: "string", nullable: false, default: "" });
+    expect(json.variable[variable].validation[0].condition).toContain(`var.${variable} == ""`);
+  }
 });
 
 test.each(kodus)("%s gets exactly its secrets, each from its variable, never a literal", (c) => {
   const env = envList(containers[c].env);
-  const expected: readonly string[] = EXPECTED_SECRET_ENV[c];
+  const expected: readonly string[] = expectedSecretEnv(c, "docker");
+  const variableOf: Record<string, string> = {
+    ...EXPECTED_SECRET_VARIABLE,
+    ...Object.fromEntries(Object.entries(EXPECTED_OPTIONAL_SECRET_ENV).map(([name, o]) => [name, o.variable])),
+  };
   for (const name of expected) {
     const value =
       name === "API_RABBITMQ_URI"
         ? "amqp://kodus:${urlencode(var.rabbitmq_password)}@kodus-rabbitmq:5672/kodus-ai"
-        : `\${var.${EXPECTED_SECRET_VARIABLE[name]}}`;
+        : `\${var.${variableOf[name]}}`;
     expect([name, env[name]]).toEqual([name, value]);
   }
   // Nothing else: no other value references a variable, and no other secret-looking name is set.
   const others = Object.entries(env).filter(([name]) => !expected.includes(name));
   expect(others.filter(([, value]) => value.includes("var.")).map(([name]) => name)).toEqual([]);
-  expect(others.map(([name]) => name).filter((n) => /SECRET|PASSWORD|CRYPTO|TOKEN|API_KEY|_URI$/.test(n))).toEqual([]);
+  // (API_MCP_MANAGER_REDIRECT_URI is the public OAuth redirect URL, not a connection string.)
+  const secretLooking = others.map(([name]) => name).filter((n) => /SECRET|PASSWORD|CRYPTO|TOKEN|API_KEY|_URI$/.test(n));
+  expect(secretLooking.filter((n) => n !== "API_MCP_MANAGER_REDIRECT_URI")).toEqual([]);
 });
 
 test("the data stores get their passwords from the variables, never a literal", () => {

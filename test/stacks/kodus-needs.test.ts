@@ -13,8 +13,11 @@ import {
   EXPECTED_PG_DEFAULT_MAX_CONNECTIONS,
   EXPECTED_PG_HEADROOM as HEADROOM,
 } from "../helpers/kodus-expected";
+import { EXPECTED_RABBITMQ, EXPECTED_SETTINGS } from "../helpers/kodus-expected";
 
 const BACKEND = ["api", "worker", "webhooks"] as const;
+/** The back-end components holding the Chutes key (the webhooks service does not). */
+const LLM_CLIENTS = BACKEND.filter((c) => EXPECTED_LLM_CLIENT_ENV[c].length > 0);
 
 const docker = synthStack("docker").json;
 const containers = docker.resource.docker_container;
@@ -29,7 +32,8 @@ describe("1. RabbitMQ gets its kodus-ai vhost: the Kodus image's init-definition
   });
   test("kubernetes: the StatefulSet's command is the script", () => {
     expect(sts(k8s, "rabbitmq").container[0].command).toEqual(["/usr/local/bin/init-definitions.sh"]);
-    expect(k8s.resource.kubernetes_secret_v1.secret.data_wo.API_RABBITMQ_URI).toMatch(/\/kodus-ai$/);
+    // (A whole URI you give in rabbitmq_uri wins: coalesce skips it while it is empty.)
+    expect(k8s.resource.kubernetes_secret_v1.secret.data_wo.API_RABBITMQ_URI).toMatch(/\/kodus-ai"\)\}$/);
   });
 });
 
@@ -61,7 +65,7 @@ describe("3. RabbitMQ plans with its memory limit, not the node's RAM (disk alar
       { file: "/etc/rabbitmq/conf.d/20-kodus.conf", content: "total_memory_available_override_value = 1073741824\n" },
     ]);
     expect(r.ulimit).toEqual([{ name: "nofile", soft: 65536, hard: 65536 }]);
-    expect(envList(r.env).RABBITMQ_SERVER_ADDITIONAL_ERL_ARGS).toBe("-rabbit heartbeat 60");
+    expect(envList(r.env).RABBITMQ_SERVER_ADDITIONAL_ERL_ARGS).toBe(EXPECTED_RABBITMQ.erlArgs);
   });
 
   test("docker: docker.rabbitmqMemory sets both", () => {
@@ -86,7 +90,7 @@ describe("3. RabbitMQ plans with its memory limit, not the node's RAM (disk alar
     expect(spec.volume).toEqual(
       expect.arrayContaining([{ name: "conf", config_map: { name: "${kubernetes_config_map_v1.rabbitmq-conf.metadata[0].name}" } }]),
     );
-    expect(c.env).toEqual(expect.arrayContaining([{ name: "RABBITMQ_SERVER_ADDITIONAL_ERL_ARGS", value: "-rabbit heartbeat 60" }]));
+    expect(c.env).toEqual(expect.arrayContaining([{ name: "RABBITMQ_SERVER_ADDITIONAL_ERL_ARGS", value: EXPECTED_RABBITMQ.erlArgs }]));
   });
 
   test("kubernetes: the override follows a configured limit", () => {
@@ -96,6 +100,37 @@ describe("3. RabbitMQ plans with its memory limit, not the node's RAM (disk alar
     expect(json.resource.kubernetes_config_map_v1["rabbitmq-conf"].data["20-kodus.conf"]).toBe(
       "total_memory_available_override_value = 2147483648\n",
     );
+  });
+});
+
+describe("RabbitMQ lets a review run its 105 minutes: consumer_timeout 2 h on the bundled broker", () => {
+  test("the timeout Kodus asks for is longer than its longest review (else the broker redelivers it)", () => {
+    expect(EXPECTED_RABBITMQ.consumerTimeoutMs).toBeGreaterThan(EXPECTED_RABBITMQ.codeReviewTimeoutMs);
+    expect(EXPECTED_RABBITMQ.erlArgs).toContain(`-rabbit consumer_timeout ${EXPECTED_RABBITMQ.consumerTimeoutMs}`);
+  });
+  test("docker and kubernetes pass it to the broker", () => {
+    expect(envList(containers.rabbitmq.env).RABBITMQ_SERVER_ADDITIONAL_ERL_ARGS).toBe(EXPECTED_RABBITMQ.erlArgs);
+    expect(sts(k8s, "rabbitmq").container[0].env).toEqual(
+      expect.arrayContaining([{ name: "RABBITMQ_SERVER_ADDITIONAL_ERL_ARGS", value: EXPECTED_RABBITMQ.erlArgs }]),
+    );
+  });
+});
+
+describe("Settings the official installer sets: JWT lifetimes, every git provider's webhook URL", () => {
+  const dockerEnv = (c: string) => envList(containers[c].env);
+  const k8sEnv = (c: string) => k8s.resource.kubernetes_config_map_v1[`env-${c}`].data;
+  test.each(["docker", "kubernetes"])("%s: the API and the worker get both token lifetimes, nobody else", (target) => {
+    const env = target === "docker" ? dockerEnv : k8sEnv;
+    const { components, ...lifetimes } = EXPECTED_SETTINGS.jwt;
+    for (const c of ["api", "worker", "webhooks", "web"]) {
+      for (const [name, value] of Object.entries(lifetimes))
+        expect([c, name, env(c)[name]]).toEqual([c, name, (components as readonly string[]).includes(c) ? value : undefined]);
+    }
+  });
+  test.each(["docker", "kubernetes"])("%s: a webhook URL per git provider, Forgejo included", (target) => {
+    const env = target === "docker" ? dockerEnv : k8sEnv;
+    for (const [name, path] of Object.entries(EXPECTED_SETTINGS.webhookPaths))
+      expect(env("api")[name]).toBe(`http://localhost:3332${path}`);
   });
 });
 
@@ -324,7 +359,7 @@ describe("11. Kodus' LLM clients stay on Chutes: OPENAI_BASE_URL and API_TRUST_J
   });
   test.each(Object.keys(variants))("%s: llm.structuredOutput false leaves the trust list unset, OPENAI_BASE_URL stays", (stack) => {
     const env = variants[stack as keyof typeof variants]({ llm: { structuredOutput: false } });
-    for (const c of BACKEND) {
+    for (const c of LLM_CLIENTS) {
       expect(env(c).API_TRUST_JSON_SCHEMA_BASE_URLS).toBeUndefined();
       expect(env(c).OPENAI_BASE_URL).toBe("https://llm.chutes.ai/v1");
     }
@@ -333,7 +368,7 @@ describe("11. Kodus' LLM clients stay on Chutes: OPENAI_BASE_URL and API_TRUST_J
     "%s: llm.keepOpenAIClientsOnChutes false leaves OPENAI_BASE_URL unset (BYOK OpenAI organizations)",
     (stack) => {
       const env = variants[stack as keyof typeof variants]({ llm: { keepOpenAIClientsOnChutes: false } });
-      for (const c of BACKEND) {
+      for (const c of LLM_CLIENTS) {
         expect(env(c).OPENAI_BASE_URL).toBeUndefined();
         expect(env(c).API_TRUST_JSON_SCHEMA_BASE_URLS).toBe("https://llm.chutes.ai/v1");
       }

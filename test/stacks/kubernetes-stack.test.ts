@@ -1,7 +1,15 @@
 import { parseConfig } from "../../config/load";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { EXPECTED_SECRET_ENV, EXPECTED_SECRET_INPUTS, EXPECTED_SECRET_VARIABLE } from "../helpers/kodus-expected";
+import {
+  EXPECTED_COMPONENTS,
+  EXPECTED_OPTIONAL_COMPONENTS,
+  EXPECTED_OPTIONAL_SECRET_ENV,
+  EXPECTED_OPTIONAL_SECRET_INPUTS,
+  EXPECTED_SECRET_INPUTS,
+  EXPECTED_SECRET_VARIABLE,
+  expectedSecretEnv,
+} from "../helpers/kodus-expected";
 import { deploymentEnv, podSpecs } from "../helpers/kubernetes";
 import { synthStack, type TfJson } from "../helpers/synth";
 
@@ -9,7 +17,7 @@ const k8s = (input: object = {}) => synthStack("kubernetes", input).json;
 const { json } = synthStack("kubernetes");
 const deployments = json.resource.kubernetes_deployment_v1;
 const kodus = ["api", "worker", "webhooks", "web"] as const;
-const llmComponents = ["api", "worker", "webhooks"] as const;
+const llmComponents = ["api", "worker"] as const; // api and worker load Kodus' LLM module; the webhooks service does not (see test/helpers/kodus-expected.ts)
 const SECRET_REF = "${kubernetes_secret_v1.secret.metadata[0].name}";
 
 const inventory = (tf: TfJson) =>
@@ -17,21 +25,22 @@ const inventory = (tf: TfJson) =>
     .flatMap(([type, byName]) => Object.keys(byName).map((name) => `${type}.${name}`))
     .sort();
 const each = (type: string, names: string[]) => names.map((n) => `${type}.${n}`);
+// By default: the four, and the MCP manager (on by default, one replica: no PDB); the analytics worker is off.
 const KODUS = ["api", "web", "webhooks", "worker"];
 
 test("the stack has exactly these resources (a new or lost one fails here)", () => {
   expect(inventory(json)).toEqual(
     [
-      ...each("kubernetes_config_map_v1", ["chutes-probe", "env-api", "env-web", "env-webhooks", "env-worker"]),
+      ...each("kubernetes_config_map_v1", ["chutes-probe", "env-api", "env-web", "env-webhooks", "env-worker", "env-mcp-manager"]),
       "kubernetes_cron_job_v1.chutes-healthcheck",
-      ...each("kubernetes_deployment_v1", KODUS),
+      ...each("kubernetes_deployment_v1", [...KODUS, "mcp-manager"]),
       ...each("kubernetes_job_v1", ["chutes-preflight", "migrate"]),
       "kubernetes_namespace_v1.namespace",
-      ...each("kubernetes_network_policy_v1", [...KODUS, "chutes-probe-egress"]),
+      ...each("kubernetes_network_policy_v1", [...KODUS, "mcp-manager", "chutes-probe-egress"]),
       ...each("kubernetes_pod_disruption_budget_v1", KODUS),
       ...each("kubernetes_secret_v1", ["preflight-key", "secret"]),
       "kubernetes_service_account_v1.service-account",
-      ...each("kubernetes_service_v1", ["api", "web", "webhooks"]),
+      ...each("kubernetes_service_v1", ["api", "web", "webhooks", "mcp-manager"]),
       "terraform_data.chutes-preflight-trigger",
     ].sort(),
   );
@@ -59,7 +68,10 @@ describe("secrets", () => {
     expect(secret.binary_data).toBeUndefined();
     expect(secret.data_wo).toEqual({
       ...Object.fromEntries(Object.entries(EXPECTED_SECRET_VARIABLE).map(([name, variable]) => [name, `\${var.${variable}}`])),
-      API_RABBITMQ_URI: "amqp://kodus:${urlencode(var.rabbitmq_password)}@${var.rabbitmq_host}:5672/kodus-ai",
+      ...Object.fromEntries(Object.entries(EXPECTED_OPTIONAL_SECRET_ENV).map(([name, o]) => [name, `\${var.${o.variable}}`])),
+      // A whole URI (amqps://) given in rabbitmq_uri wins; empty, the one built from the settings.
+      API_RABBITMQ_URI:
+        '${coalesce(var.rabbitmq_uri, "amqp://kodus:${urlencode(var.rabbitmq_password)}@${var.rabbitmq_host}:5672/kodus-ai")}',
     });
     expect(secret.data_wo_revision).toBe("${var.secrets_revision}");
   });
@@ -68,7 +80,7 @@ describe("secrets", () => {
     const sensitive = Object.entries(json.variable)
       .filter(([, v]) => v.sensitive)
       .map(([name]) => name);
-    expect(sensitive.sort()).toEqual([...EXPECTED_SECRET_INPUTS].sort());
+    expect(sensitive.sort()).toEqual([...EXPECTED_SECRET_INPUTS, ...EXPECTED_OPTIONAL_SECRET_INPUTS.kubernetes].sort());
     for (const variable of EXPECTED_SECRET_INPUTS)
       expect(json.variable[variable]).toMatchObject({ sensitive: true, ephemeral: true, nullable: false });
     expect(json.variable.secrets_revision).toMatchObject({ type: "number", default: 1 });
@@ -84,9 +96,15 @@ describe("secrets", () => {
 
   test.each(kodus)("%s gets exactly its secrets, each by secretKeyRef to the same key, none as a literal", (component) => {
     const env = deploymentEnv(json, component);
-    expect(Object.keys(env).sort()).toEqual([...EXPECTED_SECRET_ENV[component]].sort());
+    expect(Object.keys(env).sort()).toEqual(expectedSecretEnv(component, "kubernetes").sort());
+    // The optional ones may be missing from a Secret you manage.
     for (const [name, e] of Object.entries(env))
-      expect(e).toEqual({ name, value_from: { secret_key_ref: { name: SECRET_REF, key: name } } });
+      expect(e).toEqual({
+        name,
+        value_from: {
+          secret_key_ref: { name: SECRET_REF, key: name, ...(name in EXPECTED_OPTIONAL_SECRET_ENV ? { optional: true } : {}) },
+        },
+      });
   });
 
   test("Fixed Mode model and base URL are in the ConfigMap of every LLM component", () => {
@@ -295,12 +313,19 @@ describe("rollouts", () => {
 });
 
 describe("network and exposure", () => {
-  test("NetworkPolicies: API only from the web, the worker from nobody, web and webhooks on their port only", () => {
+  test("NetworkPolicies: API from the web, the worker and the MCP manager; the MCP manager from its callers; the worker from nobody; web and webhooks on their port only", () => {
     const np = json.resource.kubernetes_network_policy_v1;
-    expect(np.api.spec.ingress).toEqual([
+    const from = (...cs: readonly string[]) =>
+      cs.map((c) => ({
+        pod_selector: {
+          match_labels: { "app.kubernetes.io/name": "kodus", "app.kubernetes.io/instance": "kodus", "app.kubernetes.io/component": c },
+        },
+      }));
+    expect(np.api.spec.ingress).toEqual([{ ports: [{ port: "3001", protocol: "TCP" }], from: from("web", "worker", "mcp-manager") }]);
+    expect(np["mcp-manager"].spec.ingress).toEqual([
       {
-        ports: [{ port: "3001", protocol: "TCP" }],
-        from: [{ pod_selector: { match_labels: deployments.web.spec.selector.match_labels } }],
+        ports: [{ port: String(EXPECTED_COMPONENTS["mcp-manager"].port), protocol: "TCP" }],
+        from: from(...EXPECTED_OPTIONAL_COMPONENTS["mcp-manager"].calledBy),
       },
     ]);
     expect(np.worker.spec.ingress).toEqual([]);
@@ -309,8 +334,8 @@ describe("network and exposure", () => {
     expect(np.webhooks.spec.ingress).toEqual([{ ports: [{ port: "3332", protocol: "TCP" }] }]);
   });
 
-  test("Services for api, web and webhooks; none for the worker", () => {
-    expect(Object.keys(json.resource.kubernetes_service_v1).sort()).toEqual(["api", "web", "webhooks"]);
+  test("Services for api, web, webhooks and the MCP manager; none for the workers", () => {
+    expect(Object.keys(json.resource.kubernetes_service_v1).sort()).toEqual(["api", "mcp-manager", "web", "webhooks"]);
   });
 
   test("optional Ingress routes the web and webhooks hosts", () => {
@@ -368,7 +393,7 @@ describe("data stores", () => {
       API_DATABASE_DISABLE_SSL: "true",
     });
     expect(tf.resource.kubernetes_secret_v1.secret.data_wo.API_RABBITMQ_URI).toBe(
-      "amqp://kodus:${urlencode(var.rabbitmq_password)}@kodus-rabbitmq:5672/kodus-ai",
+      '${coalesce(var.rabbitmq_uri, "amqp://kodus:${urlencode(var.rabbitmq_password)}@kodus-rabbitmq:5672/kodus-ai")}',
     );
     expect(tf.resource.kubernetes_secret_v1.secret.data_wo.RABBITMQ_DEFAULT_PASS).toBe("${var.rabbitmq_password}");
     expect(tf.resource.kubernetes_job_v1.migrate.depends_on).toEqual(

@@ -19,6 +19,35 @@ by hand. Arg: root. Output: JSON (pipe it to fromJson; numbers come back as floa
 {{- $json -}}
 {{- end -}}
 
+{{/*
+The components this release deploys, in contract order: every required one, and each optional
+one (contract "optional") that kodus.components.<name>.enabled turns on. Arg: root. Output:
+YAML list (pipe it to fromYamlArray).
+*/}}
+{{- define "kodus.components" -}}
+{{- $contract := include "kodus.contract" . | fromJson -}}
+{{- $on := list -}}
+{{- range $c := $contract.order -}}
+{{- if or (not (index $contract.components $c).optional) (index $.Values.kodus.components $c).enabled -}}
+{{- $on = append $on $c -}}
+{{- end -}}
+{{- end -}}
+{{- toYaml $on -}}
+{{- end -}}
+
+{{/* The deployed components that connect to one data store (contract dataStores). Args: root, store. Output: YAML list. */}}
+{{- define "kodus.storeClients" -}}
+{{- $out := list -}}
+{{- $store := .store -}}
+{{- $root := .root -}}
+{{- range $c := include "kodus.components" $root | fromYamlArray -}}
+{{- if has $store (include "kodus.component" (dict "root" $root "component" $c) | fromJson).dataStores -}}
+{{- $out = append $out $c -}}
+{{- end -}}
+{{- end -}}
+{{- toYaml $out -}}
+{{- end -}}
+
 {{/* One component's row of the contract. Args: root, component. Output: JSON (pipe it to fromJson). */}}
 {{- define "kodus.component" -}}
 {{- $components := (include "kodus.contract" .root | fromJson).components -}}
@@ -148,10 +177,10 @@ one API pool for the migration Job, headroom, at least PostgreSQL's default.
 
 {{/* A Kodus image: the contract's repository, tag kodus.version, registry mirror and digest applied. Args: root, component. */}}
 {{- define "kodus.image" -}}
-{{- $repository := (include "kodus.component" . | fromJson).image -}}
-{{- $ref := include "kodus.mirrored" (dict "root" .root "image" (printf "%s:%s" $repository .root.Values.kodus.version)) -}}
+{{- $spec := include "kodus.component" . | fromJson -}}
+{{- $ref := include "kodus.mirrored" (dict "root" .root "image" (printf "%s:%s" $spec.image .root.Values.kodus.version)) -}}
 {{- /* A digest pins the image; the tag stays for people reading the manifest (the runtime ignores it). */ -}}
-{{- with (index .root.Values.images.digests .component) -}}
+{{- with (index .root.Values.images.digests $spec.digestKey) -}}
 {{- $ref = printf "%s@%s" $ref . -}}
 {{- end -}}
 {{- $ref -}}
@@ -176,7 +205,8 @@ port: {{ (index $stores .store).port | int64 }}
 
 {{/*
 The value of every plain variable the chart computes (contract/kodus-env.ts computes the same
-from the stack's config), as JSON {name: "value"}, whichever component gets it: the contract
+from the stack's config; constants come from files/contract.json, env.constants), as JSON
+{name: "value"}, whichever component gets it: the contract
 (files/contract.json) decides that. The optional ones (kodus.optionalPlainEnv) are left out
 when their setting is unset. Arg: root.
 */}}
@@ -221,7 +251,7 @@ when their setting is unset. Arg: root.
 {{- /* Only the migration Job migrates and seeds (it overrides these two). */ -}}
 {{- $_ := set $env "RUN_MIGRATIONS" "false" -}}
 {{- $_ := set $env "RUN_SEEDS" "false" -}}
-{{- $_ := set $env "WORKER_ROLE" "code-review" -}}
+{{- /* WORKER_ROLE: each worker's own constant (files/contract.json env.constants). */ -}}
 {{- $_ := set $env "API_WORKER_DRAIN_TIMEOUT_MS" (toString ($v.kodus.workerDrainTimeoutMs | int64)) -}}
 {{- $_ := set $env "API_FRONTEND_URL" $publicUrl -}}
 {{- /* Links in PR comments and e-mails; unset, they point at Kodus' cloud app. */ -}}
@@ -231,6 +261,7 @@ when their setting is unset. Arg: root.
 {{- $_ := set $env "API_GITLAB_CODE_MANAGEMENT_WEBHOOK" (printf "%s/gitlab/webhook" $webhooksUrl) -}}
 {{- $_ := set $env "GLOBAL_BITBUCKET_CODE_MANAGEMENT_WEBHOOK" (printf "%s/bitbucket/webhook" $webhooksUrl) -}}
 {{- $_ := set $env "GLOBAL_AZURE_REPOS_CODE_MANAGEMENT_WEBHOOK" (printf "%s/azure-repos/webhook" $webhooksUrl) -}}
+{{- $_ := set $env "API_FORGEJO_CODE_MANAGEMENT_WEBHOOK" (printf "%s/forgejo/webhook" $webhooksUrl) -}}
 {{- /* Data stores */ -}}
 {{- $_ := set $env "API_PG_DB_HOST" $pg.host -}}
 {{- $_ := set $env "API_PG_DB_PORT" (toString $pg.port) -}}
@@ -243,6 +274,30 @@ when their setting is unset. Arg: root.
 {{- $_ := set $env "API_MG_DB_DATABASE" $v.dataStores.mongodb.database -}}
 {{- $_ := set $env "API_RABBITMQ_ENABLED" "true" -}}
 {{- $_ := set $env "API_RABBITMQ_WAIT" "true" -}}
+{{- /* E-mail of notifications (kodus.email); invitations and password resets use Resend (RESEND_API_KEY). */ -}}
+{{- with $v.kodus.email -}}
+  {{- $_ := set $env "API_NOTIFICATION_EMAIL_PROVIDER" .provider -}}
+  {{- with .smtp -}}
+    {{- $_ := set $env "API_SMTP_HOST" .host -}}
+    {{- $_ := set $env "API_SMTP_PORT" (toString ((.port | default 587) | int64)) -}}
+    {{- $_ := set $env "API_SMTP_SECURE" (toString (.secure | default false)) -}}
+    {{- with .user }}{{ $_ := set $env "API_SMTP_USER" . }}{{ end -}}
+    {{- with .from }}{{ $_ := set $env "API_SMTP_FROM" . }}{{ end -}}
+  {{- end -}}
+{{- end -}}
+{{- /* MCP: set only while the MCP manager is on (contract/kodus-env.ts, as the official chart). */ -}}
+{{- if (index $v.kodus.components "mcp-manager").enabled -}}
+  {{- $mcpHost := printf "%s-mcp-manager" (include "kodus.prefix" $root) -}}
+  {{- $mcpPort := (index $components "mcp-manager").port | int64 -}}
+  {{- $_ := set $env "API_MCP_SERVER_ENABLED" "true" -}}
+  {{- $_ := set $env "API_KODUS_SERVICE_MCP_MANAGER" (printf "http://%s:%v" $mcpHost $mcpPort) -}}
+  {{- $_ := set $env "API_KODUS_MCP_SERVER_URL" (printf "http://%s-api:%v/mcp" (include "kodus.prefix" $root) ($components.api.port | int64)) -}}
+  {{- $_ := set $env "WEB_HOSTNAME_MCP_MANAGER" $mcpHost -}}
+  {{- $_ := set $env "WEB_PORT_MCP_MANAGER" (toString $mcpPort) -}}
+{{- end -}}
+{{- $_ := set $env "API_MCP_MANAGER_REDIRECT_URI" (printf "%s/setup/mcp/oauth" $publicUrl) -}}
+{{- $u := urlParse $publicUrl -}}
+{{- $_ := set $env "API_MCP_MANAGER_CORS_ORIGINS" (printf "%s://%s" $u.scheme $u.host) -}}
 {{- /* Web */ -}}
 {{- $_ := set $env "WEB_NODE_ENV" "self-hosted" -}}
 {{- $_ := set $env "WEB_HOSTNAME_API" (printf "%s-api" (include "kodus.prefix" $root)) -}}
@@ -257,13 +312,25 @@ when their setting is unset. Arg: root.
 {{/*
 The plain variables that are unset by design when their setting is: API_LLM_TEMPERATURE_OVERRIDE
 (llm.temperature), API_TRUST_JSON_SCHEMA_BASE_URLS (llm.structuredOutput false), OPENAI_BASE_URL
-(llm.keepOpenAIClientsOnChutes false) and WORKFLOW_QUEUE_CODE_REVIEW_PREFETCH (llm.maxConcurrentReviews). Output: YAML list.
+(llm.keepOpenAIClientsOnChutes false), WORKFLOW_QUEUE_CODE_REVIEW_PREFETCH (llm.maxConcurrentReviews)
+and the MCP ones (kodus.components.mcp-manager.enabled). Output: YAML list.
 */}}
 {{- define "kodus.optionalPlainEnv" -}}
 - API_LLM_TEMPERATURE_OVERRIDE
 - API_TRUST_JSON_SCHEMA_BASE_URLS
 - OPENAI_BASE_URL
 - WORKFLOW_QUEUE_CODE_REVIEW_PREFETCH
+- API_NOTIFICATION_EMAIL_PROVIDER
+- API_SMTP_HOST
+- API_SMTP_PORT
+- API_SMTP_SECURE
+- API_SMTP_USER
+- API_SMTP_FROM
+- API_MCP_SERVER_ENABLED
+- API_KODUS_SERVICE_MCP_MANAGER
+- API_KODUS_MCP_SERVER_URL
+- WEB_HOSTNAME_MCP_MANAGER
+- WEB_PORT_MCP_MANAGER
 {{- end -}}
 
 {{/*
@@ -272,10 +339,12 @@ contract (files/contract.json) gives it, valued by kodus.plainValues. A variable
 names and the chart has no value for fails the render. Args: root, component.
 */}}
 {{- define "kodus.plainEnv" -}}
-{{- $values := include "kodus.plainValues" .root | fromJson -}}
+{{- $spec := include "kodus.component" . | fromJson -}}
+{{- /* The contract's constants fill in what the chart does not compute (a computed value wins: it may derive from another row, e.g. a port). */ -}}
+{{- $values := merge (include "kodus.plainValues" .root | fromJson) ($spec.env.constants | default dict) -}}
 {{- $optional := include "kodus.optionalPlainEnv" .root | fromYamlArray -}}
 {{- $env := dict -}}
-{{- range $name := (include "kodus.component" . | fromJson).env.plain -}}
+{{- range $name := $spec.env.plain -}}
 {{- if hasKey $values $name -}}
 {{- $_ := set $env $name (index $values $name) -}}
 {{- else if not (has $name $optional) -}}
@@ -293,9 +362,12 @@ names and the chart has no value for fails the render. Args: root, component.
 {{/* env entries reading each secret variable from the same key of the Kodus Secret. Args: root, component. */}}
 {{- define "kodus.secretEnv" -}}
 {{- $secret := include "kodus.secretName" .root -}}
+{{- $optional := (include "kodus.component" . | fromJson).env.optionalSecret | default list -}}
 {{- $env := list -}}
 {{- range (include "kodus.secretEnvNames" . | fromYamlArray) -}}
-{{- $env = append $env (dict "name" . "valueFrom" (dict "secretKeyRef" (dict "name" $secret "key" .))) -}}
+{{- $ref := dict "name" $secret "key" . -}}
+{{- if has . $optional }}{{ $_ := set $ref "optional" true }}{{ end -}}
+{{- $env = append $env (dict "name" . "valueFrom" (dict "secretKeyRef" $ref)) -}}
 {{- end -}}
 {{- toYaml $env -}}
 {{- end -}}

@@ -4,7 +4,7 @@
  * Helm chart's values.schema.json is generated from the same pieces (scripts/helm-schema.ts).
  */
 import { z } from "zod";
-import { checkStateLocations, environmentSchema, terraformSchema } from "./state-backend";
+import { checkStateLocations, checkStateOutsideStack, environmentSchema, terraformSchema } from "./state-backend";
 import { NO_USERINFO, noCredentialsError } from "./url-credentials";
 import { KODUS_COMPONENTS, type OptionalComponent } from "../contract/components";
 
@@ -608,6 +608,7 @@ export const configSchema = z
     terraform: terraformSchema,
   })
   .superRefine((c, ctx) => checkStateLocations(c.terraform.backend, c.environment, ctx))
+  .superRefine((c, ctx) => checkStateOutsideStack(c.terraform.backend, c.kubernetes, ctx))
   .superRefine((c, ctx) => {
     if (!c.kubernetes.enabled) return;
     for (const p of scaleLimitProblems(c.kubernetes)) ctx.addIssue({ code: "custom", path: ["kubernetes", ...p.path], message: p.message });

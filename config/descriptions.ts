@@ -111,6 +111,8 @@ export const CONFIG_DESCRIPTIONS: Readonly<Record<string, string>> = {
     "A cap used to at least this share is `budget_warning` / `budget_critical` (warn <= critical).",
   "healthcheck.prometheusRule.enabled": "A PrometheusRule (Prometheus Operator CRD) with the check's alerts.",
   "healthcheck.prometheusRule.labels": "Labels for your Prometheus ruleSelector.",
+  "healthcheck.prometheusRule.staleAfterMinutes":
+    "KodusChutesCheckStale fires when the periodic check's last success is older than this. Unset: 3 x the longest gap between two runs of `healthcheck.schedule` (docs/health-checks.md). Must exceed that gap.",
   environment:
     "1-20 lowercase letters, digits or `-`: stacks, their state and their output folder become `<stack>-<environment>` (docs/state-and-environments.md).",
   "terraform.backend":

@@ -267,10 +267,29 @@ export const healthcheckSchema = z
         enabled: z.boolean({ error: "must be true or false" }).default(false),
         /** Extra labels, e.g. the one your Prometheus' ruleSelector matches (release: kube-prometheus-stack). */
         labels: z.record(z.string(), z.string()).default({}),
+        /**
+         * KodusChutesCheckStale fires when the CronJob's last success is older than this. Unset:
+         * 3 x the longest gap between two runs of the schedule.
+         */
+        staleAfterMinutes: positiveInt(527_040).optional(),
       })
       .prefault({}),
   })
-  .prefault({});
+  .prefault({})
+  .superRefine((h, ctx) => {
+    const minutes = h.prometheusRule.staleAfterMinutes;
+    if (minutes === undefined) return;
+    // Loaded lazily, as in isValidCron.
+    const { scheduleLongestGapSeconds } = require("./schedule") as typeof import("./schedule");
+    const gap = scheduleLongestGapSeconds(h.schedule) / 60;
+    if (minutes <= gap) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["prometheusRule", "staleAfterMinutes"],
+        message: `must be more than the longest gap between two runs of healthcheck.schedule "${h.schedule}" (${gap} minutes), or the alert fires between healthy runs`,
+      });
+    }
+  });
 
 export const replicasSchema = z
   .strictObject({

@@ -10,6 +10,7 @@ import { TerraformOutput, TerraformStack, type ITerraformDependable } from "cdkt
 import type { Construct } from "constructs";
 import { addStateBackend } from "./state-backend";
 import { maxWorkers, type Config } from "../config/schema";
+import { staleAfterSeconds } from "../config/schedule";
 import {
   KODUS_COMPONENTS,
   KODUS_PORTS,
@@ -146,6 +147,7 @@ export class KubernetesStack extends TerraformStack {
           labels,
           cronJobName: checks.cronJobName,
           budget: config.healthcheck.budget.enabled,
+          staleAfterSeconds: staleAfterSeconds(config.healthcheck),
           extraLabels: config.healthcheck.prometheusRule.labels,
           dependsOn: [checks.cronJob],
         });

@@ -98,6 +98,11 @@ const SETUPS: Setup[] = [
     return { name: "defaults + the PrometheusRule", values, config: toConfig({ ...values, secrets: {} }) };
   })(),
   (() => {
+    // The stale-check threshold from an irregular schedule: both read the same longest gap.
+    const values = { secrets: { values: EXPLICIT_SECRET_VALUES }, healthcheck: { schedule: "5-20/5 1,13 * * *", prometheusRule: { enabled: true } } };
+    return { name: "the PrometheusRule with a twice-a-day schedule", values, config: toConfig({ ...values, secrets: {} }) };
+  })(),
+  (() => {
     // The optional components the other way round: the MCP manager off, the analytics worker on.
     const values = { kodus: { components: { "mcp-manager": { enabled: false }, "worker-analytics": { enabled: true } } }, replicas: { "worker-analytics": 2 } };
     return { name: "MCP manager off, analytics worker on", values: { ...values, secrets: { values: EXPLICIT_SECRET_VALUES } }, config: toConfig({ ...values, secrets: {} }) };

@@ -143,7 +143,7 @@ export const FULL_CONFIG = {
     timeoutSeconds: 40,
     maxLatencyMs: 15_000,
     budget: { enabled: true, warnPercent: 70, criticalPercent: 90 },
-    prometheusRule: { enabled: true, labels: { release: "kube-prometheus-stack" } },
+    prometheusRule: { enabled: true, labels: { release: "kube-prometheus-stack" }, staleAfterMinutes: 10_000 },
   },
   environment: "production",
   terraform: {

@@ -867,3 +867,64 @@ Args: root, name (the StatefulSet), store, image (the new one).
 {{- $tag := ternary (last (splitList ":" $ref)) "" (contains ":" (last (splitList "/" $ref))) -}}
 {{- regexFind "[0-9]+" $tag -}}
 {{- end -}}
+
+{{/*
+kodus.cronValues: the values of one cron field as a dict of strings (Args: field, max: 60 for
+minutes, 24 for hours). Items separated by ",", each a star, a star with a step N ("/N"), "A",
+"A-B" or "A-B" with a step.
+*/}}
+{{- define "kodus.cronValues" -}}
+{{- $out := dict }}
+{{- range $item := splitList "," .field }}
+{{- $step := 1 }}
+{{- $range := $item }}
+{{- if contains "/" $item }}
+{{- $step = atoi (last (splitList "/" $item)) }}
+{{- $range = first (splitList "/" $item) }}
+{{- end }}
+{{- $from := 0 }}
+{{- $to := sub $.max 1 }}
+{{- if ne $range "*" }}
+{{- $from = atoi (first (splitList "-" $range)) }}
+{{- $to = atoi (last (splitList "-" $range)) }}
+{{- if and (not (contains "-" $range)) (contains "/" $item) }}{{ $to = sub $.max 1 }}{{ end }}
+{{- end }}
+{{- range $v := untilStep (int $from) (int (add $to 1)) (int $step) }}
+{{- $_ := set $out (toString $v) true }}
+{{- end }}
+{{- end }}
+{{- toJson $out }}
+{{- end -}}
+
+{{/*
+kodus.staleAfterSeconds: how old the periodic check's last success may get before
+KodusChutesCheckStale fires: healthcheck.prometheusRule.staleAfterMinutes, else 3 x the longest
+gap between two runs of healthcheck.schedule (config/schedule.ts, staleAfterSeconds, computes the
+same). The chart reads the gap off one day's run minutes, so it needs "*" as day of month, month
+and day of week; other schedules must set staleAfterMinutes.
+*/}}
+{{- define "kodus.staleAfterSeconds" -}}
+{{- $h := .Values.healthcheck }}
+{{- if $h.prometheusRule.staleAfterMinutes }}
+{{- mul (int $h.prometheusRule.staleAfterMinutes) 60 }}
+{{- else }}
+{{- $f := regexSplit "\\s+" (trim $h.schedule) -1 }}
+{{- if not (and (eq (index $f 2) "*") (eq (index $f 3) "*") (eq (index $f 4) "*")) }}
+{{- fail (printf "healthcheck.schedule %q: the chart derives the stale-check alert's threshold only from schedules with \"*\" as day of month, month and day of week; set healthcheck.prometheusRule.staleAfterMinutes (more than the longest gap between two runs)" $h.schedule) }}
+{{- end }}
+{{- $minutes := include "kodus.cronValues" (dict "field" (index $f 0) "max" 60) | fromJson }}
+{{- $hours := include "kodus.cronValues" (dict "field" (index $f 1) "max" 24) | fromJson }}
+{{- $first := -1 }}
+{{- $prev := -1 }}
+{{- $longest := 0 }}
+{{- range $t := until 1440 }}
+{{- if and (hasKey $hours (toString (div $t 60))) (hasKey $minutes (toString (mod $t 60))) }}
+{{- if lt $first 0 }}{{ $first = $t }}{{ else if gt (sub $t $prev) $longest }}{{ $longest = sub $t $prev }}{{ end }}
+{{- $prev = $t }}
+{{- end }}
+{{- end }}
+{{- $wrap := sub (add $first 1440) $prev }}
+{{- if gt $wrap $longest }}{{ $longest = $wrap }}{{ end }}
+{{- mul 3 $longest 60 }}
+{{- end }}
+{{- end -}}

@@ -69,6 +69,8 @@ export const CONFIG_DESCRIPTIONS: Readonly<Record<string, string>> = {
   "kubernetes.autoscaling.{api,worker}.enabled": "A HorizontalPodAutoscaler owns the replica count (Terraform leaves it alone).",
   "kubernetes.autoscaling.{api,worker}.{minReplicas,maxReplicas}":
     "HPA range (min <= max); the maximum counts for PostgreSQL connections and review concurrency.",
+  "kubernetes.autoscaling.{api,worker}.scaleDown.{stabilizationWindowSeconds,podsPerPeriod,periodSeconds}":
+    "HPA scale-down: after `stabilizationWindowSeconds` (0..3600) of lower load, at most `podsPerPeriod` pods per `periodSeconds` (1..1800). Default for the worker 900/1/600 (a stopped worker's in-flight review is delivered again); the API keeps Kubernetes' default unless set (docs/kubernetes.md#disruption-budgets).",
   "kubernetes.autoscaling.{api,worker}.targetCpuPercent": "Average CPU utilization the HPA aims for.",
   "kubernetes.scaleLimits.{api,worker,webhooks}":
     "The most pods of each component; PostgreSQL's `max_connections` is sized from these (docs/what-gets-deployed.md), so replicas and HPA maxima, which may not exceed them, scale without restarting PostgreSQL.",

@@ -336,13 +336,31 @@ export const secretsSchema = z
   })
   .prefault({});
 
-const autoscaleSchema = (min: number, max: number) =>
+/** An HPA's scale-down behavior: after the window, at most podsPerPeriod pods per periodSeconds (Kubernetes' limits). */
+const scaleDownSchema = z.strictObject({
+  stabilizationWindowSeconds: z
+    .number({ error: "must be a whole number from 0 to 3600" })
+    .int({ error: "must be a whole number from 0 to 3600" })
+    .min(0, { error: "must be a whole number from 0 to 3600" })
+    .max(3600, { error: "must be a whole number from 0 to 3600" }),
+  podsPerPeriod: positiveInt(100),
+  periodSeconds: positiveInt(1800),
+});
+/**
+ * The worker's: a pod stopped mid-review drains for API_WORKER_DRAIN_TIMEOUT_MS and its review is
+ * delivered again (LLM calls and all), so the worker shrinks by one pod per 10 minutes after
+ * 15 minutes of lower load.
+ */
+export const WORKER_SCALE_DOWN = { stabilizationWindowSeconds: 900, podsPerPeriod: 1, periodSeconds: 600 } as const;
+
+const autoscaleSchema = (min: number, max: number, scaleDown?: z.input<typeof scaleDownSchema>) =>
   z
     .strictObject({
       enabled: z.boolean({ error: "must be true or false" }).default(false),
       minReplicas: positiveInt(100).default(min),
       maxReplicas: positiveInt(100).default(max),
       targetCpuPercent: positiveInt(100).default(70),
+      scaleDown: scaleDown ? scaleDownSchema.default(scaleDown) : scaleDownSchema.optional(),
     })
     .prefault({})
     .refine((a) => a.minReplicas <= a.maxReplicas, { error: "minReplicas must not exceed maxReplicas", path: ["minReplicas"] });
@@ -610,7 +628,7 @@ export const configSchema = z
         resources: componentResourcesSchema,
         secrets: secretsSchema,
         dataStores: dataStoresSchema,
-        autoscaling: z.strictObject({ api: autoscaleSchema(2, 6), worker: autoscaleSchema(2, 6) }).prefault({}),
+        autoscaling: z.strictObject({ api: autoscaleSchema(2, 6), worker: autoscaleSchema(2, 6, WORKER_SCALE_DOWN) }).prefault({}),
         scaleLimits: scaleLimitsSchema,
         ingress: ingressSchema,
         rolloutTimeoutSeconds: positiveInt(3600).default(600),

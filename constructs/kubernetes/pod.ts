@@ -90,6 +90,17 @@ export interface PodPlacement {
   readonly imagePullSecrets?: readonly string[];
 }
 
+/**
+ * Spread over nodes when possible, counting only pods of the same ReplicaSet (pod-template-hash):
+ * during a rollout the old pods do not skew where the new ones go (Kubernetes >= 1.27).
+ */
+export const DEFAULT_SPREAD: TopologySpread = {
+  maxSkew: 1,
+  topologyKey: "kubernetes.io/hostname",
+  whenUnsatisfiable: "ScheduleAnyway",
+  matchLabelKeys: ["pod-template-hash"],
+};
+
 export interface TopologySpread {
   readonly maxSkew: number;
   readonly topologyKey: string;
@@ -166,7 +177,7 @@ export function hardenedPodSpec(props: HardenedPodProps): PodSpec {
     })),
     volume: [...writable.map((w) => ({ name: w.name, emptyDir: { sizeLimit: "1Gi" } })), ...(props.volumes ?? [])],
     topologySpreadConstraint: props.spreadLabels
-      ? (props.spread ?? [{ maxSkew: 1, topologyKey: "kubernetes.io/hostname", whenUnsatisfiable: "ScheduleAnyway" }]).map((c) => ({
+      ? (props.spread ?? [DEFAULT_SPREAD]).map((c) => ({
           ...c,
           matchLabelKeys: c.matchLabelKeys ? [...c.matchLabelKeys] : undefined,
           labelSelector: [{ matchLabels: props.spreadLabels }],

@@ -28,6 +28,7 @@ import {
   render as renderOffline,
   renderOnCluster,
   secretData,
+  tryRender,
   startFakeCluster,
   validateWithKubernetesModels,
   workloads,
@@ -479,6 +480,23 @@ describe("rollouts", () => {
     expect(deployment(full, "api").spec).not.toHaveProperty("replicas");
     expect(deployment(full, "web").spec.replicas).toBe(2);
     expect(byKind(defaults, "HorizontalPodAutoscaler")).toEqual([]);
+    // The worker scales down one pod per 10 minutes after 15 minutes of lower load (in-flight reviews); the API as Kubernetes does.
+    expect(find(full, "HorizontalPodAutoscaler", "kodus-worker").spec.behavior).toEqual({
+      scaleDown: { stabilizationWindowSeconds: 900, policies: [{ type: "Pods", value: 1, periodSeconds: 600 }] },
+    });
+    expect(find(full, "HorizontalPodAutoscaler", "kodus-api").spec.behavior).toBeUndefined();
+  });
+
+  test("every PDB lets a node drain evict an unhealthy pod (unhealthyPodEvictionPolicy AlwaysAllow)", () => {
+    const pdbs = byKind(full, "PodDisruptionBudget");
+    expect(pdbs.length).toBeGreaterThan(0);
+    for (const p of pdbs) expect([p.metadata.name, p.spec.unhealthyPodEvictionPolicy]).toEqual([p.metadata.name, "AlwaysAllow"]);
+  });
+
+  test("a scaleDown outside Kubernetes' limits is refused by the values schema", () => {
+    const r = tryRender({ values: { ...MINIMAL_VALUES, autoscaling: { worker: { enabled: true, scaleDown: { stabilizationWindowSeconds: 900, podsPerPeriod: 1, periodSeconds: 3600 } } } } });
+    expect(r.status).not.toBe(0);
+    expect(r.stderr).toContain("/autoscaling/worker/scaleDown/periodSeconds");
   });
 });
 

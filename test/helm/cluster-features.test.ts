@@ -87,7 +87,8 @@ describe("scheduling, registries, digests and pod metadata", () => {
     expect(podSpec(find(full, "Deployment", "kodus-web")).topologySpreadConstraints[1].labelSelector.matchLabels["app.kubernetes.io/component"]).toBe("web");
     const plain = render({ flags: EXPLICIT_SECRET_FLAGS });
     expect(podSpec(find(plain, "Deployment", "kodus-worker")).topologySpreadConstraints).toEqual([
-      { maxSkew: 1, topologyKey: "kubernetes.io/hostname", whenUnsatisfiable: "ScheduleAnyway", labelSelector: { matchLabels: { "app.kubernetes.io/name": "kodus", "app.kubernetes.io/instance": "kodus", "app.kubernetes.io/component": "worker" } } },
+      // pod-template-hash: during a rollout only the new ReplicaSet's pods count for the skew.
+      { maxSkew: 1, topologyKey: "kubernetes.io/hostname", whenUnsatisfiable: "ScheduleAnyway", matchLabelKeys: ["pod-template-hash"], labelSelector: { matchLabels: { "app.kubernetes.io/name": "kodus", "app.kubernetes.io/instance": "kodus", "app.kubernetes.io/component": "worker" } } },
     ]);
     expect(podSpec(find(plain, "Deployment", "kodus-worker")).nodeSelector).toBeUndefined();
   });

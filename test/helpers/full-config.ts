@@ -73,8 +73,20 @@ export const FULL_CONFIG = {
       resources: { postgres: resources("300m", "1Gi"), mongodb: resources("200m", "1Gi"), rabbitmq: resources("200m", "1Gi") },
     },
     autoscaling: {
-      api: { enabled: false, minReplicas: 2, maxReplicas: 5, targetCpuPercent: 65 },
-      worker: { enabled: false, minReplicas: 2, maxReplicas: 5, targetCpuPercent: 65 },
+      api: {
+        enabled: false,
+        minReplicas: 2,
+        maxReplicas: 5,
+        targetCpuPercent: 65,
+        scaleDown: { stabilizationWindowSeconds: 0, podsPerPeriod: 3, periodSeconds: 60 },
+      },
+      worker: {
+        enabled: false,
+        minReplicas: 2,
+        maxReplicas: 5,
+        targetCpuPercent: 65,
+        scaleDown: { stabilizationWindowSeconds: 1200, podsPerPeriod: 2, periodSeconds: 900 },
+      },
     },
     scaleLimits: { api: 8, worker: 8, webhooks: 4 },
     ingress: {

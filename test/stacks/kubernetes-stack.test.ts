@@ -309,6 +309,36 @@ describe("rollouts", () => {
     expect(hpa.api.spec).toMatchObject({ min_replicas: 2, max_replicas: 8, scale_target_ref: { kind: "Deployment", name: "kodus-api" } });
     expect(tf.resource.kubernetes_deployment_v1.api.lifecycle.ignore_changes).toEqual(["spec[0].replicas"]);
     expect(json.resource.kubernetes_horizontal_pod_autoscaler_v2).toBeUndefined();
+    // The worker scales down one pod per 10 minutes after 15 minutes of lower load (in-flight reviews); the API as Kubernetes does.
+    expect(hpa.worker.spec.behavior).toEqual({
+      scale_down: [{ stabilization_window_seconds: 900, policy: [{ type: "Pods", value: 1, period_seconds: 600 }] }],
+    });
+    expect(hpa.api.spec.behavior).toBeUndefined();
+  });
+
+  test("autoscaling: scaleDown is configurable for either HPA, within Kubernetes' limits", () => {
+    const scaleDown = { stabilizationWindowSeconds: 0, podsPerPeriod: 2, periodSeconds: 60 };
+    const tf = k8s({ kubernetes: { autoscaling: { api: { enabled: true, scaleDown } } } });
+    expect(tf.resource.kubernetes_horizontal_pod_autoscaler_v2.api.spec.behavior.scale_down).toEqual([
+      { stabilization_window_seconds: 0, policy: [{ type: "Pods", value: 2, period_seconds: 60 }] },
+    ]);
+    expect(() =>
+      k8s({ kubernetes: { autoscaling: { worker: { enabled: true, scaleDown: { ...scaleDown, periodSeconds: 3600 } } } } }),
+    ).toThrow(/kubernetes\.autoscaling\.worker\.scaleDown\.periodSeconds: must be a whole number from 1 to 1800/);
+    expect(() =>
+      k8s({ kubernetes: { autoscaling: { worker: { enabled: true, scaleDown: { ...scaleDown, stabilizationWindowSeconds: 4000 } } } } }),
+    ).toThrow(/stabilizationWindowSeconds: must be a whole number from 0 to 3600/);
+  });
+
+  test("topology spread: over nodes by default, counting only the pods of the same ReplicaSet (pod-template-hash)", () => {
+    const spread = json.resource.kubernetes_deployment_v1.worker.spec.template.spec.topology_spread_constraint;
+    expect(spread).toEqual([expect.objectContaining({ topology_key: "kubernetes.io/hostname", match_label_keys: ["pod-template-hash"] })]);
+  });
+
+  test("PDBs carry no unhealthyPodEvictionPolicy: the frozen provider (2.38.0) has no such attribute; docs/kubernetes.md says so", () => {
+    const pdb = json.resource.kubernetes_pod_disruption_budget_v1.api;
+    expect(Object.keys(pdb.spec).sort()).toEqual(["max_unavailable", "selector"]);
+    expect(readFileSync(join(__dirname, "..", "..", "docs", "kubernetes.md"), "utf8")).toMatch(/unhealthyPodEvictionPolicy[\s\S]*2\.38\.0/);
   });
 });
 

@@ -715,12 +715,14 @@ priorityClassName: {{ . | quote }}
 
 {{/*
 Topology spread of one component's replicas: scheduling.topologySpreadConstraints with the
-component's selector filled in, else spread over nodes when possible. Args: root, component.
+component's selector filled in, else spread over nodes when possible, counting only pods of the
+same ReplicaSet (matchLabelKeys pod-template-hash: during a rollout the old pods do not skew
+where the new ones go; Kubernetes >= 1.27). Args: root, component.
 */}}
 {{- define "kodus.topologySpread" -}}
 {{- $selector := include "kodus.selectorLabels" . | fromYaml -}}
 {{- $constraints := list -}}
-{{- range (.root.Values.scheduling.topologySpreadConstraints | default (list (dict "maxSkew" 1 "topologyKey" "kubernetes.io/hostname" "whenUnsatisfiable" "ScheduleAnyway"))) -}}
+{{- range (.root.Values.scheduling.topologySpreadConstraints | default (list (dict "maxSkew" 1 "topologyKey" "kubernetes.io/hostname" "whenUnsatisfiable" "ScheduleAnyway" "matchLabelKeys" (list "pod-template-hash")))) -}}
 {{- $constraints = append $constraints (merge (dict "labelSelector" (dict "matchLabels" $selector)) .) -}}
 {{- end -}}
 topologySpreadConstraints:

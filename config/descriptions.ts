@@ -86,6 +86,8 @@ export const CONFIG_DESCRIPTIONS: Readonly<Record<string, string>> = {
   "kubernetes.scheduling.topologySpreadConstraints":
     "Replaces the default spread of each Deployment (over nodes, `ScheduleAnyway`); each component's selector is filled in, so no `labelSelector`.",
   "kubernetes.scheduling.priorityClassName": "PriorityClass of every pod.",
+  "kubernetes.podSecurity.fixedIds":
+    "`false` leaves runAsUser, runAsGroup and fsGroup unset on every pod so the platform assigns them (OpenShift's restricted SCC rejects the fixed 1000/999); runAsNonRoot, seccomp and the container hardening stay (docs/kubernetes.md#openshift).",
   "kubernetes.images.registry":
     "Mirror for every image: `ghcr.io/kodustech/x` becomes `<registry>/kodustech/x`, `mongo:8` becomes `<registry>/library/mongo:8`.",
   "kubernetes.images.digests.{api,worker,webhooks,web,mcp-manager}":

@@ -353,6 +353,13 @@ const scaleDownSchema = z.strictObject({
  */
 export const WORKER_SCALE_DOWN = { stabilizationWindowSeconds: 900, podsPerPeriod: 1, periodSeconds: 600 } as const;
 
+/**
+ * fixedIds false leaves runAsUser, runAsGroup and fsGroup unset on every pod, so the platform
+ * assigns them (OpenShift's restricted SCC allocates a UID range per namespace and rejects the
+ * fixed 1000/999); runAsNonRoot, the seccomp profile and the container hardening stay.
+ */
+export const podSecuritySchema = z.strictObject({ fixedIds: z.boolean({ error: "must be true or false" }).default(true) }).prefault({});
+
 const autoscaleSchema = (min: number, max: number, scaleDown?: z.input<typeof scaleDownSchema>) =>
   z
     .strictObject({
@@ -636,6 +643,7 @@ export const configSchema = z
         images: imagesSchema,
         pods: podMetadataSchema,
         networkPolicy: networkPolicySchema,
+        podSecurity: podSecuritySchema,
       })
       .prefault({}),
     healthcheck: healthcheckSchema,

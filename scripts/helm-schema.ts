@@ -37,6 +37,7 @@ import {
   podMetadataSchema,
   replicasSchema,
   scaleLimitProblems,
+  podSecuritySchema,
   scaleLimitsSchema,
   schedulingSchema,
   secretsSchema,
@@ -215,6 +216,7 @@ export const chartValuesSchema = z
     images: imagesSchema,
     pods: podMetadataSchema,
     networkPolicy: networkPolicySchema,
+    podSecurity: podSecuritySchema,
   })
   .superRefine((v, ctx) => {
     // Enforced by the templates (validate.yaml) too: JSON Schema cannot compare two fields.

@@ -102,7 +102,7 @@ export class KubernetesStack extends TerraformStack {
       imageRef(KODUS_COMPONENTS[component].image, config.kodus.version, k8s.images, imageOwner(component));
     const components = enabledComponents(config.kodus.components);
     // Every pod of the deployment: Kodus, migrations, checks and bundled stores.
-    const placement: PodPlacement = { ...k8s.scheduling, imagePullSecrets: k8s.images.pullSecrets };
+    const placement: PodPlacement = { ...k8s.scheduling, imagePullSecrets: k8s.images.pullSecrets, fixedIds: k8s.podSecurity.fixedIds };
 
     // --- secrets and the Chutes preflight ---
     // Order: candidate key Secret -> preflight Job -> Kodus Secret -> migrations -> Deployments,

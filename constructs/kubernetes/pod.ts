@@ -88,6 +88,11 @@ export interface PodPlacement {
   readonly priorityClassName?: string;
   /** Names of image pull Secrets. */
   readonly imagePullSecrets?: readonly string[];
+  /**
+   * false: no runAsUser/runAsGroup/fsGroup, the platform assigns them (OpenShift's restricted
+   * SCC). @default true (the image's uid: 1000 for Kodus, 999 for the stores)
+   */
+  readonly fixedIds?: boolean;
 }
 
 /**
@@ -160,9 +165,7 @@ export function hardenedPodSpec(props: HardenedPodProps): PodSpec {
     terminationGracePeriodSeconds: props.terminationGracePeriodSeconds ?? 30,
     securityContext: {
       runAsNonRoot: true,
-      runAsUser: String(uid),
-      runAsGroup: String(uid),
-      fsGroup: String(uid),
+      ...(props.placement?.fixedIds === false ? {} : { runAsUser: String(uid), runAsGroup: String(uid), fsGroup: String(uid) }),
       seccompProfile: { type: "RuntimeDefault" },
     },
     initContainer: props.initContainers?.map((c) => ({

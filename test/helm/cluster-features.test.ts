@@ -2,7 +2,7 @@
  * What real clusters need from the chart, rendered by the real helm: ExternalSecret delivery,
  * scheduling, registries and digests, extra pod metadata, and the values schema's rejections.
  */
-import { EXPLICIT_SECRET_FLAGS, FULL_VALUES_FILE, byKind, find, helmBin, isHook, podSpec, render, tryRender, workloads, type K8sObject } from "./helm";
+import { EXPLICIT_SECRET_FLAGS, EXPLICIT_SECRET_VALUES, FULL_VALUES_FILE, MINIMAL_VALUES, byKind, find, helmBin, isHook, podSpec, render, tryRender, workloads, type K8sObject } from "./helm";
 
 beforeAll(() => helmBin());
 
@@ -207,3 +207,41 @@ describe("network policies", () => {
 function testPodLabels(objects: K8sObject[]): Record<string, string> {
   return find(objects, "Pod", "kodus-test").metadata.labels!;
 }
+
+describe("OpenShift: podSecurity.fixedIds false lets the restricted SCC assign the ids", () => {
+  const ID_FIELDS = ["runAsUser", "runAsGroup", "fsGroup"];
+  /** Every id field set anywhere in an object (pod or container security contexts, init containers included). */
+  const idFieldsIn = (node: unknown, path = ""): string[] => {
+    if (Array.isArray(node)) return node.flatMap((n, i) => idFieldsIn(n, `${path}[${i}]`));
+    if (node === null || typeof node !== "object") return [];
+    return Object.entries(node).flatMap(([k, v]) => (ID_FIELDS.includes(k) ? [`${path}.${k}`] : idFieldsIn(v, `${path}.${k}`)));
+  };
+  const pods = (values: object) => {
+    const objects = render({ values: { secrets: { values: EXPLICIT_SECRET_VALUES }, dataStores: { mode: "bundled" }, ...values } });
+    return [...workloads(objects), ...objects.filter((o) => o.kind === "Pod")].map((o) => ({ name: `${o.kind}/${o.metadata.name}`, spec: o.kind === "Pod" ? o.spec : podSpec(o) }));
+  };
+
+  test("by default every pod runs with the images' fixed ids (Kodus 1000, stores 999)", () => {
+    const all = pods({});
+    expect(all.length).toBeGreaterThan(8);
+    for (const p of all) expect([p.name, p.spec.securityContext.runAsUser]).toEqual([p.name, p.name.includes("StatefulSet/") ? 999 : 1000]);
+  });
+
+  test("fixedIds false: no id anywhere, runAsNonRoot and seccomp kept on every pod and container", () => {
+    const all = pods({ podSecurity: { fixedIds: false } });
+    expect(all.length).toBeGreaterThan(8);
+    for (const p of all) {
+      expect([p.name, idFieldsIn(p.spec)]).toEqual([p.name, []]);
+      expect([p.name, p.spec.securityContext]).toEqual([p.name, { runAsNonRoot: true, seccompProfile: { type: "RuntimeDefault" } }]);
+      for (const c of [...(p.spec.initContainers ?? []), ...p.spec.containers]) {
+        expect([p.name, c.name, c.securityContext]).toEqual([p.name, c.name, expect.objectContaining({ runAsNonRoot: true, allowPrivilegeEscalation: false, capabilities: { drop: ["ALL"] } })]);
+      }
+    }
+  });
+
+  test("a value that is not a boolean is refused by the values schema", () => {
+    const r = tryRender({ values: { ...MINIMAL_VALUES, podSecurity: { fixedIds: "no" } } });
+    expect(r.status).not.toBe(0);
+    expect(r.stderr).toContain("/podSecurity/fixedIds");
+  });
+});

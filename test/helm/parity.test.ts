@@ -105,6 +105,11 @@ const SETUPS: Setup[] = [
     return { name: "the PrometheusRule with a twice-a-day schedule", values, config: toConfig({ ...values, secrets: {} }) };
   })(),
   (() => {
+    // OpenShift: no fixed ids on any pod, bundled stores included.
+    const values = { secrets: { values: EXPLICIT_SECRET_VALUES }, podSecurity: { fixedIds: false } };
+    return { name: "podSecurity.fixedIds false (OpenShift)", values, config: toConfig({ ...values, secrets: {} }) };
+  })(),
+  (() => {
     // The optional components the other way round: the MCP manager off, the analytics worker on.
     const values = { kodus: { components: { "mcp-manager": { enabled: false }, "worker-analytics": { enabled: true } } }, replicas: { "worker-analytics": 2 } };
     return { name: "MCP manager off, analytics worker on", values: { ...values, secrets: { values: EXPLICIT_SECRET_VALUES } }, config: toConfig({ ...values, secrets: {} }) };

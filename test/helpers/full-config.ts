@@ -141,6 +141,7 @@ export const FULL_CONFIG = {
       "mcp-manager": podMetadata("mcp"),
       "worker-analytics": podMetadata("analytics"),
     },
+    podSecurity: { fixedIds: false },
     networkPolicy: {
       defaultDeny: true,
       ingressController: { namespace: "ingress-nginx", podLabels: { "app.kubernetes.io/name": "ingress-nginx" } },

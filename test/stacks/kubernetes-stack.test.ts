@@ -697,3 +697,36 @@ function podTemplateLabels(tf: TfJson): Record<string, Record<string, string>> {
     out[`cron.${name}`] = r.spec.job_template.spec.template.metadata.labels;
   return out;
 }
+
+describe("OpenShift: kubernetes.podSecurity.fixedIds false lets the restricted SCC assign the ids", () => {
+  const idFieldsIn = (node: unknown, path = ""): string[] => {
+    if (Array.isArray(node)) return node.flatMap((n, i) => idFieldsIn(n, `${path}[${i}]`));
+    if (node === null || typeof node !== "object") return [];
+    return Object.entries(node).flatMap(([k, v]) =>
+      ["run_as_user", "run_as_group", "fs_group"].includes(k) ? [`${path}.${k}`] : idFieldsIn(v, `${path}.${k}`),
+    );
+  };
+  const bundled = { dataStores: { mode: "bundled" as const } };
+
+  test("by default every pod has the images' fixed ids", () => {
+    const specs = Object.entries(podSpecs(k8s({ kubernetes: bundled })));
+    expect(specs.length).toBeGreaterThan(8);
+    for (const [name, spec] of specs)
+      expect([name, spec.security_context.run_as_user]).toEqual([name, name.includes("stateful_set") ? "999" : "1000"]);
+  });
+
+  test("fixedIds false: no id on any pod or container, runAsNonRoot and seccomp kept", () => {
+    const specs = Object.entries(podSpecs(k8s({ kubernetes: { ...bundled, podSecurity: { fixedIds: false } } })));
+    expect(specs.length).toBeGreaterThan(8);
+    for (const [name, spec] of specs) {
+      expect([name, idFieldsIn(spec)]).toEqual([name, []]);
+      expect([name, spec.security_context]).toEqual([name, { run_as_non_root: true, seccomp_profile: { type: "RuntimeDefault" } }]);
+    }
+  });
+
+  test("a value that is not a boolean is refused, naming the field", () => {
+    expect(() => parseConfig({ kubernetes: { podSecurity: { fixedIds: "no" } } }, "test")).toThrow(
+      /kubernetes\.podSecurity\.fixedIds: must be true or false/,
+    );
+  });
+});

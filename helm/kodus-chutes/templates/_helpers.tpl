@@ -390,12 +390,14 @@ kodus.io/secret-hash: {{ include "kodus.secretHash" .root | quote }}
 {{- end -}}
 {{- end -}}
 
-{{/* Pod security context (constructs/kubernetes/pod.ts). Arg: uid. */}}
+{{/* Pod security context (constructs/kubernetes/pod.ts). Args: root, uid (omitted with podSecurity.fixedIds false: OpenShift assigns it). */}}
 {{- define "kodus.podSecurityContext" -}}
 runAsNonRoot: true
-runAsUser: {{ . }}
-runAsGroup: {{ . }}
-fsGroup: {{ . }}
+{{- if .root.Values.podSecurity.fixedIds }}
+runAsUser: {{ .uid }}
+runAsGroup: {{ .uid }}
+fsGroup: {{ .uid }}
+{{- end }}
 seccompProfile:
   type: RuntimeDefault
 {{- end -}}
@@ -525,7 +527,7 @@ Args: root, maxLatencyMs, secretName, configMap, serviceAccount, budgetContainer
 {{- define "kodus.probePodSpec" -}}
 {{ include "kodus.podCommon" (dict "root" .root "restartPolicy" "Never" "serviceAccount" .serviceAccount) }}
 securityContext:
-  {{- include "kodus.podSecurityContext" 1000 | nindent 2 }}
+  {{- include "kodus.podSecurityContext" (dict "root" .root "uid" 1000) | nindent 2 }}
 containers:
   {{- include "kodus.probeContainer" (dict "root" .root "name" "probe" "maxLatencyMs" .maxLatencyMs "budgetMode" "report" "secretName" .secretName "schedule" .schedule) | nindent 2 }}
   {{- if and .budgetContainer .root.Values.healthcheck.budget.enabled }}

@@ -95,6 +95,8 @@ export const CONFIG_DESCRIPTIONS: Readonly<Record<string, string>> = {
   "kubernetes.images.pullSecrets": "Names of image pull Secrets in the namespace.",
   "kubernetes.pods.{api,worker,webhooks,web,mcp-manager,worker-analytics}.{labels,annotations}":
     "Extra pod labels/annotations per component (selector labels cannot be overridden; a Chutes key is refused anywhere).",
+  "kubernetes.pods.{api,worker,webhooks,web,mcp-manager,worker-analytics}.env":
+    "Extra container env after Kodus' own: `{ name, value }` (plain) or `{ name, valueFrom: { secretKeyRef: { name, key, optional } } }` (a Secret you manage). A name this deployment sets is refused; so is a Chutes key anywhere (docs/kubernetes.md#extra-environment).",
   "kubernetes.networkPolicy.defaultDeny":
     "Deny all ingress and egress of every pod, then allow DNS, the deployment's own pods, HTTPS to `egress.httpsCidrs` and external stores' ports to `egress.dataStoreCidrs`.",
   "kubernetes.networkPolicy.ingressController.namespace":

@@ -6,7 +6,8 @@
 import { z } from "zod";
 import { checkStateLocations, checkStateOutsideStack, environmentSchema, terraformSchema } from "./state-backend";
 import { NO_USERINFO, noCredentialsError } from "./url-credentials";
-import { KODUS_COMPONENTS, type OptionalComponent } from "../contract/components";
+import { KODUS_COMPONENTS, type Component, type OptionalComponent } from "../contract/components";
+import { envFor } from "../contract/kodus-env";
 
 /** Default model: an open model on Chutes' base tier, served in a TEE. */
 export const DEFAULT_MODEL = "deepseek-ai/DeepSeek-V3.2-TEE";
@@ -537,7 +538,31 @@ export const imagesSchema = z
   })
   .prefault({});
 
-const podMetadata = z.strictObject({ annotations: annotationsSchema.default({}), labels: labelsSchema.default({}) }).prefault({});
+const ENV_NAME = "an environment variable name (letters, digits and _, not starting with a digit)";
+/**
+ * One extra variable of a component's container: a plain `value`, or `valueFrom.secretKeyRef` to a
+ * key of a Secret you manage (never a secret literal; a Chutes key is refused anywhere anyway).
+ */
+const extraEnvEntry = z
+  .strictObject({
+    name: z.string({ error: `must be ${ENV_NAME}` }).regex(/^[A-Za-z_][A-Za-z0-9_]*$/, { error: `must be ${ENV_NAME}` }),
+    value: z.string({ error: "must be a string" }).optional(),
+    valueFrom: z
+      .strictObject({
+        secretKeyRef: z.strictObject({
+          name: z.string().regex(/^[a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?$/, { error: "must be a Secret name (DNS subdomain)" }),
+          key: z.string().regex(/^[-._a-zA-Z0-9]{1,253}$/, { error: "must be a Secret key (letters, digits, '-', '_', '.')" }),
+          optional: z.boolean({ error: "must be true or false" }).optional(),
+        }),
+      })
+      .optional(),
+  })
+  .refine((e) => (e.value === undefined) !== (e.valueFrom === undefined), {
+    error: "needs exactly one of value (a plain value) or valueFrom.secretKeyRef (a key of a Secret you manage)",
+  });
+const podMetadata = z
+  .strictObject({ annotations: annotationsSchema.default({}), labels: labelsSchema.default({}), env: z.array(extraEnvEntry).default([]) })
+  .prefault({});
 /** Extra annotations and labels on each Kodus component's pods (service meshes, cost allocation, ...). */
 export const podMetadataSchema = z
   .strictObject({
@@ -548,7 +573,23 @@ export const podMetadataSchema = z
     "mcp-manager": podMetadata,
     "worker-analytics": podMetadata,
   })
-  .prefault({});
+  .prefault({})
+  .superRefine((pods, ctx) => {
+    // A name this deployment sets would be a duplicate (Helm 4 refuses it, Kubernetes keeps the last).
+    for (const component of Object.keys(pods) as Component[]) {
+      const own = new Set(envFor(component).map((v) => v.name));
+      const seen = new Set<string>();
+      pods[component].env.forEach((e, i) => {
+        const why = own.has(e.name)
+          ? `is set by this deployment for ${component} (contract/kodus-env.ts): change the setting behind it instead`
+          : seen.has(e.name)
+            ? "is listed twice"
+            : undefined;
+        if (why) ctx.addIssue({ code: "custom", path: [component, "env", i, "name"], message: why });
+        seen.add(e.name);
+      });
+    }
+  });
 
 /** An IPv4 or IPv6 CIDR (a pattern, so the chart's JSON Schema checks it too). */
 const cidr = z

@@ -266,7 +266,11 @@ export class KubernetesStack extends TerraformStack {
         replicas: k8s.replicas[component],
         resources: k8s.resources[component],
         configMapName: env.of(component).name,
-        env: secretEnv(secretName, secretEnvFor(component), OPTIONAL_SECRET_ENV_NAMES),
+        // pods.<component>.env: your plain values and secretKeyRefs, after Kodus' own.
+        env: [
+          ...secretEnv(secretName, secretEnvFor(component), OPTIONAL_SECRET_ENV_NAMES),
+          ...k8s.pods[component].env.map((e) => structuredClone(e)),
+        ],
         serviceAccountName: serviceAccount,
         podAnnotations: {
           ...k8s.pods[component].annotations,

@@ -245,3 +245,24 @@ describe("OpenShift: podSecurity.fixedIds false lets the restricted SCC assign t
     expect(r.stderr).toContain("/podSecurity/fixedIds");
   });
 });
+
+describe("extra env per component (pods.<component>.env)", () => {
+  const proxy = { name: "HTTPS_PROXY", value: "http://proxy.corp.example:3128" };
+  const token = { name: "GITLAB_TOKEN", valueFrom: { secretKeyRef: { name: "corp-git", key: "token" } } };
+  test("after Kodus' own variables, on that component only", () => {
+    const objects = render({ values: { secrets: { values: EXPLICIT_SECRET_VALUES }, pods: { worker: { env: [proxy, token] } } } });
+    const env = podSpec(find(objects, "Deployment", "kodus-worker")).containers[0].env;
+    expect(env.slice(-2)).toEqual([proxy, token]);
+    expect(podSpec(find(objects, "Deployment", "kodus-api")).containers[0].env.map((e: { name: string }) => e.name)).not.toContain("HTTPS_PROXY");
+  });
+  test("a name the chart sets fails the render, naming it", () => {
+    const r = tryRender({ values: { secrets: { values: EXPLICIT_SECRET_VALUES }, pods: { worker: { env: [{ name: "WORKER_ROLE", value: "analytics" }] } } } });
+    expect(r.status).not.toBe(0);
+    expect(r.stderr).toContain("pods.worker.env[0].name: WORKER_ROLE is set by this chart for worker");
+  });
+  test("an entry with neither value nor valueFrom is refused by the values schema", () => {
+    const r = tryRender({ values: { ...MINIMAL_VALUES, pods: { api: { env: [{ name: "X", valueFrom: {} }] } } } });
+    expect(r.status).not.toBe(0);
+    expect(r.stderr).toContain("/pods/api/env/0");
+  });
+});

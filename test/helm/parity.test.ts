@@ -105,9 +105,13 @@ const SETUPS: Setup[] = [
     return { name: "the PrometheusRule with a twice-a-day schedule", values, config: toConfig({ ...values, secrets: {} }) };
   })(),
   (() => {
-    // OpenShift: no fixed ids on any pod, bundled stores included.
-    const values = { secrets: { values: EXPLICIT_SECRET_VALUES }, podSecurity: { fixedIds: false } };
-    return { name: "podSecurity.fixedIds false (OpenShift)", values, config: toConfig({ ...values, secrets: {} }) };
+    // OpenShift: no fixed ids on any pod, bundled stores included; a proxy and a token from a Secret on the worker.
+    const env = [
+      { name: "HTTPS_PROXY", value: "http://proxy.corp.example:3128" },
+      { name: "GITLAB_TOKEN", valueFrom: { secretKeyRef: { name: "corp-git", key: "token", optional: true } } },
+    ];
+    const values = { secrets: { values: EXPLICIT_SECRET_VALUES }, podSecurity: { fixedIds: false }, pods: { worker: { env } } };
+    return { name: "podSecurity.fixedIds false (OpenShift), extra env", values, config: toConfig({ ...values, secrets: {} }) };
   })(),
   (() => {
     // The optional components the other way round: the MCP manager off, the analytics worker on.

@@ -7,7 +7,14 @@
 import type { ConfigInput } from "../../config/schema";
 
 const resources = (cpu: string, memory: string) => ({ requests: { cpu, memory }, limits: { cpu: "2", memory: "3Gi" } });
-const podMetadata = (team: string) => ({ annotations: { "example.com/owner": team }, labels: { team } });
+const podMetadata = (team: string) => ({
+  annotations: { "example.com/owner": team },
+  labels: { team },
+  env: [
+    { name: "TEAM", value: team },
+    { name: "CORP_TOKEN", valueFrom: { secretKeyRef: { name: "corp-tokens", key: team, optional: true } } },
+  ],
+});
 const selector = {
   matchLabels: { "app.kubernetes.io/name": "noisy" },
   matchExpressions: [{ key: "tier", operator: "In", values: ["batch"] }],
@@ -136,10 +143,10 @@ export const FULL_CONFIG = {
     pods: {
       api: podMetadata("api"),
       worker: podMetadata("worker"),
-      webhooks: podMetadata("webhooks"),
       web: podMetadata("web"),
       "mcp-manager": podMetadata("mcp"),
       "worker-analytics": podMetadata("analytics"),
+      webhooks: podMetadata("webhooks"),
     },
     podSecurity: { fixedIds: false },
     networkPolicy: {
@@ -222,9 +229,14 @@ export const OTHER_BACKENDS = {
 export function fullConfigs(): { readonly name: string; readonly config: Record<string, unknown> }[] {
   return [
     { name: "s3", config: structuredClone(FULL_CONFIG) as unknown as Record<string, unknown> },
-    ...Object.entries(OTHER_BACKENDS).map(([type, settings]) => ({
-      name: type,
-      config: { ...structuredClone(FULL_CONFIG), terraform: { backend: { [type]: structuredClone(settings) } } } as Record<string, unknown>,
-    })),
+    ...Object.entries(OTHER_BACKENDS).map(([type, settings]) => {
+      const config = structuredClone(FULL_CONFIG);
+      // The extra env entries the other way round, so that each kind is also the first entry somewhere.
+      for (const pod of Object.values(config.kubernetes.pods)) (pod.env as unknown[]).reverse();
+      return {
+        name: type,
+        config: { ...config, terraform: { backend: { [type]: structuredClone(settings) } } } as Record<string, unknown>,
+      };
+    }),
   ];
 }

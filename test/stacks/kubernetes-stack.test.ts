@@ -730,3 +730,40 @@ describe("OpenShift: kubernetes.podSecurity.fixedIds false lets the restricted S
     );
   });
 });
+
+describe("extra env per component (kubernetes.pods.<component>.env)", () => {
+  const proxy = { name: "HTTPS_PROXY", value: "http://proxy.corp.example:3128" };
+  const token = { name: "GITLAB_TOKEN", valueFrom: { secretKeyRef: { name: "corp-git", key: "token" } } };
+
+  test("after Kodus' own variables, on that component only, as written (plain value or secretKeyRef)", () => {
+    const tf = k8s({ kubernetes: { pods: { worker: { env: [proxy, token] } } } });
+    const env = tf.resource.kubernetes_deployment_v1.worker.spec.template.spec.container[0].env;
+    expect(env.slice(-2)).toEqual([proxy, { name: "GITLAB_TOKEN", value_from: { secret_key_ref: { name: "corp-git", key: "token" } } }]);
+    expect(env.slice(0, -2).every((e: { name: string }) => e.name !== "HTTPS_PROXY")).toBe(true);
+    expect(tf.resource.kubernetes_deployment_v1.api.spec.template.spec.container[0].env.map((e: { name: string }) => e.name)).not.toContain(
+      "HTTPS_PROXY",
+    );
+  });
+
+  test.each([
+    [
+      "a name the deployment sets",
+      { worker: { env: [{ name: "API_OPEN_AI_API_KEY", value: "x" }] } },
+      /kubernetes\.pods\.worker\.env\.0\.name: is set by this deployment for worker/,
+    ],
+    ["a name twice", { api: { env: [proxy, proxy] } }, /kubernetes\.pods\.api\.env\.1\.name: is listed twice/],
+    [
+      "neither value nor valueFrom",
+      { api: { env: [{ name: "X" }] } },
+      /kubernetes\.pods\.api\.env\.0: needs exactly one of value .* or valueFrom\.secretKeyRef/,
+    ],
+    ["both", { api: { env: [{ ...proxy, valueFrom: token.valueFrom }] } }, /needs exactly one of value/],
+    [
+      "a bad name",
+      { api: { env: [{ name: "9LIVES", value: "x" }] } },
+      /kubernetes\.pods\.api\.env\.0\.name: must be an environment variable name/,
+    ],
+  ])("refused: %s", (_name, pods, message) => {
+    expect(() => parseConfig({ kubernetes: { pods } }, "test")).toThrow(message);
+  });
+});

@@ -932,3 +932,19 @@ and day of week; other schedules must set staleAfterMinutes.
 {{- mul 3 $longest 60 }}
 {{- end }}
 {{- end -}}
+
+{{/*
+pods.<component>.env after Kodus' own variables: a name the contract already gives the component
+(files/contract.json) fails the render (Helm 4 refuses duplicate env names anyway; Helm 3 would
+let Kubernetes keep the last). Args: root, component, env.
+*/}}
+{{- define "kodus.extraEnv" -}}
+{{- $c := include "kodus.component" . | fromJson }}
+{{- $own := concat $c.env.secret $c.env.plain }}
+{{- range $i, $e := .env }}
+{{- if has $e.name $own }}
+{{- fail (printf "pods.%s.env[%d].name: %s is set by this chart for %s (files/contract.json): change the value behind it instead" $.component $i $e.name $.component) }}
+{{- end }}
+{{- end }}
+{{- toYaml .env }}
+{{- end -}}

@@ -90,6 +90,8 @@ export const CONFIG_DESCRIPTIONS: Readonly<Record<string, string>> = {
     "`false` leaves runAsUser, runAsGroup and fsGroup unset on every pod so the platform assigns them (OpenShift's restricted SCC rejects the fixed 1000/999); runAsNonRoot, seccomp and the container hardening stay (docs/kubernetes.md#openshift).",
   "kubernetes.images.registry":
     "Mirror for every image: `ghcr.io/kodustech/x` becomes `<registry>/kodustech/x`, `mongo:8` becomes `<registry>/library/mongo:8`.",
+  "kubernetes.images.digests.{postgres,mongodb,rabbitmq}":
+    "`sha256:<64 hex>` pins that bundled data store's image (`repo:tag@digest`, its init containers included); the tag stays for readers and for the major-version guard.",
   "kubernetes.images.digests.{api,worker,webhooks,web,mcp-manager}":
     "`sha256:<64 hex>` pins that image (`repo:tag@digest`); `worker` pins the analytics worker too (same image).",
   "kubernetes.images.pullSecrets": "Names of image pull Secrets in the namespace.",

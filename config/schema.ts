@@ -523,7 +523,7 @@ export const schedulingSchema = z
 
 const DIGEST = /^sha256:[a-f0-9]{64}$/;
 const digest = z.string().regex(DIGEST, { error: 'must be an image digest such as "sha256:" followed by 64 hex characters' }).optional();
-/** Where images come from: a mirror registry, digests that pin the Kodus images, pull secrets. */
+/** Where images come from: a mirror registry, digests that pin the Kodus and bundled data-store images, pull secrets. */
 export const imagesSchema = z
   .strictObject({
     registry: z
@@ -533,7 +533,19 @@ export const imagesSchema = z
       })
       .optional(),
     // By image: the analytics worker runs the worker's image, so the worker's digest pins both.
-    digests: z.strictObject({ api: digest, worker: digest, webhooks: digest, web: digest, "mcp-manager": digest }).prefault({}),
+    // The bundled stores' images too (their tags move: mongo:8.x, pg16 get rebuilt).
+    digests: z
+      .strictObject({
+        api: digest,
+        worker: digest,
+        webhooks: digest,
+        web: digest,
+        "mcp-manager": digest,
+        postgres: digest,
+        mongodb: digest,
+        rabbitmq: digest,
+      })
+      .prefault({}),
     pullSecrets: z.array(z.string().regex(DNS1123_SUBDOMAIN, { error: "must be a Secret name (DNS-1123 subdomain)" })).default([]),
   })
   .prefault({});

@@ -214,6 +214,7 @@ export class KubernetesStack extends TerraformStack {
         dependsOn: secretDeps,
         placement,
         registry: k8s.images.registry,
+        digests: { postgres: k8s.images.digests.postgres, mongodb: k8s.images.digests.mongodb, rabbitmq: k8s.images.digests.rabbitmq },
       });
       storeDeps.push(...data.statefulSets);
     }

@@ -266,3 +266,17 @@ describe("extra env per component (pods.<component>.env)", () => {
     expect(r.stderr).toContain("/pods/api/env/0");
   });
 });
+
+test("bundled data stores: images.digests.<store> pins the store's image, init containers included; the tag stays", () => {
+  const d = (n: string) => `sha256:${n.repeat(64)}`;
+  const objects = render({ values: { secrets: { values: EXPLICIT_SECRET_VALUES }, dataStores: { mode: "bundled" }, images: { digests: { mongodb: d("c"), rabbitmq: d("b") } } } });
+  const images = (name: string) => {
+    const spec = podSpec(find(objects, "StatefulSet", name));
+    return [...(spec.initContainers ?? []), ...spec.containers].map((c: { image: string }) => c.image);
+  };
+  expect(images("kodus-mongodb")).toEqual([expect.stringMatching(/^mongo:8[^@]*@sha256:c{64}$/)]);
+  expect(images("kodus-mongodb").every((i: string) => i.endsWith(`@${d("c")}`))).toBe(true);
+  expect(images("kodus-rabbitmq").length).toBeGreaterThan(1);
+  expect(images("kodus-rabbitmq").every((i: string) => i === `ghcr.io/kodustech/kodus-rabbitmq:4.2.2-kodus@${d("b")}`)).toBe(true);
+  expect(images("kodus-postgres").every((i: string) => !i.includes("@"))).toBe(true);
+});

@@ -767,3 +767,22 @@ describe("extra env per component (kubernetes.pods.<component>.env)", () => {
     expect(() => parseConfig({ kubernetes: { pods } }, "test")).toThrow(message);
   });
 });
+
+test("bundled data stores: images.digests.<store> pins the store's image, mirror and init containers included", () => {
+  const d = (n: string) => `sha256:${n.repeat(64)}`;
+  const tf = k8s({
+    kubernetes: {
+      dataStores: { mode: "bundled" },
+      images: { registry: "mirror.example.com", digests: { postgres: d("a"), rabbitmq: d("b") } },
+    },
+  });
+  const sts = tf.resource.kubernetes_stateful_set_v1;
+  const images = (name: string) => {
+    const spec = sts[name].spec.template.spec;
+    return [...(spec.init_container ?? []), ...spec.container].map((c: { image: string }) => c.image);
+  };
+  expect(images("postgres")).toEqual([`mirror.example.com/pgvector/pgvector:pg16@${d("a")}`]);
+  expect(new Set(images("rabbitmq"))).toEqual(new Set([`mirror.example.com/kodustech/kodus-rabbitmq:4.2.2-kodus@${d("b")}`]));
+  expect(images("mongodb").every((i: string) => !i.includes("@"))).toBe(true);
+  expect(() => k8s({ kubernetes: { images: { digests: { mongodb: "latest" } } } })).toThrow(/kubernetes\.images\.digests\.mongodb/);
+});

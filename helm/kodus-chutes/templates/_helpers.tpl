@@ -186,6 +186,15 @@ one API pool for the migration Job, headroom, at least PostgreSQL's default.
 {{- $ref -}}
 {{- end -}}
 
+{{/* A bundled store's image: mirrored, and pinned by images.digests.<store> when set (constructs/kubernetes/images.ts). Args: root, store (its dict: key, image). */}}
+{{- define "kodus.storeImage" -}}
+{{- $ref := include "kodus.mirrored" (dict "root" .root "image" .store.image) -}}
+{{- with (index .root.Values.images.digests .store.key) -}}
+{{- $ref = printf "%s@%s" $ref . -}}
+{{- end -}}
+{{- $ref -}}
+{{- end -}}
+
 {{/* Data-store endpoint. Args: root, store (postgres | mongodb | rabbitmq). Output: YAML {host, port}. */}}
 {{- define "kodus.store" -}}
 {{- $stores := .root.Values.dataStores -}}

@@ -180,6 +180,24 @@ describe("labels", () => {
   });
 });
 
+test("fullnameOverride renames every object and every reference to one; nameOverride the name label and selectors", () => {
+  const objects = render({ values: { ...MINIMAL_VALUES, fullnameOverride: "acme-kodus", nameOverride: "review" }, release: "rel" });
+  expect(objects.length).toBeGreaterThan(30);
+  expect(objects.filter((o) => o.metadata.name !== "acme-kodus" && !o.metadata.name.startsWith("acme-kodus-")).map((o) => `${o.kind}/${o.metadata.name}`)).toEqual([]);
+  // References follow: the web's API host, the stores, the Secret every secretKeyRef reads.
+  expect(find(objects, "ConfigMap", "acme-kodus-web-env").data.WEB_HOSTNAME_API).toBe("acme-kodus-api");
+  expect(find(objects, "ConfigMap", "acme-kodus-api-env").data.API_PG_DB_HOST).toBe("acme-kodus-postgres");
+  const text = JSON.stringify(objects);
+  expect(text).not.toMatch(/"rel-(api|worker|web|webhooks|secrets|postgres|mongodb|rabbitmq|migrate|chutes)/);
+  const api = find(objects, "Deployment", "acme-kodus-api");
+  expect(api.spec.selector.matchLabels).toEqual({ "app.kubernetes.io/name": "review", "app.kubernetes.io/instance": "rel", "app.kubernetes.io/component": "api" });
+  for (const o of objects) expect([o.kind, o.metadata.name, o.metadata.labels?.["app.kubernetes.io/name"]]).toEqual([o.kind, o.metadata.name, "review"]);
+  for (const np of byKind(objects, "NetworkPolicy")) expect(JSON.stringify(np.spec)).not.toContain('"app.kubernetes.io/name":"kodus"');
+  const bad = tryRender({ values: { ...MINIMAL_VALUES, fullnameOverride: "Acme_Kodus" } });
+  expect(bad.status).not.toBe(0);
+  expect(bad.stderr).toContain("/fullnameOverride");
+});
+
 test("the longest release name Helm allows (53) still gives valid object names (CronJobs: 52)", () => {
   const release = `${"a".repeat(30)}-${"b".repeat(22)}`;
   const objects = render({ values: MINIMAL_VALUES, release });

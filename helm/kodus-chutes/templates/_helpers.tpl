@@ -75,12 +75,17 @@ seconds) plus a margin. Args: root, component.
 
 {{/* Object name prefix: the release name, short enough for every suffix (CronJob names: 52 chars). */}}
 {{- define "kodus.prefix" -}}
-{{- .Release.Name | trunc 32 | trimSuffix "-" -}}
+{{- .Values.fullnameOverride | default .Release.Name | trunc 32 | trimSuffix "-" -}}
+{{- end -}}
+
+{{/* app.kubernetes.io/name of every object: nameOverride, else "kodus" (it is in the selectors: set it at install only). */}}
+{{- define "kodus.name" -}}
+{{- .Values.nameOverride | default "kodus" -}}
 {{- end -}}
 
 {{/* The labels that select one component's pods. Args: root, component. */}}
 {{- define "kodus.selectorLabels" -}}
-app.kubernetes.io/name: kodus
+app.kubernetes.io/name: {{ include "kodus.name" .root }}
 app.kubernetes.io/instance: {{ .root.Release.Name | quote }}
 app.kubernetes.io/component: {{ .component | quote }}
 {{- end -}}
@@ -840,7 +845,7 @@ data:
 
 {{/* The labels every pod of the release carries (network policies select them all). Arg: root. */}}
 {{- define "kodus.releaseSelector" -}}
-app.kubernetes.io/name: kodus
+app.kubernetes.io/name: {{ include "kodus.name" . }}
 app.kubernetes.io/instance: {{ .Release.Name | quote }}
 {{- end -}}
 

@@ -117,6 +117,8 @@ export const CONFIG_DESCRIPTIONS: Readonly<Record<string, string>> = {
   "healthcheck.budget.enabled": "The checks also read the key's Chutes budget (no completion spent).",
   "healthcheck.budget.{warnPercent,criticalPercent}":
     "A cap used to at least this share is `budget_warning` / `budget_critical` (warn <= critical).",
+  "healthcheck.resources.{requests,limits}.{cpu,memory}":
+    "Requests and limits of each check container (the preflight Job, the CronJob's probe and budget containers). Kubernetes stack and chart; a request above its limit is refused.",
   "healthcheck.prometheusRule.enabled": "A PrometheusRule (Prometheus Operator CRD) with the check's alerts.",
   "healthcheck.prometheusRule.labels": "Labels for your Prometheus ruleSelector.",
   "healthcheck.prometheusRule.staleAfterMinutes":

@@ -263,6 +263,8 @@ export const healthcheckSchema = z
     timeoutSeconds: positiveInt(300).default(30),
     maxLatencyMs: positiveInt(600_000).default(20_000),
     budget: budgetSchema,
+    /** Each check container's requests and limits (the probe is one small Node process). */
+    resources: resourcesSchema({ cpu: "10m", memory: "64Mi" }, { cpu: "200m", memory: "128Mi" }),
     prometheusRule: z
       .strictObject({
         enabled: z.boolean({ error: "must be true or false" }).default(false),

@@ -135,6 +135,7 @@ export class KubernetesStack extends TerraformStack {
         secretKey: "API_OPEN_AI_API_KEY",
         probe: probeSettingsFor(config),
         schedule: config.healthcheck.schedule,
+        resources: config.healthcheck.resources,
         revision: revision.ref,
         preflight: runPreflight,
         periodic: runPeriodic,

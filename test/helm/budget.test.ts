@@ -122,3 +122,15 @@ test("review readiness (#22): the CronJob's containers get the schedule and requ
   const off = render({ values: { ...VALUES, llm: { managementUrl: "https://mgmt.example.com:9443" }, healthcheck: { budget: { enabled: false } } } });
   expect(find(off, "NetworkPolicy", "kodus-chutes-probe-egress").spec.egress[1].ports).toEqual([{ port: 443, protocol: "TCP" }, { port: 9443, protocol: "TCP" }]);
 });
+
+test("healthcheck.resources: every check container (preflight hook, the CronJob's probe and budget) gets them; a request above its limit fails", () => {
+  const resources = { requests: { cpu: "20m", memory: "96Mi" }, limits: { cpu: "300m", memory: "192Mi" } };
+  const objects = render({ values: { ...VALUES, healthcheck: { resources } } });
+  const checks = objects.filter((o) => ["Job", "CronJob"].includes(o.kind) && o.metadata.name.includes("chutes-"));
+  const containers = checks.flatMap((o) => podSpec(o).containers);
+  expect(containers.map((c: { name: string }) => c.name).sort()).toEqual(["budget", "probe", "probe"]);
+  for (const c of containers) expect([c.name, c.resources]).toEqual([c.name, resources]);
+  const r = tryRender({ values: { ...MINIMAL_VALUES, healthcheck: { resources: { requests: { memory: "256Mi" } } } } });
+  expect(r.status).not.toBe(0);
+  expect(r.stderr).toContain("healthcheck.resources");
+});

@@ -166,6 +166,7 @@ export const FULL_CONFIG = {
     timeoutSeconds: 40,
     maxLatencyMs: 15_000,
     budget: { enabled: true, warnPercent: 70, criticalPercent: 90 },
+    resources: resources("20m", "96Mi"),
     prometheusRule: { enabled: true, labels: { release: "kube-prometheus-stack" }, staleAfterMinutes: 10_000 },
   },
   environment: "production",

@@ -156,3 +156,18 @@ describe("Kubernetes PrometheusRule (healthcheck.prometheusRule)", () => {
     ).toBeUndefined();
   });
 });
+
+test("healthcheck.resources: every check container (preflight Job, the CronJob's probe and budget) gets them", () => {
+  const resources = { requests: { cpu: "20m", memory: "96Mi" }, limits: { cpu: "300m", memory: "192Mi" } };
+  const { json } = synthStack("kubernetes", { healthcheck: { resources } });
+  const cron = Object.values(json.resource.kubernetes_cron_job_v1 as Record<string, any>)[0].spec.job_template.spec.template.spec;
+  const jobs = Object.values(json.resource.kubernetes_job_v1 as Record<string, any>).filter((j) =>
+    j.metadata.name.includes("chutes-preflight"),
+  );
+  const containers = [...cron.container, ...jobs.flatMap((j) => j.spec.template.spec.container)];
+  expect(containers.map((c: { name: string }) => c.name).sort()).toEqual(["budget", "probe", "probe"]);
+  for (const c of containers) expect([c.name, c.resources]).toEqual([c.name, resources]);
+  expect(() => synthStack("kubernetes", { healthcheck: { resources: { requests: { memory: "256Mi" } } } })).toThrow(
+    /healthcheck\.resources/,
+  );
+});

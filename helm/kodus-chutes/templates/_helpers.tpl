@@ -519,9 +519,11 @@ completion only as often as 1 % of the daily quota allows; a preflight has none)
           key: API_OPEN_AI_API_KEY
   # The probe's one JSON line becomes the termination message: `kubectl describe` shows why.
   terminationMessagePolicy: FallbackToLogsOnError
+  {{- /* Flow style, as before healthcheck.resources existed: the default render (and the hook's hashed name) is unchanged. */}}
+  {{- $r := .root.Values.healthcheck.resources }}
   resources:
-    requests: { cpu: 10m, memory: 64Mi }
-    limits: { cpu: 200m, memory: 128Mi }
+    requests: { cpu: {{ $r.requests.cpu }}, memory: {{ $r.requests.memory }} }
+    limits: { cpu: {{ $r.limits.cpu }}, memory: {{ $r.limits.memory }} }
   securityContext:
     {{- include "kodus.containerSecurityContext" true | nindent 4 }}
   volumeMounts:
@@ -638,7 +640,7 @@ each place, one line each, the key masked. Arg: root.
 {{- fail (printf "llm.baseUrl (%s) must be the API base such as \"https://llm.chutes.ai/v1\", without /chat/completions (Kodus appends it)" $v.llm.baseUrl) -}}
 {{- end -}}
 {{- /* Kubernetes rejects a Pod whose request exceeds its limit only at apply time; say so at render time. */ -}}
-{{- range $path, $r := dict "resources.api" $v.resources.api "resources.worker" $v.resources.worker "resources.webhooks" $v.resources.webhooks "resources.web" $v.resources.web "dataStores.resources.postgres" $v.dataStores.resources.postgres "dataStores.resources.mongodb" $v.dataStores.resources.mongodb "dataStores.resources.rabbitmq" $v.dataStores.resources.rabbitmq -}}
+{{- range $path, $r := dict "resources.api" $v.resources.api "resources.worker" $v.resources.worker "resources.webhooks" $v.resources.webhooks "resources.web" $v.resources.web "dataStores.resources.postgres" $v.dataStores.resources.postgres "dataStores.resources.mongodb" $v.dataStores.resources.mongodb "dataStores.resources.rabbitmq" $v.dataStores.resources.rabbitmq "healthcheck.resources" $v.healthcheck.resources -}}
 {{- range $kind := list "cpu" "memory" -}}
 {{- $request := index $r.requests $kind -}}
 {{- $limit := index $r.limits $kind -}}

@@ -97,6 +97,8 @@ export const CONFIG_DESCRIPTIONS: Readonly<Record<string, string>> = {
   "kubernetes.images.pullSecrets": "Names of image pull Secrets in the namespace.",
   "kubernetes.pods.{api,worker,webhooks,web,mcp-manager,worker-analytics}.{labels,annotations}":
     "Extra pod labels/annotations per component (selector labels cannot be overridden; a Chutes key is refused anywhere).",
+  "kubernetes.pods.{api,worker,webhooks,web,mcp-manager,worker-analytics}.scheduling.{nodeSelector,tolerations,affinity}":
+    "Per component: each field set replaces `kubernetes.scheduling`'s for that component's pods (not merged); stores, Jobs and checks keep the global block.",
   "kubernetes.pods.{api,worker,webhooks,web,mcp-manager,worker-analytics}.env":
     "Extra container env after Kodus' own: `{ name, value }` (plain) or `{ name, valueFrom: { secretKeyRef: { name, key, optional } } }` (a Secret you manage). A name this deployment sets is refused; so is a Chutes key anywhere (docs/kubernetes.md#extra-environment).",
   "kubernetes.networkPolicy.defaultDeny":

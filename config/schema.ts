@@ -574,8 +574,19 @@ const extraEnvEntry = z
   .refine((e) => (e.value === undefined) !== (e.valueFrom === undefined), {
     error: "needs exactly one of value (a plain value) or valueFrom.secretKeyRef (a key of a Secret you manage)",
   });
+/** Per component: each field set replaces kubernetes.scheduling's for that component's pods. */
+const componentScheduling = z.strictObject({
+  nodeSelector: labelsSchema.optional(),
+  tolerations: z.array(tolerationSchema).optional(),
+  affinity: affinitySchema.optional(),
+});
 const podMetadata = z
-  .strictObject({ annotations: annotationsSchema.default({}), labels: labelsSchema.default({}), env: z.array(extraEnvEntry).default([]) })
+  .strictObject({
+    annotations: annotationsSchema.default({}),
+    labels: labelsSchema.default({}),
+    env: z.array(extraEnvEntry).default([]),
+    scheduling: componentScheduling.optional(),
+  })
   .prefault({});
 /** Extra annotations and labels on each Kodus component's pods (service meshes, cost allocation, ...). */
 export const podMetadataSchema = z

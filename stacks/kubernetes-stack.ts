@@ -280,7 +280,11 @@ export class KubernetesStack extends TerraformStack {
           [CONFIG_HASH_ANNOTATION]: env.of(component).hash,
         },
         podLabels: { ...k8s.pods[component].labels },
-        placement,
+        // pods.<component>.scheduling: each field set replaces the global one (as the chart's kodus.podPlacement).
+        placement: {
+          ...placement,
+          ...Object.fromEntries(Object.entries(k8s.pods[component].scheduling ?? {}).filter(([, v]) => v !== undefined)),
+        },
         spread: k8s.scheduling.topologySpreadConstraints,
         probes: { port: spec.port, ...spec.health, startupSeconds: spec.startupSeconds },
         service: spec.service,

@@ -280,3 +280,14 @@ test("bundled data stores: images.digests.<store> pins the store's image, init c
   expect(images("kodus-rabbitmq").every((i: string) => i === `ghcr.io/kodustech/kodus-rabbitmq:4.2.2-kodus@${d("b")}`)).toBe(true);
   expect(images("kodus-postgres").every((i: string) => !i.includes("@"))).toBe(true);
 });
+
+test("pods.<component>.scheduling: each field set replaces the global one for that component only", () => {
+  const global = { nodeSelector: { pool: "general" }, tolerations: [{ key: "shared", operator: "Exists", effect: "NoSchedule" }] };
+  const gpu = { nodeSelector: { pool: "workers" } };
+  const objects = render({ values: { secrets: { values: EXPLICIT_SECRET_VALUES }, scheduling: global, pods: { worker: { scheduling: gpu } } } });
+  const worker = podSpec(find(objects, "Deployment", "kodus-worker"));
+  expect(worker.nodeSelector).toEqual({ pool: "workers" }); // replaced, not merged
+  expect(worker.tolerations).toEqual(global.tolerations); // not overridden: the global one
+  expect(podSpec(find(objects, "Deployment", "kodus-api")).nodeSelector).toEqual({ pool: "general" });
+  expect(podSpec(find(objects, "StatefulSet", "kodus-postgres")).nodeSelector).toEqual({ pool: "general" });
+});

@@ -111,8 +111,8 @@ const SETUPS: Setup[] = [
       { name: "GITLAB_TOKEN", valueFrom: { secretKeyRef: { name: "corp-git", key: "token", optional: true } } },
     ];
     const digests = { postgres: `sha256:${"a".repeat(64)}`, rabbitmq: `sha256:${"b".repeat(64)}` };
-    const values = { secrets: { values: EXPLICIT_SECRET_VALUES }, podSecurity: { fixedIds: false }, pods: { worker: { env } }, images: { digests } };
-    return { name: "podSecurity.fixedIds false (OpenShift), extra env, store digests", values, config: toConfig({ ...values, secrets: {} }) };
+    const values = { secrets: { values: EXPLICIT_SECRET_VALUES }, podSecurity: { fixedIds: false }, pods: { worker: { env, scheduling: { nodeSelector: { pool: "workers" } } } }, images: { digests }, scheduling: { nodeSelector: { pool: "general" } } };
+    return { name: "podSecurity.fixedIds false (OpenShift), extra env, store digests, per-component scheduling", values, config: toConfig({ ...values, secrets: {} }) };
   })(),
   (() => {
     // The optional components the other way round: the MCP manager off, the analytics worker on.

@@ -10,6 +10,18 @@ const resources = (cpu: string, memory: string) => ({ requests: { cpu, memory },
 const podMetadata = (team: string) => ({
   annotations: { "example.com/owner": team },
   labels: { team },
+  scheduling: {
+    nodeSelector: { pool: team },
+    tolerations: [{ key: "team", operator: "Equal" as const, value: team, effect: "NoSchedule" as const, tolerationSeconds: 30 }],
+    affinity: {
+      nodeAffinity: {
+        requiredDuringSchedulingIgnoredDuringExecution: { nodeSelectorTerms: [nodeTerm] },
+        preferredDuringSchedulingIgnoredDuringExecution: [{ weight: 5, preference: nodeTerm }],
+      },
+      podAffinity,
+      podAntiAffinity: podAffinity,
+    },
+  },
   env: [
     { name: "TEAM", value: team },
     { name: "CORP_TOKEN", valueFrom: { secretKeyRef: { name: "corp-tokens", key: team, optional: true } } },

@@ -786,3 +786,18 @@ test("bundled data stores: images.digests.<store> pins the store's image, mirror
   expect(images("mongodb").every((i: string) => !i.includes("@"))).toBe(true);
   expect(() => k8s({ kubernetes: { images: { digests: { mongodb: "latest" } } } })).toThrow(/kubernetes\.images\.digests\.mongodb/);
 });
+
+test("pods.<component>.scheduling: each field set replaces the global one for that component only", () => {
+  const tf = k8s({
+    kubernetes: {
+      dataStores: { mode: "bundled" },
+      scheduling: { nodeSelector: { pool: "general" }, tolerations: [{ key: "shared", operator: "Exists", effect: "NoSchedule" }] },
+      pods: { worker: { scheduling: { nodeSelector: { pool: "workers" } } } },
+    },
+  });
+  const spec = (type: string, name: string) => tf.resource[type][name].spec.template.spec;
+  expect(spec("kubernetes_deployment_v1", "worker").node_selector).toEqual({ pool: "workers" });
+  expect(spec("kubernetes_deployment_v1", "worker").toleration).toEqual([{ key: "shared", operator: "Exists", effect: "NoSchedule" }]);
+  expect(spec("kubernetes_deployment_v1", "api").node_selector).toEqual({ pool: "general" });
+  expect(spec("kubernetes_stateful_set_v1", "postgres").node_selector).toEqual({ pool: "general" });
+});

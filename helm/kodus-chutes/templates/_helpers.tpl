@@ -436,7 +436,7 @@ automountServiceAccountToken: false
 enableServiceLinks: false
 restartPolicy: {{ .restartPolicy }}
 terminationGracePeriodSeconds: {{ .grace | default 30 }}
-{{- include "kodus.podPlacement" .root | nindent 0 }}
+{{- include "kodus.podPlacement" (dict "root" .root "override" .scheduling) | nindent 0 }}
 {{- end -}}
 
 {{/* Writable emptyDir volumes: /tmp always, plus extras. Arg: list of {name, mountPath}. */}}
@@ -707,8 +707,10 @@ tolerations, affinity, priority class (scheduling.*, images.pullSecrets). Arg: r
 Renders nothing when none is set.
 */}}
 {{- define "kodus.podPlacement" -}}
-{{- $s := .Values.scheduling -}}
-{{- with .Values.images.pullSecrets }}
+{{- /* pods.<component>.scheduling: each field it sets replaces the global one for that component. */ -}}
+{{- $s := deepCopy .root.Values.scheduling -}}
+{{- range $k, $v := (.override | default dict) }}{{ $_ := set $s $k $v }}{{ end -}}
+{{- with .root.Values.images.pullSecrets }}
 imagePullSecrets:
 {{- range . }}
   - name: {{ . | quote }}

@@ -403,7 +403,8 @@ describe("terraform 1.11 accepts every variant", () => {
   /** What Terraform says when a partial block reaches it without its file (gcs asks for credentials first, so it is not here). */
   const MISSING: Record<string, RegExp> = {
     s3: /The attribute "bucket" is required by the backend/,
-    azurerm: /"storage_account_name": required field is not set[\s\S]*"container_name": required field is not set/,
+    // Both, in any order (Terraform reports them from a map).
+    azurerm: /^(?=[\s\S]*"storage_account_name": required field is not set)(?=[\s\S]*"container_name": required field is not set)/,
   };
   test.each(VARIANTS.filter((v) => v[4] !== undefined && Object.keys(v[3].backend ?? {})[0] in MISSING))(
     "%s: without its -backend-config file, Terraform asks for what it holds",

@@ -25,18 +25,18 @@ export const CONFIG_DESCRIPTIONS: Readonly<Record<string, string>> = {
   "kodus.publicUrl":
     "Absolute http(s) URL of the web UI (`NEXTAUTH_URL`, `API_FRONTEND_URL`, `API_USER_INVITE_BASE_URL`). Unset: the Ingress web host on Kubernetes, else `http://localhost:3000`; localhost is refused with an Ingress.",
   "kodus.webhooksUrl":
-    "Absolute http(s) URL git providers call; `/github/webhook`, `/gitlab/webhook`, `/bitbucket/webhook`, `/azure-repos/webhook` are appended. Unset: the Ingress webhooks host, else `http://localhost:3332`.",
+    "Absolute http(s) URL git providers call; `/github/webhook`, `/gitlab/webhook`, `/bitbucket/webhook`, `/azure-repos/webhook`, `/forgejo/webhook` are appended. Unset: the Ingress webhooks host, else `http://localhost:3332`.",
   "kodus.workerDrainTimeoutMs":
     "How long the worker drains in-flight reviews on shutdown; the Kubernetes grace period and the Docker stop timeout are this + 15 s.",
   "kodus.telemetryDisabled": "`true` sets `KODUS_TELEMETRY_DISABLED=true`: no daily anonymous heartbeat from the worker to Kodus.",
   "kodus.email.provider":
-    "Notification e-mail (invitations, password resets): `resend` or `smtp`. Unset: Kodus' default, Resend (its API key is the optional secret `resend_api_key`).",
+    "Notification e-mail: `resend` or `smtp`. Unset: Kodus' default (Resend). The Resend key and the SMTP password are secret inputs (`resend_api_key`, `smtp_password`); invitations and password resets always go through Resend.",
   "kodus.email.smtp.{host,port,secure,user,from}":
-    "SMTP settings for `provider: smtp` (`host` required; `from` an e-mail address); the SMTP password is a secret input, never config.",
+    "SMTP server for `kodus.email.provider: smtp` (`host` required; port 587 and secure `false` by default; `from` an e-mail address).",
   "kodus.components.mcp-manager.enabled":
-    "Kodus' MCP manager (the web's MCP pages, MCP tools in reviews), on as the official installer runs it; `false` removes it, its settings and its secret input.",
+    "Kodus' MCP manager (the web's MCP pages, MCP tools in reviews), as the official installer runs it. `false` removes it, every MCP setting and its secret input.",
   "kodus.components.worker-analytics.enabled":
-    "The worker image again with `WORKER_ROLE=analytics` (Cockpit ingestion and reports; its pull-request classifier calls the LLM every 30 minutes and spends Chutes quota). Off, as in the official compose file.",
+    "The worker image again with `WORKER_ROLE=analytics` (Cockpit ingestion and reports, a pull-request classifier that calls the LLM every 30 minutes: it spends Chutes quota). Off as in the official compose file.",
   "docker.enabled": "Synthesize the Docker stack.",
   "docker.host": "`unix://`, `tcp://` or `ssh://` Docker host (no password). Unset: `DOCKER_HOST`, else the local socket.",
   "docker.bindAddress": "Host IP the published ports listen on.",
@@ -69,6 +69,8 @@ export const CONFIG_DESCRIPTIONS: Readonly<Record<string, string>> = {
   "kubernetes.autoscaling.{api,worker}.enabled": "A HorizontalPodAutoscaler owns the replica count (Terraform leaves it alone).",
   "kubernetes.autoscaling.{api,worker}.{minReplicas,maxReplicas}":
     "HPA range (min <= max); the maximum counts for PostgreSQL connections and review concurrency.",
+  "kubernetes.autoscaling.{api,worker}.scaleDown.{stabilizationWindowSeconds,podsPerPeriod,periodSeconds}":
+    "HPA scale-down: after `stabilizationWindowSeconds` (0..3600) of lower load, at most `podsPerPeriod` pods per `periodSeconds` (1..1800). Default for the worker 900/1/600 (a stopped worker's in-flight review is delivered again); the API keeps Kubernetes' default unless set (docs/kubernetes.md#disruption-budgets).",
   "kubernetes.autoscaling.{api,worker}.targetCpuPercent": "Average CPU utilization the HPA aims for.",
   "kubernetes.scaleLimits.{api,worker,webhooks,mcp-manager,worker-analytics}":
     "The most pods of each component that uses PostgreSQL; `max_connections` is sized from these (docs/what-gets-deployed.md), so replicas and HPA maxima, which may not exceed them, scale without restarting PostgreSQL. An optional component switched off is not counted.",
@@ -84,13 +86,21 @@ export const CONFIG_DESCRIPTIONS: Readonly<Record<string, string>> = {
   "kubernetes.scheduling.topologySpreadConstraints":
     "Replaces the default spread of each Deployment (over nodes, `ScheduleAnyway`); each component's selector is filled in, so no `labelSelector`.",
   "kubernetes.scheduling.priorityClassName": "PriorityClass of every pod.",
+  "kubernetes.podSecurity.fixedIds":
+    "`false` leaves runAsUser, runAsGroup and fsGroup unset on every pod so the platform assigns them (OpenShift's restricted SCC rejects the fixed 1000/999); runAsNonRoot, seccomp and the container hardening stay (docs/kubernetes.md#openshift).",
   "kubernetes.images.registry":
     "Mirror for every image: `ghcr.io/kodustech/x` becomes `<registry>/kodustech/x`, `mongo:8` becomes `<registry>/library/mongo:8`.",
+  "kubernetes.images.digests.{postgres,mongodb,rabbitmq}":
+    "`sha256:<64 hex>` pins that bundled data store's image (`repo:tag@digest`, its init containers included); the tag stays for readers and for the major-version guard.",
   "kubernetes.images.digests.{api,worker,webhooks,web,mcp-manager}":
     "`sha256:<64 hex>` pins that image (`repo:tag@digest`); `worker` pins the analytics worker too (same image).",
   "kubernetes.images.pullSecrets": "Names of image pull Secrets in the namespace.",
   "kubernetes.pods.{api,worker,webhooks,web,mcp-manager,worker-analytics}.{labels,annotations}":
     "Extra pod labels/annotations per component (selector labels cannot be overridden; a Chutes key is refused anywhere).",
+  "kubernetes.pods.{api,worker,webhooks,web,mcp-manager,worker-analytics}.scheduling.{nodeSelector,tolerations,affinity}":
+    "Per component: each field set replaces `kubernetes.scheduling`'s for that component's pods (not merged); stores, Jobs and checks keep the global block.",
+  "kubernetes.pods.{api,worker,webhooks,web,mcp-manager,worker-analytics}.env":
+    "Extra container env after Kodus' own: `{ name, value }` (plain) or `{ name, valueFrom: { secretKeyRef: { name, key, optional } } }` (a Secret you manage). A name this deployment sets is refused; so is a Chutes key anywhere (docs/kubernetes.md#extra-environment).",
   "kubernetes.networkPolicy.defaultDeny":
     "Deny all ingress and egress of every pod, then allow DNS, the deployment's own pods, HTTPS to `egress.httpsCidrs` and external stores' ports to `egress.dataStoreCidrs`.",
   "kubernetes.networkPolicy.ingressController.namespace":
@@ -109,8 +119,12 @@ export const CONFIG_DESCRIPTIONS: Readonly<Record<string, string>> = {
   "healthcheck.budget.enabled": "The checks also read the key's Chutes budget (no completion spent).",
   "healthcheck.budget.{warnPercent,criticalPercent}":
     "A cap used to at least this share is `budget_warning` / `budget_critical` (warn <= critical).",
+  "healthcheck.resources.{requests,limits}.{cpu,memory}":
+    "Requests and limits of each check container (the preflight Job, the CronJob's probe and budget containers). Kubernetes stack and chart; a request above its limit is refused.",
   "healthcheck.prometheusRule.enabled": "A PrometheusRule (Prometheus Operator CRD) with the check's alerts.",
   "healthcheck.prometheusRule.labels": "Labels for your Prometheus ruleSelector.",
+  "healthcheck.prometheusRule.staleAfterMinutes":
+    "KodusChutesCheckStale fires when the periodic check's last success is older than this. Unset: 3 x the longest gap between two runs of `healthcheck.schedule` (docs/health-checks.md). Must exceed that gap.",
   environment:
     "1-20 lowercase letters, digits or `-`: stacks, their state and their output folder become `<stack>-<environment>` (docs/state-and-environments.md).",
   "terraform.backend":

@@ -4,10 +4,11 @@
  * Helm chart's values.schema.json is generated from the same pieces (scripts/helm-schema.ts).
  */
 import { z } from "zod";
-import { checkStateLocations, environmentSchema, terraformSchema } from "./state-backend";
+import { checkStateLocations, checkStateOutsideStack, environmentSchema, terraformSchema } from "./state-backend";
 import { NO_USERINFO, noCredentialsError } from "./url-credentials";
-import { KODUS_COMPONENTS, type OptionalComponent } from "../contract/components";
+import { KODUS_COMPONENTS, type Component, type OptionalComponent } from "../contract/components";
 import { PG_CLIENT_COMPONENTS, type PgClientComponent } from "../contract/data-stores";
+import { envFor } from "../contract/kodus-env";
 
 /** Default model: an open model on Chutes' base tier, served in a TEE. */
 export const DEFAULT_MODEL = "deepseek-ai/DeepSeek-V3.2-TEE";
@@ -263,15 +264,36 @@ export const healthcheckSchema = z
     timeoutSeconds: positiveInt(300).default(30),
     maxLatencyMs: positiveInt(600_000).default(20_000),
     budget: budgetSchema,
+    /** Each check container's requests and limits (the probe is one small Node process). */
+    resources: resourcesSchema({ cpu: "10m", memory: "64Mi" }, { cpu: "200m", memory: "128Mi" }),
     prometheusRule: z
       .strictObject({
         enabled: z.boolean({ error: "must be true or false" }).default(false),
         /** Extra labels, e.g. the one your Prometheus' ruleSelector matches (release: kube-prometheus-stack). */
         labels: z.record(z.string(), z.string()).default({}),
+        /**
+         * KodusChutesCheckStale fires when the CronJob's last success is older than this. Unset:
+         * 3 x the longest gap between two runs of the schedule.
+         */
+        staleAfterMinutes: positiveInt(527_040).optional(),
       })
       .prefault({}),
   })
-  .prefault({});
+  .prefault({})
+  .superRefine((h, ctx) => {
+    const minutes = h.prometheusRule.staleAfterMinutes;
+    if (minutes === undefined) return;
+    // Loaded lazily, as in isValidCron.
+    const { scheduleLongestGapSeconds } = require("./schedule") as typeof import("./schedule");
+    const gap = scheduleLongestGapSeconds(h.schedule) / 60;
+    if (minutes <= gap) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["prometheusRule", "staleAfterMinutes"],
+        message: `must be more than the longest gap between two runs of healthcheck.schedule "${h.schedule}" (${gap} minutes), or the alert fires between healthy runs`,
+      });
+    }
+  });
 
 export const replicasSchema = z
   .strictObject({
@@ -323,13 +345,38 @@ export const secretsSchema = z
   })
   .prefault({});
 
-const autoscaleSchema = (min: number, max: number) =>
+/** An HPA's scale-down behavior: after the window, at most podsPerPeriod pods per periodSeconds (Kubernetes' limits). */
+const scaleDownSchema = z.strictObject({
+  stabilizationWindowSeconds: z
+    .number({ error: "must be a whole number from 0 to 3600" })
+    .int({ error: "must be a whole number from 0 to 3600" })
+    .min(0, { error: "must be a whole number from 0 to 3600" })
+    .max(3600, { error: "must be a whole number from 0 to 3600" }),
+  podsPerPeriod: positiveInt(100),
+  periodSeconds: positiveInt(1800),
+});
+/**
+ * The worker's: a pod stopped mid-review drains for API_WORKER_DRAIN_TIMEOUT_MS and its review is
+ * delivered again (LLM calls and all), so the worker shrinks by one pod per 10 minutes after
+ * 15 minutes of lower load.
+ */
+export const WORKER_SCALE_DOWN = { stabilizationWindowSeconds: 900, podsPerPeriod: 1, periodSeconds: 600 } as const;
+
+/**
+ * fixedIds false leaves runAsUser, runAsGroup and fsGroup unset on every pod, so the platform
+ * assigns them (OpenShift's restricted SCC allocates a UID range per namespace and rejects the
+ * fixed 1000/999); runAsNonRoot, the seccomp profile and the container hardening stay.
+ */
+export const podSecuritySchema = z.strictObject({ fixedIds: z.boolean({ error: "must be true or false" }).default(true) }).prefault({});
+
+const autoscaleSchema = (min: number, max: number, scaleDown?: z.input<typeof scaleDownSchema>) =>
   z
     .strictObject({
       enabled: z.boolean({ error: "must be true or false" }).default(false),
       minReplicas: positiveInt(100).default(min),
       maxReplicas: positiveInt(100).default(max),
       targetCpuPercent: positiveInt(100).default(70),
+      scaleDown: scaleDown ? scaleDownSchema.default(scaleDown) : scaleDownSchema.optional(),
     })
     .prefault({})
     .refine((a) => a.minReplicas <= a.maxReplicas, { error: "minReplicas must not exceed maxReplicas", path: ["minReplicas"] });
@@ -484,7 +531,7 @@ export const schedulingSchema = z
 
 const DIGEST = /^sha256:[a-f0-9]{64}$/;
 const digest = z.string().regex(DIGEST, { error: 'must be an image digest such as "sha256:" followed by 64 hex characters' }).optional();
-/** Where images come from: a mirror registry, digests that pin the Kodus images, pull secrets. */
+/** Where images come from: a mirror registry, digests that pin the Kodus and bundled data-store images, pull secrets. */
 export const imagesSchema = z
   .strictObject({
     registry: z
@@ -494,12 +541,59 @@ export const imagesSchema = z
       })
       .optional(),
     // By image: the analytics worker runs the worker's image, so the worker's digest pins both.
-    digests: z.strictObject({ api: digest, worker: digest, webhooks: digest, web: digest, "mcp-manager": digest }).prefault({}),
+    // The bundled stores' images too (their tags move: mongo:8.x, pg16 get rebuilt).
+    digests: z
+      .strictObject({
+        api: digest,
+        worker: digest,
+        webhooks: digest,
+        web: digest,
+        "mcp-manager": digest,
+        postgres: digest,
+        mongodb: digest,
+        rabbitmq: digest,
+      })
+      .prefault({}),
     pullSecrets: z.array(z.string().regex(DNS1123_SUBDOMAIN, { error: "must be a Secret name (DNS-1123 subdomain)" })).default([]),
   })
   .prefault({});
 
-const podMetadata = z.strictObject({ annotations: annotationsSchema.default({}), labels: labelsSchema.default({}) }).prefault({});
+const ENV_NAME = "an environment variable name (letters, digits and _, not starting with a digit)";
+/**
+ * One extra variable of a component's container: a plain `value`, or `valueFrom.secretKeyRef` to a
+ * key of a Secret you manage (never a secret literal; a Chutes key is refused anywhere anyway).
+ */
+const extraEnvEntry = z
+  .strictObject({
+    name: z.string({ error: `must be ${ENV_NAME}` }).regex(/^[A-Za-z_][A-Za-z0-9_]*$/, { error: `must be ${ENV_NAME}` }),
+    value: z.string({ error: "must be a string" }).optional(),
+    valueFrom: z
+      .strictObject({
+        secretKeyRef: z.strictObject({
+          name: z.string().regex(/^[a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?$/, { error: "must be a Secret name (DNS subdomain)" }),
+          key: z.string().regex(/^[-._a-zA-Z0-9]{1,253}$/, { error: "must be a Secret key (letters, digits, '-', '_', '.')" }),
+          optional: z.boolean({ error: "must be true or false" }).optional(),
+        }),
+      })
+      .optional(),
+  })
+  .refine((e) => (e.value === undefined) !== (e.valueFrom === undefined), {
+    error: "needs exactly one of value (a plain value) or valueFrom.secretKeyRef (a key of a Secret you manage)",
+  });
+/** Per component: each field set replaces kubernetes.scheduling's for that component's pods. */
+const componentScheduling = z.strictObject({
+  nodeSelector: labelsSchema.optional(),
+  tolerations: z.array(tolerationSchema).optional(),
+  affinity: affinitySchema.optional(),
+});
+const podMetadata = z
+  .strictObject({
+    annotations: annotationsSchema.default({}),
+    labels: labelsSchema.default({}),
+    env: z.array(extraEnvEntry).default([]),
+    scheduling: componentScheduling.optional(),
+  })
+  .prefault({});
 /** Extra annotations and labels on each Kodus component's pods (service meshes, cost allocation, ...). */
 export const podMetadataSchema = z
   .strictObject({
@@ -510,7 +604,23 @@ export const podMetadataSchema = z
     "mcp-manager": podMetadata,
     "worker-analytics": podMetadata,
   })
-  .prefault({});
+  .prefault({})
+  .superRefine((pods, ctx) => {
+    // A name this deployment sets would be a duplicate (Helm 4 refuses it, Kubernetes keeps the last).
+    for (const component of Object.keys(pods) as Component[]) {
+      const own = new Set(envFor(component).map((v) => v.name));
+      const seen = new Set<string>();
+      pods[component].env.forEach((e, i) => {
+        const why = own.has(e.name)
+          ? `is set by this deployment for ${component} (contract/kodus-env.ts): change the setting behind it instead`
+          : seen.has(e.name)
+            ? "is listed twice"
+            : undefined;
+        if (why) ctx.addIssue({ code: "custom", path: [component, "env", i, "name"], message: why });
+        seen.add(e.name);
+      });
+    }
+  });
 
 /** An IPv4 or IPv6 CIDR (a pattern, so the chart's JSON Schema checks it too). */
 const cidr = z
@@ -597,7 +707,7 @@ export const configSchema = z
         resources: componentResourcesSchema,
         secrets: secretsSchema,
         dataStores: dataStoresSchema,
-        autoscaling: z.strictObject({ api: autoscaleSchema(2, 6), worker: autoscaleSchema(2, 6) }).prefault({}),
+        autoscaling: z.strictObject({ api: autoscaleSchema(2, 6), worker: autoscaleSchema(2, 6, WORKER_SCALE_DOWN) }).prefault({}),
         scaleLimits: scaleLimitsSchema,
         ingress: ingressSchema,
         rolloutTimeoutSeconds: positiveInt(3600).default(600),
@@ -605,6 +715,7 @@ export const configSchema = z
         images: imagesSchema,
         pods: podMetadataSchema,
         networkPolicy: networkPolicySchema,
+        podSecurity: podSecuritySchema,
       })
       .prefault({}),
     healthcheck: healthcheckSchema,
@@ -614,6 +725,7 @@ export const configSchema = z
     terraform: terraformSchema,
   })
   .superRefine((c, ctx) => checkStateLocations(c.terraform.backend, c.environment, ctx))
+  .superRefine((c, ctx) => checkStateOutsideStack(c.terraform.backend, c.kubernetes, ctx))
   .superRefine((c, ctx) => {
     if (!c.kubernetes.enabled) return;
     for (const p of scaleLimitProblems(c.kubernetes)) ctx.addIssue({ code: "custom", path: ["kubernetes", ...p.path], message: p.message });

@@ -47,7 +47,6 @@ const guid = text(
   /^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/,
   "a GUID such as 00000000-0000-0000-0000-000000000000",
 );
-const httpsUrl = text(/^https:\/\/[^\s/]+(\/\S*)?$/, "an https:// URL");
 
 /**
  * An object of backend settings. Unknown keys are rejected like everywhere else, with a pointed
@@ -100,8 +99,32 @@ const localSchema = backendBlock("local", localShape, {
   workspaceDir: "is not used: each stack has its own state file",
 });
 
+/**
+ * `partial: true`: the settings Terraform requires for this backend may be left out of the config
+ * and given to `terraform init` with `-backend-config` (Terraform's partial configuration), for
+ * teams that keep bucket or account names out of git. The stack-specific part of the location is
+ * still written into the block from the stack name.
+ */
+const partial = bool.optional();
+/** Refuses a missing required setting unless `partial` is true, naming both ways out. */
+function requiredUnlessPartial(required: Readonly<Record<string, string>>) {
+  return (value: Record<string, unknown>, ctx: z.RefinementCtx) => {
+    if (typeof value !== "object" || value === null || value.partial === true) return;
+    for (const [key, allowed] of Object.entries(required)) {
+      if (value[key] !== undefined) continue;
+      ctx.addIssue({
+        code: "custom",
+        path: [key],
+        input: undefined,
+        message: `is required: ${allowed}; or set partial: true and give it to terraform init with -backend-config (docs/state-and-environments.md#partial-backend-configuration)`,
+      });
+    }
+  };
+}
+
+const S3_BUCKET = "an S3 bucket name (3-63 lowercase letters, digits, '.', '-')";
 const s3Shape = {
-  bucket: text(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, "an S3 bucket name (3-63 lowercase letters, digits, '.', '-')"),
+  bucket: text(/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, S3_BUCKET).optional(),
   region: text(/^[a-z0-9]+(-[a-z0-9]+)*$/, 'an AWS region such as "eu-west-1"').optional(),
   prefix: pathPrefix.default(DEFAULT_STATE_PREFIX),
   useLockfile: bool.default(true),
@@ -110,19 +133,23 @@ const s3Shape = {
   kmsKeyId: text(/^arn:aws[a-z-]*:kms:[a-z0-9-]+:[0-9]{12}:(key|alias)\/[A-Za-z0-9/_-]+$/, "a KMS key ARN").optional(),
   roleArn: text(/^arn:aws[a-z-]*:iam::[0-9]{12}:role\/[A-Za-z0-9+=,.@_/-]+$/, "an IAM role ARN").optional(),
   // Custom S3 endpoints (MinIO, R2, ...): the access key comes from AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY.
-  endpoint: httpsUrl
+  // http:// only with allowHttpEndpoint (checked below).
+  endpoint: text(/^https?:\/\/[^\s/]+(\/\S*)?$/, "an https:// URL (http:// only with allowHttpEndpoint: true)")
     .regex(NO_USERINFO, {
       error: noCredentialsError(
         "Terraform reads the S3 credentials from AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY or AWS_PROFILE where it runs",
       ),
     })
     .optional(),
+  /** Accept an http:// endpoint (an S3-compatible store reached only over a trusted network). Not passed to Terraform. */
+  allowHttpEndpoint: bool.optional(),
   usePathStyle: bool.optional(),
   skipCredentialsValidation: bool.optional(),
   skipRegionValidation: bool.optional(),
   skipRequestingAccountId: bool.optional(),
   skipMetadataApiCheck: bool.optional(),
   skipS3Checksum: bool.optional(),
+  partial,
 };
 const awsEnv = "Terraform reads AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY / AWS_SESSION_TOKEN, AWS_PROFILE or an instance/OIDC role";
 const s3Schema = backendBlock("s3", s3Shape, {
@@ -137,20 +164,45 @@ const s3Schema = backendBlock("s3", s3Shape, {
   assumeRole: "use roleArn",
   key: derived("<prefix>/<stack>.tfstate"),
   workspaceKeyPrefix: "is not used: every stack has its own key, Terraform workspaces are not used",
-}).superRefine((s, ctx) => {
-  if (s.useLockfile === false && s.dynamodbTable === undefined) {
-    ctx.addIssue({
-      code: "custom",
-      path: ["useLockfile"],
-      input: undefined,
-      message:
-        "state locking would be off (two applies at once corrupt the state): keep useLockfile: true (S3 native locking) or set dynamodbTable",
-    });
-  }
-});
+})
+  .superRefine(requiredUnlessPartial({ bucket: S3_BUCKET }), { when: () => true })
+  .superRefine((s, ctx) => {
+    const http = typeof s.endpoint === "string" && s.endpoint.startsWith("http://");
+    if (http && s.allowHttpEndpoint !== true) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["endpoint"],
+        input: undefined,
+        message:
+          "is http://: the state (the Docker stack's holds every secret it deploys) would cross the network unencrypted; use https://, or set allowHttpEndpoint: true for an S3-compatible store reached only over a network you trust (e.g. MinIO inside the cluster)",
+      });
+    } else if (
+      s.allowHttpEndpoint === true &&
+      (s.endpoint === undefined || (/^https:\/\//.test(s.endpoint) && NO_USERINFO.test(s.endpoint)))
+    ) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["allowHttpEndpoint"],
+        input: undefined,
+        message: `only allows an http:// endpoint, and ${s.endpoint === undefined ? "no endpoint is set" : "the endpoint is https://"}: remove it`,
+      });
+    }
+  })
+  .superRefine((s, ctx) => {
+    if (s.useLockfile === false && s.dynamodbTable === undefined) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["useLockfile"],
+        input: undefined,
+        message:
+          "state locking would be off (two applies at once corrupt the state): keep useLockfile: true (S3 native locking) or set dynamodbTable",
+      });
+    }
+  });
 
+const GCS_BUCKET = "a GCS bucket name (lowercase letters, digits, '.', '_', '-')";
 const gcsShape = {
-  bucket: text(/^[a-z0-9][a-z0-9._-]{1,220}[a-z0-9]$/, "a GCS bucket name (lowercase letters, digits, '.', '_', '-')"),
+  bucket: text(/^[a-z0-9][a-z0-9._-]{1,220}[a-z0-9]$/, GCS_BUCKET).optional(),
   prefix: pathPrefix.default(DEFAULT_STATE_PREFIX),
   impersonateServiceAccount: text(
     /^[^@\s]+@[^@\s]+\.iam\.gserviceaccount\.com$/,
@@ -160,6 +212,7 @@ const gcsShape = {
     /^projects\/[^/\s]+\/locations\/[^/\s]+\/keyRings\/[^/\s]+\/cryptoKeys\/[^/\s]+$/,
     "a Cloud KMS key name (projects/<p>/locations/<l>/keyRings/<r>/cryptoKeys/<k>)",
   ).optional(),
+  partial,
 };
 const gcpEnv =
   "Terraform reads GOOGLE_APPLICATION_CREDENTIALS / GOOGLE_CREDENTIALS, GOOGLE_OAUTH_ACCESS_TOKEN or gcloud's application-default login";
@@ -167,11 +220,13 @@ const gcsSchema = backendBlock("gcs", gcsShape, {
   credentials: credential(gcpEnv),
   accessToken: credential(gcpEnv),
   encryptionKey: credential("Terraform reads GOOGLE_ENCRYPTION_KEY (or use kmsEncryptionKey)"),
-});
+}).superRefine(requiredUnlessPartial({ bucket: GCS_BUCKET }), { when: () => true });
 
+const AZ_ACCOUNT = "a storage account name (3-24 lowercase letters and digits)";
+const AZ_CONTAINER = "a blob container name (3-63 lowercase letters, digits, single '-')";
 const azurermShape = {
-  storageAccountName: text(/^[a-z0-9]{3,24}$/, "a storage account name (3-24 lowercase letters and digits)"),
-  containerName: text(/^[a-z0-9](?!.*--)[a-z0-9-]{1,61}[a-z0-9]$/, "a blob container name (3-63 lowercase letters, digits, single '-')"),
+  storageAccountName: text(/^[a-z0-9]{3,24}$/, AZ_ACCOUNT).optional(),
+  containerName: text(/^[a-z0-9](?!.*--)[a-z0-9-]{1,61}[a-z0-9]$/, AZ_CONTAINER).optional(),
   resourceGroupName: text(/^[-\w.()]{1,90}$/, "a resource group name").optional(),
   subscriptionId: guid.optional(),
   tenantId: guid.optional(),
@@ -180,6 +235,7 @@ const azurermShape = {
   useOidc: bool.optional(),
   useMsi: bool.optional(),
   prefix: pathPrefix.default(DEFAULT_STATE_PREFIX),
+  partial,
 };
 const armEnv =
   "Terraform reads ARM_CLIENT_ID with ARM_CLIENT_SECRET, ARM_USE_OIDC (CI), ARM_USE_MSI, ARM_ACCESS_KEY or ARM_SAS_TOKEN, or `az login`";
@@ -193,7 +249,7 @@ const azurermSchema = backendBlock("azurerm", azurermShape, {
   oidcRequestToken: credential(armEnv),
   oidcTokenFilePath: `is machine-specific: set ARM_OIDC_TOKEN_FILE_PATH where Terraform runs`,
   key: derived("<prefix>/<stack>.tfstate"),
-});
+}).superRefine(requiredUnlessPartial({ storageAccountName: AZ_ACCOUNT, containerName: AZ_CONTAINER }), { when: () => true });
 
 const kubernetesShape = {
   namespace: dnsLabel.optional(),
@@ -392,4 +448,27 @@ export function checkStateLocations(backend: StateBackendSettings, environment: 
     default:
       break;
   }
+}
+
+/** What the Kubernetes stack manages that a state location must stay out of. */
+export interface StackNamespace {
+  readonly enabled: boolean;
+  readonly namespace: string;
+  readonly createNamespace: boolean;
+}
+
+/**
+ * A kubernetes backend must not keep the state in the namespace the Kubernetes stack creates:
+ * `terraform init` needs the namespace before the stack has created it, and a destroy deletes the
+ * namespace, and the state Secret with it, while Terraform is still writing to it.
+ */
+export function checkStateOutsideStack(backend: StateBackendSettings, kubernetes: StackNamespace, ctx: z.RefinementCtx): void {
+  if (typeof backend !== "object" || backend === null || backend.type !== "kubernetes") return;
+  if (!kubernetes.enabled || !kubernetes.createNamespace || backend.namespace !== kubernetes.namespace) return;
+  ctx.addIssue({
+    code: "custom",
+    path: ["terraform", "backend", "kubernetes", "namespace"],
+    input: undefined,
+    message: `is the namespace the Kubernetes stack creates (kubernetes.namespace "${kubernetes.namespace}" with kubernetes.createNamespace true): terraform init needs it before the stack exists, and a destroy would delete the state with it; keep the state in a namespace of its own (e.g. terraform-state), or create "${kubernetes.namespace}" yourself and set kubernetes.createNamespace: false`,
+  });
 }

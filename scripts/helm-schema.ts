@@ -37,6 +37,7 @@ import {
   podMetadataSchema,
   replicasSchema,
   scaleLimitProblems,
+  podSecuritySchema,
   scaleLimitsSchema,
   schedulingSchema,
   secretsSchema,
@@ -197,6 +198,17 @@ export const chartValuesSchema = z
     // Helm passes `global` to every subchart (an umbrella/wrapper chart, the usual Argo CD
     // pattern): a strict root would reject it. The chart reads nothing from it.
     global: z.looseObject({}).optional().meta({ description: "Helm's values shared with subcharts (accepted, unused)" }),
+    // Object names are <fullnameOverride or release name, cut to 32>-<component>; the name label is nameOverride or kodus.
+    fullnameOverride: z
+      .string()
+      .regex(/^[a-z]([-a-z0-9]{0,30}[a-z0-9])?$/, { error: "must be a DNS label of at most 32 characters starting with a letter" })
+      .optional()
+      .meta({ description: "Prefix of every object name instead of the release name (kodus.prefix)" }),
+    nameOverride: z
+      .string()
+      .regex(/^[a-z]([-a-z0-9]{0,61}[a-z0-9])?$/, { error: "must be a DNS label starting with a letter (a label value)" })
+      .optional()
+      .meta({ description: "app.kubernetes.io/name of every object instead of kodus; it is in the selectors: set it at install only" }),
     llm: llmSchema,
     kodus: kodusSchema,
     healthcheck: healthcheckSchema,
@@ -215,6 +227,7 @@ export const chartValuesSchema = z
     images: imagesSchema,
     pods: podMetadataSchema,
     networkPolicy: networkPolicySchema,
+    podSecurity: podSecuritySchema,
   })
   .superRefine((v, ctx) => {
     // Enforced by the templates (validate.yaml) too: JSON Schema cannot compare two fields.

@@ -10,6 +10,7 @@ import { TerraformOutput, TerraformStack, type ITerraformDependable } from "cdkt
 import type { Construct } from "constructs";
 import { addStateBackend } from "./state-backend";
 import { maxWorkers, type Config } from "../config/schema";
+import { staleAfterSeconds } from "../config/schedule";
 import {
   KODUS_COMPONENTS,
   KODUS_PORTS,
@@ -103,7 +104,7 @@ export class KubernetesStack extends TerraformStack {
       imageRef(KODUS_COMPONENTS[component].image, config.kodus.version, k8s.images, imageOwner(component));
     const components = enabledComponents(config.kodus.components);
     // Every pod of the deployment: Kodus, migrations, checks and bundled stores.
-    const placement: PodPlacement = { ...k8s.scheduling, imagePullSecrets: k8s.images.pullSecrets };
+    const placement: PodPlacement = { ...k8s.scheduling, imagePullSecrets: k8s.images.pullSecrets, fixedIds: k8s.podSecurity.fixedIds };
 
     // --- secrets and the Chutes preflight ---
     // Order: candidate key Secret -> preflight Job -> Kodus Secret -> migrations -> Deployments,
@@ -136,6 +137,7 @@ export class KubernetesStack extends TerraformStack {
         secretKey: "API_OPEN_AI_API_KEY",
         probe: probeSettingsFor(config),
         schedule: config.healthcheck.schedule,
+        resources: config.healthcheck.resources,
         revision: revision.ref,
         preflight: runPreflight,
         periodic: runPeriodic,
@@ -148,6 +150,7 @@ export class KubernetesStack extends TerraformStack {
           labels,
           cronJobName: checks.cronJobName,
           budget: config.healthcheck.budget.enabled,
+          staleAfterSeconds: staleAfterSeconds(config.healthcheck),
           extraLabels: config.healthcheck.prometheusRule.labels,
           dependsOn: [checks.cronJob],
         });
@@ -214,6 +217,7 @@ export class KubernetesStack extends TerraformStack {
         dependsOn: secretDeps,
         placement,
         registry: k8s.images.registry,
+        digests: { postgres: k8s.images.digests.postgres, mongodb: k8s.images.digests.mongodb, rabbitmq: k8s.images.digests.rabbitmq },
       });
       storeDeps.push(...data.statefulSets);
     }
@@ -266,7 +270,11 @@ export class KubernetesStack extends TerraformStack {
         replicas: k8s.replicas[component],
         resources: k8s.resources[component],
         configMapName: env.of(component).name,
-        env: secretEnv(secretName, secretEnvFor(component), OPTIONAL_SECRET_ENV_NAMES),
+        // pods.<component>.env: your plain values and secretKeyRefs, after Kodus' own.
+        env: [
+          ...secretEnv(secretName, secretEnvFor(component), OPTIONAL_SECRET_ENV_NAMES),
+          ...k8s.pods[component].env.map((e) => structuredClone(e)),
+        ],
         serviceAccountName: serviceAccount,
         podAnnotations: {
           ...k8s.pods[component].annotations,
@@ -274,7 +282,11 @@ export class KubernetesStack extends TerraformStack {
           [CONFIG_HASH_ANNOTATION]: env.of(component).hash,
         },
         podLabels: { ...k8s.pods[component].labels },
-        placement,
+        // pods.<component>.scheduling: each field set replaces the global one (as the chart's kodus.podPlacement).
+        placement: {
+          ...placement,
+          ...Object.fromEntries(Object.entries(k8s.pods[component].scheduling ?? {}).filter(([, v]) => v !== undefined)),
+        },
         spread: k8s.scheduling.topologySpreadConstraints,
         probes: { port: spec.port, ...spec.health, startupSeconds: spec.startupSeconds },
         service: spec.service,

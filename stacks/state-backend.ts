@@ -28,8 +28,9 @@ export function addStateBackend(scope: Construct, backend: DeepReadonly<StateBac
       // A relative path keeps the synthesized JSON identical on every machine.
       return new LocalBackend(scope, { path: where });
     case "s3": {
+      // With partial: true a setting left out (bucket) comes from terraform init -backend-config.
       const s3 = new S3Backend(scope, {
-        bucket: backend.bucket,
+        bucket: backend.bucket as string,
         key: where,
         region: backend.region,
         encrypt: backend.encrypt,
@@ -51,15 +52,15 @@ export function addStateBackend(scope: Construct, backend: DeepReadonly<StateBac
     }
     case "gcs":
       return new GcsBackend(scope, {
-        bucket: backend.bucket,
+        bucket: backend.bucket as string,
         prefix: where,
         impersonateServiceAccount: backend.impersonateServiceAccount,
         kmsEncryptionKey: backend.kmsEncryptionKey,
       });
     case "azurerm":
       return new AzurermBackend(scope, {
-        storageAccountName: backend.storageAccountName,
-        containerName: backend.containerName,
+        storageAccountName: backend.storageAccountName as string,
+        containerName: backend.containerName as string,
         key: where,
         resourceGroupName: backend.resourceGroupName,
         subscriptionId: backend.subscriptionId,

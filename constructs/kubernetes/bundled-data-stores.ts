@@ -24,7 +24,7 @@ import {
 } from "../../contract/data-stores";
 import { componentLabels, selectorLabels, type LabelProps } from "./labels";
 import { hardenedPodSpec, literalEnv, type ContainerSpec, type EnvEntry, type PodPlacement, type WritablePath } from "./pod";
-import { mirrored } from "./images";
+import { mirrored, pinned } from "./images";
 
 /** Secret key that holds the bundled RabbitMQ's password (besides API_RABBITMQ_URI). */
 export const RABBITMQ_PASSWORD_KEY = "RABBITMQ_DEFAULT_PASS";
@@ -64,6 +64,8 @@ export interface BundledDataStoresProps {
   readonly placement?: PodPlacement;
   /** Mirror registry for the store images. @default undefined (their own registries) */
   readonly registry?: string;
+  /** Digests pinning the store images, by store. @default {} (tags only) */
+  readonly digests?: Readonly<Partial<Record<StoreKey, string>>>;
 }
 
 interface StoreSpec {
@@ -211,7 +213,7 @@ export class BundledDataStores extends Construct {
                   ? [
                       {
                         name: "fix-cookie-mode",
-                        image: mirrored(DATA_STORE_IMAGES.rabbitmq, props.registry),
+                        image: pinned(mirrored(DATA_STORE_IMAGES.rabbitmq, props.registry), props.digests?.rabbitmq),
                         command: [...RABBITMQ_COOKIE_FIX],
                         volumeMount: [{ name: "data", mountPath: store.dataPath }],
                         resources: { requests: { cpu: "10m", memory: "16Mi" }, limits: { cpu: "100m", memory: "64Mi" } },
@@ -221,7 +223,7 @@ export class BundledDataStores extends Construct {
               containers: [
                 {
                   name: store.key,
-                  image: mirrored(DATA_STORE_IMAGES[store.key], props.registry),
+                  image: pinned(mirrored(DATA_STORE_IMAGES[store.key], props.registry), props.digests?.[store.key]),
                   command: store.command,
                   args: store.args,
                   port: [{ name: store.key, containerPort: port }],

@@ -5,8 +5,12 @@
  * container, and the CronJob's pod runs "probe" (fails when Chutes fails or the model drifts
  * out of the listing or loses tools: exit 1 or 5-8) and "budget" (exit 3
  * on a critical cap, 4 when the budget cannot be read). Each alert looks at the most recent
- * finished pod only. A kubernetes_manifest needs the cluster (and the Prometheus Operator's CRD)
- * at plan time, which is why it exists only when enabled.
+ * finished pod only. Those alerts need a pod that ran; KodusChutesCheckStale covers a CronJob that
+ * produces no successful pod at all (suspended, image pull errors, a missing Secret, pods that
+ * cannot be scheduled): kube-state-metrics' kube_cronjob_status_last_successful_time (or, before
+ * the first success, kube_cronjob_created) older than `staleAfterSeconds`. A kubernetes_manifest
+ * needs the cluster (and the Prometheus Operator's CRD) at plan time, which is why it exists only
+ * when enabled.
  */
 import { Manifest } from "@cdktf/provider-kubernetes/lib/manifest";
 import type { ITerraformDependable } from "cdktf";
@@ -21,6 +25,8 @@ export interface ChutesAlertsProps {
   readonly cronJobName: string;
   /** Whether the CronJob has the "budget" container (healthcheck.budget.enabled). */
   readonly budget: boolean;
+  /** How old the last successful run may get before KodusChutesCheckStale fires. */
+  readonly staleAfterSeconds: number;
   /** Extra labels (e.g. the one Prometheus' ruleSelector matches). */
   readonly extraLabels: Readonly<Record<string, string>>;
   /** What the rule waits for (e.g. the CronJob, hence the namespace). @default [] */
@@ -53,8 +59,33 @@ function rule(
   };
 }
 
-export function chutesAlertRules(namespace: string, cronJobName: string, budget: boolean) {
+/** The CronJob produced no successful run for `staleAfterSeconds` (or none since it was created). */
+function staleRule(namespace: string, cronJobName: string, staleAfterSeconds: number) {
+  const cron = `namespace="${namespace}", cronjob="${cronJobName}"`;
+  const minutes = Math.round(staleAfterSeconds / 60);
+  return {
+    alert: "KodusChutesCheckStale",
+    expr:
+      "time() - max by (namespace, cronjob) (\n" +
+      `  kube_cronjob_status_last_successful_time{${cron}}\n` +
+      "  or\n" +
+      `  kube_cronjob_created{${cron}}\n` +
+      `) > ${staleAfterSeconds}\n`,
+    labels: { severity: "warning" },
+    annotations: {
+      summary: "The Chutes health check has not succeeded for a while: nothing watches Chutes meanwhile.",
+      description:
+        `No run of the CronJob ${cronJobName} has succeeded for more than ${minutes} minutes. Either it produces no pod that runs (suspended, image pull errors, a missing Secret or ConfigMap, pods that cannot be scheduled) or every run fails (KodusChutesCheckFailing or KodusChutesBudgetCritical fire too). kubectl -n NS get cronjob,jobs,pods; kubectl -n NS describe pod POD.`
+          .replace("NS", namespace)
+          .replace("NS", namespace)
+          .replace("POD", "<pod>"),
+    },
+  };
+}
+
+export function chutesAlertRules(namespace: string, cronJobName: string, budget: boolean, staleAfterSeconds: number) {
   return [
+    staleRule(namespace, cronJobName, staleAfterSeconds),
     rule(
       namespace,
       cronJobName,
@@ -95,7 +126,11 @@ export class ChutesAlerts extends Construct {
           namespace: props.namespace,
           labels: { ...componentLabels(props.labels, "chutes-alerts"), ...props.extraLabels },
         },
-        spec: { groups: [{ name: "kodus-chutes", rules: chutesAlertRules(props.namespace, props.cronJobName, props.budget) }] },
+        spec: {
+          groups: [
+            { name: "kodus-chutes", rules: chutesAlertRules(props.namespace, props.cronJobName, props.budget, props.staleAfterSeconds) },
+          ],
+        },
       },
     });
     setAddress(this.manifest, addressOf(this));

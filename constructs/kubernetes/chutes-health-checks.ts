@@ -42,6 +42,11 @@ import { hardenedPodSpec, literalEnv, type PodPlacement, type PodSpec } from "./
 
 export interface ChutesHealthChecksProps {
   readonly namespace: string;
+  /** Requests and limits of each check container (healthcheck.resources). */
+  readonly resources: {
+    readonly requests: { readonly cpu: string; readonly memory: string };
+    readonly limits: { readonly cpu: string; readonly memory: string };
+  };
   readonly labels: LabelProps;
   /** An image with Node 20+ (the Kodus API image: nothing extra to pull). */
   readonly image: string;
@@ -115,7 +120,7 @@ export class ChutesHealthChecks extends Construct {
       // The probe's one JSON line becomes the termination message: `kubectl describe` shows why.
       terminationMessagePolicy: "FallbackToLogsOnError",
       volumeMount: [{ name: "probe", mountPath: PROBE_DIR, readOnly: true }],
-      resources: { requests: { cpu: "10m", memory: "64Mi" }, limits: { cpu: "200m", memory: "128Mi" } },
+      resources: { requests: { ...props.resources.requests }, limits: { ...props.resources.limits } },
     });
     /** With `budgetContainer`, a second container reads only the budget (exit 3 on a critical cap). */
     const podSpec = (settings: ProbeSettings, secretName: string, budgetContainer = false): PodSpec =>

@@ -28,6 +28,10 @@ export function mirrored(image: string, registry?: string): string {
 /** `repository:tag`, mirrored, plus `@digest` when one pins it (the tag then only informs readers). */
 export function imageRef(repository: string, tag: string, settings: ImageSettings, component?: string): string {
   const ref = mirrored(`${repository}:${tag}`, settings.registry);
-  const digest = component === undefined ? undefined : settings.digests?.[component];
+  return pinned(ref, component === undefined ? undefined : settings.digests?.[component]);
+}
+
+/** `ref` pinned with `@digest` when one is given (the tag stays for readers; the runtime ignores it). */
+export function pinned(ref: string, digest: string | undefined): string {
   return digest ? `${ref}@${digest}` : ref;
 }

@@ -32,6 +32,8 @@ export interface Autoscaling {
   readonly minReplicas: number;
   readonly maxReplicas: number;
   readonly targetCpuPercent: number;
+  /** Slower scale-down: at most podsPerPeriod pods per periodSeconds, after the window. @default Kubernetes' behavior */
+  readonly scaleDown?: { readonly stabilizationWindowSeconds: number; readonly podsPerPeriod: number; readonly periodSeconds: number };
 }
 
 /** Who may open connections to the component's port. */
@@ -164,6 +166,8 @@ export class KodusWorkload extends Construct {
 
     if (needsDisruptionBudget(props.replicas, props.autoscaling)) {
       // maxUnavailable (not minAvailable) so a node drain can always evict one pod.
+      // No unhealthyPodEvictionPolicy (the chart sets AlwaysAllow): kubernetes_pod_disruption_budget_v1
+      // of the frozen provider 2.38.0 has no such attribute (docs/kubernetes.md#disruption-budgets).
       const pdb = new PodDisruptionBudgetV1(this, "pdb", {
         metadata,
         spec: { maxUnavailable: "1", selector: { matchLabels: selector } },
@@ -184,6 +188,22 @@ export class KodusWorkload extends Construct {
               resource: { name: "cpu", target: { type: "Utilization", averageUtilization: props.autoscaling.targetCpuPercent } },
             },
           ],
+          behavior: props.autoscaling.scaleDown
+            ? {
+                scaleDown: [
+                  {
+                    stabilizationWindowSeconds: props.autoscaling.scaleDown.stabilizationWindowSeconds,
+                    policy: [
+                      {
+                        type: "Pods",
+                        value: props.autoscaling.scaleDown.podsPerPeriod,
+                        periodSeconds: props.autoscaling.scaleDown.periodSeconds,
+                      },
+                    ],
+                  },
+                ],
+              }
+            : undefined,
         },
       });
       setAddress(hpa, address);

@@ -88,7 +88,23 @@ export interface PodPlacement {
   readonly priorityClassName?: string;
   /** Names of image pull Secrets. */
   readonly imagePullSecrets?: readonly string[];
+  /**
+   * false: no runAsUser/runAsGroup/fsGroup, the platform assigns them (OpenShift's restricted
+   * SCC). @default true (the image's uid: 1000 for Kodus, 999 for the stores)
+   */
+  readonly fixedIds?: boolean;
 }
+
+/**
+ * Spread over nodes when possible, counting only pods of the same ReplicaSet (pod-template-hash):
+ * during a rollout the old pods do not skew where the new ones go (Kubernetes >= 1.27).
+ */
+export const DEFAULT_SPREAD: TopologySpread = {
+  maxSkew: 1,
+  topologyKey: "kubernetes.io/hostname",
+  whenUnsatisfiable: "ScheduleAnyway",
+  matchLabelKeys: ["pod-template-hash"],
+};
 
 export interface TopologySpread {
   readonly maxSkew: number;
@@ -148,9 +164,7 @@ export function hardenedPodSpec(props: HardenedPodProps): PodSpec {
     terminationGracePeriodSeconds: props.terminationGracePeriodSeconds ?? 30,
     securityContext: {
       runAsNonRoot: true,
-      runAsUser: String(uid),
-      runAsGroup: String(uid),
-      fsGroup: String(uid),
+      ...(props.placement?.fixedIds === false ? {} : { runAsUser: String(uid), runAsGroup: String(uid), fsGroup: String(uid) }),
       seccompProfile: { type: "RuntimeDefault" },
     },
     initContainer: props.initContainers?.map((c) => ({
@@ -165,7 +179,7 @@ export function hardenedPodSpec(props: HardenedPodProps): PodSpec {
     })),
     volume: [...writable.map((w) => ({ name: w.name, emptyDir: { sizeLimit: "1Gi" } })), ...(props.volumes ?? [])],
     topologySpreadConstraint: props.spreadLabels
-      ? (props.spread ?? [{ maxSkew: 1, topologyKey: "kubernetes.io/hostname", whenUnsatisfiable: "ScheduleAnyway" }]).map((c) => ({
+      ? (props.spread ?? [DEFAULT_SPREAD]).map((c) => ({
           ...c,
           matchLabelKeys: c.matchLabelKeys ? [...c.matchLabelKeys] : undefined,
           labelSelector: [{ matchLabels: props.spreadLabels }],

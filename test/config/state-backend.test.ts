@@ -2,6 +2,8 @@
  * The `environment` key and the `terraform.backend` section: what a config file may say, and
  * what it is refused, by dotted path, without echoing anything that may be a credential.
  */
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
 import { ConfigError, parseConfig } from "../../config/load";
 import type { ConfigInput } from "../../config/schema";
 
@@ -95,10 +97,59 @@ describe("bad backend configs are refused by dotted path", () => {
       /KMS key ARN/,
     ],
     [
-      "S3 endpoint over http",
+      "S3 endpoint over http, without the opt-in",
       backend({ s3: { bucket: "acme-tf", endpoint: "http://minio:9000" } }),
       "terraform.backend.s3.endpoint",
-      /https:\/\//,
+      /is http:\/\/.*unencrypted.*use https:\/\/, or set allowHttpEndpoint: true/,
+    ],
+    [
+      "S3 allowHttpEndpoint with an https endpoint",
+      backend({ s3: { bucket: "acme-tf", endpoint: "https://minio.example.com", allowHttpEndpoint: true } }),
+      "terraform.backend.s3.allowHttpEndpoint",
+      /only allows an http:\/\/ endpoint, and the endpoint is https:\/\/: remove it/,
+    ],
+    [
+      "S3 allowHttpEndpoint without an endpoint",
+      backend({ s3: { bucket: "acme-tf", allowHttpEndpoint: true } }),
+      "terraform.backend.s3.allowHttpEndpoint",
+      /no endpoint is set/,
+    ],
+    [
+      "S3 endpoint in another scheme",
+      backend({ s3: { bucket: "acme-tf", endpoint: "ftp://minio:9000", allowHttpEndpoint: true } }),
+      "terraform.backend.s3.endpoint",
+      /an https:\/\/ URL \(http:\/\/ only with allowHttpEndpoint: true\)/,
+    ],
+    [
+      "S3 bucket missing, not partial: both ways out are named",
+      backend({ s3: { region: "eu-west-1", partial: false } }),
+      "terraform.backend.s3.bucket",
+      /is required: an S3 bucket name.*or set partial: true and give it to terraform init with -backend-config/,
+    ],
+    [
+      "azurerm container missing, not partial",
+      backend({ azurerm: { storageAccountName: "acmetf" } }),
+      "terraform.backend.azurerm.containerName",
+      /is required: a blob container name.*partial: true/,
+    ],
+    [
+      "partial on a backend without required settings",
+      backend({ kubernetes: { partial: true } }),
+      "terraform.backend.kubernetes.partial",
+      /unknown key \(allowed: namespace, configContext, inClusterConfig, prefix\)/,
+    ],
+    ["partial is a boolean", backend({ gcs: { partial: "yes" } }), "terraform.backend.gcs.partial", /true or false/],
+    [
+      "kubernetes state in the namespace the stack creates",
+      backend({ kubernetes: { namespace: "kodus-prod" } }, { kubernetes: { namespace: "kodus-prod" } }),
+      "terraform.backend.kubernetes.namespace",
+      /is the namespace the Kubernetes stack creates \(kubernetes.namespace "kodus-prod" with kubernetes.createNamespace true\).*kubernetes.createNamespace: false/,
+    ],
+    [
+      "kubernetes state in the default namespace of the stack",
+      backend({ kubernetes: { namespace: "kodus" } }),
+      "terraform.backend.kubernetes.namespace",
+      /namespace the Kubernetes stack creates \(kubernetes.namespace "kodus"/,
     ],
     [
       "S3 unknown key",
@@ -216,6 +267,42 @@ describe("bad backend configs are refused by dotted path", () => {
       "terraform.backend.s3.key",
       "terraform.backend.s3.region",
     ]);
+  });
+
+  test("an http:// endpoint is accepted with allowHttpEndpoint, which is kept out of Terraform's settings' meaning", () => {
+    const b = parseConfig(backend({ s3: { bucket: "acme-tf", endpoint: "http://minio.minio.svc:9000", allowHttpEndpoint: true } }), "test")
+      .terraform.backend;
+    expect(b).toMatchObject({ type: "s3", endpoint: "http://minio.minio.svc:9000", allowHttpEndpoint: true });
+  });
+
+  test("allowHttpEndpoint does not let credentials into the URL", () => {
+    const lines = problems(backend({ s3: { bucket: "acme-tf", endpoint: "http://admin:hunter2@minio:9000", allowHttpEndpoint: true } }));
+    expect(lines).toEqual([expect.stringMatching(/^terraform\.backend\.s3\.endpoint: must not contain credentials/)]);
+    expect(lines.join("\n")).not.toMatch(/hunter2|admin/);
+  });
+
+  test.each([
+    ["s3", { partial: true, region: "eu-west-1" }],
+    ["gcs", { partial: true }],
+    ["azurerm", { partial: true, useAzureadAuth: true }],
+    ["azurerm", { partial: true, storageAccountName: "acmetf" }],
+  ])("%s with partial: true may leave its required settings to -backend-config (%j)", (type, block) => {
+    expect(parseConfig(backend({ [type]: block }), "test").terraform.backend).toMatchObject({ type, partial: true });
+  });
+
+  test.each([
+    ["createNamespace false (a namespace you made)", { namespace: "kodus", createNamespace: false }],
+    ["the Kubernetes stack off", { enabled: false }],
+    ["another namespace", { namespace: "kodus" }, "terraform-state"],
+  ])("kubernetes state next to Kodus is fine with %s", (_name, kubernetes, stateNamespace = "kodus") => {
+    expect(() => parseConfig(backend({ kubernetes: { namespace: stateNamespace } }, { kubernetes }), "test")).not.toThrow();
+  });
+
+  test("the page the partial-configuration message points to has that section", () => {
+    const line = problems(backend({ gcs: {} })).find((l) => l.startsWith("terraform.backend.gcs.bucket: "))!;
+    const [, page, anchor] = /(docs\/[a-z-]+\.md)#([a-z-]+)/.exec(line)!;
+    const headings = readFileSync(join(__dirname, "..", "..", page), "utf8").match(/^#+ .+$/gm)!;
+    expect(headings.map((h) => h.replace(/^#+ /, "").toLowerCase().replaceAll(" ", "-"))).toContain(anchor);
   });
 
   test("an environment ending in a number is fine with other backends", () => {

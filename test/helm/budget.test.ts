@@ -47,7 +47,7 @@ describe("PrometheusRule (healthcheck.prometheusRule)", () => {
     expect(r.apiVersion).toBe("monitoring.coreos.com/v1");
     expect(r.metadata.labels?.release).toBe("kube-prometheus-stack");
     const rules = r.spec.groups[0].rules;
-    expect(rules.map((x: { alert: string }) => x.alert)).toEqual(["KodusChutesCheckFailing", "KodusChutesBudgetCritical"]);
+    expect(rules.map((x: { alert: string }) => x.alert)).toEqual(["KodusChutesCheckStale", "KodusChutesCheckFailing", "KodusChutesBudgetCritical"]);
     const byAlert = Object.fromEntries(rules.map((x: { alert: string }) => [x.alert, x]));
     for (const [alert, container] of [["KodusChutesCheckFailing", "probe"], ["KodusChutesBudgetCritical", "budget"]]) {
       const expr: string = byAlert[alert].expr;
@@ -63,8 +63,47 @@ describe("PrometheusRule (healthcheck.prometheusRule)", () => {
 
   test("no budget watch, no budget alert; no periodic check, no rule", () => {
     const [r] = rule({ healthcheck: { prometheusRule: { enabled: true }, budget: { enabled: false } } });
-    expect(r.spec.groups[0].rules.map((x: { alert: string }) => x.alert)).toEqual(["KodusChutesCheckFailing"]);
+    expect(r.spec.groups[0].rules.map((x: { alert: string }) => x.alert)).toEqual(["KodusChutesCheckStale", "KodusChutesCheckFailing"]);
     expect(rule({ healthcheck: { prometheusRule: { enabled: true }, periodic: false } })).toEqual([]);
+  });
+});
+
+describe("KodusChutesCheckStale: the CronJob stopped producing successful runs", () => {
+  const stale = (healthcheck: object) => {
+    const [r] = byKind(render({ values: { ...VALUES, healthcheck: { prometheusRule: { enabled: true }, ...healthcheck } } }), "PrometheusRule");
+    return r.spec.groups[0].rules.find((x: { alert: string }) => x.alert === "KodusChutesCheckStale");
+  };
+  const threshold = (expr: string) => Number(/\) > ([0-9]+)\n$/.exec(expr)![1]);
+
+  test("the last success (before the first one: the CronJob's creation) older than 3 runs of the schedule", () => {
+    const { expr, labels, annotations } = stale({});
+    const cron = 'namespace="kodus", cronjob="kodus-chutes-healthcheck"';
+    expect(expr).toBe(
+      `time() - max by (namespace, cronjob) (\n  kube_cronjob_status_last_successful_time{${cron}}\n  or\n  kube_cronjob_created{${cron}}\n) > 2700\n`,
+    );
+    expect(labels.severity).toBe("warning");
+    expect(annotations.description).toContain("for more than 45 minutes");
+    expect(annotations.description).toContain("kubectl -n kodus get cronjob,jobs,pods");
+  });
+
+  // Thresholds worked out by hand: 3 x the longest gap between two runs of the day.
+  test.each([
+    ["7 */2 * * *", 3 * 120 * 60],
+    ["0,45 * * * *", 3 * 45 * 60],
+    ["*/7 * * * *", 3 * 7 * 60], // 0, 7, ..., 56, then 0 of the next hour (4)
+    ["5-20/5 1,13 * * *", 3 * (11 * 60 + 45) * 60], // 13:20 to 1:05
+    ["* * * * *", 3 * 60],
+  ])("schedule %s: %i s", (schedule, seconds) => {
+    expect(threshold(stale({ schedule }).expr)).toBe(seconds);
+  });
+
+  test("staleAfterMinutes overrides it; a schedule the chart cannot read needs it, and the render says so", () => {
+    expect(threshold(stale({ prometheusRule: { enabled: true, staleAfterMinutes: 90 } }).expr)).toBe(5400);
+    const r = tryRender({ values: { ...VALUES, healthcheck: { schedule: "7 */2 * * 1-5", prometheusRule: { enabled: true } } } });
+    expect(r.status).not.toBe(0);
+    expect(r.stderr).toContain('healthcheck.schedule "7 */2 * * 1-5"');
+    expect(r.stderr).toContain("set healthcheck.prometheusRule.staleAfterMinutes");
+    expect(threshold(stale({ schedule: "7 */2 * * 1-5", prometheusRule: { enabled: true, staleAfterMinutes: 9000 } }).expr)).toBe(540_000);
   });
 });
 
@@ -82,4 +121,16 @@ test("review readiness (#22): the CronJob's containers get the schedule and requ
   expect(preflight.map((e) => e.name)).not.toContain("PROBE_SCHEDULE");
   const off = render({ values: { ...VALUES, llm: { managementUrl: "https://mgmt.example.com:9443" }, healthcheck: { budget: { enabled: false } } } });
   expect(find(off, "NetworkPolicy", "kodus-chutes-probe-egress").spec.egress[1].ports).toEqual([{ port: 443, protocol: "TCP" }, { port: 9443, protocol: "TCP" }]);
+});
+
+test("healthcheck.resources: every check container (preflight hook, the CronJob's probe and budget) gets them; a request above its limit fails", () => {
+  const resources = { requests: { cpu: "20m", memory: "96Mi" }, limits: { cpu: "300m", memory: "192Mi" } };
+  const objects = render({ values: { ...VALUES, healthcheck: { resources } } });
+  const checks = objects.filter((o) => ["Job", "CronJob"].includes(o.kind) && o.metadata.name.includes("chutes-"));
+  const containers = checks.flatMap((o) => podSpec(o).containers);
+  expect(containers.map((c: { name: string }) => c.name).sort()).toEqual(["budget", "probe", "probe"]);
+  for (const c of containers) expect([c.name, c.resources]).toEqual([c.name, resources]);
+  const r = tryRender({ values: { ...MINIMAL_VALUES, healthcheck: { resources: { requests: { memory: "256Mi" } } } } });
+  expect(r.status).not.toBe(0);
+  expect(r.stderr).toContain("healthcheck.resources");
 });

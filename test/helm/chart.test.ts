@@ -28,6 +28,7 @@ import {
   render as renderOffline,
   renderOnCluster,
   secretData,
+  tryRender,
   startFakeCluster,
   validateWithKubernetesModels,
   workloads,
@@ -177,6 +178,24 @@ describe("labels", () => {
     expect(find(other, "ConfigMap", "review-bot-api-env").data.API_PG_DB_HOST).toBe("review-bot-postgres");
     expect(find(other, "Secret", "review-bot-secrets")).toBeDefined();
   });
+});
+
+test("fullnameOverride renames every object and every reference to one; nameOverride the name label and selectors", () => {
+  const objects = render({ values: { ...MINIMAL_VALUES, fullnameOverride: "acme-kodus", nameOverride: "review" }, release: "rel" });
+  expect(objects.length).toBeGreaterThan(30);
+  expect(objects.filter((o) => o.metadata.name !== "acme-kodus" && !o.metadata.name.startsWith("acme-kodus-")).map((o) => `${o.kind}/${o.metadata.name}`)).toEqual([]);
+  // References follow: the web's API host, the stores, the Secret every secretKeyRef reads.
+  expect(find(objects, "ConfigMap", "acme-kodus-web-env").data.WEB_HOSTNAME_API).toBe("acme-kodus-api");
+  expect(find(objects, "ConfigMap", "acme-kodus-api-env").data.API_PG_DB_HOST).toBe("acme-kodus-postgres");
+  const text = JSON.stringify(objects);
+  expect(text).not.toMatch(/"rel-(api|worker|web|webhooks|secrets|postgres|mongodb|rabbitmq|migrate|chutes)/);
+  const api = find(objects, "Deployment", "acme-kodus-api");
+  expect(api.spec.selector.matchLabels).toEqual({ "app.kubernetes.io/name": "review", "app.kubernetes.io/instance": "rel", "app.kubernetes.io/component": "api" });
+  for (const o of objects) expect([o.kind, o.metadata.name, o.metadata.labels?.["app.kubernetes.io/name"]]).toEqual([o.kind, o.metadata.name, "review"]);
+  for (const np of byKind(objects, "NetworkPolicy")) expect(JSON.stringify(np.spec)).not.toContain('"app.kubernetes.io/name":"kodus"');
+  const bad = tryRender({ values: { ...MINIMAL_VALUES, fullnameOverride: "Acme_Kodus" } });
+  expect(bad.status).not.toBe(0);
+  expect(bad.stderr).toContain("/fullnameOverride");
 });
 
 test("the longest release name Helm allows (53) still gives valid object names (CronJobs: 52)", () => {
@@ -479,6 +498,23 @@ describe("rollouts", () => {
     expect(deployment(full, "api").spec).not.toHaveProperty("replicas");
     expect(deployment(full, "web").spec.replicas).toBe(2);
     expect(byKind(defaults, "HorizontalPodAutoscaler")).toEqual([]);
+    // The worker scales down one pod per 10 minutes after 15 minutes of lower load (in-flight reviews); the API as Kubernetes does.
+    expect(find(full, "HorizontalPodAutoscaler", "kodus-worker").spec.behavior).toEqual({
+      scaleDown: { stabilizationWindowSeconds: 900, policies: [{ type: "Pods", value: 1, periodSeconds: 600 }] },
+    });
+    expect(find(full, "HorizontalPodAutoscaler", "kodus-api").spec.behavior).toBeUndefined();
+  });
+
+  test("every PDB lets a node drain evict an unhealthy pod (unhealthyPodEvictionPolicy AlwaysAllow)", () => {
+    const pdbs = byKind(full, "PodDisruptionBudget");
+    expect(pdbs.length).toBeGreaterThan(0);
+    for (const p of pdbs) expect([p.metadata.name, p.spec.unhealthyPodEvictionPolicy]).toEqual([p.metadata.name, "AlwaysAllow"]);
+  });
+
+  test("a scaleDown outside Kubernetes' limits is refused by the values schema", () => {
+    const r = tryRender({ values: { ...MINIMAL_VALUES, autoscaling: { worker: { enabled: true, scaleDown: { stabilizationWindowSeconds: 900, podsPerPeriod: 1, periodSeconds: 3600 } } } } });
+    expect(r.status).not.toBe(0);
+    expect(r.stderr).toContain("/autoscaling/worker/scaleDown/periodSeconds");
   });
 });
 

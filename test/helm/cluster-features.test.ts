@@ -2,7 +2,7 @@
  * What real clusters need from the chart, rendered by the real helm: ExternalSecret delivery,
  * scheduling, registries and digests, extra pod metadata, and the values schema's rejections.
  */
-import { EXPLICIT_SECRET_FLAGS, FULL_VALUES_FILE, byKind, find, helmBin, isHook, podSpec, render, tryRender, workloads, type K8sObject } from "./helm";
+import { EXPLICIT_SECRET_FLAGS, EXPLICIT_SECRET_VALUES, FULL_VALUES_FILE, MINIMAL_VALUES, byKind, find, helmBin, isHook, podSpec, render, tryRender, workloads, type K8sObject } from "./helm";
 
 beforeAll(() => helmBin());
 
@@ -87,7 +87,8 @@ describe("scheduling, registries, digests and pod metadata", () => {
     expect(podSpec(find(full, "Deployment", "kodus-web")).topologySpreadConstraints[1].labelSelector.matchLabels["app.kubernetes.io/component"]).toBe("web");
     const plain = render({ flags: EXPLICIT_SECRET_FLAGS });
     expect(podSpec(find(plain, "Deployment", "kodus-worker")).topologySpreadConstraints).toEqual([
-      { maxSkew: 1, topologyKey: "kubernetes.io/hostname", whenUnsatisfiable: "ScheduleAnyway", labelSelector: { matchLabels: { "app.kubernetes.io/name": "kodus", "app.kubernetes.io/instance": "kodus", "app.kubernetes.io/component": "worker" } } },
+      // pod-template-hash: during a rollout only the new ReplicaSet's pods count for the skew.
+      { maxSkew: 1, topologyKey: "kubernetes.io/hostname", whenUnsatisfiable: "ScheduleAnyway", matchLabelKeys: ["pod-template-hash"], labelSelector: { matchLabels: { "app.kubernetes.io/name": "kodus", "app.kubernetes.io/instance": "kodus", "app.kubernetes.io/component": "worker" } } },
     ]);
     expect(podSpec(find(plain, "Deployment", "kodus-worker")).nodeSelector).toBeUndefined();
   });
@@ -206,3 +207,87 @@ describe("network policies", () => {
 function testPodLabels(objects: K8sObject[]): Record<string, string> {
   return find(objects, "Pod", "kodus-test").metadata.labels!;
 }
+
+describe("OpenShift: podSecurity.fixedIds false lets the restricted SCC assign the ids", () => {
+  const ID_FIELDS = ["runAsUser", "runAsGroup", "fsGroup"];
+  /** Every id field set anywhere in an object (pod or container security contexts, init containers included). */
+  const idFieldsIn = (node: unknown, path = ""): string[] => {
+    if (Array.isArray(node)) return node.flatMap((n, i) => idFieldsIn(n, `${path}[${i}]`));
+    if (node === null || typeof node !== "object") return [];
+    return Object.entries(node).flatMap(([k, v]) => (ID_FIELDS.includes(k) ? [`${path}.${k}`] : idFieldsIn(v, `${path}.${k}`)));
+  };
+  const pods = (values: object) => {
+    const objects = render({ values: { secrets: { values: EXPLICIT_SECRET_VALUES }, dataStores: { mode: "bundled" }, ...values } });
+    return [...workloads(objects), ...objects.filter((o) => o.kind === "Pod")].map((o) => ({ name: `${o.kind}/${o.metadata.name}`, spec: o.kind === "Pod" ? o.spec : podSpec(o) }));
+  };
+
+  test("by default every pod runs with the images' fixed ids (Kodus 1000, stores 999)", () => {
+    const all = pods({});
+    expect(all.length).toBeGreaterThan(8);
+    for (const p of all) expect([p.name, p.spec.securityContext.runAsUser]).toEqual([p.name, p.name.includes("StatefulSet/") ? 999 : 1000]);
+  });
+
+  test("fixedIds false: no id anywhere, runAsNonRoot and seccomp kept on every pod and container", () => {
+    const all = pods({ podSecurity: { fixedIds: false } });
+    expect(all.length).toBeGreaterThan(8);
+    for (const p of all) {
+      expect([p.name, idFieldsIn(p.spec)]).toEqual([p.name, []]);
+      expect([p.name, p.spec.securityContext]).toEqual([p.name, { runAsNonRoot: true, seccompProfile: { type: "RuntimeDefault" } }]);
+      for (const c of [...(p.spec.initContainers ?? []), ...p.spec.containers]) {
+        expect([p.name, c.name, c.securityContext]).toEqual([p.name, c.name, expect.objectContaining({ runAsNonRoot: true, allowPrivilegeEscalation: false, capabilities: { drop: ["ALL"] } })]);
+      }
+    }
+  });
+
+  test("a value that is not a boolean is refused by the values schema", () => {
+    const r = tryRender({ values: { ...MINIMAL_VALUES, podSecurity: { fixedIds: "no" } } });
+    expect(r.status).not.toBe(0);
+    expect(r.stderr).toContain("/podSecurity/fixedIds");
+  });
+});
+
+describe("extra env per component (pods.<component>.env)", () => {
+  const proxy = { name: "HTTPS_PROXY", value: "http://proxy.corp.example:3128" };
+  const token = { name: "GITLAB_TOKEN", valueFrom: { secretKeyRef: { name: "corp-git", key: "token" } } };
+  test("after Kodus' own variables, on that component only", () => {
+    const objects = render({ values: { secrets: { values: EXPLICIT_SECRET_VALUES }, pods: { worker: { env: [proxy, token] } } } });
+    const env = podSpec(find(objects, "Deployment", "kodus-worker")).containers[0].env;
+    expect(env.slice(-2)).toEqual([proxy, token]);
+    expect(podSpec(find(objects, "Deployment", "kodus-api")).containers[0].env.map((e: { name: string }) => e.name)).not.toContain("HTTPS_PROXY");
+  });
+  test("a name the chart sets fails the render, naming it", () => {
+    const r = tryRender({ values: { secrets: { values: EXPLICIT_SECRET_VALUES }, pods: { worker: { env: [{ name: "WORKER_ROLE", value: "analytics" }] } } } });
+    expect(r.status).not.toBe(0);
+    expect(r.stderr).toContain("pods.worker.env[0].name: WORKER_ROLE is set by this chart for worker");
+  });
+  test("an entry with neither value nor valueFrom is refused by the values schema", () => {
+    const r = tryRender({ values: { ...MINIMAL_VALUES, pods: { api: { env: [{ name: "X", valueFrom: {} }] } } } });
+    expect(r.status).not.toBe(0);
+    expect(r.stderr).toContain("/pods/api/env/0");
+  });
+});
+
+test("bundled data stores: images.digests.<store> pins the store's image, init containers included; the tag stays", () => {
+  const d = (n: string) => `sha256:${n.repeat(64)}`;
+  const objects = render({ values: { secrets: { values: EXPLICIT_SECRET_VALUES }, dataStores: { mode: "bundled" }, images: { digests: { mongodb: d("c"), rabbitmq: d("b") } } } });
+  const images = (name: string) => {
+    const spec = podSpec(find(objects, "StatefulSet", name));
+    return [...(spec.initContainers ?? []), ...spec.containers].map((c: { image: string }) => c.image);
+  };
+  expect(images("kodus-mongodb")).toEqual([expect.stringMatching(/^mongo:8[^@]*@sha256:c{64}$/)]);
+  expect(images("kodus-mongodb").every((i: string) => i.endsWith(`@${d("c")}`))).toBe(true);
+  expect(images("kodus-rabbitmq").length).toBeGreaterThan(1);
+  expect(images("kodus-rabbitmq").every((i: string) => i === `ghcr.io/kodustech/kodus-rabbitmq:4.2.2-kodus@${d("b")}`)).toBe(true);
+  expect(images("kodus-postgres").every((i: string) => !i.includes("@"))).toBe(true);
+});
+
+test("pods.<component>.scheduling: each field set replaces the global one for that component only", () => {
+  const global = { nodeSelector: { pool: "general" }, tolerations: [{ key: "shared", operator: "Exists", effect: "NoSchedule" }] };
+  const gpu = { nodeSelector: { pool: "workers" } };
+  const objects = render({ values: { secrets: { values: EXPLICIT_SECRET_VALUES }, scheduling: global, pods: { worker: { scheduling: gpu } } } });
+  const worker = podSpec(find(objects, "Deployment", "kodus-worker"));
+  expect(worker.nodeSelector).toEqual({ pool: "workers" }); // replaced, not merged
+  expect(worker.tolerations).toEqual(global.tolerations); // not overridden: the global one
+  expect(podSpec(find(objects, "Deployment", "kodus-api")).nodeSelector).toEqual({ pool: "general" });
+  expect(podSpec(find(objects, "StatefulSet", "kodus-postgres")).nodeSelector).toEqual({ pool: "general" });
+});

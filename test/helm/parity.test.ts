@@ -50,6 +50,8 @@ const DIFFERENCES = {
   "NetworkPolicy/kodus-test": "`helm test` (test hook): lets the test pod reach the API and the worker",
   "Pod/kodus-test": "`helm test` (test hook): the in-cluster check of API, worker and Chutes",
   "Service/kodus-worker-health": "`helm test` (test hook): the worker has no Service; the test reaches its health port through this one",
+  "PodDisruptionBudget unhealthyPodEvictionPolicy":
+    "the chart sets AlwaysAllow (a crash-looping pod never blocks a node drain); kubernetes_pod_disruption_budget_v1 of the frozen provider 2.38.0 has no such attribute",
   "pod annotation values": "config-hash is computed by Terraform vs by Helm; secret-hash exists only in chart mode (the stack rewrites write-only data on a revision bump instead)",
 } as const;
 
@@ -99,6 +101,21 @@ const SETUPS: Setup[] = [
     return { name: "defaults + the PrometheusRule", values, config: toConfig({ ...values, secrets: {} }) };
   })(),
   (() => {
+    // The stale-check threshold from an irregular schedule: both read the same longest gap.
+    const values = { secrets: { values: EXPLICIT_SECRET_VALUES }, healthcheck: { schedule: "5-20/5 1,13 * * *", prometheusRule: { enabled: true } } };
+    return { name: "the PrometheusRule with a twice-a-day schedule", values, config: toConfig({ ...values, secrets: {} }) };
+  })(),
+  (() => {
+    // OpenShift: no fixed ids on any pod, bundled stores included; a proxy and a token from a Secret on the worker.
+    const env = [
+      { name: "HTTPS_PROXY", value: "http://proxy.corp.example:3128" },
+      { name: "GITLAB_TOKEN", valueFrom: { secretKeyRef: { name: "corp-git", key: "token", optional: true } } },
+    ];
+    const digests = { postgres: `sha256:${"a".repeat(64)}`, rabbitmq: `sha256:${"b".repeat(64)}` };
+    const values = { secrets: { values: EXPLICIT_SECRET_VALUES }, podSecurity: { fixedIds: false }, pods: { worker: { env, scheduling: { nodeSelector: { pool: "workers" } } } }, images: { digests }, scheduling: { nodeSelector: { pool: "general" } } };
+    return { name: "podSecurity.fixedIds false (OpenShift), extra env, store digests, per-component scheduling", values, config: toConfig({ ...values, secrets: {} }) };
+  })(),
+  (() => {
     // The optional components the other way round: the MCP manager off, the analytics worker on.
     const values = { kodus: { components: { "mcp-manager": { enabled: false }, "worker-analytics": { enabled: true } } }, replicas: { "worker-analytics": 2 } };
     return { name: "MCP manager off, analytics worker on", values: { ...values, secrets: { values: EXPLICIT_SECRET_VALUES } }, config: toConfig({ ...values, secrets: {} }) };
@@ -120,6 +137,7 @@ const PLURAL: Record<string, string> = {
   metric: "metrics",
   node_selector_term: "nodeSelectorTerms",
   toleration: "tolerations",
+  policy: "policies",
 };
 const RENAMED: Record<string, string> = { timezone: "timeZone", cluster_ip: "clusterIP" };
 const MAPS = new Set(["data", "labels", "annotations", "match_labels", "selector_labels", "node_selector"]);
@@ -138,7 +156,7 @@ function fromTerraform(node: unknown, resolve: (s: string) => string, key = ""):
       }
       const name = RENAMED[k] ?? (PLURAL[k] && Array.isArray(v) && v.every(isObject) ? PLURAL[k] : camel(k));
       let value: unknown = v;
-      if ((k === "label_selector" || k === "namespace_selector" || k === "tcp_socket") && Array.isArray(v) && v.length === 1) value = v[0]; // a list of one block in Terraform
+      if ((k === "label_selector" || k === "namespace_selector" || k === "tcp_socket" || k === "scale_down") && Array.isArray(v) && v.length === 1) value = v[0]; // a list of one block in Terraform
       if (k === "default_mode" && typeof v === "string") value = parseInt(v, 8);
       out[name] = fromTerraform(value, resolve, k);
     }
@@ -225,6 +243,10 @@ function applyDifferences(a: any, b: any, chart: K8sObject[]): void {
   };
   for (const side of [a, b]) setPodAnnotations(side.spec);
   if (a.kind === "Deployment" && b.spec.replicas === undefined && chart.some((o) => o.kind === "HorizontalPodAutoscaler" && o.spec.scaleTargetRef.name === b.name)) delete a.spec.replicas;
+  if (a.kind === "PodDisruptionBudget") {
+    expect([a.spec.unhealthyPodEvictionPolicy, b.spec.unhealthyPodEvictionPolicy]).toEqual([undefined, "AlwaysAllow"]);
+    delete b.spec.unhealthyPodEvictionPolicy;
+  }
   if (a.kind === "Job" && a.name === `${RELEASE}-migrate`) {
     // Only the chart's wait for the bundled stores differs; the PostgreSQL extension check is in both.
     b.spec.template.spec.initContainers = b.spec.template.spec.initContainers.filter((c: any) => c.name !== "wait-for-data-stores");

@@ -7,7 +7,26 @@
 import type { ConfigInput } from "../../config/schema";
 
 const resources = (cpu: string, memory: string) => ({ requests: { cpu, memory }, limits: { cpu: "2", memory: "3Gi" } });
-const podMetadata = (team: string) => ({ annotations: { "example.com/owner": team }, labels: { team } });
+const podMetadata = (team: string) => ({
+  annotations: { "example.com/owner": team },
+  labels: { team },
+  scheduling: {
+    nodeSelector: { pool: team },
+    tolerations: [{ key: "team", operator: "Equal" as const, value: team, effect: "NoSchedule" as const, tolerationSeconds: 30 }],
+    affinity: {
+      nodeAffinity: {
+        requiredDuringSchedulingIgnoredDuringExecution: { nodeSelectorTerms: [nodeTerm] },
+        preferredDuringSchedulingIgnoredDuringExecution: [{ weight: 5, preference: nodeTerm }],
+      },
+      podAffinity,
+      podAntiAffinity: podAffinity,
+    },
+  },
+  env: [
+    { name: "TEAM", value: team },
+    { name: "CORP_TOKEN", valueFrom: { secretKeyRef: { name: "corp-tokens", key: team, optional: true } } },
+  ],
+});
 const selector = {
   matchLabels: { "app.kubernetes.io/name": "noisy" },
   matchExpressions: [{ key: "tier", operator: "In", values: ["batch"] }],
@@ -73,8 +92,20 @@ export const FULL_CONFIG = {
       resources: { postgres: resources("300m", "1Gi"), mongodb: resources("200m", "1Gi"), rabbitmq: resources("200m", "1Gi") },
     },
     autoscaling: {
-      api: { enabled: false, minReplicas: 2, maxReplicas: 5, targetCpuPercent: 65 },
-      worker: { enabled: false, minReplicas: 2, maxReplicas: 5, targetCpuPercent: 65 },
+      api: {
+        enabled: false,
+        minReplicas: 2,
+        maxReplicas: 5,
+        targetCpuPercent: 65,
+        scaleDown: { stabilizationWindowSeconds: 0, podsPerPeriod: 3, periodSeconds: 60 },
+      },
+      worker: {
+        enabled: false,
+        minReplicas: 2,
+        maxReplicas: 5,
+        targetCpuPercent: 65,
+        scaleDown: { stabilizationWindowSeconds: 1200, podsPerPeriod: 2, periodSeconds: 900 },
+      },
     },
     scaleLimits: { api: 8, worker: 8, webhooks: 4, "mcp-manager": 3, "worker-analytics": 2 },
     ingress: {
@@ -118,6 +149,9 @@ export const FULL_CONFIG = {
         webhooks: `sha256:${"3".repeat(64)}`,
         web: `sha256:${"4".repeat(64)}`,
         "mcp-manager": `sha256:${"5".repeat(64)}`,
+        postgres: `sha256:${"6".repeat(64)}`,
+        mongodb: `sha256:${"7".repeat(64)}`,
+        rabbitmq: `sha256:${"8".repeat(64)}`,
       },
       pullSecrets: ["mirror-credentials"],
     },
@@ -129,6 +163,7 @@ export const FULL_CONFIG = {
       "mcp-manager": podMetadata("mcp"),
       "worker-analytics": podMetadata("analytics"),
     },
+    podSecurity: { fixedIds: false },
     networkPolicy: {
       defaultDeny: true,
       ingressController: { namespace: "ingress-nginx", podLabels: { "app.kubernetes.io/name": "ingress-nginx" } },
@@ -143,7 +178,8 @@ export const FULL_CONFIG = {
     timeoutSeconds: 40,
     maxLatencyMs: 15_000,
     budget: { enabled: true, warnPercent: 70, criticalPercent: 90 },
-    prometheusRule: { enabled: true, labels: { release: "kube-prometheus-stack" } },
+    resources: resources("20m", "96Mi"),
+    prometheusRule: { enabled: true, labels: { release: "kube-prometheus-stack" }, staleAfterMinutes: 10_000 },
   },
   environment: "production",
   terraform: {
@@ -157,13 +193,15 @@ export const FULL_CONFIG = {
         encrypt: true,
         kmsKeyId: "arn:aws:kms:eu-west-1:123456789012:key/abcd-1234",
         roleArn: "arn:aws:iam::123456789012:role/terraform",
-        endpoint: "https://minio.example.com",
+        endpoint: "http://minio.example.com:9000",
+        allowHttpEndpoint: true,
         usePathStyle: true,
         skipCredentialsValidation: true,
         skipRegionValidation: true,
         skipRequestingAccountId: true,
         skipMetadataApiCheck: true,
         skipS3Checksum: true,
+        partial: true,
       },
     },
   },
@@ -177,6 +215,7 @@ export const OTHER_BACKENDS = {
     prefix: "teams/kodus",
     impersonateServiceAccount: "terraform@my-project.iam.gserviceaccount.com",
     kmsEncryptionKey: "projects/p/locations/eu/keyRings/r/cryptoKeys/k",
+    partial: true,
   },
   azurerm: {
     storageAccountName: "kodusstate",
@@ -189,6 +228,7 @@ export const OTHER_BACKENDS = {
     useOidc: true,
     useMsi: false,
     prefix: "teams/kodus",
+    partial: true,
   },
   kubernetes: { namespace: "tf-state", configContext: "prod", inClusterConfig: false, prefix: "kodus" },
   pg: {
@@ -205,9 +245,14 @@ export const OTHER_BACKENDS = {
 export function fullConfigs(): { readonly name: string; readonly config: Record<string, unknown> }[] {
   return [
     { name: "s3", config: structuredClone(FULL_CONFIG) as unknown as Record<string, unknown> },
-    ...Object.entries(OTHER_BACKENDS).map(([type, settings]) => ({
-      name: type,
-      config: { ...structuredClone(FULL_CONFIG), terraform: { backend: { [type]: structuredClone(settings) } } } as Record<string, unknown>,
-    })),
+    ...Object.entries(OTHER_BACKENDS).map(([type, settings]) => {
+      const config = structuredClone(FULL_CONFIG);
+      // The extra env entries the other way round, so that each kind is also the first entry somewhere.
+      for (const pod of Object.values(config.kubernetes.pods)) (pod.env as unknown[]).reverse();
+      return {
+        name: type,
+        config: { ...config, terraform: { backend: { [type]: structuredClone(settings) } } } as Record<string, unknown>,
+      };
+    }),
   ];
 }

@@ -144,6 +144,37 @@ export const EXPECTED_COMPONENTS = {
 } as const;
 
 /**
+ * Kodus' LLM clients, read in kodus-ai a1051fafbd4ca63e3020c36f8b87c76a3b75653e (2026-06-24, the
+ * newest 2026 code readable; the variable exists since 3a24391c4, 2026-05-19):
+ * - API_TRUST_JSON_SCHEMA_BASE_URLS (libs/code-review/infrastructure/agents/llm/byok-to-vercel.ts,
+ *   shouldEnableJsonSchema): `allowList.split(',').map((s) => s.trim()).filter(Boolean)`, then a
+ *   provider's base URL is trusted when `baseURL.includes(needle)` for some entry.
+ * - OPENAI_BASE_URL: every component holding API_OPEN_AI_API_KEY; OpenAI SDK clients built
+ *   without a base URL read it (libs/common/utils/langchainCommon/document.ts builds the
+ *   learning-from-feedback OpenAIEmbeddings that way; openai 6.38.0 client.js constructor
+ *   `baseURL = readEnv('OPENAI_BASE_URL')`, @langchain/openai 1.4.5 embeddings.js drops an unset
+ *   baseURL before `new OpenAI(params)`, versions from that commit's pnpm-lock.yaml).
+ * Per component, the two variables and the value each must have (the LLM base URL), or none.
+ * The webhooks service holds no key (it does not load Kodus' LLM module), so it gets neither.
+ */
+export const EXPECTED_LLM_CLIENT_ENV = {
+  api: ["OPENAI_BASE_URL", "API_TRUST_JSON_SCHEMA_BASE_URLS"],
+  worker: ["OPENAI_BASE_URL", "API_TRUST_JSON_SCHEMA_BASE_URLS"],
+  webhooks: [],
+  web: [],
+} as const;
+
+/** Kodus' own reading of API_TRUST_JSON_SCHEMA_BASE_URLS (byok-to-vercel.ts above), restated for the tests. */
+export function kodusTrustsJsonSchema(allowList: string | undefined, baseURL: string): boolean {
+  if (!allowList) return false;
+  const needles = allowList
+    .split(",")
+    .map((s) => s.trim())
+    .filter(Boolean);
+  return needles.some((needle) => baseURL.includes(needle));
+}
+
+/**
  * The two components the official installer adds, as its compose file, its chart and Kodus'
  * source describe them (sources as above; docker/Dockerfile and docker/prod-entrypoint-
  * mcp-manager.sh in kodus-ai a1051fafb). `enabledByDefault`: the official default this project
@@ -314,35 +345,4 @@ export function expectedMaxConnections(
     0,
   );
   return Math.max(EXPECTED_PG_DEFAULT_MAX_CONNECTIONS, pools + migrators * EXPECTED_PG_CONNECTIONS_PER_POD.api + EXPECTED_PG_HEADROOM);
-}
-
-/**
- * Kodus' LLM clients, read in kodus-ai a1051fafbd4ca63e3020c36f8b87c76a3b75653e (2026-06-24, the
- * newest 2026 code readable; the variable exists since 3a24391c4, 2026-05-19):
- * - API_TRUST_JSON_SCHEMA_BASE_URLS (libs/code-review/infrastructure/agents/llm/byok-to-vercel.ts,
- *   shouldEnableJsonSchema): `allowList.split(',').map((s) => s.trim()).filter(Boolean)`, then a
- *   provider's base URL is trusted when `baseURL.includes(needle)` for some entry.
- * - OPENAI_BASE_URL: every component holding API_OPEN_AI_API_KEY; OpenAI SDK clients built
- *   without a base URL read it (libs/common/utils/langchainCommon/document.ts builds the
- *   learning-from-feedback OpenAIEmbeddings that way; openai 6.38.0 client.js constructor
- *   `baseURL = readEnv('OPENAI_BASE_URL')`, @langchain/openai 1.4.5 embeddings.js drops an unset
- *   baseURL before `new OpenAI(params)`, versions from that commit's pnpm-lock.yaml).
- * Per component, the two variables and the value each must have (the LLM base URL), or none.
- */
-export const EXPECTED_LLM_CLIENT_ENV = {
-  api: ["OPENAI_BASE_URL", "API_TRUST_JSON_SCHEMA_BASE_URLS"],
-  worker: ["OPENAI_BASE_URL", "API_TRUST_JSON_SCHEMA_BASE_URLS"],
-  // The webhooks service holds no Chutes key (it loads no LLM module: least privilege above).
-  webhooks: [],
-  web: [],
-} as const;
-
-/** Kodus' own reading of API_TRUST_JSON_SCHEMA_BASE_URLS (byok-to-vercel.ts above), restated for the tests. */
-export function kodusTrustsJsonSchema(allowList: string | undefined, baseURL: string): boolean {
-  if (!allowList) return false;
-  const needles = allowList
-    .split(",")
-    .map((s) => s.trim())
-    .filter(Boolean);
-  return needles.some((needle) => baseURL.includes(needle));
 }

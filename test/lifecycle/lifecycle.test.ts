@@ -17,7 +17,7 @@
  * stops it: exit 2).
  */
 import { execFileSync } from "node:child_process";
-import { mkdtempSync } from "node:fs";
+import { mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { ConfigInput } from "../../config/schema";
@@ -119,10 +119,14 @@ describe("upgrading from the current release (main at 9e535e7) to this one", () 
       const dir = mkdtempSync(join(tmpdir(), "kodus-previous-"));
       const archive = execFileSync("git", ["archive", PREVIOUS_RELEASE, "helm/kodus-chutes"], { cwd: PROJECT_ROOT });
       execFileSync("tar", ["-x", "-C", dir], { input: archive });
-      // The values a team had: the previous chart knows no MCP manager secret (added on upgrade).
-      const previousValues = JSON.parse(JSON.stringify(BASE_VALUES));
-      delete previousValues.secrets?.values?.mcp_manager_encryption_secret;
-      const diff = diffModels(chartModel(previousValues, undefined, join(dir, "helm", "kodus-chutes")), chartModel(BASE_VALUES));
+      // The same secrets, minus inputs the previous chart did not have yet (its schema refuses them).
+      const previousChart = join(dir, "helm", "kodus-chutes");
+      const known = JSON.parse(readFileSync(join(previousChart, "values.schema.json"), "utf8")).properties.secrets.properties.values
+        .properties;
+      const previousValues = {
+        secrets: { values: Object.fromEntries(Object.entries(BASE_VALUES.secrets.values).filter(([k]) => k in known)) },
+      };
+      const diff = diffModels(chartModel(previousValues, undefined, previousChart), chartModel(BASE_VALUES));
       expect(verdict(diff)).toBe("in-place");
       const resources = diff.stacks.flatMap((s) => s.resources);
       expect(resources.find((r) => r.address === "StatefulSet/kodus-postgres")?.action).toBe("update");

@@ -112,9 +112,41 @@ describe("Kubernetes PrometheusRule (healthcheck.prometheusRule)", () => {
     expect(r.manifest.metadata).toMatchObject({ name: "kodus-chutes", namespace: "kodus", labels: { release: "kps" } });
     expect(r.depends_on).toEqual(["kubernetes_cron_job_v1.chutes-healthcheck"]);
     const rules = r.manifest.spec.groups[0].rules;
-    expect(rules.map((x: { alert: string }) => x.alert)).toEqual(["KodusChutesCheckFailing", "KodusChutesBudgetCritical"]);
-    expect(rules[1].expr).toContain(
+    expect(rules.map((x: { alert: string }) => x.alert)).toEqual([
+      "KodusChutesCheckStale",
+      "KodusChutesCheckFailing",
+      "KodusChutesBudgetCritical",
+    ]);
+    expect(rules[2].expr).toContain(
       'kube_pod_container_status_terminated_reason{namespace="kodus", pod=~"kodus-chutes-healthcheck-[0-9]+-[a-z0-9]+", container="budget", reason!="Completed"} == 1',
+    );
+  });
+
+  const staleThreshold = (healthcheck: object) => {
+    const { json } = synthStack("kubernetes", {
+      healthcheck: { ...healthcheck, prometheusRule: { enabled: true, ...(healthcheck as any).prometheusRule } },
+    });
+    const rule = json.resource.kubernetes_manifest["chutes-alerts"].manifest.spec.groups[0].rules[0];
+    expect(rule.alert).toBe("KodusChutesCheckStale");
+    expect(rule.expr).toContain('kube_cronjob_status_last_successful_time{namespace="kodus", cronjob="kodus-chutes-healthcheck"}');
+    return Number(/\) > ([0-9]+)\n$/.exec(rule.expr)![1]);
+  };
+  // By hand: 3 x the longest gap between two runs (the chart's table in test/helm/budget.test.ts).
+  test.each([
+    ["*/15 * * * *", 3 * 15 * 60],
+    ["5-20/5 1,13 * * *", 3 * (11 * 60 + 45) * 60],
+    ["7 */2 * * 1-5", 3 * (2 * 24 * 60 + 2 * 60) * 60], // Friday 22:07 to Monday 00:07
+    ["0 3 1 * *", 3 * 31 * 24 * 60 * 60], // the longest month
+  ])("stale alert: schedule %s waits %i s", (schedule, seconds) => {
+    expect(staleThreshold({ schedule })).toBe(seconds);
+  });
+
+  test("staleAfterMinutes overrides it, and must exceed the schedule's longest gap", () => {
+    expect(staleThreshold({ prometheusRule: { staleAfterMinutes: 20 } })).toBe(1200);
+    expect(() =>
+      synthStack("kubernetes", { healthcheck: { schedule: "7 */2 * * *", prometheusRule: { enabled: true, staleAfterMinutes: 120 } } }),
+    ).toThrow(
+      /healthcheck\.prometheusRule\.staleAfterMinutes: must be more than the longest gap between two runs of healthcheck\.schedule "7 \*\/2 \* \* \*" \(120 minutes\)/,
     );
   });
 
@@ -123,4 +155,19 @@ describe("Kubernetes PrometheusRule (healthcheck.prometheusRule)", () => {
       synthStack("kubernetes", { healthcheck: { prometheusRule: { enabled: true }, periodic: false } }).json.resource.kubernetes_manifest,
     ).toBeUndefined();
   });
+});
+
+test("healthcheck.resources: every check container (preflight Job, the CronJob's probe and budget) gets them", () => {
+  const resources = { requests: { cpu: "20m", memory: "96Mi" }, limits: { cpu: "300m", memory: "192Mi" } };
+  const { json } = synthStack("kubernetes", { healthcheck: { resources } });
+  const cron = Object.values(json.resource.kubernetes_cron_job_v1 as Record<string, any>)[0].spec.job_template.spec.template.spec;
+  const jobs = Object.values(json.resource.kubernetes_job_v1 as Record<string, any>).filter((j) =>
+    j.metadata.name.includes("chutes-preflight"),
+  );
+  const containers = [...cron.container, ...jobs.flatMap((j) => j.spec.template.spec.container)];
+  expect(containers.map((c: { name: string }) => c.name).sort()).toEqual(["budget", "probe", "probe"]);
+  for (const c of containers) expect([c.name, c.resources]).toEqual([c.name, resources]);
+  expect(() => synthStack("kubernetes", { healthcheck: { resources: { requests: { memory: "256Mi" } } } })).toThrow(
+    /healthcheck\.resources/,
+  );
 });

@@ -310,6 +310,36 @@ describe("rollouts", () => {
     expect(hpa.api.spec).toMatchObject({ min_replicas: 2, max_replicas: 8, scale_target_ref: { kind: "Deployment", name: "kodus-api" } });
     expect(tf.resource.kubernetes_deployment_v1.api.lifecycle.ignore_changes).toEqual(["spec[0].replicas"]);
     expect(json.resource.kubernetes_horizontal_pod_autoscaler_v2).toBeUndefined();
+    // The worker scales down one pod per 10 minutes after 15 minutes of lower load (in-flight reviews); the API as Kubernetes does.
+    expect(hpa.worker.spec.behavior).toEqual({
+      scale_down: [{ stabilization_window_seconds: 900, policy: [{ type: "Pods", value: 1, period_seconds: 600 }] }],
+    });
+    expect(hpa.api.spec.behavior).toBeUndefined();
+  });
+
+  test("autoscaling: scaleDown is configurable for either HPA, within Kubernetes' limits", () => {
+    const scaleDown = { stabilizationWindowSeconds: 0, podsPerPeriod: 2, periodSeconds: 60 };
+    const tf = k8s({ kubernetes: { autoscaling: { api: { enabled: true, scaleDown } } } });
+    expect(tf.resource.kubernetes_horizontal_pod_autoscaler_v2.api.spec.behavior.scale_down).toEqual([
+      { stabilization_window_seconds: 0, policy: [{ type: "Pods", value: 2, period_seconds: 60 }] },
+    ]);
+    expect(() =>
+      k8s({ kubernetes: { autoscaling: { worker: { enabled: true, scaleDown: { ...scaleDown, periodSeconds: 3600 } } } } }),
+    ).toThrow(/kubernetes\.autoscaling\.worker\.scaleDown\.periodSeconds: must be a whole number from 1 to 1800/);
+    expect(() =>
+      k8s({ kubernetes: { autoscaling: { worker: { enabled: true, scaleDown: { ...scaleDown, stabilizationWindowSeconds: 4000 } } } } }),
+    ).toThrow(/stabilizationWindowSeconds: must be a whole number from 0 to 3600/);
+  });
+
+  test("topology spread: over nodes by default, counting only the pods of the same ReplicaSet (pod-template-hash)", () => {
+    const spread = json.resource.kubernetes_deployment_v1.worker.spec.template.spec.topology_spread_constraint;
+    expect(spread).toEqual([expect.objectContaining({ topology_key: "kubernetes.io/hostname", match_label_keys: ["pod-template-hash"] })]);
+  });
+
+  test("PDBs carry no unhealthyPodEvictionPolicy: the frozen provider (2.38.0) has no such attribute; docs/kubernetes.md says so", () => {
+    const pdb = json.resource.kubernetes_pod_disruption_budget_v1.api;
+    expect(Object.keys(pdb.spec).sort()).toEqual(["max_unavailable", "selector"]);
+    expect(readFileSync(join(__dirname, "..", "..", "docs", "kubernetes.md"), "utf8")).toMatch(/unhealthyPodEvictionPolicy[\s\S]*2\.38\.0/);
   });
 });
 
@@ -672,3 +702,107 @@ function podTemplateLabels(tf: TfJson): Record<string, Record<string, string>> {
     out[`cron.${name}`] = r.spec.job_template.spec.template.metadata.labels;
   return out;
 }
+
+describe("OpenShift: kubernetes.podSecurity.fixedIds false lets the restricted SCC assign the ids", () => {
+  const idFieldsIn = (node: unknown, path = ""): string[] => {
+    if (Array.isArray(node)) return node.flatMap((n, i) => idFieldsIn(n, `${path}[${i}]`));
+    if (node === null || typeof node !== "object") return [];
+    return Object.entries(node).flatMap(([k, v]) =>
+      ["run_as_user", "run_as_group", "fs_group"].includes(k) ? [`${path}.${k}`] : idFieldsIn(v, `${path}.${k}`),
+    );
+  };
+  const bundled = { dataStores: { mode: "bundled" as const } };
+
+  test("by default every pod has the images' fixed ids", () => {
+    const specs = Object.entries(podSpecs(k8s({ kubernetes: bundled })));
+    expect(specs.length).toBeGreaterThan(8);
+    for (const [name, spec] of specs)
+      expect([name, spec.security_context.run_as_user]).toEqual([name, name.includes("stateful_set") ? "999" : "1000"]);
+  });
+
+  test("fixedIds false: no id on any pod or container, runAsNonRoot and seccomp kept", () => {
+    const specs = Object.entries(podSpecs(k8s({ kubernetes: { ...bundled, podSecurity: { fixedIds: false } } })));
+    expect(specs.length).toBeGreaterThan(8);
+    for (const [name, spec] of specs) {
+      expect([name, idFieldsIn(spec)]).toEqual([name, []]);
+      expect([name, spec.security_context]).toEqual([name, { run_as_non_root: true, seccomp_profile: { type: "RuntimeDefault" } }]);
+    }
+  });
+
+  test("a value that is not a boolean is refused, naming the field", () => {
+    expect(() => parseConfig({ kubernetes: { podSecurity: { fixedIds: "no" } } }, "test")).toThrow(
+      /kubernetes\.podSecurity\.fixedIds: must be true or false/,
+    );
+  });
+});
+
+describe("extra env per component (kubernetes.pods.<component>.env)", () => {
+  const proxy = { name: "HTTPS_PROXY", value: "http://proxy.corp.example:3128" };
+  const token = { name: "GITLAB_TOKEN", valueFrom: { secretKeyRef: { name: "corp-git", key: "token" } } };
+
+  test("after Kodus' own variables, on that component only, as written (plain value or secretKeyRef)", () => {
+    const tf = k8s({ kubernetes: { pods: { worker: { env: [proxy, token] } } } });
+    const env = tf.resource.kubernetes_deployment_v1.worker.spec.template.spec.container[0].env;
+    expect(env.slice(-2)).toEqual([proxy, { name: "GITLAB_TOKEN", value_from: { secret_key_ref: { name: "corp-git", key: "token" } } }]);
+    expect(env.slice(0, -2).every((e: { name: string }) => e.name !== "HTTPS_PROXY")).toBe(true);
+    expect(tf.resource.kubernetes_deployment_v1.api.spec.template.spec.container[0].env.map((e: { name: string }) => e.name)).not.toContain(
+      "HTTPS_PROXY",
+    );
+  });
+
+  test.each([
+    [
+      "a name the deployment sets",
+      { worker: { env: [{ name: "API_OPEN_AI_API_KEY", value: "x" }] } },
+      /kubernetes\.pods\.worker\.env\.0\.name: is set by this deployment for worker/,
+    ],
+    ["a name twice", { api: { env: [proxy, proxy] } }, /kubernetes\.pods\.api\.env\.1\.name: is listed twice/],
+    [
+      "neither value nor valueFrom",
+      { api: { env: [{ name: "X" }] } },
+      /kubernetes\.pods\.api\.env\.0: needs exactly one of value .* or valueFrom\.secretKeyRef/,
+    ],
+    ["both", { api: { env: [{ ...proxy, valueFrom: token.valueFrom }] } }, /needs exactly one of value/],
+    [
+      "a bad name",
+      { api: { env: [{ name: "9LIVES", value: "x" }] } },
+      /kubernetes\.pods\.api\.env\.0\.name: must be an environment variable name/,
+    ],
+  ])("refused: %s", (_name, pods, message) => {
+    expect(() => parseConfig({ kubernetes: { pods } }, "test")).toThrow(message);
+  });
+});
+
+test("bundled data stores: images.digests.<store> pins the store's image, mirror and init containers included", () => {
+  const d = (n: string) => `sha256:${n.repeat(64)}`;
+  const tf = k8s({
+    kubernetes: {
+      dataStores: { mode: "bundled" },
+      images: { registry: "mirror.example.com", digests: { postgres: d("a"), rabbitmq: d("b") } },
+    },
+  });
+  const sts = tf.resource.kubernetes_stateful_set_v1;
+  const images = (name: string) => {
+    const spec = sts[name].spec.template.spec;
+    return [...(spec.init_container ?? []), ...spec.container].map((c: { image: string }) => c.image);
+  };
+  expect(images("postgres")).toEqual([`mirror.example.com/pgvector/pgvector:pg16@${d("a")}`]);
+  expect(new Set(images("rabbitmq"))).toEqual(new Set([`mirror.example.com/kodustech/kodus-rabbitmq:4.2.2-kodus@${d("b")}`]));
+  expect(images("mongodb").every((i: string) => !i.includes("@"))).toBe(true);
+  expect(() => k8s({ kubernetes: { images: { digests: { mongodb: "latest" } } } })).toThrow(/kubernetes\.images\.digests\.mongodb/);
+});
+
+test("pods.<component>.scheduling: each field set replaces the global one for that component only", () => {
+  const tf = k8s({
+    kubernetes: {
+      dataStores: { mode: "bundled" },
+      scheduling: { nodeSelector: { pool: "general" }, tolerations: [{ key: "shared", operator: "Exists", effect: "NoSchedule" }] },
+      pods: { worker: { scheduling: { nodeSelector: { pool: "workers" } } } },
+    },
+  });
+  const spec = (type: string, name: string) => tf.resource[type][name].spec.template.spec;
+  expect(spec("kubernetes_deployment_v1", "worker").node_selector).toEqual({ pool: "workers" });
+  expect(spec("kubernetes_deployment_v1", "worker").toleration).toEqual([{ key: "shared", operator: "Exists", effect: "NoSchedule" }]);
+  expect(spec("kubernetes_deployment_v1", "api").node_selector).toEqual({ pool: "general" });
+  expect(spec("kubernetes_stateful_set_v1", "postgres").node_selector).toEqual({ pool: "general" });
+});

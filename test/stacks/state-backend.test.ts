@@ -16,228 +16,295 @@ const tmp = () => mkdtempSync(join(tmpdir(), "kodus-state-"));
 const withBackend = (backend: object, environment?: string): ConfigInput =>
   ({ ...(environment ? { environment } : {}), terraform: { backend } }) as ConfigInput;
 
-/** [name, config, stack, the stack's `terraform.backend` (or `terraform.cloud`) block as Terraform must get it] */
-const VARIANTS: [string, ConfigInput, string, { backend?: object; cloud?: object }][] = [
-  ["local, no environment (today's default)", {}, "docker", { backend: { local: { path: "../../../terraform.docker.tfstate" } } }],
+/**
+ * [name, config, stack, the stack's `terraform.backend` (or `terraform.cloud`) block as Terraform
+ * must get it, and for a partial configuration the -backend-config file a team keeps out of git]
+ */
+type Variant = [string, ConfigInput, string, { backend?: object; cloud?: object }, string?];
+const VARIANTS: Variant[] = (
   [
-    "local, staging",
-    { environment: "staging" },
-    "kubernetes-staging",
-    { backend: { local: { path: "../../../terraform.kubernetes-staging.tfstate" } } },
-  ],
-  [
-    "s3, production, defaults",
-    withBackend({ s3: { bucket: "acme-tf-state", region: "eu-west-1" } }, "production"),
-    "docker-production",
-    {
-      backend: {
-        s3: {
-          bucket: "acme-tf-state",
-          key: "kodus-chutes-deploy/docker-production.tfstate",
-          region: "eu-west-1",
-          encrypt: true,
-          use_lockfile: true,
-        },
-      },
-    },
-  ],
-  [
-    "s3, every setting",
-    withBackend(
+    ["local, no environment (today's default)", {}, "docker", { backend: { local: { path: "../../../terraform.docker.tfstate" } } }],
+    [
+      "local, staging",
+      { environment: "staging" },
+      "kubernetes-staging",
+      { backend: { local: { path: "../../../terraform.kubernetes-staging.tfstate" } } },
+    ],
+    [
+      "s3, production, defaults",
+      withBackend({ s3: { bucket: "acme-tf-state", region: "eu-west-1" } }, "production"),
+      "docker-production",
       {
-        s3: {
-          bucket: "acme-tf-state",
-          region: "eu-west-1",
-          prefix: "platform/kodus",
-          kmsKeyId: "arn:aws:kms:eu-west-1:111122223333:key/0b4a7d3e-5c2f-4e1a-9d8b-2f6e1c0a7b94",
-          roleArn: "arn:aws:iam::111122223333:role/terraform-state",
+        backend: {
+          s3: {
+            bucket: "acme-tf-state",
+            key: "kodus-chutes-deploy/docker-production.tfstate",
+            region: "eu-west-1",
+            encrypt: true,
+            use_lockfile: true,
+          },
         },
       },
-      "staging",
-    ),
-    "kubernetes-staging",
-    {
-      backend: {
-        s3: {
-          bucket: "acme-tf-state",
-          key: "platform/kodus/kubernetes-staging.tfstate",
-          region: "eu-west-1",
-          encrypt: true,
-          use_lockfile: true,
-          kms_key_id: "arn:aws:kms:eu-west-1:111122223333:key/0b4a7d3e-5c2f-4e1a-9d8b-2f6e1c0a7b94",
-          assume_role: { role_arn: "arn:aws:iam::111122223333:role/terraform-state" },
+    ],
+    [
+      "s3, every setting",
+      withBackend(
+        {
+          s3: {
+            bucket: "acme-tf-state",
+            region: "eu-west-1",
+            prefix: "platform/kodus",
+            kmsKeyId: "arn:aws:kms:eu-west-1:111122223333:key/0b4a7d3e-5c2f-4e1a-9d8b-2f6e1c0a7b94",
+            roleArn: "arn:aws:iam::111122223333:role/terraform-state",
+          },
+        },
+        "staging",
+      ),
+      "kubernetes-staging",
+      {
+        backend: {
+          s3: {
+            bucket: "acme-tf-state",
+            key: "platform/kodus/kubernetes-staging.tfstate",
+            region: "eu-west-1",
+            encrypt: true,
+            use_lockfile: true,
+            kms_key_id: "arn:aws:kms:eu-west-1:111122223333:key/0b4a7d3e-5c2f-4e1a-9d8b-2f6e1c0a7b94",
+            assume_role: { role_arn: "arn:aws:iam::111122223333:role/terraform-state" },
+          },
         },
       },
-    },
-  ],
-  [
-    "s3-compatible store (MinIO, R2), DynamoDB lock instead of the lock file",
-    withBackend({
-      s3: {
-        bucket: "tf-state",
-        region: "auto",
-        endpoint: "https://minio.example.com",
-        usePathStyle: true,
-        useLockfile: false,
-        dynamodbTable: "terraform-locks",
-        skipCredentialsValidation: true,
-        skipRegionValidation: true,
-        skipRequestingAccountId: true,
-        skipMetadataApiCheck: true,
-        skipS3Checksum: true,
-      },
-    }),
-    "docker",
-    {
-      backend: {
+    ],
+    [
+      "s3-compatible store (MinIO, R2), DynamoDB lock instead of the lock file",
+      withBackend({
         s3: {
           bucket: "tf-state",
-          key: "kodus-chutes-deploy/docker.tfstate",
           region: "auto",
-          encrypt: true,
-          dynamodb_table: "terraform-locks",
-          endpoints: { s3: "https://minio.example.com" },
-          use_path_style: true,
-          skip_credentials_validation: true,
-          skip_region_validation: true,
-          skip_requesting_account_id: true,
-          skip_metadata_api_check: true,
-          skip_s3_checksum: true,
+          endpoint: "https://minio.example.com",
+          usePathStyle: true,
+          useLockfile: false,
+          dynamodbTable: "terraform-locks",
+          skipCredentialsValidation: true,
+          skipRegionValidation: true,
+          skipRequestingAccountId: true,
+          skipMetadataApiCheck: true,
+          skipS3Checksum: true,
+        },
+      }),
+      "docker",
+      {
+        backend: {
+          s3: {
+            bucket: "tf-state",
+            key: "kodus-chutes-deploy/docker.tfstate",
+            region: "auto",
+            encrypt: true,
+            dynamodb_table: "terraform-locks",
+            endpoints: { s3: "https://minio.example.com" },
+            use_path_style: true,
+            skip_credentials_validation: true,
+            skip_region_validation: true,
+            skip_requesting_account_id: true,
+            skip_metadata_api_check: true,
+            skip_s3_checksum: true,
+          },
         },
       },
-    },
-  ],
-  [
-    "gcs, staging",
-    withBackend({ gcs: { bucket: "acme-tf-state", impersonateServiceAccount: "terraform@acme-prod.iam.gserviceaccount.com" } }, "staging"),
-    "docker-staging",
-    {
-      backend: {
-        gcs: {
-          bucket: "acme-tf-state",
-          prefix: "kodus-chutes-deploy/docker-staging",
-          impersonate_service_account: "terraform@acme-prod.iam.gserviceaccount.com",
+    ],
+    [
+      "s3, in-cluster MinIO over http (allowHttpEndpoint), which stays out of the block",
+      withBackend({
+        s3: {
+          bucket: "tf-state",
+          region: "us-east-1",
+          endpoint: "http://minio.minio.svc:9000",
+          allowHttpEndpoint: true,
+          usePathStyle: true,
+        },
+      }),
+      "docker",
+      {
+        backend: {
+          s3: {
+            bucket: "tf-state",
+            key: "kodus-chutes-deploy/docker.tfstate",
+            region: "us-east-1",
+            encrypt: true,
+            use_lockfile: true,
+            endpoints: { s3: "http://minio.minio.svc:9000" },
+            use_path_style: true,
+          },
         },
       },
-    },
-  ],
-  [
-    "gcs, customer-managed encryption key",
-    withBackend({
-      gcs: { bucket: "acme-tf-state", prefix: "kodus", kmsEncryptionKey: "projects/acme/locations/europe/keyRings/tf/cryptoKeys/state" },
-    }),
-    "docker",
-    {
-      backend: {
-        gcs: {
-          bucket: "acme-tf-state",
-          prefix: "kodus/docker",
-          kms_encryption_key: "projects/acme/locations/europe/keyRings/tf/cryptoKeys/state",
+    ],
+    [
+      "s3, partial: the bucket from -backend-config, the key still per stack",
+      withBackend({ s3: { partial: true, region: "eu-west-1" } }, "production"),
+      "kubernetes-production",
+      {
+        backend: {
+          s3: { key: "kodus-chutes-deploy/kubernetes-production.tfstate", region: "eu-west-1", encrypt: true, use_lockfile: true },
         },
       },
-    },
-  ],
-  [
-    "azurerm, production, Entra ID auth",
-    withBackend(
-      { azurerm: { storageAccountName: "acmetfstate", containerName: "tfstate", resourceGroupName: "rg-terraform", useAzureadAuth: true } },
-      "production",
-    ),
-    "kubernetes-production",
-    {
-      backend: {
+      'bucket = "acme-tf-state"\n',
+    ],
+    [
+      "gcs, partial",
+      withBackend({ gcs: { partial: true } }),
+      "docker",
+      { backend: { gcs: { prefix: "kodus-chutes-deploy/docker" } } },
+      'bucket = "acme-tf-state"\n',
+    ],
+    [
+      "azurerm, partial: account and container from -backend-config",
+      withBackend({ azurerm: { partial: true, useAzureadAuth: true } }, "staging"),
+      "kubernetes-staging",
+      { backend: { azurerm: { key: "kodus-chutes-deploy/kubernetes-staging.tfstate", use_azuread_auth: true } } },
+      'storage_account_name = "acmetfstate"\ncontainer_name = "tfstate"\n',
+    ],
+    [
+      "gcs, staging",
+      withBackend(
+        { gcs: { bucket: "acme-tf-state", impersonateServiceAccount: "terraform@acme-prod.iam.gserviceaccount.com" } },
+        "staging",
+      ),
+      "docker-staging",
+      {
+        backend: {
+          gcs: {
+            bucket: "acme-tf-state",
+            prefix: "kodus-chutes-deploy/docker-staging",
+            impersonate_service_account: "terraform@acme-prod.iam.gserviceaccount.com",
+          },
+        },
+      },
+    ],
+    [
+      "gcs, customer-managed encryption key",
+      withBackend({
+        gcs: { bucket: "acme-tf-state", prefix: "kodus", kmsEncryptionKey: "projects/acme/locations/europe/keyRings/tf/cryptoKeys/state" },
+      }),
+      "docker",
+      {
+        backend: {
+          gcs: {
+            bucket: "acme-tf-state",
+            prefix: "kodus/docker",
+            kms_encryption_key: "projects/acme/locations/europe/keyRings/tf/cryptoKeys/state",
+          },
+        },
+      },
+    ],
+    [
+      "azurerm, production, Entra ID auth",
+      withBackend(
+        {
+          azurerm: { storageAccountName: "acmetfstate", containerName: "tfstate", resourceGroupName: "rg-terraform", useAzureadAuth: true },
+        },
+        "production",
+      ),
+      "kubernetes-production",
+      {
+        backend: {
+          azurerm: {
+            storage_account_name: "acmetfstate",
+            container_name: "tfstate",
+            key: "kodus-chutes-deploy/kubernetes-production.tfstate",
+            resource_group_name: "rg-terraform",
+            use_azuread_auth: true,
+          },
+        },
+      },
+    ],
+    [
+      "azurerm, CI with OIDC",
+      withBackend({
         azurerm: {
-          storage_account_name: "acmetfstate",
-          container_name: "tfstate",
-          key: "kodus-chutes-deploy/kubernetes-production.tfstate",
-          resource_group_name: "rg-terraform",
-          use_azuread_auth: true,
+          storageAccountName: "acmetfstate",
+          containerName: "tfstate",
+          subscriptionId: "00000000-0000-0000-0000-000000000001",
+          tenantId: "00000000-0000-0000-0000-000000000002",
+          clientId: "00000000-0000-0000-0000-000000000003",
+          useOidc: true,
+          useMsi: false,
+          useAzureadAuth: true, // Terraform needs this, resourceGroupName, or ARM_ACCESS_KEY / ARM_SAS_TOKEN
+        },
+      }),
+      "docker",
+      {
+        backend: {
+          azurerm: {
+            storage_account_name: "acmetfstate",
+            container_name: "tfstate",
+            key: "kodus-chutes-deploy/docker.tfstate",
+            subscription_id: "00000000-0000-0000-0000-000000000001",
+            tenant_id: "00000000-0000-0000-0000-000000000002",
+            client_id: "00000000-0000-0000-0000-000000000003",
+            use_oidc: true,
+            use_msi: false,
+            use_azuread_auth: true,
+          },
         },
       },
-    },
-  ],
-  [
-    "azurerm, CI with OIDC",
-    withBackend({
-      azurerm: {
-        storageAccountName: "acmetfstate",
-        containerName: "tfstate",
-        subscriptionId: "00000000-0000-0000-0000-000000000001",
-        tenantId: "00000000-0000-0000-0000-000000000002",
-        clientId: "00000000-0000-0000-0000-000000000003",
-        useOidc: true,
-        useMsi: false,
-        useAzureadAuth: true, // Terraform needs this, resourceGroupName, or ARM_ACCESS_KEY / ARM_SAS_TOKEN
-      },
-    }),
-    "docker",
-    {
-      backend: {
-        azurerm: {
-          storage_account_name: "acmetfstate",
-          container_name: "tfstate",
-          key: "kodus-chutes-deploy/docker.tfstate",
-          subscription_id: "00000000-0000-0000-0000-000000000001",
-          tenant_id: "00000000-0000-0000-0000-000000000002",
-          client_id: "00000000-0000-0000-0000-000000000003",
-          use_oidc: true,
-          use_msi: false,
-          use_azuread_auth: true,
+    ],
+    [
+      "kubernetes Secret, production",
+      withBackend({ kubernetes: { namespace: "terraform-state", configContext: "ops" } }, "production"),
+      "kubernetes-production",
+      {
+        backend: {
+          kubernetes: { secret_suffix: "kodus-chutes-deploy-kubernetes-production", namespace: "terraform-state", config_context: "ops" },
         },
       },
-    },
-  ],
-  [
-    "kubernetes Secret, production",
-    withBackend({ kubernetes: { namespace: "terraform-state", configContext: "ops" } }, "production"),
-    "kubernetes-production",
-    {
-      backend: {
-        kubernetes: { secret_suffix: "kodus-chutes-deploy-kubernetes-production", namespace: "terraform-state", config_context: "ops" },
+    ],
+    [
+      "kubernetes Secret, no environment, in-cluster CI",
+      withBackend({ kubernetes: { inClusterConfig: true } }),
+      "docker",
+      { backend: { kubernetes: { secret_suffix: "kodus-chutes-deploy-docker", in_cluster_config: true } } },
+    ],
+    [
+      "pg, staging, connection from PG_CONN_STR",
+      withBackend({ pg: {} }, "staging"),
+      "kubernetes-staging",
+      { backend: { pg: { schema_name: "kodus_chutes_deploy_kubernetes_staging" } } },
+    ],
+    [
+      "pg, schema, table and index made by a DBA",
+      withBackend({ pg: { skipSchemaCreation: true, skipTableCreation: true, skipIndexCreation: true } }),
+      "docker",
+      {
+        backend: {
+          pg: {
+            schema_name: "kodus_chutes_deploy_docker",
+            skip_schema_creation: true,
+            skip_table_creation: true,
+            skip_index_creation: true,
+          },
+        },
       },
-    },
-  ],
-  [
-    "kubernetes Secret, no environment, in-cluster CI",
-    withBackend({ kubernetes: { inClusterConfig: true } }),
-    "docker",
-    { backend: { kubernetes: { secret_suffix: "kodus-chutes-deploy-docker", in_cluster_config: true } } },
-  ],
-  [
-    "pg, staging, connection from PG_CONN_STR",
-    withBackend({ pg: {} }, "staging"),
-    "kubernetes-staging",
-    { backend: { pg: { schema_name: "kodus_chutes_deploy_kubernetes_staging" } } },
-  ],
-  [
-    "pg, schema, table and index made by a DBA",
-    withBackend({ pg: { skipSchemaCreation: true, skipTableCreation: true, skipIndexCreation: true } }),
-    "docker",
-    {
-      backend: {
-        pg: { schema_name: "kodus_chutes_deploy_docker", skip_schema_creation: true, skip_table_creation: true, skip_index_creation: true },
-      },
-    },
-  ],
-  [
-    "pg, URL without password",
-    withBackend({ pg: { connStr: "postgres://terraform@127.0.0.1:1/state?sslmode=disable", prefix: "kodus" } }),
-    "docker",
-    { backend: { pg: { conn_str: "postgres://terraform@127.0.0.1:1/state?sslmode=disable", schema_name: "kodus_docker" } } },
-  ],
-  [
-    "HCP Terraform, production",
-    withBackend({ cloud: { organization: "acme", project: "kodus" } }, "production"),
-    "kubernetes-production",
-    { cloud: { organization: "acme", workspaces: { name: "kodus-chutes-deploy-kubernetes-production", project: "kodus" } } },
-  ],
-  [
-    "Terraform Enterprise",
-    withBackend({ cloud: { organization: "acme", hostname: "tfe.invalid", prefix: "kodus" } }),
-    "docker",
-    { cloud: { organization: "acme", hostname: "tfe.invalid", workspaces: { name: "kodus-docker" } } },
-  ],
-];
+    ],
+    [
+      "pg, URL without password",
+      withBackend({ pg: { connStr: "postgres://terraform@127.0.0.1:1/state?sslmode=disable", prefix: "kodus" } }),
+      "docker",
+      { backend: { pg: { conn_str: "postgres://terraform@127.0.0.1:1/state?sslmode=disable", schema_name: "kodus_docker" } } },
+    ],
+    [
+      "HCP Terraform, production",
+      withBackend({ cloud: { organization: "acme", project: "kodus" } }, "production"),
+      "kubernetes-production",
+      { cloud: { organization: "acme", workspaces: { name: "kodus-chutes-deploy-kubernetes-production", project: "kodus" } } },
+    ],
+    [
+      "Terraform Enterprise",
+      withBackend({ cloud: { organization: "acme", hostname: "tfe.invalid", prefix: "kodus" } }),
+      "docker",
+      { cloud: { organization: "acme", hostname: "tfe.invalid", workspaces: { name: "kodus-docker" } } },
+    ],
+  ] as Variant[]
+).map(([name, input, stack, block, file]): Variant => [name, input, stack, block, file]); // always 5 entries: jest reads a missing one as a done callback
 
 /** Each variant's stack's `terraform` block, synthesized once. */
 const synthesized = new Map<string, any>();
@@ -275,9 +342,13 @@ const TERRAFORM_DIR = (() => {
  * cloud CLI on PATH, no network here): Terraform decodes and validates the block against the
  * backend's schema, then stops where it would need credentials or the network.
  */
-function terraformInit(block: object): { status: number | null; output: string } {
+function terraformInit(block: object, backendConfig?: string): { status: number | null; output: string } {
   const dir = tmp();
   writeFileSync(join(dir, "main.tf.json"), JSON.stringify({ terraform: block }));
+  // As docs/state-and-environments.md says to run it under cdktf (which runs `terraform init`
+  // itself, with the environment it was given): TF_CLI_ARGS_init with an absolute path.
+  const file = join(tmp(), "backend.hcl");
+  if (backendConfig !== undefined) writeFileSync(file, backendConfig);
   const r = spawnSync(join(TERRAFORM_DIR, "terraform"), ["init", "-input=false", "-no-color"], {
     cwd: dir,
     encoding: "utf8",
@@ -291,6 +362,7 @@ function terraformInit(block: object): { status: number | null; output: string }
       PGHOST: "127.0.0.1",
       PGPORT: "1", // nothing listens there: a refused connection, at once
       PGCONNECT_TIMEOUT: "2",
+      ...(backendConfig === undefined ? {} : { TF_CLI_ARGS_init: `-backend-config=${file}` }),
     },
   });
   return { status: r.status, output: `${r.stdout}${r.stderr}` };
@@ -311,11 +383,11 @@ const CONNECT_STEP: Record<string, RegExp> = {
 };
 
 describe("terraform 1.11 accepts every variant", () => {
-  test.each(VARIANTS)("%s", (_name, input, stack) => {
+  test.each(VARIANTS)("%s", (_name, input, stack, _expected, backendConfig) => {
     const terraform = terraformBlock(input, stack);
     const block = terraform.cloud ? { cloud: terraform.cloud } : { backend: terraform.backend };
     const type = terraform.cloud ? "cloud" : Object.keys(terraform.backend)[0];
-    const r = terraformInit(block);
+    const r = terraformInit(block, backendConfig);
     expect(r.output).not.toMatch(CONFIG_ERROR);
     if (type === "local") {
       expect([r.status, r.output]).toEqual([0, expect.stringContaining("Terraform has been successfully initialized")]);
@@ -326,6 +398,32 @@ describe("terraform 1.11 accepts every variant", () => {
     // that variant warns, no other does.
     const dynamodb = JSON.stringify(block).includes("dynamodb_table");
     expect(/Warning:/.test(r.output)).toBe(dynamodb);
+  });
+
+  /** What Terraform says when a partial block reaches it without its file (gcs asks for credentials first, so it is not here). */
+  const MISSING: Record<string, RegExp> = {
+    s3: /The attribute "bucket" is required by the backend/,
+    // Both, in any order (Terraform reports them from a map).
+    azurerm: /^(?=[\s\S]*"storage_account_name": required field is not set)(?=[\s\S]*"container_name": required field is not set)/,
+  };
+  test.each(VARIANTS.filter((v) => v[4] !== undefined && Object.keys(v[3].backend ?? {})[0] in MISSING))(
+    "%s: without its -backend-config file, Terraform asks for what it holds",
+    (_n, input, stack) => {
+      const { backend } = terraformBlock(input, stack);
+      expect(terraformInit({ backend }).output).toMatch(MISSING[Object.keys(backend)[0]]);
+    },
+  );
+
+  test("a -backend-config value overrides the block's (so the docs forbid key and prefix in that file)", () => {
+    const dir = tmp();
+    writeFileSync(join(dir, "main.tf.json"), JSON.stringify({ terraform: { backend: { local: { path: "derived.tfstate" } } } }));
+    const r = spawnSync(join(TERRAFORM_DIR, "terraform"), ["init", "-input=false", "-no-color", "-backend-config=path=other.tfstate"], {
+      cwd: dir,
+      encoding: "utf8",
+      env: { PATH: TERRAFORM_DIR, HOME: dir, CHECKPOINT_DISABLE: "1", TF_CLI_CONFIG_FILE: "/dev/null" },
+    });
+    expect(r.status).toBe(0);
+    expect(JSON.parse(readFileSync(join(dir, ".terraform", "terraform.tfstate"), "utf8")).backend.config.path).toBe("other.tfstate");
   });
 
   test("control: the same check catches a block Terraform refuses", () => {

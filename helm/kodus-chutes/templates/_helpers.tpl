@@ -75,12 +75,17 @@ seconds) plus a margin. Args: root, component.
 
 {{/* Object name prefix: the release name, short enough for every suffix (CronJob names: 52 chars). */}}
 {{- define "kodus.prefix" -}}
-{{- .Release.Name | trunc 32 | trimSuffix "-" -}}
+{{- .Values.fullnameOverride | default .Release.Name | trunc 32 | trimSuffix "-" -}}
+{{- end -}}
+
+{{/* app.kubernetes.io/name of every object: nameOverride, else "kodus" (it is in the selectors: set it at install only). */}}
+{{- define "kodus.name" -}}
+{{- .Values.nameOverride | default "kodus" -}}
 {{- end -}}
 
 {{/* The labels that select one component's pods. Args: root, component. */}}
 {{- define "kodus.selectorLabels" -}}
-app.kubernetes.io/name: kodus
+app.kubernetes.io/name: {{ include "kodus.name" .root }}
 app.kubernetes.io/instance: {{ .root.Release.Name | quote }}
 app.kubernetes.io/component: {{ .component | quote }}
 {{- end -}}
@@ -197,6 +202,15 @@ headroom, at least PostgreSQL's default.
 {{- $ref := include "kodus.mirrored" (dict "root" .root "image" (printf "%s:%s" $spec.image .root.Values.kodus.version)) -}}
 {{- /* A digest pins the image; the tag stays for people reading the manifest (the runtime ignores it). */ -}}
 {{- with (index .root.Values.images.digests $spec.digestKey) -}}
+{{- $ref = printf "%s@%s" $ref . -}}
+{{- end -}}
+{{- $ref -}}
+{{- end -}}
+
+{{/* A bundled store's image: mirrored, and pinned by images.digests.<store> when set (constructs/kubernetes/images.ts). Args: root, store (its dict: key, image). */}}
+{{- define "kodus.storeImage" -}}
+{{- $ref := include "kodus.mirrored" (dict "root" .root "image" .store.image) -}}
+{{- with (index .root.Values.images.digests .store.key) -}}
 {{- $ref = printf "%s@%s" $ref . -}}
 {{- end -}}
 {{- $ref -}}
@@ -406,12 +420,14 @@ kodus.io/secret-hash: {{ include "kodus.secretHash" .root | quote }}
 {{- end -}}
 {{- end -}}
 
-{{/* Pod security context (constructs/kubernetes/pod.ts). Arg: uid. */}}
+{{/* Pod security context (constructs/kubernetes/pod.ts). Args: root, uid (omitted with podSecurity.fixedIds false: OpenShift assigns it). */}}
 {{- define "kodus.podSecurityContext" -}}
 runAsNonRoot: true
-runAsUser: {{ . }}
-runAsGroup: {{ . }}
-fsGroup: {{ . }}
+{{- if .root.Values.podSecurity.fixedIds }}
+runAsUser: {{ .uid }}
+runAsGroup: {{ .uid }}
+fsGroup: {{ .uid }}
+{{- end }}
 seccompProfile:
   type: RuntimeDefault
 {{- end -}}
@@ -436,7 +452,7 @@ automountServiceAccountToken: false
 enableServiceLinks: false
 restartPolicy: {{ .restartPolicy }}
 terminationGracePeriodSeconds: {{ .grace | default 30 }}
-{{- include "kodus.podPlacement" .root | nindent 0 }}
+{{- include "kodus.podPlacement" (dict "root" .root "override" .scheduling) | nindent 0 }}
 {{- end -}}
 
 {{/* Writable emptyDir volumes: /tmp always, plus extras. Arg: list of {name, mountPath}. */}}
@@ -519,9 +535,11 @@ completion only as often as 1 % of the daily quota allows; a preflight has none)
           key: API_OPEN_AI_API_KEY
   # The probe's one JSON line becomes the termination message: `kubectl describe` shows why.
   terminationMessagePolicy: FallbackToLogsOnError
+  {{- /* Flow style, as before healthcheck.resources existed: the default render (and the hook's hashed name) is unchanged. */}}
+  {{- $r := .root.Values.healthcheck.resources }}
   resources:
-    requests: { cpu: 10m, memory: 64Mi }
-    limits: { cpu: 200m, memory: 128Mi }
+    requests: { cpu: {{ $r.requests.cpu }}, memory: {{ $r.requests.memory }} }
+    limits: { cpu: {{ $r.limits.cpu }}, memory: {{ $r.limits.memory }} }
   securityContext:
     {{- include "kodus.containerSecurityContext" true | nindent 4 }}
   volumeMounts:
@@ -541,7 +559,7 @@ Args: root, maxLatencyMs, secretName, configMap, serviceAccount, budgetContainer
 {{- define "kodus.probePodSpec" -}}
 {{ include "kodus.podCommon" (dict "root" .root "restartPolicy" "Never" "serviceAccount" .serviceAccount) }}
 securityContext:
-  {{- include "kodus.podSecurityContext" 1000 | nindent 2 }}
+  {{- include "kodus.podSecurityContext" (dict "root" .root "uid" 1000) | nindent 2 }}
 containers:
   {{- include "kodus.probeContainer" (dict "root" .root "name" "probe" "maxLatencyMs" .maxLatencyMs "budgetMode" "report" "secretName" .secretName "schedule" .schedule) | nindent 2 }}
   {{- if and .budgetContainer .root.Values.healthcheck.budget.enabled }}
@@ -641,7 +659,7 @@ each place, one line each, the key masked. Arg: root.
 {{- fail (printf "llm.baseUrl (%s) must be the API base such as \"https://llm.chutes.ai/v1\", without /chat/completions (Kodus appends it)" $v.llm.baseUrl) -}}
 {{- end -}}
 {{- /* Kubernetes rejects a Pod whose request exceeds its limit only at apply time; say so at render time. */ -}}
-{{- range $path, $r := dict "resources.api" $v.resources.api "resources.worker" $v.resources.worker "resources.webhooks" $v.resources.webhooks "resources.web" $v.resources.web "dataStores.resources.postgres" $v.dataStores.resources.postgres "dataStores.resources.mongodb" $v.dataStores.resources.mongodb "dataStores.resources.rabbitmq" $v.dataStores.resources.rabbitmq -}}
+{{- range $path, $r := dict "resources.api" $v.resources.api "resources.worker" $v.resources.worker "resources.webhooks" $v.resources.webhooks "resources.web" $v.resources.web "dataStores.resources.postgres" $v.dataStores.resources.postgres "dataStores.resources.mongodb" $v.dataStores.resources.mongodb "dataStores.resources.rabbitmq" $v.dataStores.resources.rabbitmq "healthcheck.resources" $v.healthcheck.resources -}}
 {{- range $kind := list "cpu" "memory" -}}
 {{- $request := index $r.requests $kind -}}
 {{- $limit := index $r.limits $kind -}}
@@ -708,8 +726,10 @@ tolerations, affinity, priority class (scheduling.*, images.pullSecrets). Arg: r
 Renders nothing when none is set.
 */}}
 {{- define "kodus.podPlacement" -}}
-{{- $s := .Values.scheduling -}}
-{{- with .Values.images.pullSecrets }}
+{{- /* pods.<component>.scheduling: each field it sets replaces the global one for that component. */ -}}
+{{- $s := deepCopy .root.Values.scheduling -}}
+{{- range $k, $v := (.override | default dict) }}{{ $_ := set $s $k $v }}{{ end -}}
+{{- with .root.Values.images.pullSecrets }}
 imagePullSecrets:
 {{- range . }}
   - name: {{ . | quote }}
@@ -734,12 +754,14 @@ priorityClassName: {{ . | quote }}
 
 {{/*
 Topology spread of one component's replicas: scheduling.topologySpreadConstraints with the
-component's selector filled in, else spread over nodes when possible. Args: root, component.
+component's selector filled in, else spread over nodes when possible, counting only pods of the
+same ReplicaSet (matchLabelKeys pod-template-hash: during a rollout the old pods do not skew
+where the new ones go; Kubernetes >= 1.27). Args: root, component.
 */}}
 {{- define "kodus.topologySpread" -}}
 {{- $selector := include "kodus.selectorLabels" . | fromYaml -}}
 {{- $constraints := list -}}
-{{- range (.root.Values.scheduling.topologySpreadConstraints | default (list (dict "maxSkew" 1 "topologyKey" "kubernetes.io/hostname" "whenUnsatisfiable" "ScheduleAnyway"))) -}}
+{{- range (.root.Values.scheduling.topologySpreadConstraints | default (list (dict "maxSkew" 1 "topologyKey" "kubernetes.io/hostname" "whenUnsatisfiable" "ScheduleAnyway" "matchLabelKeys" (list "pod-template-hash")))) -}}
 {{- $constraints = append $constraints (merge (dict "labelSelector" (dict "matchLabels" $selector)) .) -}}
 {{- end -}}
 topologySpreadConstraints:
@@ -846,7 +868,7 @@ data:
 
 {{/* The labels every pod of the release carries (network policies select them all). Arg: root. */}}
 {{- define "kodus.releaseSelector" -}}
-app.kubernetes.io/name: kodus
+app.kubernetes.io/name: {{ include "kodus.name" . }}
 app.kubernetes.io/instance: {{ .Release.Name | quote }}
 {{- end -}}
 
@@ -885,4 +907,81 @@ Args: root, name (the StatefulSet), store, image (the new one).
 {{- $ref := regexReplaceAll "@.*$" . "" -}}
 {{- $tag := ternary (last (splitList ":" $ref)) "" (contains ":" (last (splitList "/" $ref))) -}}
 {{- regexFind "[0-9]+" $tag -}}
+{{- end -}}
+
+{{/*
+kodus.cronValues: the values of one cron field as a dict of strings (Args: field, max: 60 for
+minutes, 24 for hours). Items separated by ",", each a star, a star with a step N ("/N"), "A",
+"A-B" or "A-B" with a step.
+*/}}
+{{- define "kodus.cronValues" -}}
+{{- $out := dict }}
+{{- range $item := splitList "," .field }}
+{{- $step := 1 }}
+{{- $range := $item }}
+{{- if contains "/" $item }}
+{{- $step = atoi (last (splitList "/" $item)) }}
+{{- $range = first (splitList "/" $item) }}
+{{- end }}
+{{- $from := 0 }}
+{{- $to := sub $.max 1 }}
+{{- if ne $range "*" }}
+{{- $from = atoi (first (splitList "-" $range)) }}
+{{- $to = atoi (last (splitList "-" $range)) }}
+{{- if and (not (contains "-" $range)) (contains "/" $item) }}{{ $to = sub $.max 1 }}{{ end }}
+{{- end }}
+{{- range $v := untilStep (int $from) (int (add $to 1)) (int $step) }}
+{{- $_ := set $out (toString $v) true }}
+{{- end }}
+{{- end }}
+{{- toJson $out }}
+{{- end -}}
+
+{{/*
+kodus.staleAfterSeconds: how old the periodic check's last success may get before
+KodusChutesCheckStale fires: healthcheck.prometheusRule.staleAfterMinutes, else 3 x the longest
+gap between two runs of healthcheck.schedule (config/schedule.ts, staleAfterSeconds, computes the
+same). The chart reads the gap off one day's run minutes, so it needs "*" as day of month, month
+and day of week; other schedules must set staleAfterMinutes.
+*/}}
+{{- define "kodus.staleAfterSeconds" -}}
+{{- $h := .Values.healthcheck }}
+{{- if $h.prometheusRule.staleAfterMinutes }}
+{{- mul (int $h.prometheusRule.staleAfterMinutes) 60 }}
+{{- else }}
+{{- $f := regexSplit "\\s+" (trim $h.schedule) -1 }}
+{{- if not (and (eq (index $f 2) "*") (eq (index $f 3) "*") (eq (index $f 4) "*")) }}
+{{- fail (printf "healthcheck.schedule %q: the chart derives the stale-check alert's threshold only from schedules with \"*\" as day of month, month and day of week; set healthcheck.prometheusRule.staleAfterMinutes (more than the longest gap between two runs)" $h.schedule) }}
+{{- end }}
+{{- $minutes := include "kodus.cronValues" (dict "field" (index $f 0) "max" 60) | fromJson }}
+{{- $hours := include "kodus.cronValues" (dict "field" (index $f 1) "max" 24) | fromJson }}
+{{- $first := -1 }}
+{{- $prev := -1 }}
+{{- $longest := 0 }}
+{{- range $t := until 1440 }}
+{{- if and (hasKey $hours (toString (div $t 60))) (hasKey $minutes (toString (mod $t 60))) }}
+{{- if lt $first 0 }}{{ $first = $t }}{{ else if gt (sub $t $prev) $longest }}{{ $longest = sub $t $prev }}{{ end }}
+{{- $prev = $t }}
+{{- end }}
+{{- end }}
+{{- $wrap := sub (add $first 1440) $prev }}
+{{- if gt $wrap $longest }}{{ $longest = $wrap }}{{ end }}
+{{- mul 3 $longest 60 }}
+{{- end }}
+{{- end -}}
+
+{{/*
+pods.<component>.env after Kodus' own variables: a name the contract already gives the component
+(files/contract.json) fails the render (Helm 4 refuses duplicate env names anyway; Helm 3 would
+let Kubernetes keep the last). Args: root, component, env.
+*/}}
+{{- define "kodus.extraEnv" -}}
+{{- $c := include "kodus.component" . | fromJson }}
+{{- $own := concat $c.env.secret $c.env.plain }}
+{{- range $i, $e := .env }}
+{{- if has $e.name $own }}
+{{- fail (printf "pods.%s.env[%d].name: %s is set by this chart for %s (files/contract.json): change the value behind it instead" $.component $i $e.name $.component) }}
+{{- end }}
+{{- end }}
+{{- toYaml .env }}
 {{- end -}}

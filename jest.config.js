@@ -15,6 +15,8 @@ const END_TO_END = [
   "<rootDir>/test/lifecycle/stack-upgrade.test.ts",
   // the chart's key-shape property test at every place of the full values: ~200 uncached renders
   "<rootDir>/test/helm/no-secrets-all.test.ts",
+  // the config's key-shape property test at every place of the full configs: ~3,000 parses
+  "<rootDir>/test/config/no-secrets-all.test.ts",
 ];
 /**
  * `npm run test:cluster`: a real control plane on loopback (scripts/control-plane.sh, binaries

@@ -35,7 +35,9 @@ const { values: opts } = parseArgs({
 const RUNS = Math.max(1, Number(opts.runs));
 const TARGET_RATIO = 0.2;
 const TARGET_RSS_MB = 200;
-const TARGET_SUITE_S = 20;
+/** npm test's budgets on 2 cores: warm caches, and empty ones as on a fresh clone. */
+const TARGET_SUITE_WARM_S = 25;
+const TARGET_SUITE_COLD_S = 60;
 
 const work = mkdtempSync(join(tmpdir(), "kodus-bench-"));
 const rssFile = join(work, "rss");
@@ -134,7 +136,7 @@ const summary = (samples: Sample[]) => ({
 const row = (label: string, value: string) => console.log(`  ${label.padEnd(58)} ${value}`);
 
 /** One `npm test` run, timed, with its Tests: summary and its three slowest suites (jest --json). */
-function suiteRow(label: string, env: Record<string, string>, jestArgs: string[] = []): void {
+function suiteRow(label: string, target: number, env: Record<string, string>, jestArgs: string[] = []): void {
   const report = join(work, `suite-${Date.now()}.json`);
   const start = process.hrtime.bigint();
   const t = spawnSync("npm", ["test", "--", ...jestArgs, "--json", `--outputFile=${report}`], {
@@ -144,10 +146,7 @@ function suiteRow(label: string, env: Record<string, string>, jestArgs: string[]
   });
   const seconds = Number(process.hrtime.bigint() - start) / 1e9;
   const tests = /^Tests:\s+(.*)$/m.exec(t.stdout + t.stderr)?.[1] ?? "no summary";
-  row(
-    label,
-    `${seconds.toFixed(1)} s  exit ${t.status}  (${tests}; target <= ${TARGET_SUITE_S} s: ${seconds <= TARGET_SUITE_S ? "met" : "NOT met"})`,
-  );
+  row(label, `${seconds.toFixed(1)} s  exit ${t.status}  (${tests}; target <= ${target} s: ${seconds <= target ? "met" : "NOT met"})`);
   try {
     const results = (JSON.parse(readFileSync(report, "utf8")) as { testResults: { name: string; startTime: number; endTime: number }[] })
       .testResults;
@@ -217,11 +216,11 @@ try {
   row("project peak RSS", `${p.rssMb.toFixed(0)} MB  (target <= ${TARGET_RSS_MB} MB: ${p.rssMb <= TARGET_RSS_MB ? "met" : "NOT met"})`);
 
   if (!opts["no-suite"]) {
-    suiteRow("npm test (wall, pretest included; caches warm)", {});
+    suiteRow("npm test (wall, pretest included; caches warm)", TARGET_SUITE_WARM_S, {});
     if (!opts["no-cold-suite"]) {
       // What a fresh clone runs: every test cache starts empty (and fills during the run), jest's too.
       const fresh = join(work, "fresh-caches");
-      suiteRow("npm test, caches empty (a fresh clone after npm ci)", { KODUS_TEST_CACHE_ROOT: fresh }, [
+      suiteRow("npm test, caches empty (a fresh clone after npm ci)", TARGET_SUITE_COLD_S, { KODUS_TEST_CACHE_ROOT: fresh }, [
         `--cacheDirectory=${join(fresh, "jest")}`,
       ]);
     }

@@ -18,6 +18,7 @@ import { request } from "node:https";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { PROJECT_ROOT } from "../helpers/cli";
+import { runnerWith } from "./processes";
 
 /** Every Kodus Deployment of the defaults reads the Kodus Secret, so a secrets revision rolls each of them. */
 const ROLLED_BY_A_SECRETS_REVISION = ["kodus-api", "kodus-mcp-manager", "kodus-web", "kodus-webhooks", "kodus-worker"];
@@ -52,17 +53,7 @@ if (!ready) {
 }
 const describeCluster = ready ? describe : describe.skip;
 
-function run(cmd: string, args: string[], opts: { cwd?: string; env?: Record<string, string>; timeoutMs?: number } = {}) {
-  const started = Date.now();
-  const r = spawnSync(cmd, args, {
-    cwd: opts.cwd ?? PROJECT_ROOT,
-    env: { ...ENV, ...opts.env },
-    encoding: "utf8",
-    timeout: opts.timeoutMs ?? 300_000,
-    maxBuffer: 64 * 1024 * 1024,
-  });
-  return { status: r.status, output: `${r.stdout}${r.stderr}`, ms: Date.now() - started };
-}
+const run = runnerWith(ENV);
 
 /** GET on the API server with the admin's client certificate. */
 function kube(path: string): Promise<any> {

@@ -19,6 +19,7 @@ import { join } from "node:path";
 import { RABBITMQ_NOFILE } from "../../contract/data-stores";
 import { PROJECT_ROOT, TS_RUN } from "../helpers/cli";
 import { freshChutesKey } from "../helpers/leaves";
+import { runnerWith } from "./processes";
 
 const SCRIPT = join(PROJECT_ROOT, "scripts", "docker-engine.sh");
 const RUN_DIR = mkdtempSync(join(tmpdir(), "kodus-docker-suite-"));
@@ -47,17 +48,7 @@ const reason = skipReason();
 if (reason) console.warn(`docker engine suite SKIPPED: ${reason.trim()}\nSee docs/cluster-tests.md "Docker engine".`);
 const describeDocker = reason ? describe.skip : describe;
 
-function run(cmd: string, args: string[], opts: { cwd?: string; env?: Record<string, string>; timeoutMs?: number } = {}) {
-  const started = Date.now();
-  const r = spawnSync(cmd, args, {
-    cwd: opts.cwd ?? PROJECT_ROOT,
-    env: { ...ENV, ...opts.env },
-    encoding: "utf8",
-    timeout: opts.timeoutMs ?? 300_000,
-    maxBuffer: 64 * 1024 * 1024,
-  });
-  return { status: r.status, output: `${r.stdout}${r.stderr}`, ms: Date.now() - started };
-}
+const run = runnerWith(ENV);
 
 const docker = (...args: string[]) => run("docker", args).output.trim();
 const inspect = (name: string, format: string) => docker("inspect", "--format", format, name);

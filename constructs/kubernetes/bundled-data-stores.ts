@@ -105,85 +105,11 @@ export class BundledDataStores extends Construct {
 
   constructor(scope: Construct, id: string, props: BundledDataStoresProps) {
     super(scope, id);
-    const fromSecret = (name: string, key: string): EnvEntry => ({ name, valueFrom: { secretKeyRef: { name: props.secretName, key } } });
-
-    const initSql = new ConfigMapV1(this, "postgres-init", {
-      metadata: { name: "kodus-postgres-init", namespace: props.namespace, labels: storeLabels(props.labels, "postgres") },
-      data: { "10-vector.sql": POSTGRES_INIT_SQL },
-    });
-    setAddress(initSql, "postgres-init");
-
-    const rabbitmqConf = new ConfigMapV1(this, "rabbitmq-conf", {
-      metadata: { name: "kodus-rabbitmq-conf", namespace: props.namespace, labels: storeLabels(props.labels, "rabbitmq") },
-      data: { "20-kodus.conf": rabbitmqMemoryConf(quantityBytes(props.resources.rabbitmq.limits.memory)) },
-    });
-    setAddress(rabbitmqConf, "rabbitmq-conf");
-    const storeVolumes: Record<StoreKey, NonNullable<Parameters<typeof hardenedPodSpec>[0]["volumes"]>> = {
-      postgres: [{ name: "init", configMap: { name: initSql.metadata.name } }],
-      mongodb: [],
-      rabbitmq: [{ name: "conf", configMap: { name: rabbitmqConf.metadata.name } }],
-    };
-
-    const stores: StoreSpec[] = [
-      {
-        key: "postgres",
-        env: [
-          ...literalEnv({
-            POSTGRES_USER: props.postgres.username,
-            POSTGRES_DB: props.postgres.database,
-            PGDATA: "/var/lib/postgresql/data/pgdata",
-          }),
-          fromSecret("POSTGRES_PASSWORD", "API_PG_DB_PASSWORD"),
-        ],
-        dataPath: "/var/lib/postgresql/data",
-        // PostgreSQL's default of 100 connections is too few for Kodus' pools.
-        args: postgresArgs(props.postgresMaxConnections),
-        readiness: ["pg_isready", "-U", props.postgres.username, "-d", props.postgres.database],
-        alive: { exec: ["pg_isready", "-U", props.postgres.username, "-d", props.postgres.database] },
-        startupFailures: 30,
-        writablePaths: [{ name: "run", mountPath: "/var/run/postgresql" }],
-        readOnlyRootFilesystem: true,
-        extraMounts: [{ name: "init", mountPath: "/docker-entrypoint-initdb.d", readOnly: true }],
-      },
-      {
-        key: "mongodb",
-        env: [
-          ...literalEnv({ MONGO_INITDB_ROOT_USERNAME: props.mongodb.username }),
-          fromSecret("MONGO_INITDB_ROOT_PASSWORD", "API_MG_DB_PASSWORD"),
-        ],
-        dataPath: "/data/db",
-        readiness: ["mongosh", "--quiet", "--eval", "db.adminCommand('ping')"],
-        alive: { tcp: true },
-        startupFailures: 30,
-        writablePaths: [{ name: "configdb", mountPath: "/data/configdb" }],
-        readOnlyRootFilesystem: true,
-      },
-      {
-        key: "rabbitmq",
-        env: [
-          ...literalEnv({ RABBITMQ_DEFAULT_USER: props.rabbitmq.username }),
-          fromSecret("RABBITMQ_DEFAULT_PASS", RABBITMQ_PASSWORD_KEY),
-          ...literalEnv(RABBITMQ_ENV),
-        ],
-        dataPath: "/var/lib/rabbitmq",
-        // Creates the kodus-ai vhost Kodus connects to (the image's default command does not).
-        command: [...RABBITMQ_COMMAND],
-        readiness: ["rabbitmq-diagnostics", "-q", "check_running"],
-        alive: { tcp: true },
-        startupFailures: 40,
-        extraMounts: [{ name: "conf", mountPath: RABBITMQ_CONF_PATH, subPath: "20-kodus.conf", readOnly: true }],
-        writablePaths: [],
-        // The RabbitMQ entrypoint writes its generated config under /etc/rabbitmq.
-        readOnlyRootFilesystem: false,
-      },
-    ];
-
-    for (const store of stores) {
-      const name = BUNDLED_HOSTS[store.key];
-      const labels = storeLabels(props.labels, store.key);
-      const selector = selectorLabels(props.labels.instance, store.key);
-      const metadata = { name, namespace: props.namespace, labels };
+    const volumes = this.configMaps(props);
+    for (const store of storeSpecs(props)) {
       const port = DATA_STORE_PORTS[store.key];
+      const selector = selectorLabels(props.labels.instance, store.key);
+      const metadata = { name: BUNDLED_HOSTS[store.key], namespace: props.namespace, labels: storeLabels(props.labels, store.key) };
       setAddress(
         new ServiceV1(this, `${store.key}-service`, {
           metadata,
@@ -196,52 +122,10 @@ export class BundledDataStores extends Construct {
         waitForRollout: true,
         dependsOn: props.dependsOn,
         spec: {
-          serviceName: name,
+          serviceName: metadata.name,
           replicas: "1",
           selector: { matchLabels: selector },
-          template: {
-            metadata: { labels },
-            spec: hardenedPodSpec({
-              serviceAccountName: props.serviceAccountName,
-              placement: props.placement,
-              runAsUser: STORE_UID,
-              readOnlyRootFilesystem: store.readOnlyRootFilesystem,
-              writablePaths: store.writablePaths,
-              volumes: storeVolumes[store.key],
-              initContainers:
-                store.key === "rabbitmq"
-                  ? [
-                      {
-                        name: "fix-cookie-mode",
-                        image: pinned(mirrored(DATA_STORE_IMAGES.rabbitmq, props.registry), props.digests?.rabbitmq),
-                        command: [...RABBITMQ_COOKIE_FIX],
-                        volumeMount: [{ name: "data", mountPath: store.dataPath }],
-                        resources: { requests: { cpu: "10m", memory: "16Mi" }, limits: { cpu: "100m", memory: "64Mi" } },
-                      },
-                    ]
-                  : undefined,
-              containers: [
-                {
-                  name: store.key,
-                  image: pinned(mirrored(DATA_STORE_IMAGES[store.key], props.registry), props.digests?.[store.key]),
-                  command: store.command,
-                  args: store.args,
-                  port: [{ name: store.key, containerPort: port }],
-                  env: store.env,
-                  volumeMount: [{ name: "data", mountPath: store.dataPath }, ...(store.extraMounts ?? [])],
-                  startupProbe: {
-                    ...aliveCheck(store, port),
-                    periodSeconds: 5,
-                    timeoutSeconds: 5,
-                    failureThreshold: store.startupFailures,
-                  },
-                  livenessProbe: { ...aliveCheck(store, port), periodSeconds: 20, timeoutSeconds: 5, failureThreshold: 6 },
-                  readinessProbe: { exec: { command: store.readiness }, periodSeconds: 10, timeoutSeconds: 5, failureThreshold: 6 },
-                  resources: { requests: { ...props.resources[store.key].requests }, limits: { ...props.resources[store.key].limits } },
-                },
-              ],
-            }),
-          },
+          template: { metadata: { labels: metadata.labels }, spec: storePodSpec(store, props, volumes[store.key]) },
           volumeClaimTemplate: [
             {
               metadata: { name: "data" },
@@ -257,23 +141,146 @@ export class BundledDataStores extends Construct {
       setAddress(statefulSet, store.key);
       this.statefulSets.push(statefulSet);
       setAddress(
-        new NetworkPolicyV1(this, `${store.key}-network-policy`, {
-          metadata,
-          spec: {
-            podSelector: { matchLabels: selector },
-            policyTypes: ["Ingress"],
-            ingress: [
-              {
-                ports: [{ port: String(port), protocol: "TCP" }],
-                from: props.clients[store.key].map((c) => ({ podSelector: { matchLabels: selectorLabels(props.labels.instance, c) } })),
-              },
-            ],
-          },
-        }),
+        new NetworkPolicyV1(this, `${store.key}-network-policy`, { metadata, spec: storeIngress(store.key, selector, props) }),
         store.key,
       );
     }
   }
+
+  /** PostgreSQL's init SQL and RabbitMQ's conf.d file, as the volumes each store mounts. */
+  private configMaps(props: BundledDataStoresProps): Record<StoreKey, PodVolumes> {
+    const initSql = new ConfigMapV1(this, "postgres-init", {
+      metadata: { name: "kodus-postgres-init", namespace: props.namespace, labels: storeLabels(props.labels, "postgres") },
+      data: { "10-vector.sql": POSTGRES_INIT_SQL },
+    });
+    setAddress(initSql, "postgres-init");
+    const rabbitmqConf = new ConfigMapV1(this, "rabbitmq-conf", {
+      metadata: { name: "kodus-rabbitmq-conf", namespace: props.namespace, labels: storeLabels(props.labels, "rabbitmq") },
+      data: { "20-kodus.conf": rabbitmqMemoryConf(quantityBytes(props.resources.rabbitmq.limits.memory)) },
+    });
+    setAddress(rabbitmqConf, "rabbitmq-conf");
+    return {
+      postgres: [{ name: "init", configMap: { name: initSql.metadata.name } }],
+      mongodb: [],
+      rabbitmq: [{ name: "conf", configMap: { name: rabbitmqConf.metadata.name } }],
+    };
+  }
+}
+
+type PodVolumes = NonNullable<Parameters<typeof hardenedPodSpec>[0]["volumes"]>;
+
+/** What differs between the three stores: environment, data path, command, checks, writable paths. */
+function storeSpecs(props: BundledDataStoresProps): StoreSpec[] {
+  const fromSecret = (name: string, key: string): EnvEntry => ({ name, valueFrom: { secretKeyRef: { name: props.secretName, key } } });
+  const pgReady = ["pg_isready", "-U", props.postgres.username, "-d", props.postgres.database];
+  return [
+    {
+      key: "postgres",
+      env: [
+        ...literalEnv({
+          POSTGRES_USER: props.postgres.username,
+          POSTGRES_DB: props.postgres.database,
+          PGDATA: "/var/lib/postgresql/data/pgdata",
+        }),
+        fromSecret("POSTGRES_PASSWORD", "API_PG_DB_PASSWORD"),
+      ],
+      dataPath: "/var/lib/postgresql/data",
+      // PostgreSQL's default of 100 connections is too few for Kodus' pools.
+      args: postgresArgs(props.postgresMaxConnections),
+      readiness: pgReady,
+      alive: { exec: pgReady },
+      startupFailures: 30,
+      writablePaths: [{ name: "run", mountPath: "/var/run/postgresql" }],
+      readOnlyRootFilesystem: true,
+      extraMounts: [{ name: "init", mountPath: "/docker-entrypoint-initdb.d", readOnly: true }],
+    },
+    {
+      key: "mongodb",
+      env: [
+        ...literalEnv({ MONGO_INITDB_ROOT_USERNAME: props.mongodb.username }),
+        fromSecret("MONGO_INITDB_ROOT_PASSWORD", "API_MG_DB_PASSWORD"),
+      ],
+      dataPath: "/data/db",
+      readiness: ["mongosh", "--quiet", "--eval", "db.adminCommand('ping')"],
+      alive: { tcp: true },
+      startupFailures: 30,
+      writablePaths: [{ name: "configdb", mountPath: "/data/configdb" }],
+      readOnlyRootFilesystem: true,
+    },
+    {
+      key: "rabbitmq",
+      env: [
+        ...literalEnv({ RABBITMQ_DEFAULT_USER: props.rabbitmq.username }),
+        fromSecret("RABBITMQ_DEFAULT_PASS", RABBITMQ_PASSWORD_KEY),
+        ...literalEnv(RABBITMQ_ENV),
+      ],
+      dataPath: "/var/lib/rabbitmq",
+      // Creates the kodus-ai vhost Kodus connects to (the image's default command does not).
+      command: [...RABBITMQ_COMMAND],
+      readiness: ["rabbitmq-diagnostics", "-q", "check_running"],
+      alive: { tcp: true },
+      startupFailures: 40,
+      extraMounts: [{ name: "conf", mountPath: RABBITMQ_CONF_PATH, subPath: "20-kodus.conf", readOnly: true }],
+      writablePaths: [],
+      // The RabbitMQ entrypoint writes its generated config under /etc/rabbitmq.
+      readOnlyRootFilesystem: false,
+    },
+  ];
+}
+
+/** A store's hardened pod: its container with probes and resources (and RabbitMQ's cookie fix). */
+function storePodSpec(store: StoreSpec, props: BundledDataStoresProps, volumes: PodVolumes) {
+  const port = DATA_STORE_PORTS[store.key];
+  const image = pinned(mirrored(DATA_STORE_IMAGES[store.key], props.registry), props.digests?.[store.key]);
+  return hardenedPodSpec({
+    serviceAccountName: props.serviceAccountName,
+    placement: props.placement,
+    runAsUser: STORE_UID,
+    readOnlyRootFilesystem: store.readOnlyRootFilesystem,
+    writablePaths: store.writablePaths,
+    volumes,
+    initContainers:
+      store.key === "rabbitmq"
+        ? [
+            {
+              name: "fix-cookie-mode",
+              image,
+              command: [...RABBITMQ_COOKIE_FIX],
+              volumeMount: [{ name: "data", mountPath: store.dataPath }],
+              resources: { requests: { cpu: "10m", memory: "16Mi" }, limits: { cpu: "100m", memory: "64Mi" } },
+            },
+          ]
+        : undefined,
+    containers: [
+      {
+        name: store.key,
+        image,
+        command: store.command,
+        args: store.args,
+        port: [{ name: store.key, containerPort: port }],
+        env: store.env,
+        volumeMount: [{ name: "data", mountPath: store.dataPath }, ...(store.extraMounts ?? [])],
+        startupProbe: { ...aliveCheck(store, port), periodSeconds: 5, timeoutSeconds: 5, failureThreshold: store.startupFailures },
+        livenessProbe: { ...aliveCheck(store, port), periodSeconds: 20, timeoutSeconds: 5, failureThreshold: 6 },
+        readinessProbe: { exec: { command: store.readiness }, periodSeconds: 10, timeoutSeconds: 5, failureThreshold: 6 },
+        resources: { requests: { ...props.resources[store.key].requests }, limits: { ...props.resources[store.key].limits } },
+      },
+    ],
+  });
+}
+
+/** Only the components that use a store may reach its port. */
+function storeIngress(key: StoreKey, selector: Record<string, string>, props: BundledDataStoresProps) {
+  return {
+    podSelector: { matchLabels: selector },
+    policyTypes: ["Ingress"],
+    ingress: [
+      {
+        ports: [{ port: String(DATA_STORE_PORTS[key]), protocol: "TCP" }],
+        from: props.clients[key].map((c) => ({ podSelector: { matchLabels: selectorLabels(props.labels.instance, c) } })),
+      },
+    ],
+  };
 }
 
 /** The liveness/startup check of a store: its exec command, or a TCP connect to its port. */

@@ -27,29 +27,8 @@ export function addStateBackend(scope: Construct, backend: DeepReadonly<StateBac
     case "local":
       // A relative path keeps the synthesized JSON identical on every machine.
       return new LocalBackend(scope, { path: where });
-    case "s3": {
-      // With partial: true a setting left out (bucket) comes from terraform init -backend-config.
-      const s3 = new S3Backend(scope, {
-        bucket: backend.bucket as string,
-        key: where,
-        region: backend.region,
-        encrypt: backend.encrypt,
-        kmsKeyId: backend.kmsKeyId,
-        dynamodbTable: backend.dynamodbTable,
-        assumeRole: backend.roleArn === undefined ? undefined : { roleArn: backend.roleArn },
-        endpoints: backend.endpoint === undefined ? undefined : { s3: backend.endpoint },
-        usePathStyle: backend.usePathStyle,
-        skipCredentialsValidation: backend.skipCredentialsValidation,
-        skipRegionValidation: backend.skipRegionValidation,
-        skipRequestingAccountId: backend.skipRequestingAccountId,
-        skipMetadataApiCheck: backend.skipMetadataApiCheck,
-        skipS3Checksum: backend.skipS3Checksum,
-      });
-      // S3 native locking (a .tflock object next to the state, Terraform >= 1.10). cdktf 0.21's
-      // S3BackendConfig predates it, so the attribute is written as an override.
-      if (backend.useLockfile) s3.addOverride("use_lockfile", true);
-      return s3;
-    }
+    case "s3":
+      return s3Backend(scope, backend, where);
     case "gcs":
       return new GcsBackend(scope, {
         bucket: backend.bucket as string,
@@ -93,6 +72,30 @@ export function addStateBackend(scope: Construct, backend: DeepReadonly<StateBac
         workspaces: new NamedCloudWorkspace(where, backend.project),
       });
   }
+}
+
+/** The S3 backend; with partial: true a setting left out (bucket) comes from terraform init -backend-config. */
+function s3Backend(scope: Construct, backend: Extract<DeepReadonly<StateBackendSettings>, { type: "s3" }>, key: string): S3Backend {
+  const s3 = new S3Backend(scope, {
+    bucket: backend.bucket as string,
+    key,
+    region: backend.region,
+    encrypt: backend.encrypt,
+    kmsKeyId: backend.kmsKeyId,
+    dynamodbTable: backend.dynamodbTable,
+    assumeRole: backend.roleArn === undefined ? undefined : { roleArn: backend.roleArn },
+    endpoints: backend.endpoint === undefined ? undefined : { s3: backend.endpoint },
+    usePathStyle: backend.usePathStyle,
+    skipCredentialsValidation: backend.skipCredentialsValidation,
+    skipRegionValidation: backend.skipRegionValidation,
+    skipRequestingAccountId: backend.skipRequestingAccountId,
+    skipMetadataApiCheck: backend.skipMetadataApiCheck,
+    skipS3Checksum: backend.skipS3Checksum,
+  });
+  // S3 native locking (a .tflock object next to the state, Terraform >= 1.10). cdktf 0.21's
+  // S3BackendConfig predates it, so the attribute is written as an override.
+  if (backend.useLockfile) s3.addOverride("use_lockfile", true);
+  return s3;
 }
 
 /** Terraform's `kubernetes` backend: the state in a Secret, locked with a Lease. */

@@ -194,8 +194,14 @@ export class ChutesHealthChecks extends Construct {
       setAddress(this.cronJob, address("healthcheck"));
     }
 
-    // Egress of the probe pods: DNS, and the inference and management APIs' ports (to any
-    // address: a NetworkPolicy cannot name hosts). Additive: other policies may allow more.
+    setAddress(this.probeEgress(props, prefix), address("probe-egress"));
+  }
+
+  /**
+   * Egress of the probe pods: DNS, and the inference and management APIs' ports (to any
+   * address: a NetworkPolicy cannot name hosts). Additive: other policies may allow more.
+   */
+  private probeEgress(props: ChutesHealthChecksProps, prefix: string): NetworkPolicyV1 {
     const apiPorts = [
       // The management API: the budget reads, and the periodic check's free key and quota read every run.
       ...new Set([
@@ -203,7 +209,7 @@ export class ChutesHealthChecks extends Construct {
         ...(props.probe.budget !== "off" || (props.periodic ?? true) ? [urlPort(props.probe.managementUrl)] : []),
       ]),
     ];
-    const egress = new NetworkPolicyV1(this, "egress", {
+    return new NetworkPolicyV1(this, "egress", {
       metadata: {
         name: `${prefix}-chutes-probe-egress`,
         namespace: props.namespace,
@@ -226,7 +232,6 @@ export class ChutesHealthChecks extends Construct {
         ],
       },
     });
-    setAddress(egress, address("probe-egress"));
   }
 
   /** Makes the periodic check wait for `deps` too (e.g. the Kodus Secret it reads, written after the preflight passed). */

@@ -21,6 +21,51 @@ export const DATA_STORE_IMAGES = {
 
 export const DATA_STORE_PORTS = { postgres: 5432, mongodb: 27017, rabbitmq: 5672 } as const;
 
+/**
+ * How each bundled store runs, as the stack's StatefulSets and the chart's (through
+ * files/contract.json) both deploy it: where its data lives, its command where the image's
+ * default is not enough, its readiness check, how liveness and startup check it, its startup
+ * budget and what it writes besides its data. `alive: "readiness"` reuses the readiness command
+ * (pg_isready is a tiny binary); `"tcp"` connects to the port instead, for MongoDB and RabbitMQ,
+ * whose diagnostic tools start a whole runtime (mongosh, an Erlang VM) and can time out on a busy
+ * node, which would restart a healthy store. PostgreSQL's readiness takes its user and database
+ * (`pg_isready -U <user> -d <database>`), filled in by each target.
+ */
+export const BUNDLED_STORES = {
+  postgres: {
+    dataPath: "/var/lib/postgresql/data",
+    /** The database files in a subfolder: the volume's root may hold lost+found, which initdb refuses. */
+    constantEnv: { PGDATA: "/var/lib/postgresql/data/pgdata" },
+    readiness: ["pg_isready"],
+    alive: "readiness",
+    /** failureThreshold x 5 s: first start runs initdb. */
+    startupFailures: 30,
+    writablePaths: [{ name: "run", mountPath: "/var/run/postgresql" }],
+    readOnlyRootFilesystem: true,
+  },
+  mongodb: {
+    dataPath: "/data/db",
+    constantEnv: {},
+    readiness: ["mongosh", "--quiet", "--eval", "db.adminCommand('ping')"],
+    alive: "tcp",
+    /** WiredTiger recovery after an unclean stop. */
+    startupFailures: 30,
+    writablePaths: [{ name: "configdb", mountPath: "/data/configdb" }],
+    readOnlyRootFilesystem: true,
+  },
+  rabbitmq: {
+    dataPath: "/var/lib/rabbitmq",
+    constantEnv: {},
+    readiness: ["rabbitmq-diagnostics", "-q", "check_running"],
+    alive: "tcp",
+    /** An Erlang VM, its plugins and the vhost script. */
+    startupFailures: 40,
+    writablePaths: [],
+    /** Its entrypoint writes its generated configuration under /etc/rabbitmq. */
+    readOnlyRootFilesystem: false,
+  },
+} as const;
+
 /** Run once at first start of PostgreSQL: Kodus stores embeddings with pgvector. */
 export const POSTGRES_INIT_SQL = "CREATE EXTENSION IF NOT EXISTS vector;\n";
 

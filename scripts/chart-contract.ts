@@ -28,6 +28,11 @@ import {
   pgConnectionsPerPod,
   type PgClientComponent,
   RABBITMQ_ENV,
+  BUNDLED_STORES,
+  DATA_STORE_IMAGES,
+  DATA_STORE_PORTS,
+  RABBITMQ_COMMAND,
+  RABBITMQ_COOKIE_FIX,
 } from "../contract/data-stores";
 import { CHUTES_KEY_SEARCH_SOURCE } from "../contract/secrets";
 import { POSTGRES_CHECK_SCRIPT } from "../contract/postgres-check";
@@ -89,6 +94,18 @@ export function chartContract() {
     ),
     // The bundled RabbitMQ's own environment (heartbeat and consumer timeout), besides its credentials.
     rabbitmq: { env: Object.entries(RABBITMQ_ENV).map(([name, value]) => ({ name, value })) },
+    // How each bundled store runs (contract BUNDLED_STORES): image, port, command, checks, paths.
+    bundledStores: Object.fromEntries(
+      (Object.keys(BUNDLED_STORES) as (keyof typeof BUNDLED_STORES)[]).map((key) => [
+        key,
+        {
+          ...BUNDLED_STORES[key],
+          image: DATA_STORE_IMAGES[key],
+          port: DATA_STORE_PORTS[key],
+          ...(key === "rabbitmq" ? { command: [...RABBITMQ_COMMAND], cookieFix: [...RABBITMQ_COOKIE_FIX] } : {}),
+        },
+      ]),
+    ),
     // The migration's first step: PostgreSQL has the extensions Kodus needs (contract/postgres-check.ts).
     postgresCheck: { script: POSTGRES_CHECK_SCRIPT },
   };

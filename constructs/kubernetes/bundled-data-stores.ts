@@ -11,6 +11,7 @@ import type { ITerraformDependable } from "cdktf";
 import { Construct } from "constructs";
 import { setAddress } from "../addresses";
 import {
+  BUNDLED_STORES,
   DATA_STORE_IMAGES,
   DATA_STORE_PORTS,
   POSTGRES_INIT_SQL,
@@ -172,58 +173,51 @@ type PodVolumes = NonNullable<Parameters<typeof hardenedPodSpec>[0]["volumes"]>;
 /** What differs between the three stores: environment, data path, command, checks, writable paths. */
 function storeSpecs(props: BundledDataStoresProps): StoreSpec[] {
   const fromSecret = (name: string, key: string): EnvEntry => ({ name, valueFrom: { secretKeyRef: { name: props.secretName, key } } });
-  const pgReady = ["pg_isready", "-U", props.postgres.username, "-d", props.postgres.database];
+  /** The store's row of the contract table; `readiness` as this deployment runs it. */
+  const table = (key: StoreKey, readiness: string[] = [...BUNDLED_STORES[key].readiness]) => {
+    const s = BUNDLED_STORES[key];
+    return {
+      key,
+      dataPath: s.dataPath,
+      readiness,
+      alive: s.alive === "tcp" ? ({ tcp: true } as const) : { exec: readiness },
+      startupFailures: s.startupFailures,
+      writablePaths: s.writablePaths,
+      readOnlyRootFilesystem: s.readOnlyRootFilesystem,
+    };
+  };
   return [
     {
-      key: "postgres",
+      ...table("postgres", [...BUNDLED_STORES.postgres.readiness, "-U", props.postgres.username, "-d", props.postgres.database]),
       env: [
         ...literalEnv({
           POSTGRES_USER: props.postgres.username,
           POSTGRES_DB: props.postgres.database,
-          PGDATA: "/var/lib/postgresql/data/pgdata",
+          ...BUNDLED_STORES.postgres.constantEnv,
         }),
         fromSecret("POSTGRES_PASSWORD", "API_PG_DB_PASSWORD"),
       ],
-      dataPath: "/var/lib/postgresql/data",
       // PostgreSQL's default of 100 connections is too few for Kodus' pools.
       args: postgresArgs(props.postgresMaxConnections),
-      readiness: pgReady,
-      alive: { exec: pgReady },
-      startupFailures: 30,
-      writablePaths: [{ name: "run", mountPath: "/var/run/postgresql" }],
-      readOnlyRootFilesystem: true,
       extraMounts: [{ name: "init", mountPath: "/docker-entrypoint-initdb.d", readOnly: true }],
     },
     {
-      key: "mongodb",
+      ...table("mongodb"),
       env: [
         ...literalEnv({ MONGO_INITDB_ROOT_USERNAME: props.mongodb.username }),
         fromSecret("MONGO_INITDB_ROOT_PASSWORD", "API_MG_DB_PASSWORD"),
       ],
-      dataPath: "/data/db",
-      readiness: ["mongosh", "--quiet", "--eval", "db.adminCommand('ping')"],
-      alive: { tcp: true },
-      startupFailures: 30,
-      writablePaths: [{ name: "configdb", mountPath: "/data/configdb" }],
-      readOnlyRootFilesystem: true,
     },
     {
-      key: "rabbitmq",
+      ...table("rabbitmq"),
       env: [
         ...literalEnv({ RABBITMQ_DEFAULT_USER: props.rabbitmq.username }),
         fromSecret("RABBITMQ_DEFAULT_PASS", RABBITMQ_PASSWORD_KEY),
         ...literalEnv(RABBITMQ_ENV),
       ],
-      dataPath: "/var/lib/rabbitmq",
       // Creates the kodus-ai vhost Kodus connects to (the image's default command does not).
       command: [...RABBITMQ_COMMAND],
-      readiness: ["rabbitmq-diagnostics", "-q", "check_running"],
-      alive: { tcp: true },
-      startupFailures: 40,
       extraMounts: [{ name: "conf", mountPath: RABBITMQ_CONF_PATH, subPath: "20-kodus.conf", readOnly: true }],
-      writablePaths: [],
-      // The RabbitMQ entrypoint writes its generated config under /etc/rabbitmq.
-      readOnlyRootFilesystem: false,
     },
   ];
 }

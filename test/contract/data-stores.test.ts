@@ -34,3 +34,27 @@ test("pods counted: the configured maximum of each deployed component, none of o
   expect(pgClientPods(limits, ["api", "worker", "webhooks", "web", "mcp-manager"])).toEqual({ ...limits, "worker-analytics": 0 });
   expect(pgClientPods(limits, ["api", "worker", "webhooks", "web", "worker-analytics"])).toEqual({ ...limits, "mcp-manager": 0 });
 });
+
+test("the bundled stores' facts reach the chart from the one table (contract.json), not from the template", () => {
+  const { readFileSync } = require("node:fs") as typeof import("node:fs");
+  const { join } = require("node:path") as typeof import("node:path");
+  const chart = join(__dirname, "..", "..", "helm", "kodus-chutes");
+  const template = readFileSync(join(chart, "templates", "data-stores.yaml"), "utf8");
+  for (const fact of [
+    "pgvector/pgvector",
+    "mongo:8",
+    "kodus-rabbitmq:",
+    "init-definitions.sh",
+    "pg_isready",
+    "mongosh",
+    "rabbitmq-diagnostics",
+    "5432",
+    "27017",
+    "5672",
+    "/var/lib/",
+  ])
+    expect([fact, template.replace(/\{\{-? \/\*[\s\S]*?\*\/ -?\}\}/g, "").includes(fact)]).toEqual([fact, false]);
+  const contract = JSON.parse(readFileSync(join(chart, "files", "contract.json"), "utf8"));
+  expect(Object.keys(contract.bundledStores).sort()).toEqual(["mongodb", "postgres", "rabbitmq"]);
+  expect(contract.bundledStores.rabbitmq).toMatchObject({ port: 5672, command: ["/usr/local/bin/init-definitions.sh"], alive: "tcp" });
+});

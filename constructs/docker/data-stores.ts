@@ -23,20 +23,19 @@ import { setAddress } from "../addresses";
 import { BOUNDED_LOGS, RESTART_UNLESS_STOPPED } from "./container-defaults";
 import type { DockerImages } from "./docker-images";
 import { goDuration } from "./duration";
-
-export type DockerStore = "postgres" | "mongodb" | "rabbitmq";
+import type { DataStore } from "../../contract/components";
 
 export interface DockerDataStoresProps {
   readonly images: DockerImages;
   readonly networkName: string;
   /** Container names (the host names Kodus connects to). */
-  readonly names: Readonly<Record<DockerStore, string>>;
+  readonly names: Readonly<Record<DataStore, string>>;
   /** User of all three stores. */
   readonly user: string;
   /** The PostgreSQL and MongoDB database. */
   readonly database: string;
   /** Password references (Terraform variables), per store. */
-  readonly passwords: Readonly<Record<DockerStore, string>>;
+  readonly passwords: Readonly<Record<DataStore, string>>;
   /** PostgreSQL max_connections: room for every Kodus pool. */
   readonly postgresMaxConnections: number;
   /** RabbitMQ's memory limit in bytes; RabbitMQ is told about it too. */
@@ -55,7 +54,7 @@ export class DockerDataStores extends Construct {
   constructor(scope: Construct, id: string, props: DockerDataStoresProps) {
     super(scope, id);
     const store = (
-      key: DockerStore,
+      key: DataStore,
       dataPath: string,
       test: string[],
       timing: HealthcheckTiming,

@@ -26,6 +26,8 @@ import {
 import { componentLabels, selectorLabels, type LabelProps } from "./labels";
 import { hardenedPodSpec, literalEnv, type ContainerSpec, type EnvEntry, type PodPlacement, type WritablePath } from "./pod";
 import { mirrored, pinned } from "./images";
+import type { DataStore } from "../../contract/components";
+import type { ComputeResources } from "./kodus-workload";
 
 /** Secret key that holds the bundled RabbitMQ's password (besides API_RABBITMQ_URI). */
 export const RABBITMQ_PASSWORD_KEY = "RABBITMQ_DEFAULT_PASS";
@@ -34,13 +36,7 @@ export const BUNDLED_HOSTS = { postgres: "kodus-postgres", mongodb: "kodus-mongo
 /** The data-store images run as uid 999. */
 const STORE_UID = 999;
 
-type StoreKey = "postgres" | "mongodb" | "rabbitmq";
-
-/** Requests and limits of one store's container. */
-export interface StoreResources {
-  readonly requests: { readonly cpu: string; readonly memory: string };
-  readonly limits: { readonly cpu: string; readonly memory: string };
-}
+type StoreKey = DataStore;
 
 export interface BundledDataStoresProps {
   readonly namespace: string;
@@ -54,7 +50,7 @@ export interface BundledDataStoresProps {
   readonly storageClass?: string;
   readonly storageSize: string;
   /** Requests/limits per store; RabbitMQ plans its memory and disk alarms with its memory limit. */
-  readonly resources: Readonly<Record<StoreKey, StoreResources>>;
+  readonly resources: Readonly<Record<StoreKey, ComputeResources>>;
   /** PostgreSQL max_connections (room for every Kodus pool: contract postgresMaxConnections). */
   readonly postgresMaxConnections: number;
   /** Pod components (app.kubernetes.io/component) allowed to connect, per store. */

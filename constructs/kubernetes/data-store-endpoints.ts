@@ -9,8 +9,8 @@ import { Construct } from "constructs";
 import { DATA_STORE_PORTS } from "../../contract/data-stores";
 import { setAddress } from "../addresses";
 import { BUNDLED_HOSTS } from "./bundled-data-stores";
+import type { DataStore } from "../../contract/components";
 
-export type StoreName = "postgres" | "mongodb" | "rabbitmq";
 export interface Endpoint {
   readonly host: string;
   readonly port: number;
@@ -20,7 +20,7 @@ export interface DataStoreEndpointsProps {
   /** bundled: the StatefulSets this deployment runs; external: stores you run. */
   readonly mode: "bundled" | "external";
   /** The external stores' default hosts (none: the variable must be set) and their ports; ignored when bundled. */
-  readonly external: Readonly<Record<StoreName, { readonly host?: string; readonly port: number }>>;
+  readonly external: Readonly<Record<DataStore, { readonly host?: string; readonly port: number }>>;
 }
 
 export class DataStoreEndpoints extends Construct {
@@ -32,7 +32,7 @@ export class DataStoreEndpoints extends Construct {
   constructor(scope: Construct, id: string, props: DataStoreEndpointsProps) {
     super(scope, id);
     this.bundled = props.mode === "bundled";
-    const endpoint = (store: StoreName): Endpoint => {
+    const endpoint = (store: DataStore): Endpoint => {
       if (this.bundled) return { host: BUNDLED_HOSTS[store], port: DATA_STORE_PORTS[store] };
       const host = new TerraformVariable(this, store, {
         type: "string",

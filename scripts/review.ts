@@ -25,7 +25,7 @@ import {
   synthBoth,
   synthIn,
 } from "../review/sources";
-import { redactSecrets } from "./cli";
+import { redactSecrets, runAsMain, type CliContext } from "./cli";
 
 const PROJECT_ROOT = resolve(__dirname, "..");
 /**
@@ -43,7 +43,7 @@ const USAGE = `usage: npm run review -- [--base <git-ref>] [--helm-values <file>
   --accept-data-loss        exit 0 even when data could be lost
 exit status: 0 nothing can lose data (or accepted), 2 data can be lost, 1 error`;
 
-async function main(argv: string[]): Promise<number> {
+async function main(argv: string[], { stdout, stderr }: Pick<CliContext, "stdout" | "stderr">): Promise<number> {
   let args;
   try {
     args = parseArgs({
@@ -61,11 +61,11 @@ async function main(argv: string[]): Promise<number> {
       allowPositionals: false,
     }).values;
   } catch (err) {
-    console.error(clean(`review: ${(err as Error).message}\n${USAGE}`));
+    stderr(clean(`review: ${(err as Error).message}\n${USAGE}\n`));
     return EXIT.ERROR;
   }
   if (args.help) {
-    console.log(USAGE);
+    stdout(`${USAGE}\n`);
     return EXIT.OK;
   }
   const cwd = process.cwd();
@@ -122,7 +122,7 @@ async function main(argv: string[]): Promise<number> {
       acceptDataLoss: args["accept-data-loss"]!,
       title: helmValues ? "Helm chart review" : "Deploy review",
     });
-    process.stdout.write(clean(report.markdown));
+    stdout(clean(report.markdown));
     return report.exitCode;
   } finally {
     rmSync(work, { recursive: true, force: true });
@@ -130,11 +130,15 @@ async function main(argv: string[]): Promise<number> {
   }
 }
 
-main(process.argv.slice(2)).then(
-  (code) => (process.exitCode = code),
-  (err) => {
+/** `npm run review`: prints the report (or the usage) and returns the exit status (docs/review.md). */
+export async function run(argv: readonly string[], context: CliContext): Promise<number> {
+  try {
+    return await main([...argv], context);
+  } catch (err) {
     if (!(err instanceof ReviewError)) throw err;
-    console.error(clean(`review: ${err.message}`));
-    process.exitCode = EXIT.ERROR;
-  },
-);
+    context.stderr(clean(`review: ${err.message}\n`));
+    return EXIT.ERROR;
+  }
+}
+
+if (require.main === module) runAsMain(run);

@@ -7,7 +7,7 @@ import { z } from "zod";
 import { checkStateLocations, checkStateOutsideStack, environmentSchema, terraformSchema } from "./state-backend";
 import { NO_USERINFO, noCredentialsError } from "./url-credentials";
 import { KODUS_COMPONENTS, type Component, type OptionalComponent } from "../contract/components";
-import { PG_CLIENT_COMPONENTS, type PgClientComponent } from "../contract/data-stores";
+import { PG_CLIENT_COMPONENTS, quantityValue, type PgClientComponent } from "../contract/data-stores";
 import { envFor } from "../contract/kodus-env";
 
 /** Default model: an open model on Chutes' base tier, served in a TEE. */
@@ -130,14 +130,6 @@ function isValidCron(expr: string): boolean {
 }
 
 const quantity = z.string().regex(QUANTITY, { error: 'must be a Kubernetes quantity such as "250m", "1", "768Mi" or "2Gi"' });
-
-/** A Kubernetes quantity as a number (cores or bytes), for comparisons. */
-export function quantityValue(q: string): number {
-  const m = /^([0-9]+(?:\.[0-9]+)?)(m|k|M|G|T|Ki|Mi|Gi|Ti)?$/.exec(q);
-  if (!m) return NaN;
-  const unit = { "": 1, m: 1e-3, k: 1e3, M: 1e6, G: 1e9, T: 1e12, Ki: 2 ** 10, Mi: 2 ** 20, Gi: 2 ** 30, Ti: 2 ** 40 }[m[2] ?? ""]!;
-  return Number(m[1]) * unit;
-}
 
 const resourcesSchema = (requests: { cpu: string; memory: string }, limits: { cpu: string; memory: string }) =>
   z

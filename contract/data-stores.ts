@@ -113,15 +113,30 @@ export const RABBITMQ_CONF_PATH = "/etc/rabbitmq/conf.d/20-kodus.conf";
  */
 export const RABBITMQ_COOKIE_FIX = ["sh", "-c", 'c=/var/lib/rabbitmq/.erlang.cookie; if [ -f "$c" ]; then chmod 600 "$c"; fi'] as const;
 
-const BINARY: Record<string, number> = { Ki: 2 ** 10, Mi: 2 ** 20, Gi: 2 ** 30, Ti: 2 ** 40 };
-const DECIMAL: Record<string, number> = { "": 1, m: 1e-3, k: 1e3, M: 1e6, G: 1e9, T: 1e12 };
+const QUANTITY_UNITS: Record<string, number> = {
+  "": 1,
+  m: 1e-3,
+  k: 1e3,
+  M: 1e6,
+  G: 1e9,
+  T: 1e12,
+  Ki: 2 ** 10,
+  Mi: 2 ** 20,
+  Gi: 2 ** 30,
+  Ti: 2 ** 40,
+};
+
+/** The number a Kubernetes quantity stands for ("250m" 0.25, "1536Mi" 1610612736), NaN if it is not one. */
+export function quantityValue(quantity: string): number {
+  const m = /^([0-9]+(?:\.[0-9]+)?)(m|k|M|G|T|Ki|Mi|Gi|Ti)?$/.exec(quantity);
+  return m ? Number(m[1]) * QUANTITY_UNITS[m[2] ?? ""] : NaN;
+}
 
 /** Bytes in a Kubernetes memory quantity ("1Gi", "1536Mi", "2G", "1073741824"), rounded down. */
 export function quantityBytes(quantity: string): number {
-  const m = /^([0-9]+(?:\.[0-9]+)?)(m|k|M|G|T|Ki|Mi|Gi|Ti)?$/.exec(quantity);
-  if (!m) throw new Error(`not a memory quantity: ${quantity}`);
-  const unit = m[2] ?? "";
-  return Math.floor(Number(m[1]) * (BINARY[unit] ?? DECIMAL[unit]));
+  const value = quantityValue(quantity);
+  if (Number.isNaN(value)) throw new Error(`not a memory quantity: ${quantity}`);
+  return Math.floor(value);
 }
 
 /**

@@ -109,6 +109,8 @@ export const CONFIG_DESCRIPTIONS: Readonly<Record<string, string>> = {
   "kubernetes.networkPolicy.egress.httpsCidrs": "Where HTTPS may go with `defaultDeny` (Chutes, git providers).",
   "kubernetes.networkPolicy.egress.dataStoreCidrs": "Where the external stores' ports may go with `defaultDeny`.",
   "kubernetes.networkPolicy.egress.dnsNamespace": "Namespace of the cluster DNS, allowed with `defaultDeny`.",
+  "kubernetes.networkPolicy.egress.extra":
+    "More egress with `defaultDeny`: `{ cidr, ports }` rules (TCP), e.g. a git server or proxy on other ports than 443.",
   "healthcheck.enabled": "Master switch of the preflight and the periodic check.",
   "healthcheck.preflight":
     "The Chutes preflight gating every deploy. `false` for one deploy during a Chutes outage; the periodic check keeps running.",

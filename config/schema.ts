@@ -632,6 +632,9 @@ const cidr = z
     },
   );
 
+const TCP_PORT = "must be a TCP port (an integer from 1 to 65535)";
+const tcpPort = z.number({ error: TCP_PORT }).int({ error: TCP_PORT }).min(1, { error: TCP_PORT }).max(65535, { error: TCP_PORT });
+
 /**
  * NetworkPolicies: a default deny (ingress and egress) for every pod of the deployment, then
  * only what Kodus needs: DNS, HTTPS to Chutes (and git providers), the data stores, the
@@ -661,6 +664,15 @@ export const networkPolicySchema = z
         // Where external data stores live (their ports are allowed only to these ranges).
         dataStoreCidrs: z.array(cidr).default(["0.0.0.0/0", "::/0"]),
         dnsNamespace: z.string().regex(DNS1123_LABEL).default("kube-system"),
+        // More egress past the default deny: a git server or proxy on its own ports (TCP).
+        extra: z
+          .array(
+            z.strictObject({
+              cidr,
+              ports: z.array(tcpPort).min(1, { error: "must list at least one TCP port (1-65535)" }),
+            }),
+          )
+          .default([]),
       })
       .prefault({}),
   })

@@ -253,6 +253,7 @@ export class KubernetesStack extends TerraformStack {
         dataStores: endpoints.bundled
           ? undefined
           : { cidrs: egress.dataStoreCidrs, ports: [stores.postgres.port, stores.mongodb.port, stores.rabbitmq.port] },
+        extra: egress.extra,
       });
     }
 

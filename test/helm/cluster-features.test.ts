@@ -164,6 +164,8 @@ describe("network policies", () => {
       { to: [{ podSelector: { matchLabels: release } }] },
       { to: [{ ipBlock: { cidr: "0.0.0.0/0" } }], ports: [{ port: 443, protocol: "TCP" }] },
       { to: [{ ipBlock: { cidr: "10.20.0.0/16" } }, { ipBlock: { cidr: "fd00:10::/64" } }], ports: [6432, 27018, 5671].map((port) => ({ port, protocol: "TCP" })) },
+      // networkPolicy.egress.extra: its CIDR on its own ports only.
+      { to: [{ ipBlock: { cidr: "10.30.0.0/16" } }], ports: [3128, 7999].map((port) => ({ port, protocol: "TCP" })) },
     ]);
   });
 
@@ -197,6 +199,9 @@ describe("network policies", () => {
     [["--set-string", "networkPolicy.egress.dataStoreCidrs[0]=10.0.0.0/33"], /'\/networkPolicy\/egress\/dataStoreCidrs\/0'/],
     [["--set-string", "networkPolicy.egress.dnsNamespace=Kube_System"], /'\/networkPolicy\/egress\/dnsNamespace'/],
     [["--set", "networkPolicy.enabled=true"], /additional properties 'enabled'/],
+    [["--set-string", "networkPolicy.egress.extra[0].cidr=10.0.0.0", "--set", "networkPolicy.egress.extra[0].ports[0]=22"], /'\/networkPolicy\/egress\/extra\/0\/cidr'/],
+    [["--set-string", "networkPolicy.egress.extra[0].cidr=10.0.0.0/8", "--set", "networkPolicy.egress.extra[0].ports[0]=70000"], /'\/networkPolicy\/egress\/extra\/0\/ports\/0'/],
+    [["--set-string", "networkPolicy.egress.extra[0].cidr=10.0.0.0/8"], /'\/networkPolicy\/egress\/extra\/0'.*ports/],
   ])("rejected: %j", (flags, message) => {
     const r = tryRender({ flags: [...EXPLICIT_SECRET_FLAGS, ...(flags as string[])] });
     expect(r.status).not.toBe(0);

@@ -167,7 +167,12 @@ export const FULL_CONFIG = {
     networkPolicy: {
       defaultDeny: true,
       ingressController: { namespace: "ingress-nginx", podLabels: { "app.kubernetes.io/name": "ingress-nginx" } },
-      egress: { httpsCidrs: ["0.0.0.0/0"], dataStoreCidrs: ["10.0.0.0/8", "fd00::/8"], dnsNamespace: "kube-dns" },
+      egress: {
+        httpsCidrs: ["0.0.0.0/0"],
+        dataStoreCidrs: ["10.0.0.0/8", "fd00::/8"],
+        dnsNamespace: "kube-dns",
+        extra: [{ cidr: "10.30.0.0/16", ports: [3128, 7999] }],
+      },
     },
   },
   healthcheck: {

@@ -653,7 +653,13 @@ describe("network policies (config kubernetes.networkPolicy)", () => {
         networkPolicy: {
           defaultDeny: true,
           ingressController: { namespace: "ingress-nginx" },
-          egress: { dataStoreCidrs: ["10.1.0.0/16"] },
+          egress: {
+            dataStoreCidrs: ["10.1.0.0/16"],
+            extra: [
+              { cidr: "10.30.0.0/16", ports: [3128, 7999] },
+              { cidr: "fd00::/8", ports: [22] },
+            ],
+          },
         },
         dataStores: {
           postgres: { host: "pg.internal", port: 6432 },
@@ -675,6 +681,9 @@ describe("network policies (config kubernetes.networkPolicy)", () => {
       { to: [{ pod_selector: { match_labels: release } }] },
       { to: [{ ip_block: { cidr: "0.0.0.0/0" } }, { ip_block: { cidr: "::/0" } }], ports: [{ port: "443", protocol: "TCP" }] },
       { to: [{ ip_block: { cidr: "10.1.0.0/16" } }], ports: ["6432", "27017", "5672"].map((port) => ({ port, protocol: "TCP" })) },
+      // egress.extra: one rule each, its CIDR on its own ports only.
+      { to: [{ ip_block: { cidr: "10.30.0.0/16" } }], ports: ["3128", "7999"].map((port) => ({ port, protocol: "TCP" })) },
+      { to: [{ ip_block: { cidr: "fd00::/8" } }], ports: [{ port: "22", protocol: "TCP" }] },
     ]);
     for (const c of ["web", "webhooks"]) {
       expect(policies[c].spec.ingress[0].from).toEqual([
@@ -684,6 +693,22 @@ describe("network policies (config kubernetes.networkPolicy)", () => {
     // Every pod the stack runs carries the labels the default deny selects.
     for (const [where, labels] of Object.entries(podTemplateLabels(tf)))
       expect([where, labels]).toEqual([where, expect.objectContaining(release)]);
+  });
+
+  test.each([
+    [{ cidr: "10.0.0.0", ports: [22] }, /kubernetes\.networkPolicy\.egress\.extra\.0\.cidr: must be a CIDR/],
+    [{ cidr: "10.0.0.0/8", ports: [] }, /kubernetes\.networkPolicy\.egress\.extra\.0\.ports: must list at least one TCP port/],
+    [
+      { cidr: "10.0.0.0/8", ports: [0] },
+      /kubernetes\.networkPolicy\.egress\.extra\.0\.ports\.0: must be a TCP port \(an integer from 1 to 65535\)/,
+    ],
+    [{ cidr: "10.0.0.0/8", ports: [65536] }, /extra\.0\.ports\.0: must be a TCP port/],
+    [{ cidr: "10.0.0.0/8", ports: [22.5] }, /extra\.0\.ports\.0: must be a TCP port/],
+    [{ cidr: "10.0.0.0/8", ports: ["22"] }, /extra\.0\.ports\.0: must be a TCP port/],
+    [{ cidr: "10.0.0.0/8" }, /extra\.0\.ports/],
+    [{ cidr: "10.0.0.0/8", ports: [22], protocol: "UDP" }, /extra\.0.*protocol/],
+  ])("egress.extra %j is rejected", (rule, message) => {
+    expect(() => parseConfig({ kubernetes: { networkPolicy: { egress: { extra: [rule] } } } } as any, "test")).toThrow(message);
   });
 
   test("podLabels without the controller's namespace is rejected (it would match only the release's namespace)", () => {

@@ -29,6 +29,8 @@ export const CONFIG_DESCRIPTIONS: Readonly<Record<string, string>> = {
   "kodus.workerDrainTimeoutMs":
     "How long the worker drains in-flight reviews on shutdown; the Kubernetes grace period and the Docker stop timeout are this + 15 s.",
   "kodus.telemetryDisabled": "`true` sets `KODUS_TELEMETRY_DISABLED=true`: no daily anonymous heartbeat from the worker to Kodus.",
+  "kodus.proxy":
+    "Corporate HTTP(S) proxy of every Kodus container: `{ httpProxy, httpsProxy, noProxy }` become HTTP_PROXY, HTTPS_PROXY and NO_PROXY, also in lower case. URLs without credentials; `noProxy` lists hosts, domains (`.corp.example`), IPs or CIDRs, and localhost, 127.0.0.1 and the deployment's own hosts are always added. Not the Chutes probe (Node's fetch ignores these variables).",
   "kodus.email.provider":
     "Notification e-mail: `resend` or `smtp`. Unset: Kodus' default (Resend). The Resend key and the SMTP password are secret inputs (`resend_api_key`, `smtp_password`); invitations and password resets always go through Resend.",
   "kodus.email.smtp.{host,port,secure,user,from}":

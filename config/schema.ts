@@ -9,6 +9,7 @@ import { NO_USERINFO, noCredentialsError } from "./url-credentials";
 import { KODUS_COMPONENTS, type Component, type OptionalComponent } from "../contract/components";
 import { PG_CLIENT_COMPONENTS, type PgClientComponent } from "../contract/data-stores";
 import { envFor } from "../contract/kodus-env";
+import { PROXY_ENV_NAMES } from "./proxy";
 
 /** Default model: an open model on Chutes' base tier, served in a TEE. */
 export const DEFAULT_MODEL = "deepseek-ai/DeepSeek-V3.2-TEE";
@@ -196,6 +197,38 @@ function optionalComponentSchema(component: OptionalComponent) {
     .prefault({});
 }
 
+/** A proxy URL: http(s)://host:port, no credentials (they would be written into the synthesized output). */
+const proxyUrl = z
+  .string()
+  .trim()
+  .regex(/^https?:\/\/\S+$/, { error: "must be an http:// or https:// proxy URL such as http://proxy.example.com:3128", abort: true })
+  .refine((v) => isUrl(v, ["http:", "https:"]), { error: "must be an http:// or https:// proxy URL such as http://proxy.example.com:3128" })
+  .regex(NO_USERINFO, {
+    error: noCredentialsError(
+      "a proxy that needs them goes in kubernetes.pods.<component>.env from a Secret (valueFrom.secretKeyRef), not in the config",
+    ),
+  })
+  .regex(/^[^,]*$/, { error: "must not contain a comma" });
+
+/** Corporate HTTP(S) proxy of the Kodus containers (HTTP_PROXY, HTTPS_PROXY, NO_PROXY). */
+const proxySchema = z
+  .strictObject({
+    httpProxy: proxyUrl.optional(),
+    httpsProxy: proxyUrl.optional(),
+    // Added to localhost, 127.0.0.1 and the deployment's own hosts, which are always there.
+    noProxy: z
+      .array(
+        z.string().regex(/^[A-Za-z0-9.*:_/[\]-]+$/, {
+          error: "must be one host, domain (.example.com), IP address or CIDR per entry (no commas or spaces)",
+        }),
+      )
+      .default([]),
+  })
+  .refine((p) => p.httpProxy !== undefined || p.httpsProxy !== undefined, {
+    error: "needs httpProxy or httpsProxy (or both)",
+  })
+  .meta({ anyOf: [{ required: ["httpProxy"] }, { required: ["httpsProxy"] }] });
+
 export const kodusSchema = z
   .strictObject({
     version: z
@@ -213,6 +246,7 @@ export const kodusSchema = z
     workerDrainTimeoutMs: positiveInt(600_000).default(25_000),
     /** KODUS_TELEMETRY_DISABLED: true stops the worker's daily anonymous heartbeat to Kodus. */
     telemetryDisabled: z.boolean({ error: "must be true or false" }).default(false),
+    proxy: proxySchema.optional(),
     /**
      * E-mail of Kodus' notifications. Invitations and password resets always go through Resend
      * (secret input resend_api_key). Unset: Kodus' default (Resend).
@@ -741,6 +775,20 @@ export const configSchema = z
   .superRefine((c, ctx) => {
     if (!c.kubernetes.enabled) return;
     for (const p of scaleLimitProblems(c.kubernetes)) ctx.addIssue({ code: "custom", path: ["kubernetes", ...p.path], message: p.message });
+  })
+  .superRefine((c, ctx) => {
+    // kodus.proxy sets these on every Kodus container: the same name as extra env would be set twice.
+    if (!c.kodus.proxy) return;
+    for (const [component, pod] of Object.entries(c.kubernetes.pods)) {
+      pod.env.forEach((e, i) => {
+        if ((PROXY_ENV_NAMES as readonly string[]).includes(e.name))
+          ctx.addIssue({
+            code: "custom",
+            path: ["kubernetes", "pods", component, "env", i, "name"],
+            message: "is set by kodus.proxy: set the proxy there, or remove kodus.proxy",
+          });
+      });
+    }
   })
   .superRefine((c, ctx) => {
     if (!c.docker.enabled && !c.kubernetes.enabled) {

@@ -37,6 +37,7 @@ import { KodusWorkload, type IngressPeers } from "../constructs/kubernetes/kodus
 import { componentLabels, type LabelProps } from "../constructs/kubernetes/labels";
 import { secretEnv, type PodPlacement } from "../constructs/kubernetes/pod";
 import { imageRef } from "../constructs/kubernetes/images";
+import { proxyEnv } from "../config/proxy";
 import { DefaultDenyNetworkPolicy, KodusEgressNetworkPolicy, httpsPorts } from "../constructs/kubernetes/network-policies";
 import { WriteOnlySecret } from "../constructs/kubernetes/write-only-secret";
 import { probeSettingsFor } from "../probe/probe-program";
@@ -258,6 +259,8 @@ export class KubernetesStack extends TerraformStack {
     }
 
     // --- Kodus components ---
+    // kodus.proxy: HTTP(S)_PROXY and NO_PROXY (with the hosts Kodus calls inside the cluster) on every Kodus container.
+    const proxy = proxyEnv(config.kodus.proxy, [".svc", ".cluster.local", "kodus-api", "kodus-mcp-manager"]);
     const peers = (p: ComponentPeers): IngressPeers => (p.kind === "ingress-controller" ? fromIngressController : p);
     const workloads = {} as Record<Component, KodusWorkload>;
     for (const component of components) {
@@ -274,6 +277,7 @@ export class KubernetesStack extends TerraformStack {
         // pods.<component>.env: your plain values and secretKeyRefs, after Kodus' own.
         env: [
           ...secretEnv(secretName, secretEnvFor(component), OPTIONAL_SECRET_ENV_NAMES),
+          ...proxy,
           ...k8s.pods[component].env.map((e) => structuredClone(e)),
         ],
         serviceAccountName: serviceAccount,

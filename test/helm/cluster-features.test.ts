@@ -296,3 +296,37 @@ test("pods.<component>.scheduling: each field set replaces the global one for th
   expect(podSpec(find(objects, "Deployment", "kodus-api")).nodeSelector).toEqual({ pool: "general" });
   expect(podSpec(find(objects, "StatefulSet", "kodus-postgres")).nodeSelector).toEqual({ pool: "general" });
 });
+
+describe("corporate proxy (kodus.proxy)", () => {
+  const PROXY = ["--set-string", "kodus.proxy.httpsProxy=http://proxy.corp.example:3128", "--set-string", "kodus.proxy.noProxy[0]=.corp.example"];
+
+  test("every Kodus container gets HTTPS_PROXY and NO_PROXY (yours, then localhost and the release's own hosts), upper and lower case", () => {
+    const objects = render({ flags: [...EXPLICIT_SECRET_FLAGS, ...PROXY, "--set", "fullnameOverride=corp"] });
+    const noProxy = ".corp.example,localhost,127.0.0.1,.svc,.cluster.local,corp-api,corp-mcp-manager";
+    const deployments = byKind(objects, "Deployment");
+    expect(deployments.length).toBeGreaterThanOrEqual(5);
+    for (const d of deployments) {
+      const env = (podSpec(d).containers[0].env as { name: string; value?: string }[]).filter((e) => /proxy/i.test(e.name));
+      expect([d.metadata.name, env]).toEqual([
+        d.metadata.name,
+        [
+          { name: "HTTPS_PROXY", value: "http://proxy.corp.example:3128" },
+          { name: "NO_PROXY", value: noProxy },
+          { name: "https_proxy", value: "http://proxy.corp.example:3128" },
+          { name: "no_proxy", value: noProxy },
+        ],
+      ]);
+    }
+  });
+
+  test.each([
+    [["--set-string", "kodus.proxy.httpsProxy=http://user:pw@proxy:3128"], /'\/kodus\/proxy\/httpsProxy'/],
+    [["--set-string", "kodus.proxy.noProxy[0]=.corp.example"], /'\/kodus\/proxy'/],
+    [["--set-string", "kodus.proxy.httpsProxy=http://proxy:3128", "--set-string", "kodus.proxy.noProxy[0]=a\\,b"], /'\/kodus\/proxy\/noProxy\/0'/],
+    [["--set-string", "kodus.proxy.httpsProxy=http://proxy:3128", "--set-string", "pods.worker.env[0].name=HTTPS_PROXY", "--set-string", "pods.worker.env[0].value=x"], /pods\.worker\.env\[0\]\.name: HTTPS_PROXY is set by kodus\.proxy/],
+  ])("rejected: %j", (flags, message) => {
+    const r = tryRender({ flags: [...EXPLICIT_SECRET_FLAGS, ...(flags as string[])] });
+    expect(r.status).not.toBe(0);
+    expect(r.stderr).toMatch(message as RegExp);
+  });
+});

@@ -57,6 +57,11 @@ export const FULL_CONFIG = {
     webhooksUrl: "https://hooks.example.com",
     workerDrainTimeoutMs: 30_000,
     telemetryDisabled: true,
+    proxy: {
+      httpProxy: "http://proxy.corp.example:3128",
+      httpsProxy: "http://proxy.corp.example:3129",
+      noProxy: [".corp.example", "10.0.0.0/8"],
+    },
     email: { provider: "smtp", smtp: { host: "smtp.example.com", port: 465, secure: true, user: "kodus", from: "kodus@example.com" } },
     components: { "mcp-manager": { enabled: true }, "worker-analytics": { enabled: true } },
   },

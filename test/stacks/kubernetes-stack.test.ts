@@ -831,3 +831,45 @@ test("pods.<component>.scheduling: each field set replaces the global one for th
   expect(spec("kubernetes_deployment_v1", "api").node_selector).toEqual({ pool: "general" });
   expect(spec("kubernetes_stateful_set_v1", "postgres").node_selector).toEqual({ pool: "general" });
 });
+
+describe("corporate proxy (kodus.proxy)", () => {
+  const proxy = { httpsProxy: "http://proxy.corp.example:3128", noProxy: [".corp.example", "10.0.0.0/8"] };
+  const envOf = (tf: TfJson, c: string) =>
+    tf.resource.kubernetes_deployment_v1[c].spec.template.spec.container[0].env as { name: string; value?: string }[];
+
+  test("every Kodus container gets HTTPS_PROXY and NO_PROXY (yours, then localhost and the cluster's own hosts), upper and lower case; no HTTP_PROXY unless set", () => {
+    const tf = k8s({ kodus: { proxy } });
+    const noProxy = ".corp.example,10.0.0.0/8,localhost,127.0.0.1,.svc,.cluster.local,kodus-api,kodus-mcp-manager";
+    for (const c of [...kodus, "mcp-manager"]) {
+      const env = envOf(tf, c).filter((e) => /proxy/i.test(e.name));
+      expect([c, env]).toEqual([
+        c,
+        [
+          { name: "HTTPS_PROXY", value: proxy.httpsProxy },
+          { name: "NO_PROXY", value: noProxy },
+          { name: "https_proxy", value: proxy.httpsProxy },
+          { name: "no_proxy", value: noProxy },
+        ],
+      ]);
+    }
+    // Unset: none at all.
+    expect(envOf(k8s(), "api").filter((e) => /proxy/i.test(e.name))).toEqual([]);
+  });
+
+  test.each([
+    [{ httpsProxy: "http://user:secret@proxy.corp.example:3128" }, /kodus\.proxy\.httpsProxy: must not contain credentials/],
+    [{ httpProxy: "proxy.corp.example:3128" }, /kodus\.proxy\.httpProxy: must be an http:\/\/ or https:\/\/ proxy URL/],
+    [{ httpsProxy: "socks5://proxy.corp.example:1080" }, /kodus\.proxy\.httpsProxy: must be an http:\/\/ or https:\/\/ proxy URL/],
+    [{ noProxy: [".corp.example"] }, /kodus\.proxy: needs httpProxy or httpsProxy/],
+    [{ httpsProxy: "http://proxy:3128", noProxy: ["a.example,b.example"] }, /kodus\.proxy\.noProxy\.0: must be one host/],
+    [{ httpsProxy: "http://proxy:3128", port: 3128 }, /kodus\.proxy.*port/],
+  ])("kodus.proxy %j is rejected", (bad, message) => {
+    expect(() => parseConfig({ kodus: { proxy: bad } } as any, "test")).toThrow(message);
+  });
+
+  test("with kodus.proxy, the same variable as extra env is refused (it would be set twice)", () => {
+    expect(() =>
+      parseConfig({ kodus: { proxy }, kubernetes: { pods: { worker: { env: [{ name: "no_proxy", value: "x" }] } } } } as any, "test"),
+    ).toThrow(/kubernetes\.pods\.worker\.env\.0\.name: is set by kodus\.proxy/);
+  });
+});

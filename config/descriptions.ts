@@ -103,6 +103,8 @@ export const CONFIG_DESCRIPTIONS: Readonly<Record<string, string>> = {
     "Per component: each field set replaces `kubernetes.scheduling`'s for that component's pods (not merged); stores, Jobs and checks keep the global block.",
   "kubernetes.pods.{api,worker,webhooks,web,mcp-manager,worker-analytics}.env":
     "Extra container env after Kodus' own: `{ name, value }` (plain) or `{ name, valueFrom: { secretKeyRef: { name, key, optional } } }` (a Secret you manage). A name this deployment sets is refused; so is a Chutes key anywhere (docs/kubernetes.md#extra-environment).",
+  "kubernetes.caBundle":
+    "A private CA (a self-hosted GitLab or Bitbucket): `{ configMapName, key }` (key default `ca.crt`) of an existing ConfigMap holding a PEM bundle, mounted read-only into every Kodus container at `/etc/kodus-ca/ca.crt`; NODE_EXTRA_CA_CERTS points at it.",
   "kubernetes.networkPolicy.defaultDeny":
     "Deny all ingress and egress of every pod, then allow DNS, the deployment's own pods, HTTPS to `egress.httpsCidrs` and external stores' ports to `egress.dataStoreCidrs`.",
   "kubernetes.networkPolicy.ingressController.namespace":

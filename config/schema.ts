@@ -669,6 +669,17 @@ const cidr = z
 const TCP_PORT = "must be a TCP port (an integer from 1 to 65535)";
 const tcpPort = z.number({ error: TCP_PORT }).int({ error: TCP_PORT }).min(1, { error: TCP_PORT }).max(65535, { error: TCP_PORT });
 
+/** Where the Kodus containers find a private CA bundle (PEM), mounted read-only; NODE_EXTRA_CA_CERTS points at it. */
+export const CA_BUNDLE_PATH = "/etc/kodus-ca/ca.crt";
+export const caBundleSchema = z.strictObject({
+  configMapName: z.string().regex(DNS1123_SUBDOMAIN, { error: "must be a ConfigMap name (DNS-1123 subdomain)" }),
+  key: z
+    .string()
+    .regex(/^[-._a-zA-Z0-9]{1,253}$/, { error: "must be a ConfigMap key (letters, digits, '-', '_', '.')" })
+    .refine((k) => k !== "." && k !== "..", { error: "must be a ConfigMap key (letters, digits, '-', '_', '.')" })
+    .default("ca.crt"),
+});
+
 /**
  * NetworkPolicies: a default deny (ingress and egress) for every pod of the deployment, then
  * only what Kodus needs: DNS, HTTPS to Chutes (and git providers), the data stores, the
@@ -762,6 +773,8 @@ export const configSchema = z
         pods: podMetadataSchema,
         networkPolicy: networkPolicySchema,
         podSecurity: podSecuritySchema,
+        // A private CA (a self-hosted GitLab or Bitbucket): an existing ConfigMap's key, mounted into every Kodus container.
+        caBundle: caBundleSchema.optional(),
       })
       .prefault({}),
     healthcheck: healthcheckSchema,
@@ -777,15 +790,20 @@ export const configSchema = z
     for (const p of scaleLimitProblems(c.kubernetes)) ctx.addIssue({ code: "custom", path: ["kubernetes", ...p.path], message: p.message });
   })
   .superRefine((c, ctx) => {
-    // kodus.proxy sets these on every Kodus container: the same name as extra env would be set twice.
-    if (!c.kodus.proxy) return;
+    // kodus.proxy and kubernetes.caBundle set these on every Kodus container: the same name as extra env would be set twice.
     for (const [component, pod] of Object.entries(c.kubernetes.pods)) {
       pod.env.forEach((e, i) => {
-        if ((PROXY_ENV_NAMES as readonly string[]).includes(e.name))
+        const by =
+          c.kodus.proxy && (PROXY_ENV_NAMES as readonly string[]).includes(e.name)
+            ? "kodus.proxy"
+            : c.kubernetes.caBundle && e.name === "NODE_EXTRA_CA_CERTS"
+              ? "kubernetes.caBundle"
+              : undefined;
+        if (by)
           ctx.addIssue({
             code: "custom",
             path: ["kubernetes", "pods", component, "env", i, "name"],
-            message: "is set by kodus.proxy: set the proxy there, or remove kodus.proxy",
+            message: `is set by ${by}: set it there, or remove ${by}`,
           });
       });
     }

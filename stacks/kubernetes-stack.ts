@@ -9,7 +9,7 @@ import { ServiceAccountV1 } from "@cdktf/provider-kubernetes/lib/service-account
 import { TerraformOutput, TerraformStack, type ITerraformDependable } from "cdktf";
 import type { Construct } from "constructs";
 import { addStateBackend } from "./state-backend";
-import { maxWorkers, type Config } from "../config/schema";
+import { CA_BUNDLE_PATH, maxWorkers, type Config } from "../config/schema";
 import { staleAfterSeconds } from "../config/schedule";
 import {
   KODUS_COMPONENTS,
@@ -278,6 +278,7 @@ export class KubernetesStack extends TerraformStack {
         env: [
           ...secretEnv(secretName, secretEnvFor(component), OPTIONAL_SECRET_ENV_NAMES),
           ...proxy,
+          ...(k8s.caBundle ? [{ name: "NODE_EXTRA_CA_CERTS", value: CA_BUNDLE_PATH }] : []),
           ...k8s.pods[component].env.map((e) => structuredClone(e)),
         ],
         serviceAccountName: serviceAccount,
@@ -298,6 +299,7 @@ export class KubernetesStack extends TerraformStack {
         ingressFrom: peers(spec.peers),
         terminationGracePeriodSeconds: stopSeconds(component, config.kodus.workerDrainTimeoutMs),
         writablePaths: spec.writablePaths,
+        caBundle: k8s.caBundle ? { ...k8s.caBundle, path: CA_BUNDLE_PATH } : undefined,
         autoscaling: autoscale?.enabled ? autoscale : undefined,
         rolloutTimeoutSeconds: k8s.rolloutTimeoutSeconds,
         dependsOn: gates,

@@ -220,7 +220,7 @@ describe("secrets", () => {
   test.each(kodus)("%s gets exactly its secrets, each by secretKeyRef to the same key, none literal", (c) => {
     for (const objects of [defaults, full]) {
       // The full values set kodus.proxy: its plain variables come after the secrets (tested in cluster-features).
-      const env = (container(objects, c).env as any[]).filter((e) => !(PROXY_ENV_NAMES as readonly string[]).includes(e.name));
+      const env = (container(objects, c).env as any[]).filter((e) => ![...PROXY_ENV_NAMES, "NODE_EXTRA_CA_CERTS"].includes(e.name));
       expect(env.map((e) => e.name).sort()).toEqual(expectedSecretEnv(c, "kubernetes").sort());
       for (const e of env) {
         expect(e.value).toBeUndefined();

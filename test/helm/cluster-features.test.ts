@@ -330,3 +330,33 @@ describe("corporate proxy (kodus.proxy)", () => {
     expect(r.stderr).toMatch(message as RegExp);
   });
 });
+
+describe("private CA bundle (caBundle)", () => {
+  test("every Kodus container mounts the ConfigMap key read-only (default key ca.crt) and NODE_EXTRA_CA_CERTS names it; root filesystem stays read-only", () => {
+    const objects = render({ flags: [...EXPLICIT_SECRET_FLAGS, "--set-string", "caBundle.configMapName=corp-ca"] });
+    const deployments = byKind(objects, "Deployment");
+    expect(deployments.length).toBeGreaterThanOrEqual(5);
+    for (const d of deployments) {
+      const pod = podSpec(d);
+      const ctr = pod.containers[0];
+      expect([d.metadata.name, pod.volumes.filter((v: any) => v.name === "ca-bundle")]).toEqual([
+        d.metadata.name,
+        [{ name: "ca-bundle", configMap: { name: "corp-ca", items: [{ key: "ca.crt", path: "ca.crt" }] } }],
+      ]);
+      expect(ctr.volumeMounts.filter((m: any) => m.name === "ca-bundle")).toEqual([{ name: "ca-bundle", mountPath: "/etc/kodus-ca", readOnly: true }]);
+      expect(ctr.env.filter((e: any) => e.name === "NODE_EXTRA_CA_CERTS")).toEqual([{ name: "NODE_EXTRA_CA_CERTS", value: "/etc/kodus-ca/ca.crt" }]);
+      expect(ctr.securityContext.readOnlyRootFilesystem).toBe(true);
+    }
+  });
+
+  test.each([
+    [["--set-string", "caBundle.configMapName=Corp_CA"], /'\/caBundle\/configMapName'/],
+    [["--set-string", "caBundle.configMapName=corp-ca", "--set-string", "caBundle.key=a/b"], /'\/caBundle\/key'/],
+    [["--set-string", "caBundle.key=ca.crt"], /'\/caBundle'.*configMapName/],
+    [["--set-string", "caBundle.configMapName=corp-ca", "--set-string", "pods.api.env[0].name=NODE_EXTRA_CA_CERTS", "--set-string", "pods.api.env[0].value=/x"], /pods\.api\.env\[0\]\.name: NODE_EXTRA_CA_CERTS is set by caBundle/],
+  ])("rejected: %j", (flags, message) => {
+    const r = tryRender({ flags: [...EXPLICIT_SECRET_FLAGS, ...(flags as string[])] });
+    expect(r.status).not.toBe(0);
+    expect(r.stderr).toMatch(message as RegExp);
+  });
+});

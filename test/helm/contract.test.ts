@@ -138,7 +138,7 @@ describe.each([
     expect(ctr.readinessProbe.httpGet).toEqual({ path: spec.health.readiness, port: spec.port });
     // Secret variables by name, each from the same key of the Kodus Secret.
     // (kodus.proxy's plain variables, set in the full values, come after them: test/helm/cluster-features.test.ts.)
-    const secretEnv = ctr.env.filter((e: any) => !(PROXY_ENV_NAMES as readonly string[]).includes(e.name));
+    const secretEnv = ctr.env.filter((e: any) => ![...PROXY_ENV_NAMES, "NODE_EXTRA_CA_CERTS"].includes(e.name));
     expect(secretEnv.map((e: any) => e.name)).toEqual(spec.env.secret);
     for (const e of secretEnv) expect(e.valueFrom.secretKeyRef.key).toBe(e.name);
     // The optional ones may be missing from a Secret you manage.
@@ -149,7 +149,8 @@ describe.each([
     expect(Object.keys(data).sort()).toEqual([...expected].sort());
     const pod = podSpec(find(objects, "Deployment", `kodus-${c}`));
     expect(pod.terminationGracePeriodSeconds).toBe(spec.stopBudget.kind === "fixed" ? spec.stopBudget.seconds : workerGrace);
-    expect(ctr.volumeMounts).toEqual([{ name: "tmp", mountPath: "/tmp" }, ...spec.writablePaths]);
+    // The full values set caBundle: its read-only mount comes last (test/helm/cluster-features.test.ts).
+    expect(ctr.volumeMounts.filter((m: any) => m.name !== "ca-bundle")).toEqual([{ name: "tmp", mountPath: "/tmp" }, ...spec.writablePaths]);
   });
 
   test("the optional variables are set exactly when their setting is", () => {

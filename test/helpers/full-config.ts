@@ -169,6 +169,7 @@ export const FULL_CONFIG = {
       "worker-analytics": podMetadata("analytics"),
     },
     podSecurity: { fixedIds: false },
+    caBundle: { configMapName: "corp-ca", key: "bundle.pem" },
     networkPolicy: {
       defaultDeny: true,
       ingressController: { namespace: "ingress-nginx", podLabels: { "app.kubernetes.io/name": "ingress-nginx" } },

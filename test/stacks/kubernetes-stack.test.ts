@@ -873,3 +873,51 @@ describe("corporate proxy (kodus.proxy)", () => {
     ).toThrow(/kubernetes\.pods\.worker\.env\.0\.name: is set by kodus\.proxy/);
   });
 });
+
+describe("private CA bundle (kubernetes.caBundle)", () => {
+  test("every Kodus container mounts the ConfigMap key read-only and NODE_EXTRA_CA_CERTS names the file; the root filesystem stays read-only", () => {
+    const tf = k8s({ kubernetes: { caBundle: { configMapName: "corp-ca", key: "bundle.pem" } } });
+    for (const c of [...kodus, "mcp-manager"]) {
+      const pod = tf.resource.kubernetes_deployment_v1[c].spec.template.spec;
+      const ctr = pod.container[0];
+      expect([c, pod.volume.filter((v: any) => v.name === "ca-bundle")]).toEqual([
+        c,
+        [{ name: "ca-bundle", config_map: { name: "corp-ca", items: [{ key: "bundle.pem", path: "ca.crt" }] } }],
+      ]);
+      expect([c, ctr.volume_mount.filter((m: any) => m.name === "ca-bundle")]).toEqual([
+        c,
+        [{ name: "ca-bundle", mount_path: "/etc/kodus-ca", read_only: true }],
+      ]);
+      expect([c, ctr.env.filter((e: any) => e.name === "NODE_EXTRA_CA_CERTS")]).toEqual([
+        c,
+        [{ name: "NODE_EXTRA_CA_CERTS", value: "/etc/kodus-ca/ca.crt" }],
+      ]);
+      expect([c, ctr.security_context.read_only_root_filesystem]).toEqual([c, true]);
+    }
+    // Unset: no mount, no variable.
+    const api = k8s().resource.kubernetes_deployment_v1.api.spec.template.spec;
+    expect(api.volume.map((v: any) => v.name)).not.toContain("ca-bundle");
+    expect(api.container[0].env.map((e: any) => e.name)).not.toContain("NODE_EXTRA_CA_CERTS");
+  });
+
+  test.each([
+    [{ configMapName: "Corp_CA" }, /kubernetes\.caBundle\.configMapName: must be a ConfigMap name/],
+    [{ configMapName: "corp-ca", key: "ca/crt" }, /kubernetes\.caBundle\.key: must be a ConfigMap key/],
+    [{ configMapName: "corp-ca", key: ".." }, /kubernetes\.caBundle\.key: must be a ConfigMap key/],
+    [{ key: "ca.crt" }, /kubernetes\.caBundle\.configMapName/],
+    [{ configMapName: "corp-ca", path: "/etc/ssl" }, /kubernetes\.caBundle.*path/],
+  ])("kubernetes.caBundle %j is rejected", (bad, message) => {
+    expect(() => parseConfig({ kubernetes: { caBundle: bad } } as any, "test")).toThrow(message);
+  });
+
+  test("with caBundle, NODE_EXTRA_CA_CERTS as extra env is refused", () => {
+    expect(() =>
+      parseConfig(
+        {
+          kubernetes: { caBundle: { configMapName: "corp-ca" }, pods: { api: { env: [{ name: "NODE_EXTRA_CA_CERTS", value: "/x" }] } } },
+        } as any,
+        "test",
+      ),
+    ).toThrow(/kubernetes\.pods\.api\.env\.0\.name: is set by kubernetes\.caBundle/);
+  });
+});

@@ -982,6 +982,9 @@ let Kubernetes keep the last). Args: root, component, env.
 {{- if has $e.name $own }}
 {{- fail (printf "pods.%s.env[%d].name: %s is set by this chart for %s (files/contract.json): change the value behind it instead" $.component $i $e.name $.component) }}
 {{- end }}
+{{- if and $.root.Values.caBundle (eq $e.name "NODE_EXTRA_CA_CERTS") }}
+{{- fail (printf "pods.%s.env[%d].name: NODE_EXTRA_CA_CERTS is set by caBundle: set it there, or remove caBundle" $.component $i) }}
+{{- end }}
 {{- if and $.root.Values.kodus.proxy (has $e.name (list "HTTP_PROXY" "HTTPS_PROXY" "NO_PROXY" "http_proxy" "https_proxy" "no_proxy")) }}
 {{- fail (printf "pods.%s.env[%d].name: %s is set by kodus.proxy: set the proxy there, or remove kodus.proxy" $.component $i $e.name) }}
 {{- end }}
@@ -1010,3 +1013,6 @@ Services Kodus calls over HTTP (<prefix>-api, <prefix>-mcp-manager). A YAML list
 {{- end -}}
 {{- toYaml $out -}}
 {{- end -}}
+
+{{/* caBundle: the file NODE_EXTRA_CA_CERTS names (config/schema.ts CA_BUNDLE_PATH), on a read-only ConfigMap mount. */}}
+{{- define "kodus.caBundlePath" -}}/etc/kodus-ca/ca.crt{{- end -}}

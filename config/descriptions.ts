@@ -29,6 +29,8 @@ export const CONFIG_DESCRIPTIONS: Readonly<Record<string, string>> = {
   "kodus.workerDrainTimeoutMs":
     "How long the worker drains in-flight reviews on shutdown; the Kubernetes grace period and the Docker stop timeout are this + 15 s.",
   "kodus.telemetryDisabled": "`true` sets `KODUS_TELEMETRY_DISABLED=true`: no daily anonymous heartbeat from the worker to Kodus.",
+  "kodus.proxy":
+    "Corporate HTTP(S) proxy of every Kodus container: `{ httpProxy, httpsProxy, noProxy }` become HTTP_PROXY, HTTPS_PROXY and NO_PROXY, also in lower case. URLs without credentials; `noProxy` lists hosts, domains (`.corp.example`), IPs or CIDRs, and localhost, 127.0.0.1 and the deployment's own hosts are always added. Not the Chutes probe (Node's fetch ignores these variables).",
   "kodus.email.provider":
     "Notification e-mail: `resend` or `smtp`. Unset: Kodus' default (Resend). The Resend key and the SMTP password are secret inputs (`resend_api_key`, `smtp_password`); invitations and password resets always go through Resend.",
   "kodus.email.smtp.{host,port,secure,user,from}":
@@ -101,6 +103,8 @@ export const CONFIG_DESCRIPTIONS: Readonly<Record<string, string>> = {
     "Per component: each field set replaces `kubernetes.scheduling`'s for that component's pods (not merged); stores, Jobs and checks keep the global block.",
   "kubernetes.pods.{api,worker,webhooks,web,mcp-manager,worker-analytics}.env":
     "Extra container env after Kodus' own: `{ name, value }` (plain) or `{ name, valueFrom: { secretKeyRef: { name, key, optional } } }` (a Secret you manage). A name this deployment sets is refused; so is a Chutes key anywhere (docs/kubernetes.md#extra-environment).",
+  "kubernetes.caBundle":
+    "A private CA (a self-hosted GitLab or Bitbucket): `{ configMapName, key }` (key default `ca.crt`) of an existing ConfigMap holding a PEM bundle, mounted read-only into every Kodus container at `/etc/kodus-ca/ca.crt`; NODE_EXTRA_CA_CERTS points at it.",
   "kubernetes.networkPolicy.defaultDeny":
     "Deny all ingress and egress of every pod, then allow DNS, the deployment's own pods, HTTPS to `egress.httpsCidrs` and external stores' ports to `egress.dataStoreCidrs`.",
   "kubernetes.networkPolicy.ingressController.namespace":
@@ -109,6 +113,8 @@ export const CONFIG_DESCRIPTIONS: Readonly<Record<string, string>> = {
   "kubernetes.networkPolicy.egress.httpsCidrs": "Where HTTPS may go with `defaultDeny` (Chutes, git providers).",
   "kubernetes.networkPolicy.egress.dataStoreCidrs": "Where the external stores' ports may go with `defaultDeny`.",
   "kubernetes.networkPolicy.egress.dnsNamespace": "Namespace of the cluster DNS, allowed with `defaultDeny`.",
+  "kubernetes.networkPolicy.egress.extra":
+    "More egress with `defaultDeny`: `{ cidr, ports }` rules (TCP), e.g. a git server or proxy on other ports than 443.",
   "healthcheck.enabled": "Master switch of the preflight and the periodic check.",
   "healthcheck.preflight":
     "The Chutes preflight gating every deploy. `false` for one deploy during a Chutes outage; the periodic check keeps running.",

@@ -9,6 +9,7 @@ import { NO_USERINFO, noCredentialsError } from "./url-credentials";
 import { KODUS_COMPONENTS, type Component, type OptionalComponent } from "../contract/components";
 import { PG_CLIENT_COMPONENTS, quantityValue, type PgClientComponent } from "../contract/data-stores";
 import { envFor } from "../contract/kodus-env";
+import { PROXY_ENV_NAMES } from "./proxy";
 
 /** Default model: an open model on Chutes' base tier, served in a TEE. */
 export const DEFAULT_MODEL = "deepseek-ai/DeepSeek-V3.2-TEE";
@@ -188,6 +189,38 @@ function optionalComponentSchema(component: OptionalComponent) {
     .prefault({});
 }
 
+/** A proxy URL: http(s)://host:port, no credentials (they would be written into the synthesized output). */
+const proxyUrl = z
+  .string()
+  .trim()
+  .regex(/^https?:\/\/\S+$/, { error: "must be an http:// or https:// proxy URL such as http://proxy.example.com:3128", abort: true })
+  .refine((v) => isUrl(v, ["http:", "https:"]), { error: "must be an http:// or https:// proxy URL such as http://proxy.example.com:3128" })
+  .regex(NO_USERINFO, {
+    error: noCredentialsError(
+      "a proxy that needs them goes in kubernetes.pods.<component>.env from a Secret (valueFrom.secretKeyRef), not in the config",
+    ),
+  })
+  .regex(/^[^,]*$/, { error: "must not contain a comma" });
+
+/** Corporate HTTP(S) proxy of the Kodus containers (HTTP_PROXY, HTTPS_PROXY, NO_PROXY). */
+const proxySchema = z
+  .strictObject({
+    httpProxy: proxyUrl.optional(),
+    httpsProxy: proxyUrl.optional(),
+    // Added to localhost, 127.0.0.1 and the deployment's own hosts, which are always there.
+    noProxy: z
+      .array(
+        z.string().regex(/^[A-Za-z0-9.*:_/[\]-]+$/, {
+          error: "must be one host, domain (.example.com), IP address or CIDR per entry (no commas or spaces)",
+        }),
+      )
+      .default([]),
+  })
+  .refine((p) => p.httpProxy !== undefined || p.httpsProxy !== undefined, {
+    error: "needs httpProxy or httpsProxy (or both)",
+  })
+  .meta({ anyOf: [{ required: ["httpProxy"] }, { required: ["httpsProxy"] }] });
+
 export const kodusSchema = z
   .strictObject({
     version: z
@@ -205,6 +238,7 @@ export const kodusSchema = z
     workerDrainTimeoutMs: positiveInt(600_000).default(25_000),
     /** KODUS_TELEMETRY_DISABLED: true stops the worker's daily anonymous heartbeat to Kodus. */
     telemetryDisabled: z.boolean({ error: "must be true or false" }).default(false),
+    proxy: proxySchema.optional(),
     /**
      * E-mail of Kodus' notifications. Invitations and password resets always go through Resend
      * (secret input resend_api_key). Unset: Kodus' default (Resend).
@@ -624,6 +658,20 @@ const cidr = z
     },
   );
 
+const TCP_PORT = "must be a TCP port (an integer from 1 to 65535)";
+const tcpPort = z.number({ error: TCP_PORT }).int({ error: TCP_PORT }).min(1, { error: TCP_PORT }).max(65535, { error: TCP_PORT });
+
+/** Where the Kodus containers find a private CA bundle (PEM), mounted read-only; NODE_EXTRA_CA_CERTS points at it. */
+export const CA_BUNDLE_PATH = "/etc/kodus-ca/ca.crt";
+export const caBundleSchema = z.strictObject({
+  configMapName: z.string().regex(DNS1123_SUBDOMAIN, { error: "must be a ConfigMap name (DNS-1123 subdomain)" }),
+  key: z
+    .string()
+    .regex(/^[-._a-zA-Z0-9]{1,253}$/, { error: "must be a ConfigMap key (letters, digits, '-', '_', '.')" })
+    .refine((k) => k !== "." && k !== "..", { error: "must be a ConfigMap key (letters, digits, '-', '_', '.')" })
+    .default("ca.crt"),
+});
+
 /**
  * NetworkPolicies: a default deny (ingress and egress) for every pod of the deployment, then
  * only what Kodus needs: DNS, HTTPS to Chutes (and git providers), the data stores, the
@@ -653,6 +701,15 @@ export const networkPolicySchema = z
         // Where external data stores live (their ports are allowed only to these ranges).
         dataStoreCidrs: z.array(cidr).default(["0.0.0.0/0", "::/0"]),
         dnsNamespace: z.string().regex(DNS1123_LABEL).default("kube-system"),
+        // More egress past the default deny: a git server or proxy on its own ports (TCP).
+        extra: z
+          .array(
+            z.strictObject({
+              cidr,
+              ports: z.array(tcpPort).min(1, { error: "must list at least one TCP port (1-65535)" }),
+            }),
+          )
+          .default([]),
       })
       .prefault({}),
   })
@@ -708,6 +765,8 @@ export const configSchema = z
         pods: podMetadataSchema,
         networkPolicy: networkPolicySchema,
         podSecurity: podSecuritySchema,
+        // A private CA (a self-hosted GitLab or Bitbucket): an existing ConfigMap's key, mounted into every Kodus container.
+        caBundle: caBundleSchema.optional(),
       })
       .prefault({}),
     healthcheck: healthcheckSchema,
@@ -721,6 +780,25 @@ export const configSchema = z
   .superRefine((c, ctx) => {
     if (!c.kubernetes.enabled) return;
     for (const p of scaleLimitProblems(c.kubernetes)) ctx.addIssue({ code: "custom", path: ["kubernetes", ...p.path], message: p.message });
+  })
+  .superRefine((c, ctx) => {
+    // kodus.proxy and kubernetes.caBundle set these on every Kodus container: the same name as extra env would be set twice.
+    for (const [component, pod] of Object.entries(c.kubernetes.pods)) {
+      pod.env.forEach((e, i) => {
+        const by =
+          c.kodus.proxy && (PROXY_ENV_NAMES as readonly string[]).includes(e.name)
+            ? "kodus.proxy"
+            : c.kubernetes.caBundle && e.name === "NODE_EXTRA_CA_CERTS"
+              ? "kubernetes.caBundle"
+              : undefined;
+        if (by)
+          ctx.addIssue({
+            code: "custom",
+            path: ["kubernetes", "pods", component, "env", i, "name"],
+            message: `is set by ${by}: set it there, or remove ${by}`,
+          });
+      });
+    }
   })
   .superRefine((c, ctx) => {
     if (!c.docker.enabled && !c.kubernetes.enabled) {

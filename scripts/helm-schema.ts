@@ -34,6 +34,7 @@ import {
   llmSchema,
   maxWorkers,
   networkPolicySchema,
+  caBundleSchema,
   podMetadataSchema,
   replicasSchema,
   scaleLimitProblems,
@@ -228,6 +229,7 @@ export const chartValuesSchema = z
     pods: podMetadataSchema,
     networkPolicy: networkPolicySchema,
     podSecurity: podSecuritySchema,
+    caBundle: caBundleSchema.optional(),
   })
   .superRefine((v, ctx) => {
     // Enforced by the templates (validate.yaml) too: JSON Schema cannot compare two fields.

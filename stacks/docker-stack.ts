@@ -13,6 +13,7 @@ import type { Config } from "../config/schema";
 import { KODUS_COMPONENTS, enabledComponents, imageOwner, stopSeconds, type Component } from "../contract/components";
 import { MIGRATOR_ENV, kodusEnvSettings, kodusUrls, plainEnvFor, secretEnvFor } from "../contract/kodus-env";
 import { secretEnvValues, secretInputsFor } from "../contract/secrets";
+import { proxyEnv } from "../config/proxy";
 import { SecretVariables } from "../constructs/secret-variables";
 import { SecretsRevision } from "../constructs/secrets-revision";
 import {
@@ -130,11 +131,14 @@ export class DockerStack extends TerraformStack {
       { host: DOCKER_NAMES.rabbitmq, port: DATA_STORE_PORTS.rabbitmq, username: DB.user },
       secrets.names,
     );
+    // kodus.proxy: HTTP(S)_PROXY and NO_PROXY (with the containers Kodus calls over HTTP) on every Kodus container.
+    const proxy = proxyEnv(config.kodus.proxy, [DOCKER_NAMES.api, DOCKER_NAMES["mcp-manager"]]);
     const kodus = (component: Component, dependsOn: ITerraformDependable[]) => {
       const spec = KODUS_COMPONENTS[component];
       const env: Record<string, string> = { ...plainEnvFor(component, settings), ...(component === DOCKER_MIGRATOR ? MIGRATOR_ENV : {}) };
       // (An optional variable whose input this target does not declare, such as MONGODB_URI, stays unset.)
       for (const name of secretEnvFor(component)) if (name in secretValues) env[name] = secretValues[name];
+      for (const { name, value } of proxy) env[name] = value;
       return new KodusContainer(this, component, {
         name: DOCKER_NAMES[component],
         image: kodusImage(component),

@@ -9,7 +9,7 @@ import { ServiceAccountV1 } from "@cdktf/provider-kubernetes/lib/service-account
 import { TerraformOutput, TerraformStack, type ITerraformDependable } from "cdktf";
 import type { Construct } from "constructs";
 import { addStateBackend } from "./state-backend";
-import { maxWorkers, type Config } from "../config/schema";
+import { CA_BUNDLE_PATH, maxWorkers, type Config } from "../config/schema";
 import { staleAfterSeconds } from "../config/schedule";
 import {
   KODUS_COMPONENTS,
@@ -37,6 +37,7 @@ import { KodusWorkload, type IngressPeers } from "../constructs/kubernetes/kodus
 import { componentLabels, type LabelProps } from "../constructs/kubernetes/labels";
 import { secretEnv, type PodPlacement } from "../constructs/kubernetes/pod";
 import { imageRef } from "../constructs/kubernetes/images";
+import { proxyEnv } from "../config/proxy";
 import { DefaultDenyNetworkPolicy, KodusEgressNetworkPolicy, httpsPorts } from "../constructs/kubernetes/network-policies";
 import { WriteOnlySecret } from "../constructs/kubernetes/write-only-secret";
 import { probeSettingsFor } from "../probe/probe-program";
@@ -253,10 +254,13 @@ export class KubernetesStack extends TerraformStack {
         dataStores: endpoints.bundled
           ? undefined
           : { cidrs: egress.dataStoreCidrs, ports: [stores.postgres.port, stores.mongodb.port, stores.rabbitmq.port] },
+        extra: egress.extra,
       });
     }
 
     // --- Kodus components ---
+    // kodus.proxy: HTTP(S)_PROXY and NO_PROXY (with the hosts Kodus calls inside the cluster) on every Kodus container.
+    const proxy = proxyEnv(config.kodus.proxy, [".svc", ".cluster.local", "kodus-api", "kodus-mcp-manager"]);
     const peers = (p: ComponentPeers): IngressPeers => (p.kind === "ingress-controller" ? fromIngressController : p);
     const workloads = {} as Record<Component, KodusWorkload>;
     for (const component of components) {
@@ -273,6 +277,8 @@ export class KubernetesStack extends TerraformStack {
         // pods.<component>.env: your plain values and secretKeyRefs, after Kodus' own.
         env: [
           ...secretEnv(secretName, secretEnvFor(component), OPTIONAL_SECRET_ENV_NAMES),
+          ...proxy,
+          ...(k8s.caBundle ? [{ name: "NODE_EXTRA_CA_CERTS", value: CA_BUNDLE_PATH }] : []),
           ...k8s.pods[component].env.map((e) => structuredClone(e)),
         ],
         serviceAccountName: serviceAccount,
@@ -293,6 +299,7 @@ export class KubernetesStack extends TerraformStack {
         ingressFrom: peers(spec.peers),
         terminationGracePeriodSeconds: stopSeconds(component, config.kodus.workerDrainTimeoutMs),
         writablePaths: spec.writablePaths,
+        caBundle: k8s.caBundle ? { ...k8s.caBundle, path: CA_BUNDLE_PATH } : undefined,
         autoscaling: autoscale?.enabled ? autoscale : undefined,
         rolloutTimeoutSeconds: k8s.rolloutTimeoutSeconds,
         dependsOn: gates,

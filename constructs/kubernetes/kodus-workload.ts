@@ -2,6 +2,7 @@
  * One Kodus component on Kubernetes: its Deployment, and as needed its Service,
  * PodDisruptionBudget, HorizontalPodAutoscaler and NetworkPolicy.
  */
+import { basename, dirname } from "node:path";
 import { DeploymentV1 } from "@cdktf/provider-kubernetes/lib/deployment-v1";
 import { HorizontalPodAutoscalerV2 } from "@cdktf/provider-kubernetes/lib/horizontal-pod-autoscaler-v2";
 import { NetworkPolicyV1 } from "@cdktf/provider-kubernetes/lib/network-policy-v1";
@@ -76,6 +77,8 @@ export interface KodusWorkloadProps {
   readonly terminationGracePeriodSeconds?: number;
   /** Writable emptyDir paths besides /tmp. @default [] */
   readonly writablePaths?: readonly WritablePath[];
+  /** A CA bundle from a ConfigMap key, mounted read-only as the file `path` (NODE_EXTRA_CA_CERTS is the caller's env). @default undefined */
+  readonly caBundle?: { readonly configMapName: string; readonly key: string; readonly path: string };
   /** An HPA owns the replica count between these bounds. @default undefined (fixed replica count) */
   readonly autoscaling?: Autoscaling;
   /** A rollout not progressing for this long fails the deploy. */
@@ -127,6 +130,17 @@ export class KodusWorkload extends Construct {
             spread: props.spread,
             terminationGracePeriodSeconds: props.terminationGracePeriodSeconds,
             writablePaths: props.writablePaths,
+            volumes: props.caBundle
+              ? [
+                  {
+                    name: "ca-bundle",
+                    configMap: {
+                      name: props.caBundle.configMapName,
+                      items: [{ key: props.caBundle.key, path: basename(props.caBundle.path) }],
+                    },
+                  },
+                ]
+              : undefined,
             spreadLabels: selector,
             containers: [
               {
@@ -136,6 +150,7 @@ export class KodusWorkload extends Construct {
                 port: [{ name: "http", containerPort: port }],
                 envFrom: [{ configMapRef: { name: props.configMapName } }],
                 env: props.env,
+                volumeMount: props.caBundle ? [{ name: "ca-bundle", mountPath: dirname(props.caBundle.path), readOnly: true }] : undefined,
                 resources: { requests: { ...props.resources.requests }, limits: { ...props.resources.limits } },
                 startupProbe: {
                   httpGet: httpGet(props.probes.liveness),

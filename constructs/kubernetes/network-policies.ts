@@ -1,7 +1,7 @@
 /**
  * A default deny for every pod of the deployment ({@link DefaultDenyNetworkPolicy}), and the
  * egress Kodus needs past it ({@link KodusEgressNetworkPolicy}): DNS, the deployment's own pods,
- * HTTPS (Chutes, git providers) and external data stores. Ingress stays with each component's
+ * HTTPS (Chutes, git providers), external data stores and any extra rules. Ingress stays with each component's
  * own policy (KodusWorkload, BundledDataStores).
  */
 import { NetworkPolicyV1, type NetworkPolicyV1Spec } from "@cdktf/provider-kubernetes/lib/network-policy-v1";
@@ -27,6 +27,8 @@ export interface KodusEgressNetworkPolicyProps extends ReleasePolicyProps {
   readonly httpsPorts: readonly number[];
   /** External data stores: CIDRs and ports. @default undefined (bundled: in-deployment traffic) */
   readonly dataStores?: { readonly cidrs: readonly string[]; readonly ports: readonly number[] };
+  /** More egress, one rule each (a git server or proxy on its own ports). @default [] */
+  readonly extra?: readonly { readonly cidr: string; readonly ports: readonly number[] }[];
 }
 
 export const NETWORK_POLICY_COMPONENT = "network-policy";
@@ -82,6 +84,7 @@ export class KodusEgressNetworkPolicy extends Construct {
         { to: [{ podSelector: { matchLabels: release } }] },
         { to: blocks(props.httpsCidrs), ports: tcp(props.httpsPorts) },
         ...(props.dataStores ? [{ to: blocks(props.dataStores.cidrs), ports: tcp(props.dataStores.ports) }] : []),
+        ...(props.extra ?? []).map((rule) => ({ to: blocks([rule.cidr]), ports: tcp(rule.ports) })),
       ],
     });
   }

@@ -164,6 +164,8 @@ describe("network policies", () => {
       { to: [{ podSelector: { matchLabels: release } }] },
       { to: [{ ipBlock: { cidr: "0.0.0.0/0" } }], ports: [{ port: 443, protocol: "TCP" }] },
       { to: [{ ipBlock: { cidr: "10.20.0.0/16" } }, { ipBlock: { cidr: "fd00:10::/64" } }], ports: [6432, 27018, 5671].map((port) => ({ port, protocol: "TCP" })) },
+      // networkPolicy.egress.extra: its CIDR on its own ports only.
+      { to: [{ ipBlock: { cidr: "10.30.0.0/16" } }], ports: [3128, 7999].map((port) => ({ port, protocol: "TCP" })) },
     ]);
   });
 
@@ -197,6 +199,9 @@ describe("network policies", () => {
     [["--set-string", "networkPolicy.egress.dataStoreCidrs[0]=10.0.0.0/33"], /'\/networkPolicy\/egress\/dataStoreCidrs\/0'/],
     [["--set-string", "networkPolicy.egress.dnsNamespace=Kube_System"], /'\/networkPolicy\/egress\/dnsNamespace'/],
     [["--set", "networkPolicy.enabled=true"], /additional properties 'enabled'/],
+    [["--set-string", "networkPolicy.egress.extra[0].cidr=10.0.0.0", "--set", "networkPolicy.egress.extra[0].ports[0]=22"], /'\/networkPolicy\/egress\/extra\/0\/cidr'/],
+    [["--set-string", "networkPolicy.egress.extra[0].cidr=10.0.0.0/8", "--set", "networkPolicy.egress.extra[0].ports[0]=70000"], /'\/networkPolicy\/egress\/extra\/0\/ports\/0'/],
+    [["--set-string", "networkPolicy.egress.extra[0].cidr=10.0.0.0/8"], /'\/networkPolicy\/egress\/extra\/0'.*ports/],
   ])("rejected: %j", (flags, message) => {
     const r = tryRender({ flags: [...EXPLICIT_SECRET_FLAGS, ...(flags as string[])] });
     expect(r.status).not.toBe(0);
@@ -290,4 +295,68 @@ test("pods.<component>.scheduling: each field set replaces the global one for th
   expect(worker.tolerations).toEqual(global.tolerations); // not overridden: the global one
   expect(podSpec(find(objects, "Deployment", "kodus-api")).nodeSelector).toEqual({ pool: "general" });
   expect(podSpec(find(objects, "StatefulSet", "kodus-postgres")).nodeSelector).toEqual({ pool: "general" });
+});
+
+describe("corporate proxy (kodus.proxy)", () => {
+  const PROXY = ["--set-string", "kodus.proxy.httpsProxy=http://proxy.corp.example:3128", "--set-string", "kodus.proxy.noProxy[0]=.corp.example"];
+
+  test("every Kodus container gets HTTPS_PROXY and NO_PROXY (yours, then localhost and the release's own hosts), upper and lower case", () => {
+    const objects = render({ flags: [...EXPLICIT_SECRET_FLAGS, ...PROXY, "--set", "fullnameOverride=corp"] });
+    const noProxy = ".corp.example,localhost,127.0.0.1,.svc,.cluster.local,corp-api,corp-mcp-manager";
+    const deployments = byKind(objects, "Deployment");
+    expect(deployments.length).toBeGreaterThanOrEqual(5);
+    for (const d of deployments) {
+      const env = (podSpec(d).containers[0].env as { name: string; value?: string }[]).filter((e) => /proxy/i.test(e.name));
+      expect([d.metadata.name, env]).toEqual([
+        d.metadata.name,
+        [
+          { name: "HTTPS_PROXY", value: "http://proxy.corp.example:3128" },
+          { name: "NO_PROXY", value: noProxy },
+          { name: "https_proxy", value: "http://proxy.corp.example:3128" },
+          { name: "no_proxy", value: noProxy },
+        ],
+      ]);
+    }
+  });
+
+  test.each([
+    [["--set-string", "kodus.proxy.httpsProxy=http://user:pw@proxy:3128"], /'\/kodus\/proxy\/httpsProxy'/],
+    [["--set-string", "kodus.proxy.noProxy[0]=.corp.example"], /'\/kodus\/proxy'/],
+    [["--set-string", "kodus.proxy.httpsProxy=http://proxy:3128", "--set-string", "kodus.proxy.noProxy[0]=a\\,b"], /'\/kodus\/proxy\/noProxy\/0'/],
+    [["--set-string", "kodus.proxy.httpsProxy=http://proxy:3128", "--set-string", "pods.worker.env[0].name=HTTPS_PROXY", "--set-string", "pods.worker.env[0].value=x"], /pods\.worker\.env\[0\]\.name: HTTPS_PROXY is set by kodus\.proxy/],
+  ])("rejected: %j", (flags, message) => {
+    const r = tryRender({ flags: [...EXPLICIT_SECRET_FLAGS, ...(flags as string[])] });
+    expect(r.status).not.toBe(0);
+    expect(r.stderr).toMatch(message as RegExp);
+  });
+});
+
+describe("private CA bundle (caBundle)", () => {
+  test("every Kodus container mounts the ConfigMap key read-only (default key ca.crt) and NODE_EXTRA_CA_CERTS names it; root filesystem stays read-only", () => {
+    const objects = render({ flags: [...EXPLICIT_SECRET_FLAGS, "--set-string", "caBundle.configMapName=corp-ca"] });
+    const deployments = byKind(objects, "Deployment");
+    expect(deployments.length).toBeGreaterThanOrEqual(5);
+    for (const d of deployments) {
+      const pod = podSpec(d);
+      const ctr = pod.containers[0];
+      expect([d.metadata.name, pod.volumes.filter((v: any) => v.name === "ca-bundle")]).toEqual([
+        d.metadata.name,
+        [{ name: "ca-bundle", configMap: { name: "corp-ca", items: [{ key: "ca.crt", path: "ca.crt" }] } }],
+      ]);
+      expect(ctr.volumeMounts.filter((m: any) => m.name === "ca-bundle")).toEqual([{ name: "ca-bundle", mountPath: "/etc/kodus-ca", readOnly: true }]);
+      expect(ctr.env.filter((e: any) => e.name === "NODE_EXTRA_CA_CERTS")).toEqual([{ name: "NODE_EXTRA_CA_CERTS", value: "/etc/kodus-ca/ca.crt" }]);
+      expect(ctr.securityContext.readOnlyRootFilesystem).toBe(true);
+    }
+  });
+
+  test.each([
+    [["--set-string", "caBundle.configMapName=Corp_CA"], /'\/caBundle\/configMapName'/],
+    [["--set-string", "caBundle.configMapName=corp-ca", "--set-string", "caBundle.key=a/b"], /'\/caBundle\/key'/],
+    [["--set-string", "caBundle.key=ca.crt"], /'\/caBundle'.*configMapName/],
+    [["--set-string", "caBundle.configMapName=corp-ca", "--set-string", "pods.api.env[0].name=NODE_EXTRA_CA_CERTS", "--set-string", "pods.api.env[0].value=/x"], /pods\.api\.env\[0\]\.name: NODE_EXTRA_CA_CERTS is set by caBundle/],
+  ])("rejected: %j", (flags, message) => {
+    const r = tryRender({ flags: [...EXPLICIT_SECRET_FLAGS, ...(flags as string[])] });
+    expect(r.status).not.toBe(0);
+    expect(r.stderr).toMatch(message as RegExp);
+  });
 });

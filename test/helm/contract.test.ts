@@ -9,6 +9,7 @@ import { cpSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parse } from "yaml";
+import { PROXY_ENV_NAMES } from "../../config/proxy";
 import { buildChartContract, CHART_CONTRACT_FILE } from "../../scripts/chart-contract";
 import { EXPECTED_COMPONENTS, EXPECTED_OPTIONAL_COMPONENTS, expectedSecretEnv } from "../helpers/kodus-expected";
 import { CHART_DIR, EXPLICIT_SECRET_VALUES, FULL_VALUES_FILE, find, helmBin, podSpec, render, tryRender, type K8sObject } from "./helm";
@@ -136,17 +137,20 @@ describe.each([
     expect(ctr.livenessProbe.httpGet).toEqual({ path: spec.health.liveness, port: spec.port });
     expect(ctr.readinessProbe.httpGet).toEqual({ path: spec.health.readiness, port: spec.port });
     // Secret variables by name, each from the same key of the Kodus Secret.
-    expect(ctr.env.map((e: any) => e.name)).toEqual(spec.env.secret);
-    for (const e of ctr.env) expect(e.valueFrom.secretKeyRef.key).toBe(e.name);
+    // (kodus.proxy's plain variables, set in the full values, come after them: test/helm/cluster-features.test.ts.)
+    const secretEnv = ctr.env.filter((e: any) => ![...PROXY_ENV_NAMES, "NODE_EXTRA_CA_CERTS"].includes(e.name));
+    expect(secretEnv.map((e: any) => e.name)).toEqual(spec.env.secret);
+    for (const e of secretEnv) expect(e.valueFrom.secretKeyRef.key).toBe(e.name);
     // The optional ones may be missing from a Secret you manage.
-    for (const e of ctr.env) expect([e.name, e.valueFrom.secretKeyRef.optional ?? false]).toEqual([e.name, spec.env.optionalSecret.includes(e.name)]);
+    for (const e of secretEnv) expect([e.name, e.valueFrom.secretKeyRef.optional ?? false]).toEqual([e.name, spec.env.optionalSecret.includes(e.name)]);
     // Plain variables: exactly the contract's, less the optional ones whose setting is unset.
     const data = find(objects, "ConfigMap", `kodus-${c}-env`).data;
     const expected = spec.env.plain.filter((n) => optionalSet || ![...Object.values(OPTIONAL), ...EMAIL].includes(n));
     expect(Object.keys(data).sort()).toEqual([...expected].sort());
     const pod = podSpec(find(objects, "Deployment", `kodus-${c}`));
     expect(pod.terminationGracePeriodSeconds).toBe(spec.stopBudget.kind === "fixed" ? spec.stopBudget.seconds : workerGrace);
-    expect(ctr.volumeMounts).toEqual([{ name: "tmp", mountPath: "/tmp" }, ...spec.writablePaths]);
+    // The full values set caBundle: its read-only mount comes last (test/helm/cluster-features.test.ts).
+    expect(ctr.volumeMounts.filter((m: any) => m.name !== "ca-bundle")).toEqual([{ name: "tmp", mountPath: "/tmp" }, ...spec.writablePaths]);
   });
 
   test("the optional variables are set exactly when their setting is", () => {

@@ -57,6 +57,11 @@ export const FULL_CONFIG = {
     webhooksUrl: "https://hooks.example.com",
     workerDrainTimeoutMs: 30_000,
     telemetryDisabled: true,
+    proxy: {
+      httpProxy: "http://proxy.corp.example:3128",
+      httpsProxy: "http://proxy.corp.example:3129",
+      noProxy: [".corp.example", "10.0.0.0/8"],
+    },
     email: { provider: "smtp", smtp: { host: "smtp.example.com", port: 465, secure: true, user: "kodus", from: "kodus@example.com" } },
     components: { "mcp-manager": { enabled: true }, "worker-analytics": { enabled: true } },
   },
@@ -164,10 +169,16 @@ export const FULL_CONFIG = {
       "worker-analytics": podMetadata("analytics"),
     },
     podSecurity: { fixedIds: false },
+    caBundle: { configMapName: "corp-ca", key: "bundle.pem" },
     networkPolicy: {
       defaultDeny: true,
       ingressController: { namespace: "ingress-nginx", podLabels: { "app.kubernetes.io/name": "ingress-nginx" } },
-      egress: { httpsCidrs: ["0.0.0.0/0"], dataStoreCidrs: ["10.0.0.0/8", "fd00::/8"], dnsNamespace: "kube-dns" },
+      egress: {
+        httpsCidrs: ["0.0.0.0/0"],
+        dataStoreCidrs: ["10.0.0.0/8", "fd00::/8"],
+        dnsNamespace: "kube-dns",
+        extra: [{ cidr: "10.30.0.0/16", ports: [3128, 7999] }],
+      },
     },
   },
   healthcheck: {

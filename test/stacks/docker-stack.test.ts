@@ -319,3 +319,26 @@ describe("state location per stack and environment (in-process; the e2e suite ch
     expect(synthStack("docker-qa", { environment: "qa" }).json.terraform.backend.local.path).toBe("../../../terraform.docker-qa.tfstate");
   });
 });
+
+test("kodus.proxy: every Kodus container gets the proxy and NO_PROXY with localhost and the containers Kodus calls, upper and lower case", () => {
+  const tf = synthStack("docker", {
+    kodus: { proxy: { httpProxy: "http://proxy.corp.example:3128", httpsProxy: "http://proxy.corp.example:3129" } },
+  }).json;
+  const noProxy = "localhost,127.0.0.1,kodus-api,kodus-mcp-manager";
+  for (const c of kodus) {
+    const env = envList(tf.resource.docker_container[c].env);
+    const proxyVars = Object.fromEntries(Object.entries(env).filter(([k]) => /proxy/i.test(k)));
+    expect([c, proxyVars]).toEqual([
+      c,
+      {
+        HTTP_PROXY: "http://proxy.corp.example:3128",
+        http_proxy: "http://proxy.corp.example:3128",
+        HTTPS_PROXY: "http://proxy.corp.example:3129",
+        https_proxy: "http://proxy.corp.example:3129",
+        NO_PROXY: noProxy,
+        no_proxy: noProxy,
+      },
+    ]);
+  }
+  expect(Object.keys(envList(containers.api.env)).filter((k) => /proxy/i.test(k))).toEqual([]);
+});

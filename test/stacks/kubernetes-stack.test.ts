@@ -653,7 +653,13 @@ describe("network policies (config kubernetes.networkPolicy)", () => {
         networkPolicy: {
           defaultDeny: true,
           ingressController: { namespace: "ingress-nginx" },
-          egress: { dataStoreCidrs: ["10.1.0.0/16"] },
+          egress: {
+            dataStoreCidrs: ["10.1.0.0/16"],
+            extra: [
+              { cidr: "10.30.0.0/16", ports: [3128, 7999] },
+              { cidr: "fd00::/8", ports: [22] },
+            ],
+          },
         },
         dataStores: {
           postgres: { host: "pg.internal", port: 6432 },
@@ -675,6 +681,9 @@ describe("network policies (config kubernetes.networkPolicy)", () => {
       { to: [{ pod_selector: { match_labels: release } }] },
       { to: [{ ip_block: { cidr: "0.0.0.0/0" } }, { ip_block: { cidr: "::/0" } }], ports: [{ port: "443", protocol: "TCP" }] },
       { to: [{ ip_block: { cidr: "10.1.0.0/16" } }], ports: ["6432", "27017", "5672"].map((port) => ({ port, protocol: "TCP" })) },
+      // egress.extra: one rule each, its CIDR on its own ports only.
+      { to: [{ ip_block: { cidr: "10.30.0.0/16" } }], ports: ["3128", "7999"].map((port) => ({ port, protocol: "TCP" })) },
+      { to: [{ ip_block: { cidr: "fd00::/8" } }], ports: [{ port: "22", protocol: "TCP" }] },
     ]);
     for (const c of ["web", "webhooks"]) {
       expect(policies[c].spec.ingress[0].from).toEqual([
@@ -684,6 +693,22 @@ describe("network policies (config kubernetes.networkPolicy)", () => {
     // Every pod the stack runs carries the labels the default deny selects.
     for (const [where, labels] of Object.entries(podTemplateLabels(tf)))
       expect([where, labels]).toEqual([where, expect.objectContaining(release)]);
+  });
+
+  test.each([
+    [{ cidr: "10.0.0.0", ports: [22] }, /kubernetes\.networkPolicy\.egress\.extra\.0\.cidr: must be a CIDR/],
+    [{ cidr: "10.0.0.0/8", ports: [] }, /kubernetes\.networkPolicy\.egress\.extra\.0\.ports: must list at least one TCP port/],
+    [
+      { cidr: "10.0.0.0/8", ports: [0] },
+      /kubernetes\.networkPolicy\.egress\.extra\.0\.ports\.0: must be a TCP port \(an integer from 1 to 65535\)/,
+    ],
+    [{ cidr: "10.0.0.0/8", ports: [65536] }, /extra\.0\.ports\.0: must be a TCP port/],
+    [{ cidr: "10.0.0.0/8", ports: [22.5] }, /extra\.0\.ports\.0: must be a TCP port/],
+    [{ cidr: "10.0.0.0/8", ports: ["22"] }, /extra\.0\.ports\.0: must be a TCP port/],
+    [{ cidr: "10.0.0.0/8" }, /extra\.0\.ports/],
+    [{ cidr: "10.0.0.0/8", ports: [22], protocol: "UDP" }, /extra\.0.*protocol/],
+  ])("egress.extra %j is rejected", (rule, message) => {
+    expect(() => parseConfig({ kubernetes: { networkPolicy: { egress: { extra: [rule] } } } } as any, "test")).toThrow(message);
   });
 
   test("podLabels without the controller's namespace is rejected (it would match only the release's namespace)", () => {
@@ -805,4 +830,94 @@ test("pods.<component>.scheduling: each field set replaces the global one for th
   expect(spec("kubernetes_deployment_v1", "worker").toleration).toEqual([{ key: "shared", operator: "Exists", effect: "NoSchedule" }]);
   expect(spec("kubernetes_deployment_v1", "api").node_selector).toEqual({ pool: "general" });
   expect(spec("kubernetes_stateful_set_v1", "postgres").node_selector).toEqual({ pool: "general" });
+});
+
+describe("corporate proxy (kodus.proxy)", () => {
+  const proxy = { httpsProxy: "http://proxy.corp.example:3128", noProxy: [".corp.example", "10.0.0.0/8"] };
+  const envOf = (tf: TfJson, c: string) =>
+    tf.resource.kubernetes_deployment_v1[c].spec.template.spec.container[0].env as { name: string; value?: string }[];
+
+  test("every Kodus container gets HTTPS_PROXY and NO_PROXY (yours, then localhost and the cluster's own hosts), upper and lower case; no HTTP_PROXY unless set", () => {
+    const tf = k8s({ kodus: { proxy } });
+    const noProxy = ".corp.example,10.0.0.0/8,localhost,127.0.0.1,.svc,.cluster.local,kodus-api,kodus-mcp-manager";
+    for (const c of [...kodus, "mcp-manager"]) {
+      const env = envOf(tf, c).filter((e) => /proxy/i.test(e.name));
+      expect([c, env]).toEqual([
+        c,
+        [
+          { name: "HTTPS_PROXY", value: proxy.httpsProxy },
+          { name: "NO_PROXY", value: noProxy },
+          { name: "https_proxy", value: proxy.httpsProxy },
+          { name: "no_proxy", value: noProxy },
+        ],
+      ]);
+    }
+    // Unset: none at all.
+    expect(envOf(k8s(), "api").filter((e) => /proxy/i.test(e.name))).toEqual([]);
+  });
+
+  test.each([
+    [{ httpsProxy: "http://user:secret@proxy.corp.example:3128" }, /kodus\.proxy\.httpsProxy: must not contain credentials/],
+    [{ httpProxy: "proxy.corp.example:3128" }, /kodus\.proxy\.httpProxy: must be an http:\/\/ or https:\/\/ proxy URL/],
+    [{ httpsProxy: "socks5://proxy.corp.example:1080" }, /kodus\.proxy\.httpsProxy: must be an http:\/\/ or https:\/\/ proxy URL/],
+    [{ noProxy: [".corp.example"] }, /kodus\.proxy: needs httpProxy or httpsProxy/],
+    [{ httpsProxy: "http://proxy:3128", noProxy: ["a.example,b.example"] }, /kodus\.proxy\.noProxy\.0: must be one host/],
+    [{ httpsProxy: "http://proxy:3128", port: 3128 }, /kodus\.proxy.*port/],
+  ])("kodus.proxy %j is rejected", (bad, message) => {
+    expect(() => parseConfig({ kodus: { proxy: bad } } as any, "test")).toThrow(message);
+  });
+
+  test("with kodus.proxy, the same variable as extra env is refused (it would be set twice)", () => {
+    expect(() =>
+      parseConfig({ kodus: { proxy }, kubernetes: { pods: { worker: { env: [{ name: "no_proxy", value: "x" }] } } } } as any, "test"),
+    ).toThrow(/kubernetes\.pods\.worker\.env\.0\.name: is set by kodus\.proxy/);
+  });
+});
+
+describe("private CA bundle (kubernetes.caBundle)", () => {
+  test("every Kodus container mounts the ConfigMap key read-only and NODE_EXTRA_CA_CERTS names the file; the root filesystem stays read-only", () => {
+    const tf = k8s({ kubernetes: { caBundle: { configMapName: "corp-ca", key: "bundle.pem" } } });
+    for (const c of [...kodus, "mcp-manager"]) {
+      const pod = tf.resource.kubernetes_deployment_v1[c].spec.template.spec;
+      const ctr = pod.container[0];
+      expect([c, pod.volume.filter((v: any) => v.name === "ca-bundle")]).toEqual([
+        c,
+        [{ name: "ca-bundle", config_map: { name: "corp-ca", items: [{ key: "bundle.pem", path: "ca.crt" }] } }],
+      ]);
+      expect([c, ctr.volume_mount.filter((m: any) => m.name === "ca-bundle")]).toEqual([
+        c,
+        [{ name: "ca-bundle", mount_path: "/etc/kodus-ca", read_only: true }],
+      ]);
+      expect([c, ctr.env.filter((e: any) => e.name === "NODE_EXTRA_CA_CERTS")]).toEqual([
+        c,
+        [{ name: "NODE_EXTRA_CA_CERTS", value: "/etc/kodus-ca/ca.crt" }],
+      ]);
+      expect([c, ctr.security_context.read_only_root_filesystem]).toEqual([c, true]);
+    }
+    // Unset: no mount, no variable.
+    const api = k8s().resource.kubernetes_deployment_v1.api.spec.template.spec;
+    expect(api.volume.map((v: any) => v.name)).not.toContain("ca-bundle");
+    expect(api.container[0].env.map((e: any) => e.name)).not.toContain("NODE_EXTRA_CA_CERTS");
+  });
+
+  test.each([
+    [{ configMapName: "Corp_CA" }, /kubernetes\.caBundle\.configMapName: must be a ConfigMap name/],
+    [{ configMapName: "corp-ca", key: "ca/crt" }, /kubernetes\.caBundle\.key: must be a ConfigMap key/],
+    [{ configMapName: "corp-ca", key: ".." }, /kubernetes\.caBundle\.key: must be a ConfigMap key/],
+    [{ key: "ca.crt" }, /kubernetes\.caBundle\.configMapName/],
+    [{ configMapName: "corp-ca", path: "/etc/ssl" }, /kubernetes\.caBundle.*path/],
+  ])("kubernetes.caBundle %j is rejected", (bad, message) => {
+    expect(() => parseConfig({ kubernetes: { caBundle: bad } } as any, "test")).toThrow(message);
+  });
+
+  test("with caBundle, NODE_EXTRA_CA_CERTS as extra env is refused", () => {
+    expect(() =>
+      parseConfig(
+        {
+          kubernetes: { caBundle: { configMapName: "corp-ca" }, pods: { api: { env: [{ name: "NODE_EXTRA_CA_CERTS", value: "/x" }] } } },
+        } as any,
+        "test",
+      ),
+    ).toThrow(/kubernetes\.pods\.api\.env\.0\.name: is set by kubernetes\.caBundle/);
+  });
 });

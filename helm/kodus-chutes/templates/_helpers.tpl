@@ -982,6 +982,37 @@ let Kubernetes keep the last). Args: root, component, env.
 {{- if has $e.name $own }}
 {{- fail (printf "pods.%s.env[%d].name: %s is set by this chart for %s (files/contract.json): change the value behind it instead" $.component $i $e.name $.component) }}
 {{- end }}
+{{- if and $.root.Values.caBundle (eq $e.name "NODE_EXTRA_CA_CERTS") }}
+{{- fail (printf "pods.%s.env[%d].name: NODE_EXTRA_CA_CERTS is set by caBundle: set it there, or remove caBundle" $.component $i) }}
+{{- end }}
+{{- if and $.root.Values.kodus.proxy (has $e.name (list "HTTP_PROXY" "HTTPS_PROXY" "NO_PROXY" "http_proxy" "https_proxy" "no_proxy")) }}
+{{- fail (printf "pods.%s.env[%d].name: %s is set by kodus.proxy: set the proxy there, or remove kodus.proxy" $.component $i $e.name) }}
+{{- end }}
 {{- end }}
 {{- toYaml .env }}
 {{- end -}}
+
+
+{{/*
+kodus.proxy as container env (as config/proxy.ts): HTTP_PROXY, HTTPS_PROXY, NO_PROXY, then the
+same in lower case. NO_PROXY: yours, then localhost, 127.0.0.1, .svc, .cluster.local and the
+Services Kodus calls over HTTP (<prefix>-api, <prefix>-mcp-manager). A YAML list; [] without a proxy.
+*/}}
+{{- define "kodus.proxyEnv" -}}
+{{- $p := .Values.kodus.proxy -}}
+{{- $out := list -}}
+{{- if $p -}}
+{{- $prefix := include "kodus.prefix" . -}}
+{{- $no := concat ($p.noProxy | default list) (list "localhost" "127.0.0.1" ".svc" ".cluster.local" (printf "%s-api" $prefix) (printf "%s-mcp-manager" $prefix)) | uniq -}}
+{{- $upper := list -}}
+{{- with $p.httpProxy }}{{ $upper = append $upper (dict "name" "HTTP_PROXY" "value" .) }}{{ end -}}
+{{- with $p.httpsProxy }}{{ $upper = append $upper (dict "name" "HTTPS_PROXY" "value" .) }}{{ end -}}
+{{- $upper = append $upper (dict "name" "NO_PROXY" "value" (join "," $no)) -}}
+{{- $out = $upper -}}
+{{- range $upper }}{{ $out = append $out (dict "name" (lower .name) "value" .value) }}{{ end -}}
+{{- end -}}
+{{- toYaml $out -}}
+{{- end -}}
+
+{{/* caBundle: the file NODE_EXTRA_CA_CERTS names (config/schema.ts CA_BUNDLE_PATH), on a read-only ConfigMap mount. */}}
+{{- define "kodus.caBundlePath" -}}/etc/kodus-ca/ca.crt{{- end -}}

@@ -43,6 +43,8 @@ export const CONFIG_DESCRIPTIONS: Readonly<Record<string, string>> = {
   "docker.host": "`unix://`, `tcp://` or `ssh://` Docker host (no password). Unset: `DOCKER_HOST`, else the local socket.",
   "docker.bindAddress": "Host IP the published ports listen on.",
   "docker.ports.{api,web,webhooks}": "Published host port (1..65535, all different). Data stores are never published.",
+  "docker.caBundleHostPath":
+    "A private CA's PEM bundle (a self-hosted GitLab or Bitbucket) as an absolute path on the Docker host, bind-mounted read-only into every Kodus container at `/etc/kodus-ca/ca.crt` with NODE_EXTRA_CA_CERTS pointing at it.",
   "docker.rabbitmqMemory":
     "Memory limit of the RabbitMQ container (whole `Mi`/`Gi`, at least 256Mi), also the memory RabbitMQ plans its alarms with.",
   "kubernetes.enabled": "Synthesize the Kubernetes stack.",

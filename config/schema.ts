@@ -741,6 +741,12 @@ export const configSchema = z
           .regex(/^[0-9]+(Mi|Gi)$/, { error: 'must be a whole number of Mi or Gi such as "1Gi" or "1536Mi"' })
           .refine((q) => parseInt(q, 10) * (q.endsWith("Gi") ? 1024 : 1) >= 256, { error: "must be at least 256Mi" })
           .default("1Gi"),
+        // A private CA's PEM bundle on the Docker host (which may be remote: ssh://), bind-mounted
+        // read-only into the Kodus containers.
+        caBundleHostPath: z
+          .string()
+          .regex(/^\/[^\0\s,:]+$/, { error: "must be an absolute path on the Docker host, without spaces, commas or colons" })
+          .optional(),
       })
       .prefault({}),
     kubernetes: z

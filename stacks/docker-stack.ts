@@ -9,7 +9,7 @@ import { DockerProvider } from "@cdktf/provider-docker/lib/provider";
 import { TerraformOutput, TerraformStack, type ITerraformDependable } from "cdktf";
 import type { Construct } from "constructs";
 import { addStateBackend } from "./state-backend";
-import type { Config } from "../config/schema";
+import { CA_BUNDLE_PATH, type Config } from "../config/schema";
 import { KODUS_COMPONENTS, enabledComponents, imageOwner, stopSeconds, type Component } from "../contract/components";
 import { MIGRATOR_ENV, kodusEnvSettings, kodusUrls, plainEnvFor, secretEnvFor } from "../contract/kodus-env";
 import { secretEnvValues, secretInputsFor } from "../contract/secrets";
@@ -133,13 +133,17 @@ export class DockerStack extends TerraformStack {
     );
     // kodus.proxy: HTTP(S)_PROXY and NO_PROXY (with the containers Kodus calls over HTTP) on every Kodus container.
     const proxy = proxyEnv(config.kodus.proxy, [DOCKER_NAMES.api, DOCKER_NAMES["mcp-manager"]]);
+    // docker.caBundleHostPath: a private CA (self-hosted git server) for Kodus' Node processes.
+    const caBundle = config.docker.caBundleHostPath;
     const kodus = (component: Component, dependsOn: ITerraformDependable[]) => {
       const spec = KODUS_COMPONENTS[component];
       const env: Record<string, string> = { ...plainEnvFor(component, settings), ...(component === DOCKER_MIGRATOR ? MIGRATOR_ENV : {}) };
       // (An optional variable whose input this target does not declare, such as MONGODB_URI, stays unset.)
       for (const name of secretEnvFor(component)) if (name in secretValues) env[name] = secretValues[name];
       for (const { name, value } of proxy) env[name] = value;
+      if (caBundle) env.NODE_EXTRA_CA_CERTS = CA_BUNDLE_PATH;
       return new KodusContainer(this, component, {
+        caBundle: caBundle === undefined ? undefined : { hostPath: caBundle, containerPath: CA_BUNDLE_PATH },
         name: DOCKER_NAMES[component],
         image: kodusImage(component),
         networkName: network.name,

@@ -35,6 +35,8 @@ export interface KodusContainerProps {
   readonly waitTimeoutSeconds?: number;
   /** What must be up first. @default [] */
   readonly dependsOn?: ITerraformDependable[];
+  /** A CA bundle on the Docker host, bind-mounted read-only at `caBundle.containerPath`. @default undefined */
+  readonly caBundle?: { readonly hostPath: string; readonly containerPath: string };
 }
 
 /** A Docker healthcheck that runs Node's built-in fetch (the Kodus images have no curl). */
@@ -55,6 +57,9 @@ export class KodusContainer extends Construct {
       networksAdvanced: [{ name: props.networkName }],
       env: Object.entries(props.env).map(([k, v]) => `${k}=${v}`),
       ports: props.hostPort === undefined ? undefined : [{ internal: props.port, external: props.hostPort, ip: props.bindAddress }],
+      volumes: props.caBundle
+        ? [{ hostPath: props.caBundle.hostPath, containerPath: props.caBundle.containerPath, readOnly: true }]
+        : undefined,
       ...hardened(),
       stopTimeout: props.stopSeconds,
       destroyGraceSeconds: props.stopSeconds,

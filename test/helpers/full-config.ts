@@ -71,6 +71,7 @@ export const FULL_CONFIG = {
     bindAddress: "127.0.0.1",
     ports: { api: 4001, web: 4000, webhooks: 4332 },
     rabbitmqMemory: "1536Mi",
+    caBundleHostPath: "/etc/ssl/private-ca/ca.pem",
   },
   kubernetes: {
     enabled: true,

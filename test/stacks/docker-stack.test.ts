@@ -342,3 +342,27 @@ test("kodus.proxy: every Kodus container gets the proxy and NO_PROXY with localh
   }
   expect(Object.keys(envList(containers.api.env)).filter((k) => /proxy/i.test(k))).toEqual([]);
 });
+
+describe("docker.caBundleHostPath: a private CA for Kodus' Node processes", () => {
+  const tf = synthStack("docker", { docker: { caBundleHostPath: "/etc/ssl/private-ca/ca.pem" } }).json;
+  test.each(["api", "worker", "webhooks", "web", "mcp-manager"])(
+    "%s: the bundle bind-mounted read-only and NODE_EXTRA_CA_CERTS pointing at it",
+    (c) => {
+      const container = tf.resource.docker_container[c];
+      expect(container.volumes).toEqual([
+        { host_path: "/etc/ssl/private-ca/ca.pem", container_path: "/etc/kodus-ca/ca.crt", read_only: true },
+      ]);
+      expect(envList(container.env).NODE_EXTRA_CA_CERTS).toBe("/etc/kodus-ca/ca.crt");
+    },
+  );
+  test("unset: no mount, no variable", () => {
+    expect(containers.api.volumes).toBeUndefined();
+    expect(envList(containers.api.env).NODE_EXTRA_CA_CERTS).toBeUndefined();
+  });
+  test("a relative path or one with spaces is refused, naming the field", () => {
+    for (const bad of ["ca.pem", "/etc/my ca.pem"])
+      expect(() => synthStack("docker", { docker: { caBundleHostPath: bad } })).toThrow(
+        /docker\.caBundleHostPath: must be an absolute path/,
+      );
+  });
+});

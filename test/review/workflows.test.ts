@@ -35,7 +35,7 @@ test("the GitHub workflow parses, runs the tests, checks synth determinism and p
   expect(shell).toMatch(/diff -r/);
   // Only well-known actions, pinned by full commit SHA (a tag can be moved), the tag in a comment.
   const raw = readFileSync(join(PROJECT_ROOT, ".github", "workflows", "ci.yml"), "utf8");
-  for (const s of steps.filter((x) => x.uses)) expect(s.uses).toMatch(/^actions\/(checkout|setup-node|github-script)@[0-9a-f]{40}$/);
+  for (const s of steps.filter((x) => x.uses)) expect(s.uses).toMatch(/^(actions\/(checkout|setup-node|github-script)|hashicorp\/setup-terraform)@[0-9a-f]{40}$/);
   for (const line of raw.split("\n").filter((l) => /uses:/.test(l))) expect(line).toMatch(/@[0-9a-f]{40} # v\d+\.\d+\.\d+$/);
   // The Node version CI uses satisfies package.json's engines (">=N").
   const minNode = Number(/>=\s*(\d+)/.exec(JSON.parse(readFileSync(join(PROJECT_ROOT, "package.json"), "utf8")).engines.node)![1]);
@@ -78,4 +78,15 @@ describe("the GitHub workflow's review on day two", () => {
     expect(review.run).toMatch(/--helm-values "\$values"/);
     expect(review.run).not.toContain("helm/kodus-chutes/values.yaml");
   });
+});
+
+test("the CI examples install the Terraform npm test needs (>= 1.11), pinned", () => {
+  const ci = parse(readFileSync(join(PROJECT_ROOT, ".github", "workflows", "ci.yml"), "utf8"));
+  const setup = ci.jobs.test.steps.find((s: { uses?: string }) => s.uses?.startsWith("hashicorp/setup-terraform@"));
+  expect(setup?.uses).toMatch(/@[0-9a-f]{40}$/);
+  expect(setup?.with?.terraform_version).toMatch(/^1\.(1[1-9]|[2-9][0-9])\./);
+  const steps = ci.jobs.test.steps.map((s: { uses?: string; run?: string }) => s.uses ?? s.run);
+  expect(steps.indexOf(setup.uses)).toBeLessThan(steps.indexOf("npm test"));
+  const gitlab = readFileSync(join(PROJECT_ROOT, "docs", "review.md"), "utf8");
+  expect(gitlab).toMatch(/releases\.hashicorp\.com\/terraform\/1\.11\.\d+\/terraform_1\.11\.\d+_linux_amd64\.zip/);
 });

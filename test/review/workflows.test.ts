@@ -35,7 +35,8 @@ test("the GitHub workflow parses, runs the tests, checks synth determinism and p
   expect(shell).toMatch(/diff -r/);
   // Only well-known actions, pinned by full commit SHA (a tag can be moved), the tag in a comment.
   const raw = readFileSync(join(PROJECT_ROOT, ".github", "workflows", "ci.yml"), "utf8");
-  for (const s of steps.filter((x) => x.uses)) expect(s.uses).toMatch(/^(actions\/(checkout|setup-node|github-script)|hashicorp\/setup-terraform)@[0-9a-f]{40}$/);
+  for (const s of steps.filter((x) => x.uses))
+    expect(s.uses).toMatch(/^(actions\/(checkout|setup-node|github-script)|hashicorp\/setup-terraform)@[0-9a-f]{40}$/);
   for (const line of raw.split("\n").filter((l) => /uses:/.test(l))) expect(line).toMatch(/@[0-9a-f]{40} # v\d+\.\d+\.\d+$/);
   // The Node version CI uses satisfies package.json's engines (">=N").
   const minNode = Number(/>=\s*(\d+)/.exec(JSON.parse(readFileSync(join(PROJECT_ROOT, "package.json"), "utf8")).engines.node)![1]);

@@ -3,7 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { run } from "../main";
 import { PROJECT_ROOT, readTree, runInProcess, runSynth } from "./helpers/cli";
-import { freshChutesKey, leakedRuns } from "./helpers/leaves";
+import { freshChutesKey, leakedRuns } from "./helpers/secret-leaks";
 
 const tmp = () => mkdtempSync(join(tmpdir(), "kodus-main-"));
 /** main.ts's run() in this process: the config handling needs no process of its own. */

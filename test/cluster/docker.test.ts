@@ -18,7 +18,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { RABBITMQ_NOFILE } from "../../contract/data-stores";
 import { PROJECT_ROOT, TS_RUN } from "../helpers/cli";
-import { freshChutesKey } from "../helpers/leaves";
+import { freshChutesKey } from "../helpers/secret-leaks";
 import { runnerWith } from "./processes";
 
 const SCRIPT = join(PROJECT_ROOT, "scripts", "docker-engine.sh");

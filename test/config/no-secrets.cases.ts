@@ -8,7 +8,8 @@ import { z } from "zod";
 import { ConfigError, parseConfig } from "../../config/load";
 import { configSchema } from "../../config/schema";
 import { FULL_CONFIG, OTHER_BACKENDS, fullConfigs } from "../helpers/full-config";
-import { freshChutesKey, leakedRuns, places, putAt, type Path, type Place } from "../helpers/leaves";
+import { places, putAt, type Path, type Place } from "../helpers/leaves";
+import { freshChutesKey, leakedRuns } from "../helpers/secret-leaks";
 
 /** The config's no-secrets tests; the property test at every `every`-th place (1: all of them). */
 export function defineNoSecretsConfigTests(every: number): void {

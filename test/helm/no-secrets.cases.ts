@@ -10,7 +10,8 @@
 import { spawnSync } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { parse } from "yaml";
-import { freshChutesKey, leakedRuns, places, putAt, type Place } from "../helpers/leaves";
+import { places, putAt, type Place } from "../helpers/leaves";
+import { freshChutesKey, leakedRuns } from "../helpers/secret-leaks";
 import { CHART_DIR, EXPLICIT_SECRET_VALUES, FULL_VALUES_FILE, PROJECT_ROOT, helmBin } from "./helm";
 
 /** Every secret given in chart mode: an offline render cannot read generated ones back. */

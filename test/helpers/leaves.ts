@@ -3,7 +3,6 @@
  * string leaf and every map key, with its path. Used by the property tests that put a Chutes-key
  * shaped value at each such place.
  */
-import { randomBytes } from "node:crypto";
 
 export type Path = readonly (string | number)[];
 export interface Place {
@@ -43,19 +42,4 @@ export function putAt(data: unknown, place: Place, text: string): unknown {
     for (const [k, v] of entries) parent[k] = v;
   }
   return copy;
-}
-
-/** A fresh Chutes-key-shaped value (random, never a real key): "cpk_" and three dot-separated parts, about 100 characters. */
-export function freshChutesKey(): string {
-  return `cpk_${randomBytes(24).toString("hex")}.${randomBytes(18).toString("base64url")}.${randomBytes(15).toString("base64url")}`;
-}
-
-/** Every run of `size` characters of `secret` found in `text` (none means nothing of it leaked). */
-export function leakedRuns(text: string, secret: string, size = 12): string[] {
-  const runs: string[] = [];
-  for (let i = 0; i + size <= secret.length; i++) {
-    const run = secret.slice(i, i + size);
-    if (text.includes(run)) runs.push(run);
-  }
-  return runs;
 }

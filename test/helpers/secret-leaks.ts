@@ -14,6 +14,14 @@ export function randomChutesKey(): string {
   return `cpk_${randomBytes(16).toString("hex")}.${randomBytes(16).toString("hex")}.${base62}`;
 }
 
+/**
+ * Like randomChutesKey, with base64url parts (so `-` and `_` too): the property tests use it to
+ * check that the key-shape rule matches every character a key part may hold.
+ */
+export function freshChutesKey(): string {
+  return `cpk_${randomBytes(24).toString("hex")}.${randomBytes(18).toString("base64url")}.${randomBytes(15).toString("base64url")}`;
+}
+
 /** Every SECRET_RUN-character window of `secret` that occurs in `text` (empty: nothing leaked). */
 export function leakedRuns(text: string, secret: string, run = SECRET_RUN): string[] {
   const leaks: string[] = [];

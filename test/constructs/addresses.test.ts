@@ -13,15 +13,17 @@ import { DockerImages } from "../../constructs/docker/docker-images";
 
 const workload = (component: string): KodusWorkloadProps => ({
   component,
-  namespace: "ns",
-  labels: { instance: "kodus", version: "1.0.0" },
-  image: "example.invalid/api:1",
+  row: { port: 3001, health: { liveness: "/l", readiness: "/r" }, startupSeconds: 60, service: true, writablePaths: [] },
+  pod: {
+    namespace: "ns",
+    labels: { instance: "kodus", version: "1.0.0" },
+    image: "example.invalid/api:1",
+    resources: { requests: { cpu: "1", memory: "1Gi" }, limits: { cpu: "1", memory: "1Gi" } },
+    configMapName: "env",
+    env: [],
+    serviceAccountName: "sa",
+  },
   replicas: 2,
-  resources: { requests: { cpu: "1", memory: "1Gi" }, limits: { cpu: "1", memory: "1Gi" } },
-  configMapName: "env",
-  env: [],
-  serviceAccountName: "sa",
-  probes: { port: 3001, liveness: "/l", readiness: "/r" },
   ingressFrom: { kind: "none" },
   rolloutTimeoutSeconds: 600,
 });
@@ -36,7 +38,7 @@ const resources = (stack: TerraformStack) => JSON.parse(Testing.synth(stack)).re
 test("a Kodus component used twice under two ids gets two sets of addresses, each named by its id", () => {
   const stack = k8sStack();
   new KodusWorkload(stack, "api", workload("api"));
-  new KodusWorkload(stack, "api-canary", { ...workload("api"), namePrefix: "canary" });
+  new KodusWorkload(stack, "api-canary", workload("canary"));
   const tf = resources(stack);
   for (const type of [
     "kubernetes_deployment_v1",
@@ -46,7 +48,7 @@ test("a Kodus component used twice under two ids gets two sets of addresses, eac
   ]) {
     expect([type, Object.keys(tf[type]).sort()]).toEqual([type, ["api", "api-canary"]]);
   }
-  expect(tf.kubernetes_deployment_v1["api-canary"].metadata.name).toBe("canary-api");
+  expect(tf.kubernetes_deployment_v1["api-canary"].metadata.name).toBe("kodus-canary");
 });
 
 test("one write-only Secret construct, two Secrets: each addressed by its id", () => {

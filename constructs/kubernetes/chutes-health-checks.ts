@@ -72,8 +72,6 @@ export interface ChutesHealthChecksProps {
   readonly periodic?: boolean;
   /** Where the probe pods may run and how they pull images. @default undefined */
   readonly placement?: PodPlacement;
-  /** Object names: `<namePrefix>-chutes-probe`, `<namePrefix>-chutes-preflight-…`, `<namePrefix>-chutes-healthcheck`. @default "kodus" */
-  readonly namePrefix?: string;
 }
 
 export const PREFLIGHT_COMPONENT = "chutes-preflight";
@@ -97,12 +95,11 @@ export class ChutesHealthChecks extends Construct {
     super(scope, id);
     // Addresses from this construct's id ("chutes": chutes-probe, chutes-preflight, chutes-healthcheck, ...).
     const address = (role: string) => addressOf(this, { suffix: role });
-    const prefix = props.namePrefix ?? "kodus";
-    this.cronJobName = `${prefix}-chutes-healthcheck`;
+    this.cronJobName = "kodus-chutes-healthcheck";
     // The probe's JavaScript has `${...}` template literals: escaped for Terraform's templates.
     const source = probeSource();
     const code = new ConfigMapV1(this, "code", {
-      metadata: { name: `${prefix}-chutes-probe`, namespace: props.namespace, labels: componentLabels(props.labels, "chutes-probe") },
+      metadata: { name: `kodus-chutes-probe`, namespace: props.namespace, labels: componentLabels(props.labels, "chutes-probe") },
       data: { [PROBE_FILE]: terraformLiteral(source) },
     });
     setAddress(code, address("probe"));
@@ -141,7 +138,7 @@ export class ChutesHealthChecks extends Construct {
     // No schedule: the preflight always spends its one completion (the forced tool call).
     const preflight = { ...preflightSettings(props.probe), maxLatencyMs: props.probe.timeoutMs };
     if (props.preflight ?? true) {
-      const preflightName = `${prefix}-chutes-preflight-${shortHash({ probe: preflight, source, image: props.image })}-r${props.revision}`;
+      const preflightName = `kodus-chutes-preflight-${shortHash({ probe: preflight, source, image: props.image })}-r${props.revision}`;
       this.preflight = new JobV1(this, "preflight", {
         metadata: { name: preflightName, namespace: props.namespace, labels: componentLabels(props.labels, PREFLIGHT_COMPONENT) },
         waitForCompletion: true,
@@ -194,14 +191,14 @@ export class ChutesHealthChecks extends Construct {
       setAddress(this.cronJob, address("healthcheck"));
     }
 
-    setAddress(this.probeEgress(props, prefix), address("probe-egress"));
+    setAddress(this.probeEgress(props), address("probe-egress"));
   }
 
   /**
    * Egress of the probe pods: DNS, and the inference and management APIs' ports (to any
    * address: a NetworkPolicy cannot name hosts). Additive: other policies may allow more.
    */
-  private probeEgress(props: ChutesHealthChecksProps, prefix: string): NetworkPolicyV1 {
+  private probeEgress(props: ChutesHealthChecksProps): NetworkPolicyV1 {
     const apiPorts = [
       // The management API: the budget reads, and the periodic check's free key and quota read every run.
       ...new Set([
@@ -211,7 +208,7 @@ export class ChutesHealthChecks extends Construct {
     ];
     return new NetworkPolicyV1(this, "egress", {
       metadata: {
-        name: `${prefix}-chutes-probe-egress`,
+        name: `kodus-chutes-probe-egress`,
         namespace: props.namespace,
         labels: componentLabels(props.labels, "chutes-probe"),
       },

@@ -18,8 +18,6 @@ export interface KodusEnvConfigMapsProps {
   readonly settings: KodusEnvSettings;
   /** The components deployed. @default every component of the contract */
   readonly components?: readonly Component[];
-  /** Object names: `<namePrefix>-<component>-env`. @default "kodus" */
-  readonly namePrefix?: string;
 }
 
 export interface EnvConfigMap {
@@ -37,7 +35,7 @@ export class KodusEnvConfigMaps extends Construct {
     for (const component of props.components ?? COMPONENTS) {
       const map = new ConfigMapV1(this, component, {
         metadata: {
-          name: `${props.namePrefix ?? "kodus"}-${component}-env`,
+          name: `kodus-${component}-env`,
           namespace: props.namespace,
           labels: componentLabels(props.labels, component),
         },

@@ -32,8 +32,6 @@ export interface KodusMigrationProps {
   readonly placement?: PodPlacement;
   /** The Secret and data stores it needs. @default [] */
   readonly dependsOn?: ITerraformDependable[];
-  /** Object name: `<namePrefix>-migrate-<hash>`. @default "kodus" */
-  readonly namePrefix?: string;
 }
 
 /** The component label and container name of the migration Job. */
@@ -49,7 +47,7 @@ export class KodusMigration extends Construct {
     const labels = componentLabels(props.labels, MIGRATE_COMPONENT);
     const hash = Fn.substr(Fn.sha256(Fn.join(" ", [props.image, props.configMap.hash])), 0, 10);
     this.job = new JobV1(this, "job", {
-      metadata: { name: `${props.namePrefix ?? "kodus"}-migrate-${hash}`, namespace: props.namespace, labels },
+      metadata: { name: `kodus-migrate-${hash}`, namespace: props.namespace, labels },
       waitForCompletion: true,
       timeouts: { create: "15m", update: "15m" },
       dependsOn: props.dependsOn,

@@ -12,8 +12,6 @@ import { APP_NAME, componentLabels, type LabelProps } from "./labels";
 interface ReleasePolicyProps {
   readonly namespace: string;
   readonly labels: LabelProps;
-  /** Object name: `<namePrefix>-<id>`. @default "kodus" */
-  readonly namePrefix?: string;
 }
 
 export type DefaultDenyNetworkPolicyProps = ReleasePolicyProps;
@@ -39,7 +37,7 @@ const releasePods = (labels: LabelProps) => ({ "app.kubernetes.io/name": APP_NAM
 function releasePolicy(scope: Construct, props: ReleasePolicyProps, spec: NetworkPolicyV1Spec): NetworkPolicyV1 {
   const policy = new NetworkPolicyV1(scope, "policy", {
     metadata: {
-      name: `${props.namePrefix ?? "kodus"}-${scope.node.id}`,
+      name: `kodus-${scope.node.id}`,
       namespace: props.namespace,
       labels: componentLabels(props.labels, NETWORK_POLICY_COMPONENT),
     },

@@ -38,6 +38,7 @@ import {
   type ProbeSettings,
 } from "../../probe/probe-program";
 import { APP_NAME, componentLabels, type LabelProps } from "./labels";
+import { urlPort } from "./network-policies";
 import { hardenedPodSpec, literalEnv, type PodPlacement, type PodSpec } from "./pod";
 
 export interface ChutesHealthChecksProps {
@@ -78,12 +79,6 @@ export const PREFLIGHT_COMPONENT = "chutes-preflight";
 export const HEALTHCHECK_COMPONENT = "chutes-healthcheck";
 /** The CronJob pod's container that reads only the Chutes budget (the alert rules select it by name). */
 export const BUDGET_CONTAINER = "budget";
-
-/** The TCP port a URL connects to. */
-export function urlPort(url: string): number {
-  const u = new URL(url);
-  return u.port ? Number(u.port) : u.protocol === "http:" ? 80 : 443;
-}
 
 export class ChutesHealthChecks extends Construct {
   readonly preflight?: JobV1;

@@ -88,8 +88,14 @@ export class KodusEgressNetworkPolicy extends Construct {
   }
 }
 
-/** 443, plus the URL's explicit port when it names another one. */
+/** The TCP port a URL connects to: its explicit port, else 80 for http and 443 for https. */
+export function urlPort(url: string): number {
+  const u = new URL(url);
+  return u.port ? Number(u.port) : u.protocol === "http:" ? 80 : 443;
+}
+
+/** 443, plus the port the URL connects to when it is another one. */
 export function httpsPorts(baseUrl: string): number[] {
-  const port = new URL(baseUrl).port;
-  return port && port !== "443" ? [443, Number(port)] : [443];
+  const port = urlPort(baseUrl);
+  return port === 443 ? [443] : [443, port];
 }

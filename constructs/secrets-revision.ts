@@ -7,14 +7,12 @@
 import { TerraformVariable } from "cdktf";
 import { Construct } from "constructs";
 import { setAddress } from "./addresses";
+import { SECRETS_REVISION_VARIABLE } from "../contract/secrets";
 
 export interface SecretsRevisionProps {
   /** What bumping the revision does in this stack (the variable's description). */
   readonly description: string;
 }
-
-/** The variable's name: part of the stacks' interface (var files, TF_VAR_secrets_revision, the secrets command). */
-export const SECRETS_REVISION_VARIABLE = "secrets_revision";
 
 export class SecretsRevision extends Construct {
   /** The revision, as a number reference. */

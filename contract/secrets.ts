@@ -62,6 +62,13 @@ export function maskChutesKeys(text: string): string {
   return text.replace(new RegExp(CHUTES_KEY_SEARCH_SOURCE, "g"), "$1cpk_…");
 }
 
+/**
+ * The secrets revision: a whole-number Terraform variable of both stacks (and their output of the
+ * same name), not secret. Bumping it rewrites the Kubernetes write-only Secrets and rolls the pods;
+ * var files, TF_VAR_secrets_revision and `npm run secrets` use the name.
+ */
+export const SECRETS_REVISION_VARIABLE = "secrets_revision";
+
 export const SECRET_INPUTS = [
   { variable: "chutes_api_key", format: "provided", description: "Chutes API key (cpk_...), sent as Bearer token to llm.baseUrl" },
   { variable: "api_jwt_secret", format: "base64", description: "Kodus API_JWT_SECRET" },

@@ -41,6 +41,7 @@ import type { Config } from "../config/schema";
 import { stackName } from "../config/state-backend";
 import {
   CHUTES_KEY_FORMAT,
+  SECRETS_REVISION_VARIABLE,
   SECRET_INPUTS,
   generateSecretValue,
   isGenerated,
@@ -60,8 +61,6 @@ export const DEFAULT_SECRETS_FILE = "kodus.secrets.auto.tfvars.json";
  * auto file would give staging and production the same JWT secrets, crypto key and passwords.
  */
 export const environmentSecretsFile = (environment: string): string => `secrets/${environment}.tfvars.json`;
-/** Not secret: the Kubernetes stack's rotation counter (a Terraform number variable). */
-export const REVISION_VARIABLE = "secrets_revision";
 const PROJECT_ROOT = resolve(__dirname, "..");
 
 export const USAGE = `Usage: npm run secrets -- [command] [--out FILE] [--no-check]
@@ -72,11 +71,11 @@ export const USAGE = `Usage: npm run secrets -- [command] [--out FILE] [--no-che
                           ${SECRET_INPUTS.filter((i) => isGenerated(i) && !NEVER_ROTATED.includes(i.variable))
                             .map((i) => i.variable)
                             .join(", ")}
-  bump                    bump ${REVISION_VARIABLE} only (after your own secret store changed the Secret)
+  bump                    bump ${SECRETS_REVISION_VARIABLE} only (after your own secret store changed the Secret)
   --out FILE              the var file (default ${DEFAULT_SECRETS_FILE} in the project root; with an
                           environment in the config, ${environmentSecretsFile("<environment>")})
   --no-check              do not probe Chutes with a new key (e.g. no egress from this machine)
-Every rotation bumps ${REVISION_VARIABLE}. Each command prints the deploy command to run next.
+Every rotation bumps ${SECRETS_REVISION_VARIABLE}. Each command prints the deploy command to run next.
 No value is ever printed.`;
 
 /** A problem to report: names the file and what is wrong, never a value. */
@@ -129,8 +128,8 @@ export function rotateSecret(
   } else {
     throw new SecretsError(`rotate ${name}: you give this value yourself: change it in the var file, then run: npm run secrets -- bump`, 2);
   }
-  const previousRevision = typeof existing[REVISION_VARIABLE] === "number" ? (existing[REVISION_VARIABLE] as number) : 1;
-  values[REVISION_VARIABLE] = previousRevision + 1;
+  const previousRevision = typeof existing[SECRETS_REVISION_VARIABLE] === "number" ? (existing[SECRETS_REVISION_VARIABLE] as number) : 1;
+  values[SECRETS_REVISION_VARIABLE] = previousRevision + 1;
   return { values, revision: previousRevision + 1, previousRevision };
 }
 
@@ -170,9 +169,9 @@ export function readSecretsFile(file: string): SecretsFile {
     throw new SecretsError(`${file}: must be a JSON object of variable names to values`);
   const problems: string[] = [];
   for (const [key, value] of Object.entries(data)) {
-    if (key === REVISION_VARIABLE) {
+    if (key === SECRETS_REVISION_VARIABLE) {
       if (typeof value !== "number" || !Number.isInteger(value) || value < 1)
-        problems.push(`${REVISION_VARIABLE} must be a whole number >= 1`);
+        problems.push(`${SECRETS_REVISION_VARIABLE} must be a whole number >= 1`);
     } else if (typeof value !== "string") {
       problems.push(`${key} must be a string`);
     }
@@ -304,15 +303,15 @@ async function main(argv: readonly string[], context: ProbeCliContext): Promise<
     if (added.includes("chutes_api_key")) await check(chutesKey!);
     // Secrets added to a file that was already deployed (an upgrade brought a new secret input):
     // the Kubernetes stack rewrites its write-only Secret only when the revision changes.
-    const deployedBefore = Object.keys(existing).some((k) => k !== REVISION_VARIABLE);
-    const previousRevision = typeof existing[REVISION_VARIABLE] === "number" ? (existing[REVISION_VARIABLE] as number) : 1;
-    if (added.length > 0 && deployedBefore) values[REVISION_VARIABLE] = previousRevision + 1;
+    const deployedBefore = Object.keys(existing).some((k) => k !== SECRETS_REVISION_VARIABLE);
+    const previousRevision = typeof existing[SECRETS_REVISION_VARIABLE] === "number" ? (existing[SECRETS_REVISION_VARIABLE] as number) : 1;
+    if (added.length > 0 && deployedBefore) values[SECRETS_REVISION_VARIABLE] = previousRevision + 1;
     if (added.length > 0) writeSecretsFile(file, values);
     else if (existsSync(file) && (statSync(file).mode & 0o777) !== 0o600) chmodSync(file, 0o600);
     out.push(
       `${file}: ${added.length ? `added ${added.join(", ")}` : "complete, nothing to add"}${
         added.length > 0 && deployedBefore
-          ? `; ${REVISION_VARIABLE} ${previousRevision} -> ${previousRevision + 1} (the Kubernetes Secret is rewritten with them)`
+          ? `; ${SECRETS_REVISION_VARIABLE} ${previousRevision} -> ${previousRevision + 1} (the Kubernetes Secret is rewritten with them)`
           : ""
       } (values not shown; keep this file out of git)`,
     );
@@ -329,9 +328,9 @@ async function main(argv: readonly string[], context: ProbeCliContext): Promise<
   if (command === "bump") {
     if (!existsSync(file))
       throw new SecretsError(`${file}: does not exist; run the first set-up first: CHUTES_API_KEY=... npm run secrets`);
-    const previous = typeof existing[REVISION_VARIABLE] === "number" ? (existing[REVISION_VARIABLE] as number) : 1;
-    writeSecretsFile(file, { ...existing, [REVISION_VARIABLE]: previous + 1 });
-    return [`${file}: ${REVISION_VARIABLE} ${previous} -> ${previous + 1}`, nextDeployCommand(config, file, ["kubernetes"])];
+    const previous = typeof existing[SECRETS_REVISION_VARIABLE] === "number" ? (existing[SECRETS_REVISION_VARIABLE] as number) : 1;
+    writeSecretsFile(file, { ...existing, [SECRETS_REVISION_VARIABLE]: previous + 1 });
+    return [`${file}: ${SECRETS_REVISION_VARIABLE} ${previous} -> ${previous + 1}`, nextDeployCommand(config, file, ["kubernetes"])];
   }
 
   const input = SECRET_INPUTS.find((i) => i.variable === name);
@@ -345,7 +344,7 @@ async function main(argv: readonly string[], context: ProbeCliContext): Promise<
   const { values, revision, previousRevision } = rotateSecret(existing, input.variable, chutesKey);
   if (input.format === "provided") await check(chutesKey!);
   writeSecretsFile(file, values);
-  out.push(`${file}: rotated ${input.variable}; ${REVISION_VARIABLE} ${previousRevision} -> ${revision} (values not shown)`);
+  out.push(`${file}: rotated ${input.variable}; ${SECRETS_REVISION_VARIABLE} ${previousRevision} -> ${revision} (values not shown)`);
   if (/^(postgres|mongodb|rabbitmq)_password$/.test(input.variable)) {
     out.push(
       `Before deploying: set the new ${input.variable} inside the store itself; the store reads the variable only when its volume is first initialized.`,

@@ -24,7 +24,7 @@ import {
 } from "../contract/components";
 import { OPTIONAL_SECRET_ENV_NAMES, kodusEnvSettings, kodusUrls, secretEnvFor } from "../contract/kodus-env";
 import { pgClientPods, pgPoolsSummary, postgresMaxConnections } from "../contract/data-stores";
-import { secretEnvValues, secretInputsFor } from "../contract/secrets";
+import { SECRETS_REVISION_VARIABLE, secretEnvValues, secretInputsFor } from "../contract/secrets";
 import { SecretVariables } from "../constructs/secret-variables";
 import { SecretsRevision } from "../constructs/secrets-revision";
 import { BundledDataStores, RABBITMQ_PASSWORD_KEY } from "../constructs/kubernetes/bundled-data-stores";
@@ -395,7 +395,7 @@ function addOutputs(stack: KubernetesStack, cluster: Cluster, checks: ChutesHeal
   new TerraformOutput(stack, "secrets-revision-output", {
     value: cluster.revision.value,
     description: "Secrets revision deployed (npm run secrets -- rotate NAME bumps it)",
-  }).overrideLogicalId("secrets_revision");
+  }).overrideLogicalId(SECRETS_REVISION_VARIABLE);
   new TerraformOutput(stack, "namespace_name", { value: cluster.namespace, description: "Namespace Kodus runs in" });
   const urls = kodusUrls(config, "kubernetes");
   new TerraformOutput(stack, "web_url", { value: urls.publicUrl, description: "Kodus web UI" });

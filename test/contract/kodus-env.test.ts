@@ -9,7 +9,8 @@ import {
   type KodusEnvSettings,
 } from "../../contract/kodus-env";
 import { SECRET_INPUTS, secretEnvValues } from "../../contract/secrets";
-import { expectedSecretEnv } from "../helpers/kodus-expected";
+import { EXPECTED_ALL_SECRET_ENV, EXPECTED_LLM_COMPONENTS, expectedSecretEnv } from "../helpers/kodus-expected";
+import type { Component } from "../../contract/components";
 
 const settings: KodusEnvSettings = {
   llm: { model: "org/model", baseUrl: "https://llm.example/v1" },
@@ -26,7 +27,11 @@ test("variable names are unique", () => {
   expect(new Set(names).size).toBe(names.length);
 });
 
-test.each(LLM_COMPONENTS)("%s gets all of Fixed Mode, the key as a secret", (component) => {
+test("the components that call the model are the ones Kodus gives the key", () => {
+  expect([...LLM_COMPONENTS].sort()).toEqual([...EXPECTED_LLM_COMPONENTS].sort());
+});
+
+test.each(EXPECTED_LLM_COMPONENTS as Component[])("%s gets all of Fixed Mode, the key as a secret", (component) => {
   const plain = plainEnvFor(component, settings);
   expect(plain.API_LLM_PROVIDER_MODEL).toBe("org/model");
   expect(plain.API_OPENAI_FORCE_BASE_URL).toBe("https://llm.example/v1");
@@ -112,7 +117,8 @@ test("every secret variable of the contract has a source, and nothing else does"
     SECRET_INPUTS.map((i) => i.variable),
     (value, fallback) => `${value} or ${fallback}`,
   );
-  expect(Object.keys(values).sort()).toEqual([...SECRET_ENV_NAMES].sort());
+  expect(Object.keys(values).sort()).toEqual(EXPECTED_ALL_SECRET_ENV);
+  expect([...SECRET_ENV_NAMES].sort()).toEqual(EXPECTED_ALL_SECRET_ENV);
   const used = new Set(Object.values(values).flatMap((v) => [...v.matchAll(/<([a-z_]+)>/g)].map((m) => m[1])));
   expect([...used].sort()).toEqual(SECRET_INPUTS.map((i) => i.variable).sort());
   // A whole URI given (amqps://) wins; else the one built from the settings.

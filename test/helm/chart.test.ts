@@ -5,7 +5,7 @@
  */
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { SECRET_ENV_NAMES, COMPONENTS, type Component } from "../../contract/kodus-env";
+import { COMPONENTS, type Component } from "../../contract/kodus-env";
 import { SECRET_FORMAT_PATTERNS, SECRET_INPUTS } from "../../contract/secrets";
 import { PROXY_ENV_NAMES } from "../../config/proxy";
 import {
@@ -37,7 +37,10 @@ import {
   type K8sObject,
   type RenderOptions,
 } from "./helm";
-import { EXPECTED_COMPONENTS, EXPECTED_OPTIONAL_COMPONENTS, EXPECTED_OPTIONAL_SECRET_INPUTS, EXPECTED_SECRET_ENV, expectedSecretEnv } from "../helpers/kodus-expected";
+import {
+  EXPECTED_ALL_SECRET_ENV,
+  EXPECTED_COMPONENTS,
+  EXPECTED_OPTIONAL_COMPONENTS, EXPECTED_OPTIONAL_SECRET_INPUTS, EXPECTED_SECRET_ENV, expectedSecretEnv } from "../helpers/kodus-expected";
 
 /** Kodus' own statement of who holds the Chutes key: the components that call the LLM. */
 const callsLlm = (c: Component) => (EXPECTED_SECRET_ENV[c] as readonly string[]).includes("API_OPEN_AI_API_KEY");
@@ -232,7 +235,7 @@ describe("secrets", () => {
   test("chart mode: the Secret has the contract's keys (+ the bundled RabbitMQ password), explicit values verbatim", () => {
     const objects = render({ values: { secrets: { values: EXPLICIT_SECRET_VALUES } } });
     const data = secretData(find(objects, "Secret", "kodus-secrets"));
-    expect(Object.keys(data).sort()).toEqual([...SECRET_ENV_NAMES, "RABBITMQ_DEFAULT_PASS"].sort());
+    expect(Object.keys(data).sort()).toEqual([...EXPECTED_ALL_SECRET_ENV, "RABBITMQ_DEFAULT_PASS"].sort());
     expect(data).toMatchObject({
       API_OPEN_AI_API_KEY: EXPLICIT_SECRET_VALUES.chutes_api_key,
       API_CRYPTO_KEY: EXPLICIT_SECRET_VALUES.api_crypto_key,
@@ -287,7 +290,7 @@ describe("secrets", () => {
       for (const v of values) expect([o.kind, o.metadata.name, text.includes(v)]).toEqual([o.kind, o.metadata.name, false]);
     }
     // ...and no ConfigMap has a key the contract calls secret.
-    for (const cm of byKind(objects, "ConfigMap")) for (const name of SECRET_ENV_NAMES) expect(cm.data).not.toHaveProperty(name);
+    for (const cm of byKind(objects, "ConfigMap")) for (const name of EXPECTED_ALL_SECRET_ENV) expect(cm.data).not.toHaveProperty(name);
   });
 
   test("rotation, chart mode: a changed value changes the secret hash of every Kodus pod template; same values, same hashes", () => {

@@ -11,7 +11,7 @@
  */
 import { readFileSync } from "node:fs";
 import { parse } from "yaml";
-import { RABBITMQ_VHOST } from "../../contract/secrets";
+import { EXPECTED_RABBITMQ } from "../helpers/kodus-expected";
 import type { ConfigInput } from "../../config/schema";
 import { synthStack, type TfJson } from "../helpers/synth";
 import { terraformStringValue } from "../../constructs/terraform-literal";
@@ -344,7 +344,7 @@ describe.each(SETUPS)("parity with the cdktf Kubernetes stack: $name", ({ values
       return c ? input(c[1]) || simple(c[2]) : simple(expr);
     };
     expect(data).toEqual(Object.fromEntries(Object.entries<string>(tf.data_wo).map(([k, v]) => [k, evaluate(v)])));
-    expect(data.API_RABBITMQ_URI.endsWith(`/${RABBITMQ_VHOST}`)).toBe(true);
+    expect(data.API_RABBITMQ_URI.endsWith(`/${EXPECTED_RABBITMQ.vhostsKodusUses[0]}`)).toBe(true);
   });
 });
 

@@ -346,3 +346,13 @@ export function expectedMaxConnections(
   );
   return Math.max(EXPECTED_PG_DEFAULT_MAX_CONNECTIONS, pools + migrators * EXPECTED_PG_CONNECTIONS_PER_POD.api + EXPECTED_PG_HEADROOM);
 }
+
+/** Every secret variable some component gets on some target: the names a Kodus Secret holds. */
+export const EXPECTED_ALL_SECRET_ENV: readonly string[] = [
+  ...new Set([...Object.values(EXPECTED_SECRET_ENV).flat(), ...Object.keys(EXPECTED_OPTIONAL_SECRET_ENV)]),
+].sort();
+
+/** The components Kodus gives the Chutes key: the ones that call the model. */
+export const EXPECTED_LLM_COMPONENTS: readonly string[] = Object.entries(EXPECTED_SECRET_ENV)
+  .filter(([, env]) => (env as readonly string[]).includes("API_OPEN_AI_API_KEY"))
+  .map(([component]) => component);

@@ -152,21 +152,12 @@ export function rabbitmqMemoryConf(memoryLimitBytes: number): string {
 // --- PostgreSQL connections ---
 
 /**
- * The most PostgreSQL connections one process of each component opens: the pool size each
- * Kodus app passes to `SharedPostgresModule.forRoot({ poolSize })` (which overrides the TypeORM
- * factory's 30/60/30 defaults), plus the analytics-warehouse data source of the apps that load
- * `AnalyticsWarehouseModule` (`ANALYTICS_PG_POOL_MAX`, default 5,
- * libs/ee/analytics-warehouse/infrastructure/typeORM.factory.ts). Read in Kodus' source
- * (a-nasstrom/kodus-ai at a1051fafb, 2026-06):
- * - api: apps/api/src/api.module.ts, 25 and AnalyticsWarehouseModule;
- * - worker: apps/worker/src/worker.module.ts, 12 for the code-review role;
- * - webhooks: apps/webhooks/src/modules/webhook-handler.module.ts, 8;
- * - mcp-manager: its own TypeORM data source, apps/mcp-manager/src/config/typeorm.config.ts,
- *   `extra.max: isProduction ? 20 : 10` (API_MCP_MANAGER_NODE_ENV is production): 20. Its
- *   entrypoint migrates with the same data source before the server starts, in the same pod;
- * - worker-analytics: apps/worker/src/worker.module.ts, analytics role, `poolSize: 4` and
- *   AnalyticsWarehouseModule.
- * The web does not use PostgreSQL. The one table every target reads (the chart through
+ * The most PostgreSQL connections one process of each component opens: the pool size each Kodus
+ * app gives its shared PostgreSQL module, plus the analytics-warehouse pool (5) of the apps that
+ * load it (the API and the analytics worker). The MCP manager has a data source of its own (20
+ * in production mode, which it runs in) and migrates with it in the same pod before it serves.
+ * The web does not use PostgreSQL. Where each figure was read in Kodus' source:
+ * docs/what-gets-deployed.md#where-the-kodus-facts-come-from. The one table every target reads (the chart through
  * files/contract.json): a new component that opens PostgreSQL connections is a new row, and
  * needs a `scaleLimits` key of the same name (config/schema.ts, the chart's values).
  */

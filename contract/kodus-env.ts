@@ -18,9 +18,8 @@ export { COMPONENTS, type Component } from "./components";
 
 /**
  * Components that call the LLM and therefore need Fixed Mode and the Chutes key: the API and the
- * worker load Kodus' LLM module. The webhooks service does not (apps/webhooks/src/modules/
- * webhook-handler.module.ts imports no LLM module; nothing it loads reads the key or the model),
- * so the internet-facing container never holds the key.
+ * worker load Kodus' LLM module. The webhooks service does not (its module imports no LLM module;
+ * nothing it loads reads the key or the model), so the internet-facing container never holds the key.
  */
 export const LLM_COMPONENTS: readonly Component[] = ["api", "worker", "worker-analytics"];
 /**

@@ -92,8 +92,8 @@ export const SECRET_INPUTS = [
     component: "mcp-manager",
   },
   // Whole connection strings for external stores that need options the host/port settings cannot
-  // express (mongodb+srv://, tls=true, amqps://): Kodus reads MONGODB_URI instead of API_MG_DB_*
-  // (libs/core/infrastructure/config/loaders/mongodb.config.loader.ts) and API_RABBITMQ_URI as given.
+  // express (mongodb+srv://, tls=true, amqps://): Kodus reads MONGODB_URI, when set, instead of
+  // API_MG_DB_*, and API_RABBITMQ_URI as given.
   {
     variable: "mongodb_uri",
     format: "mongodbUri",
@@ -109,8 +109,8 @@ export const SECRET_INPUTS = [
     optional: true,
     target: "kubernetes",
   },
-  // E-mail: invitations, password resets and e-mail confirmations go through Resend
-  // (libs/common/email/services/email.service.ts); notifications through Resend or SMTP.
+  // E-mail: invitations, password resets and e-mail confirmations go through Resend;
+  // notifications through Resend or SMTP.
   {
     variable: "resend_api_key",
     format: "text",

@@ -142,19 +142,17 @@ export class DockerStack extends TerraformStack {
       for (const name of secretEnvFor(component)) if (name in secretValues) env[name] = secretValues[name];
       for (const { name, value } of proxy) env[name] = value;
       if (caBundle) env.NODE_EXTRA_CA_CERTS = CA_BUNDLE_PATH;
+      const hostPort = component in config.docker.ports ? config.docker.ports[component as keyof typeof config.docker.ports] : undefined;
       return new KodusContainer(this, component, {
         caBundle: caBundle === undefined ? undefined : { hostPath: caBundle, containerPath: CA_BUNDLE_PATH },
+        spec,
         name: DOCKER_NAMES[component],
         image: kodusImage(component),
         networkName: network.name,
         env,
-        port: spec.port,
         // The API, the web and the webhooks are published on the host; the MCP manager (a Service on
         // Kubernetes) is reached by name on the private network only.
-        hostPort: component in config.docker.ports ? config.docker.ports[component as keyof typeof config.docker.ports] : undefined,
-        bindAddress: config.docker.bindAddress,
-        healthPath: spec.health.readiness,
-        startPeriodSeconds: spec.dockerStartPeriodSeconds,
+        published: hostPort === undefined ? undefined : { hostPort, bindAddress: config.docker.bindAddress },
         // Docker's default 10 s would cut the worker's drain (in-flight reviews) on every deploy.
         stopSeconds: stopSeconds(component, config.kodus.workerDrainTimeoutMs),
         // The migrator runs migrations before it listens; give it room on a first deploy.

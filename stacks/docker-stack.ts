@@ -4,6 +4,7 @@
  * the Kodus components (the optional ones the config enables). Only the API, web and webhooks
  * ports are published.
  */
+import type { Container } from "@cdktf/provider-docker/lib/container";
 import { Network } from "@cdktf/provider-docker/lib/network";
 import { DockerProvider } from "@cdktf/provider-docker/lib/provider";
 import { TerraformOutput, TerraformStack, type ITerraformDependable } from "cdktf";
@@ -63,22 +64,50 @@ export function dockerPostgresMaxConnections(deployed: readonly Component[]): nu
   return postgresMaxConnections({ ...pgClientPods(one, deployed), migrators: 0 });
 }
 
+/** What the parts of the stack share: the parsed config and what is created first. */
+interface DockerHost {
+  readonly config: Config;
+  /** The Kodus components the config enables. */
+  readonly components: readonly Component[];
+  readonly secrets: SecretVariables;
+  readonly networkName: string;
+  readonly images: DockerImages;
+}
+
 export class DockerStack extends TerraformStack {
   constructor(scope: Construct, id: string, props: DockerStackProps) {
     super(scope, id);
     const { config } = props;
-    addStateBackend(this, config.terraform.backend, id); // id = the stack name, environment included
+    this.declareTerraform(config, id);
+    const components = enabledComponents(config.kodus.components);
+    const host: DockerHost = {
+      config,
+      components,
+      secrets: new SecretVariables(this, "secrets", { inputs: secretInputsFor(components, "docker") }),
+      networkName: new Network(this, "network", { name: DOCKER_NAMES.network, driver: "bridge" }).name,
+      images: new DockerImages(this, "image"),
+    };
+    const stores = this.dataStores(host);
+    const preflight = this.chutesHealthChecks(host);
+    // Kodus starts once the data stores are healthy and Chutes passed the preflight.
+    this.kodusContainers(host, [...stores.containers, ...(preflight ? [preflight] : [])]);
+    this.secretsRevision();
+    this.outputs(host);
+  }
+
+  /** State backend, Terraform version and the Docker provider. */
+  private declareTerraform(config: Config, stackName: string): void {
+    addStateBackend(this, config.terraform.backend, stackName); // the stack name carries the environment
     // `check` blocks (the preflight's verdict, the budget warning) need Terraform 1.5.
     this.addOverride("terraform.required_version", ">= 1.5.0");
     new DockerProvider(this, "docker", config.docker.host ? { host: config.docker.host } : {});
+  }
 
-    const components = enabledComponents(config.kodus.components);
-    const secrets = new SecretVariables(this, "secrets", { inputs: secretInputsFor(components, "docker") });
-    const network = new Network(this, "network", { name: DOCKER_NAMES.network, driver: "bridge" });
-    const images = new DockerImages(this, "image");
-    const stores = new DockerDataStores(this, "data-stores", {
+  /** PostgreSQL, MongoDB and RabbitMQ, PostgreSQL sized for the components deployed. */
+  private dataStores({ config, components, images, networkName, secrets }: DockerHost): DockerDataStores {
+    return new DockerDataStores(this, "data-stores", {
       images,
-      networkName: network.name,
+      networkName,
       names: DOCKER_NAMES,
       user: DB.user,
       database: DB.database,
@@ -90,85 +119,61 @@ export class DockerStack extends TerraformStack {
       postgresMaxConnections: dockerPostgresMaxConnections(components),
       rabbitmqMemoryBytes: quantityBytes(config.docker.rabbitmqMemory),
     });
-    // Components that run the same image share one pull (the analytics worker runs the worker's).
-    const kodusImage = (component: Component) =>
-      images.pull(imageOwner(component), `${KODUS_COMPONENTS[component].image}:${config.kodus.version}`);
+  }
 
-    // --- Chutes preflight (gates every deploy) and monitor ---
-    const gates: ITerraformDependable[] = [...stores.containers];
-    const hc = config.healthcheck;
-    if (hc.enabled && (hc.preflight || hc.periodic)) {
-      const checks = new DockerChutesHealthChecks(this, "chutes", {
-        image: kodusImage("api"),
-        apiKey: secrets.ref("chutes_api_key"),
-        probe: probeSettingsFor(config),
-        intervalSeconds: scheduleIntervalSeconds(config.healthcheck.schedule),
-        networkName: network.name,
-        preflight: hc.preflight,
-        periodic: hc.periodic,
-      });
-      if (checks.preflight) gates.push(checks.preflight);
+  /** The Chutes preflight and monitor, as the config asks; returns the preflight, which gates every deploy. */
+  private chutesHealthChecks(host: DockerHost): Container | undefined {
+    const hc = host.config.healthcheck;
+    if (!hc.enabled || !(hc.preflight || hc.periodic)) return undefined;
+    return new DockerChutesHealthChecks(this, "chutes", {
+      image: kodusImage(host, "api"), // the probe runs on the API image's Node: no extra image
+      apiKey: host.secrets.ref("chutes_api_key"),
+      probe: probeSettingsFor(host.config),
+      intervalSeconds: scheduleIntervalSeconds(hc.schedule),
+      networkName: host.networkName,
+      preflight: hc.preflight,
+      periodic: hc.periodic,
+    }).preflight;
+  }
+
+  /** The migrator first; the others start after it, so they never race its migrations. */
+  private kodusContainers(host: DockerHost, gates: ITerraformDependable[]): void {
+    const env = kodusEnv(host);
+    const migrator = this.kodusContainer(host, env, DOCKER_MIGRATOR, gates);
+    for (const component of host.components) {
+      if (component !== DOCKER_MIGRATOR) this.kodusContainer(host, env, component, [...gates, migrator.container]);
     }
+  }
 
-    // --- Kodus ---
-    const settings = kodusEnvSettings(config, {
-      target: "docker",
-      workers: 1,
-      apiHost: DOCKER_NAMES.api,
-      mcpManagerHost: DOCKER_NAMES["mcp-manager"],
-      postgres: {
-        host: DOCKER_NAMES.postgres,
-        port: DATA_STORE_PORTS.postgres,
-        database: DB.database,
-        username: DB.user,
-        disableSsl: true,
-      },
-      mongodb: { host: DOCKER_NAMES.mongodb, port: DATA_STORE_PORTS.mongodb, database: DB.database, username: DB.user },
+  private kodusContainer(host: DockerHost, env: KodusEnv, component: Component, dependsOn: ITerraformDependable[]): KodusContainer {
+    const { docker, kodus } = host.config;
+    const ports: Partial<Record<Component, number>> = docker.ports;
+    const hostPort = ports[component];
+    return new KodusContainer(this, component, {
+      spec: KODUS_COMPONENTS[component],
+      name: DOCKER_NAMES[component],
+      image: kodusImage(host, component),
+      networkName: host.networkName,
+      env: env(component),
+      // The API, the web and the webhooks are published on the host; the MCP manager (a Service on
+      // Kubernetes) is reached by name on the private network only.
+      published: hostPort === undefined ? undefined : { hostPort, bindAddress: docker.bindAddress },
+      // Docker's default 10 s would cut the worker's drain (in-flight reviews) on every deploy.
+      stopSeconds: stopSeconds(component, kodus.workerDrainTimeoutMs),
+      // The migrator runs migrations before it listens; give it room on a first deploy.
+      waitTimeoutSeconds: component === DOCKER_MIGRATOR ? 600 : 300,
+      dependsOn,
+      // docker.caBundleHostPath: a private CA (self-hosted git server) for Kodus' Node processes.
+      caBundle: docker.caBundleHostPath === undefined ? undefined : { hostPath: docker.caBundleHostPath, containerPath: CA_BUNDLE_PATH },
     });
-    const secretValues = secretEnvValues(
-      (name) => secrets.ref(name),
-      SecretVariables.urlEncode,
-      { host: DOCKER_NAMES.rabbitmq, port: DATA_STORE_PORTS.rabbitmq, username: DB.user },
-      secrets.names,
-    );
-    // kodus.proxy: HTTP(S)_PROXY and NO_PROXY (with the containers Kodus calls over HTTP) on every Kodus container.
-    const proxy = proxyEnv(config.kodus.proxy, [DOCKER_NAMES.api, DOCKER_NAMES["mcp-manager"]]);
-    // docker.caBundleHostPath: a private CA (self-hosted git server) for Kodus' Node processes.
-    const caBundle = config.docker.caBundleHostPath;
-    const kodus = (component: Component, dependsOn: ITerraformDependable[]) => {
-      const spec = KODUS_COMPONENTS[component];
-      const env: Record<string, string> = { ...plainEnvFor(component, settings), ...(component === DOCKER_MIGRATOR ? MIGRATOR_ENV : {}) };
-      // (An optional variable whose input this target does not declare, such as MONGODB_URI, stays unset.)
-      for (const name of secretEnvFor(component)) if (name in secretValues) env[name] = secretValues[name];
-      for (const { name, value } of proxy) env[name] = value;
-      if (caBundle) env.NODE_EXTRA_CA_CERTS = CA_BUNDLE_PATH;
-      return new KodusContainer(this, component, {
-        caBundle: caBundle === undefined ? undefined : { hostPath: caBundle, containerPath: CA_BUNDLE_PATH },
-        name: DOCKER_NAMES[component],
-        image: kodusImage(component),
-        networkName: network.name,
-        env,
-        port: spec.port,
-        // The API, the web and the webhooks are published on the host; the MCP manager (a Service on
-        // Kubernetes) is reached by name on the private network only.
-        hostPort: component in config.docker.ports ? config.docker.ports[component as keyof typeof config.docker.ports] : undefined,
-        bindAddress: config.docker.bindAddress,
-        healthPath: spec.health.readiness,
-        startPeriodSeconds: spec.dockerStartPeriodSeconds,
-        // Docker's default 10 s would cut the worker's drain (in-flight reviews) on every deploy.
-        stopSeconds: stopSeconds(component, config.kodus.workerDrainTimeoutMs),
-        // The migrator runs migrations before it listens; give it room on a first deploy.
-        waitTimeoutSeconds: component === DOCKER_MIGRATOR ? 600 : 300,
-        dependsOn,
-      });
-    };
-    const api = kodus("api", gates);
-    // The others start after the API, so they never race its migrations.
-    for (const component of components) if (component !== DOCKER_MIGRATOR) kodus(component, [...gates, api.container]);
+  }
 
-    // Written by `npm run secrets -- rotate NAME` into the var file both stacks read; declared here
-    // so the shared file raises no "undeclared variable" warning, and shown so an operator can
-    // see which rotation is deployed. (A changed secret replaces the containers by itself.)
+  /**
+   * Written by `npm run secrets -- rotate NAME` into the var file both stacks read; declared here
+   * so the shared file raises no "undeclared variable" warning, and shown so an operator can see
+   * which rotation is deployed. (A changed secret replaces the containers by itself.)
+   */
+  private secretsRevision(): void {
     const revision = new SecretsRevision(this, "secrets-revision", {
       description: "Rotation counter bumped by `npm run secrets -- rotate NAME`; shown as the secrets_revision output.",
     });
@@ -176,6 +181,10 @@ export class DockerStack extends TerraformStack {
       value: revision.value,
       description: "Secrets revision deployed (npm run secrets -- rotate NAME bumps it)",
     }).overrideLogicalId("secrets_revision");
+  }
+
+  /** Where to reach Kodus, and the PostgreSQL connection limit the stack sized. */
+  private outputs({ config, components }: DockerHost): void {
     const urls = kodusUrls(config, "docker");
     new TerraformOutput(this, "web_url", { value: urls.publicUrl, description: "Kodus web UI" });
     new TerraformOutput(this, "api_url", {
@@ -188,4 +197,42 @@ export class DockerStack extends TerraformStack {
       description: `max_connections of the bundled PostgreSQL: every pool of the Kodus components deployed full (${pgPoolsSummary()}) plus headroom, at least PostgreSQL's default ${PG_DEFAULT_MAX_CONNECTIONS}`,
     });
   }
+}
+
+/** Components that run the same image share one pull (the analytics worker runs the worker's). */
+function kodusImage({ images, config }: DockerHost, component: Component): string {
+  return images.pull(imageOwner(component), `${KODUS_COMPONENTS[component].image}:${config.kodus.version}`);
+}
+
+type KodusEnv = (component: Component) => Record<string, string>;
+
+/**
+ * Each Kodus container's environment: the contract's variables for this host (the migrator's
+ * included), secrets as references, the proxy and the CA bundle.
+ */
+function kodusEnv({ config, secrets }: DockerHost): KodusEnv {
+  const settings = kodusEnvSettings(config, {
+    target: "docker",
+    workers: 1,
+    apiHost: DOCKER_NAMES.api,
+    mcpManagerHost: DOCKER_NAMES["mcp-manager"],
+    postgres: { host: DOCKER_NAMES.postgres, port: DATA_STORE_PORTS.postgres, database: DB.database, username: DB.user, disableSsl: true },
+    mongodb: { host: DOCKER_NAMES.mongodb, port: DATA_STORE_PORTS.mongodb, database: DB.database, username: DB.user },
+  });
+  const secretValues = secretEnvValues(
+    (name) => secrets.ref(name),
+    SecretVariables.urlEncode,
+    { host: DOCKER_NAMES.rabbitmq, port: DATA_STORE_PORTS.rabbitmq, username: DB.user },
+    secrets.names,
+  );
+  // kodus.proxy: HTTP(S)_PROXY and NO_PROXY (with the containers Kodus calls over HTTP) on every Kodus container.
+  const proxy = proxyEnv(config.kodus.proxy, [DOCKER_NAMES.api, DOCKER_NAMES["mcp-manager"]]);
+  return (component) => {
+    const env: Record<string, string> = { ...plainEnvFor(component, settings), ...(component === DOCKER_MIGRATOR ? MIGRATOR_ENV : {}) };
+    // (An optional variable whose input this target does not declare, such as MONGODB_URI, stays unset.)
+    for (const name of secretEnvFor(component)) if (name in secretValues) env[name] = secretValues[name];
+    for (const { name, value } of proxy) env[name] = value;
+    if (config.docker.caBundleHostPath) env.NODE_EXTRA_CA_CERTS = CA_BUNDLE_PATH;
+    return env;
+  };
 }

@@ -6,7 +6,7 @@
  * one set per stack, and their addresses and volume names must never change under existing
  * data (setAddress refuses a second instance in the same stack instead of merging it).
  */
-import { Container } from "@cdktf/provider-docker/lib/container";
+import { Container, type ContainerConfig } from "@cdktf/provider-docker/lib/container";
 import { Volume } from "@cdktf/provider-docker/lib/volume";
 import { Construct } from "constructs";
 import {
@@ -42,9 +42,16 @@ export interface DockerDataStoresProps {
   readonly rabbitmqMemoryBytes: number;
 }
 
-interface HealthcheckTiming {
+/** What differs between the stores; the rest (network, volume, logs, healthcheck cadence) is shared. */
+interface StoreSpec {
+  readonly dataPath: string;
+  /** Healthcheck command. */
+  readonly test: string[];
   readonly timeoutSeconds: number;
+  /** Seconds `cdktf deploy` waits for the store to turn healthy. */
   readonly waitTimeoutSeconds: number;
+  /** The store's own container settings (command, env, limits). */
+  readonly container: Partial<ContainerConfig>;
 }
 
 export class DockerDataStores extends Construct {
@@ -53,86 +60,92 @@ export class DockerDataStores extends Construct {
 
   constructor(scope: Construct, id: string, props: DockerDataStoresProps) {
     super(scope, id);
-    const store = (
-      key: DataStore,
-      dataPath: string,
-      test: string[],
-      timing: HealthcheckTiming,
-      config: Partial<ConstructorParameters<typeof Container>[2]>,
-    ) => {
-      const image = props.images.pull(key, DATA_STORE_IMAGES[key]);
-      const volume = setAddress(new Volume(this, `${key}-volume`, { name: `kodus-${key}-data` }), `volume-${key}`);
-      const container = new Container(this, key, {
-        name: props.names[key],
-        image,
-        restart: RESTART_UNLESS_STOPPED,
-        ...BOUNDED_LOGS,
-        networksAdvanced: [{ name: props.networkName }],
-        volumes: [{ volumeName: volume.name, containerPath: dataPath }],
-        healthcheck: {
-          test,
-          interval: goDuration(10),
-          timeout: goDuration(timing.timeoutSeconds),
-          retries: 6,
-          startPeriod: goDuration(30),
-        },
-        wait: true,
-        waitTimeout: timing.waitTimeoutSeconds,
-        ...config,
-      });
-      this.containers.push(setAddress(container, key));
-    };
-
-    store(
-      "postgres",
-      "/var/lib/postgresql/data",
-      ["CMD", "pg_isready", "-U", props.user, "-d", props.database],
-      { timeoutSeconds: 5, waitTimeoutSeconds: 120 },
-      {
-        // The image's entrypoint runs `postgres` with these arguments: room for every Kodus pool.
-        command: ["postgres", ...postgresArgs(props.postgresMaxConnections)],
-        env: [`POSTGRES_USER=${props.user}`, `POSTGRES_DB=${props.database}`, `POSTGRES_PASSWORD=${props.passwords.postgres}`],
-        upload: [{ file: "/docker-entrypoint-initdb.d/10-vector.sql", content: POSTGRES_INIT_SQL }],
-      },
-    );
-    store(
-      "mongodb",
-      "/data/db",
-      ["CMD", "mongosh", "--quiet", "--eval", "db.adminCommand('ping')"],
-      { timeoutSeconds: 5, waitTimeoutSeconds: 120 },
-      {
-        env: [
-          `MONGO_INITDB_ROOT_USERNAME=${props.user}`,
-          `MONGO_INITDB_ROOT_PASSWORD=${props.passwords.mongodb}`,
-          `MONGO_INITDB_DATABASE=${props.database}`,
-        ],
-      },
-    );
-    store(
-      "rabbitmq",
-      "/var/lib/rabbitmq",
-      ["CMD", "rabbitmq-diagnostics", "-q", "check_running"],
-      { timeoutSeconds: 10, waitTimeoutSeconds: 180 },
-      {
-        hostname: props.names.rabbitmq,
-        // Creates the kodus-ai vhost Kodus connects to (the image's default command does not).
-        command: [...RABBITMQ_COMMAND],
-        env: [
-          `RABBITMQ_DEFAULT_USER=${props.user}`,
-          `RABBITMQ_DEFAULT_PASS=${props.passwords.rabbitmq}`,
-          ...Object.entries(RABBITMQ_ENV).map(([k, v]) => `${k}=${v}`),
-        ],
-        // A memory limit, and RabbitMQ told about it: otherwise it plans with the host's RAM and its
-        // disk alarm (1.2 x that memory) can block every publisher for good.
-        memory: props.rabbitmqMemoryBytes / 2 ** 20,
-        // Docker picks the swap limit when only `memory` is set (2 x memory where the kernel
-        // accounts swap, -1 where it does not) and kreuzwerker/docker 3.6.2 reads it back into
-        // `memory_swap`, unset here: without this every plan shows RabbitMQ "updated in-place"
-        // (seen in the first real apply, docs/cluster-tests.md "Docker engine").
-        lifecycle: { ignoreChanges: ["memory_swap"] },
-        upload: [{ file: RABBITMQ_CONF_PATH, content: rabbitmqMemoryConf(props.rabbitmqMemoryBytes) }],
-        ulimit: [{ name: "nofile", soft: RABBITMQ_NOFILE, hard: RABBITMQ_NOFILE }],
-      },
-    );
+    this.store(props, "postgres", postgres(props));
+    this.store(props, "mongodb", mongodb(props));
+    this.store(props, "rabbitmq", rabbitmq(props));
   }
+
+  private store(props: DockerDataStoresProps, key: DataStore, spec: StoreSpec): void {
+    const image = props.images.pull(key, DATA_STORE_IMAGES[key]);
+    const volume = setAddress(new Volume(this, `${key}-volume`, { name: `kodus-${key}-data` }), `volume-${key}`);
+    const container = new Container(this, key, {
+      name: props.names[key],
+      image,
+      restart: RESTART_UNLESS_STOPPED,
+      ...BOUNDED_LOGS,
+      networksAdvanced: [{ name: props.networkName }],
+      volumes: [{ volumeName: volume.name, containerPath: spec.dataPath }],
+      healthcheck: {
+        test: spec.test,
+        interval: goDuration(10),
+        timeout: goDuration(spec.timeoutSeconds),
+        retries: 6,
+        startPeriod: goDuration(30),
+      },
+      wait: true,
+      waitTimeout: spec.waitTimeoutSeconds,
+      ...spec.container,
+    });
+    this.containers.push(setAddress(container, key));
+  }
+}
+
+function postgres(props: DockerDataStoresProps): StoreSpec {
+  return {
+    dataPath: "/var/lib/postgresql/data",
+    test: ["CMD", "pg_isready", "-U", props.user, "-d", props.database],
+    timeoutSeconds: 5,
+    waitTimeoutSeconds: 120,
+    container: {
+      // The image's entrypoint runs `postgres` with these arguments: room for every Kodus pool.
+      command: ["postgres", ...postgresArgs(props.postgresMaxConnections)],
+      env: [`POSTGRES_USER=${props.user}`, `POSTGRES_DB=${props.database}`, `POSTGRES_PASSWORD=${props.passwords.postgres}`],
+      upload: [{ file: "/docker-entrypoint-initdb.d/10-vector.sql", content: POSTGRES_INIT_SQL }],
+    },
+  };
+}
+
+function mongodb(props: DockerDataStoresProps): StoreSpec {
+  return {
+    dataPath: "/data/db",
+    test: ["CMD", "mongosh", "--quiet", "--eval", "db.adminCommand('ping')"],
+    timeoutSeconds: 5,
+    waitTimeoutSeconds: 120,
+    container: {
+      env: [
+        `MONGO_INITDB_ROOT_USERNAME=${props.user}`,
+        `MONGO_INITDB_ROOT_PASSWORD=${props.passwords.mongodb}`,
+        `MONGO_INITDB_DATABASE=${props.database}`,
+      ],
+    },
+  };
+}
+
+function rabbitmq(props: DockerDataStoresProps): StoreSpec {
+  return {
+    dataPath: "/var/lib/rabbitmq",
+    test: ["CMD", "rabbitmq-diagnostics", "-q", "check_running"],
+    timeoutSeconds: 10,
+    waitTimeoutSeconds: 180,
+    container: {
+      hostname: props.names.rabbitmq,
+      // Creates the kodus-ai vhost Kodus connects to (the image's default command does not).
+      command: [...RABBITMQ_COMMAND],
+      env: [
+        `RABBITMQ_DEFAULT_USER=${props.user}`,
+        `RABBITMQ_DEFAULT_PASS=${props.passwords.rabbitmq}`,
+        ...Object.entries(RABBITMQ_ENV).map(([k, v]) => `${k}=${v}`),
+      ],
+      // A memory limit, and RabbitMQ told about it: otherwise it plans with the host's RAM and its
+      // disk alarm (1.2 x that memory) can block every publisher for good.
+      memory: props.rabbitmqMemoryBytes / 2 ** 20,
+      // Docker picks the swap limit when only `memory` is set (2 x memory where the kernel
+      // accounts swap, -1 where it does not) and kreuzwerker/docker 3.6.2 reads it back into
+      // `memory_swap`, unset here: without this every plan shows RabbitMQ "updated in-place"
+      // (seen in the first real apply, docs/cluster-tests.md "Docker engine").
+      lifecycle: { ignoreChanges: ["memory_swap"] },
+      upload: [{ file: RABBITMQ_CONF_PATH, content: rabbitmqMemoryConf(props.rabbitmqMemoryBytes) }],
+      ulimit: [{ name: "nofile", soft: RABBITMQ_NOFILE, hard: RABBITMQ_NOFILE }],
+    },
+  };
 }

@@ -7,11 +7,14 @@
 import { Container } from "@cdktf/provider-docker/lib/container";
 import type { ITerraformDependable } from "cdktf";
 import { Construct } from "constructs";
+import type { KodusComponentSpec } from "../../contract/components";
 import { addressOf, setAddress } from "../addresses";
 import { BOUNDED_LOGS, RESTART_UNLESS_STOPPED, hardened } from "./container-defaults";
 import { goDuration } from "./duration";
 
 export interface KodusContainerProps {
+  /** The component's row of the contract: the port it listens on, its readiness path, its start period. */
+  readonly spec: Pick<KodusComponentSpec, "port" | "health" | "dockerStartPeriodSeconds">;
   /** Container name (other containers reach it by this name). */
   readonly name: string;
   /** Image id. */
@@ -19,16 +22,8 @@ export interface KodusContainerProps {
   readonly networkName: string;
   /** Environment, name → value (values may be Terraform references). */
   readonly env: Readonly<Record<string, string>>;
-  /** The port the image listens on. */
-  readonly port: number;
-  /** Publish `port` on the host at this port. @default undefined (not published) */
-  readonly hostPort?: number;
-  /** Host address the published port binds to. @default "0.0.0.0" (Docker's default) */
-  readonly bindAddress?: string;
-  /** Path of the healthcheck (the readiness path). */
-  readonly healthPath: string;
-  /** Healthcheck failures in this many seconds after start do not count. */
-  readonly startPeriodSeconds: number;
+  /** Publish the component's port on the host. @default undefined (reached on the private network only) */
+  readonly published?: { readonly hostPort: number; readonly bindAddress: string };
   /** Seconds Docker waits after SIGTERM before it kills the process (Docker's default is 10). */
   readonly stopSeconds: number;
   /** Seconds `cdktf deploy` waits for the container to turn healthy. @default 300 */
@@ -49,6 +44,7 @@ export class KodusContainer extends Construct {
 
   constructor(scope: Construct, id: string, props: KodusContainerProps) {
     super(scope, id);
+    const { spec, published } = props;
     this.container = new Container(this, "container", {
       name: props.name,
       image: props.image,
@@ -56,7 +52,7 @@ export class KodusContainer extends Construct {
       ...BOUNDED_LOGS,
       networksAdvanced: [{ name: props.networkName }],
       env: Object.entries(props.env).map(([k, v]) => `${k}=${v}`),
-      ports: props.hostPort === undefined ? undefined : [{ internal: props.port, external: props.hostPort, ip: props.bindAddress }],
+      ports: published && [{ internal: spec.port, external: published.hostPort, ip: published.bindAddress }],
       volumes: props.caBundle
         ? [{ hostPath: props.caBundle.hostPath, containerPath: props.caBundle.containerPath, readOnly: true }]
         : undefined,
@@ -64,11 +60,11 @@ export class KodusContainer extends Construct {
       stopTimeout: props.stopSeconds,
       destroyGraceSeconds: props.stopSeconds,
       healthcheck: {
-        test: nodeHttpHealthcheck(props.port, props.healthPath),
+        test: nodeHttpHealthcheck(spec.port, spec.health.readiness),
         interval: goDuration(15),
         timeout: goDuration(5),
         retries: 4,
-        startPeriod: goDuration(props.startPeriodSeconds),
+        startPeriod: goDuration(spec.dockerStartPeriodSeconds),
       },
       wait: true,
       waitTimeout: props.waitTimeoutSeconds ?? 300,

@@ -13,7 +13,7 @@ import { addStateBackend } from "./state-backend";
 import { CA_BUNDLE_PATH, type Config } from "../config/schema";
 import { KODUS_COMPONENTS, enabledComponents, imageOwner, stopSeconds, type Component } from "../contract/components";
 import { MIGRATOR_ENV, kodusEnvSettings, kodusUrls, plainEnvFor, secretEnvFor } from "../contract/kodus-env";
-import { secretEnvValues, secretInputsFor } from "../contract/secrets";
+import { SECRETS_REVISION_VARIABLE, secretEnvValues, secretInputsFor } from "../contract/secrets";
 import { proxyEnv } from "../config/proxy";
 import { SecretVariables } from "../constructs/secret-variables";
 import { SecretsRevision } from "../constructs/secrets-revision";
@@ -180,7 +180,7 @@ export class DockerStack extends TerraformStack {
     new TerraformOutput(this, "secrets-revision-output", {
       value: revision.value,
       description: "Secrets revision deployed (npm run secrets -- rotate NAME bumps it)",
-    }).overrideLogicalId("secrets_revision");
+    }).overrideLogicalId(SECRETS_REVISION_VARIABLE);
   }
 
   /** Where to reach Kodus, and the PostgreSQL connection limit the stack sized. */

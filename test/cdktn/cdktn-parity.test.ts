@@ -6,9 +6,10 @@
  * for the library version each one records.
  */
 import { spawnSync } from "node:child_process";
-import { mkdtempSync, readFileSync, readdirSync, statSync } from "node:fs";
+import { mkdtempSync, readFileSync, readdirSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join, relative } from "node:path";
+import { join } from "node:path";
+import { jsonTree } from "../../scripts/synth-variants";
 import { PROJECT_ROOT } from "../helpers/cli";
 
 const CDKTN_CHECKOUT = process.env.KODUS_CDKTN_CHECKOUT;
@@ -32,20 +33,6 @@ function synthAll(checkout: string): { outdir: string; banner: string } {
   });
   if (r.status !== 0) throw new Error(`synth-variants failed in ${checkout}:\n${r.stderr}`);
   return { outdir, banner: r.stdout.trim() };
-}
-
-/** Every JSON file under dir: relative path → parsed content. */
-function jsonTree(dir: string): Record<string, any> {
-  const out: Record<string, any> = {};
-  const walk = (d: string) => {
-    for (const name of readdirSync(d).sort()) {
-      const path = join(d, name);
-      if (statSync(path).isDirectory()) walk(path);
-      else if (name.endsWith(".json")) out[relative(dir, path)] = JSON.parse(readFileSync(path, "utf8"));
-    }
-  };
-  walk(dir);
-  return out;
 }
 
 /** Takes out the recorded library version (and checks it is where it should be). */

@@ -13,6 +13,7 @@
 import type { Config } from "../config/schema";
 
 import { BACKEND, KODUS_COMPONENTS, KODUS_PORTS, type Component } from "./components";
+import { CHUTES_KEY_ENV } from "./secrets";
 
 export { COMPONENTS, type Component } from "./components";
 
@@ -153,7 +154,7 @@ export const KODUS_ENV: readonly EnvVarSpec[] = [
     "llm.baseUrl (Fixed Mode; any non-Anthropic URL selects the OpenAI-compatible client)",
     (s) => s.llm.baseUrl,
   ),
-  secret("API_OPEN_AI_API_KEY", LLM_COMPONENTS, "the Chutes API key (Fixed Mode)"),
+  secret(CHUTES_KEY_ENV, LLM_COMPONENTS, "the Chutes API key (Fixed Mode)"),
   // Every component that holds the key: OpenAI SDK clients Kodus builds without a base URL read
   // OPENAI_BASE_URL (openai 6.38.0 src/client.ts constructor; @ai-sdk/openai 3.0.64 createOpenAI).
   // Kodus' learning-from-feedback embeddings (langchainCommon/document.ts: OpenAIEmbeddings,

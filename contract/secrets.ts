@@ -62,6 +62,13 @@ export function maskChutesKeys(text: string): string {
   return text.replace(new RegExp(CHUTES_KEY_SEARCH_SOURCE, "g"), "$1cpk_…");
 }
 
+/**
+ * The Kodus variable that carries the Chutes key (Fixed Mode reads it as the OpenAI-compatible
+ * provider's key), and so the key of the Kodus Secret that holds it: the Chutes probe reads it
+ * from there too.
+ */
+export const CHUTES_KEY_ENV = "API_OPEN_AI_API_KEY";
+
 export const SECRET_INPUTS = [
   { variable: "chutes_api_key", format: "provided", description: "Chutes API key (cpk_...), sent as Bearer token to llm.baseUrl" },
   { variable: "api_jwt_secret", format: "base64", description: "Kodus API_JWT_SECRET" },
@@ -149,7 +156,7 @@ export function secretEnvValues(
   const from = (env: string, input: SecretInputName): Record<string, string> => (inputs.includes(input) ? { [env]: ref(input) } : {});
   const built = `amqp://${encodeURIComponent(rabbitmq.username)}:${urlEncode(ref("rabbitmq_password"))}@${rabbitmq.host}:${rabbitmq.port}/${RABBITMQ_VHOST}`;
   return {
-    API_OPEN_AI_API_KEY: ref("chutes_api_key"),
+    [CHUTES_KEY_ENV]: ref("chutes_api_key"),
     API_JWT_SECRET: ref("api_jwt_secret"),
     API_JWT_REFRESH_SECRET: ref("api_jwt_refresh_secret"),
     NEXTAUTH_SECRET: ref("nextauth_secret"),

@@ -11,7 +11,10 @@
  * the others from its values (kodus.plainValues in _helpers.tpl) and fails the render when the
  * contract names one it has no value for.
  *
- * It also carries the shape of a Chutes key, which the chart refuses in its values.
+ * It also carries the shape of a Chutes key, which the chart refuses in its values, the
+ * name of the variable (and Secret key) holding the key, and the Chutes probe's facts
+ * (probe/probe-program.ts): its mount directory, file, command, the variable it reads the key
+ * from and the names of its settings' variables.
  *
  * Deterministic: same contract, same bytes. --check: exit 1 if the committed file differs from
  * the generated one (nothing is written).
@@ -34,14 +37,23 @@ import {
   RABBITMQ_COMMAND,
   RABBITMQ_COOKIE_FIX,
 } from "../contract/data-stores";
-import { CHUTES_KEY_SEARCH_SOURCE } from "../contract/secrets";
+import { CHUTES_KEY_ENV, CHUTES_KEY_SEARCH_SOURCE } from "../contract/secrets";
+import {
+  PROBE_COMMAND,
+  PROBE_DIR,
+  PROBE_ENV,
+  PROBE_FILE,
+  PROBE_KEY_ENV,
+  PROBE_OPTIONAL_ENV,
+  type ProbeEnvSetting,
+} from "../probe/probe-program";
 import { POSTGRES_CHECK_SCRIPT } from "../contract/postgres-check";
 
 export const CHART_CONTRACT_FILE = resolve(__dirname, "..", "helm", "kodus-chutes", "files", "contract.json");
 
 /** The marker at the top of the file (its `generated` field). */
 export const GENERATED_MARKER =
-  "by npm run chart:contract (scripts/chart-contract.ts) from contract/components.ts, contract/kodus-env.ts and contract/data-stores.ts; do not edit";
+  "by npm run chart:contract (scripts/chart-contract.ts) from contract/ and probe/probe-program.ts; do not edit";
 
 /** The contract as the chart reads it (plain JSON data: no functions, components in contract order). */
 export function chartContract() {
@@ -60,6 +72,22 @@ export function chartContract() {
     // The shape of a Chutes key (contract/secrets.ts): the chart refuses it anywhere in its values
     // but secrets.values.chutes_api_key (kodus.noChutesKeys in templates/_helpers.tpl).
     chutesKeySearch: CHUTES_KEY_SEARCH_SOURCE,
+    // The Kodus variable that carries the Chutes key, and so the Kodus Secret's key holding it.
+    chutesKeyEnv: CHUTES_KEY_ENV,
+    // The Chutes probe (probe/probe-program.ts): where its file is mounted, how it runs, the
+    // variable it reads the key from (filled from the Kodus Secret's chutesKeyEnv key), and the
+    // variables of its settings in the order they are set (optional: set only when the setting is).
+    probe: {
+      dir: PROBE_DIR,
+      file: PROBE_FILE,
+      command: [...PROBE_COMMAND],
+      keyEnv: PROBE_KEY_ENV,
+      env: (Object.entries(PROBE_ENV) as [ProbeEnvSetting, string][]).map(([setting, name]) => ({
+        setting,
+        name,
+        ...(PROBE_OPTIONAL_ENV.includes(setting) ? { optional: true } : {}),
+      })),
+    },
     components: Object.fromEntries(
       COMPONENTS.map((c) => {
         const spec: KodusComponentSpec = KODUS_COMPONENTS[c];

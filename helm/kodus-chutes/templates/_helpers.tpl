@@ -475,40 +475,49 @@ terminationGracePeriodSeconds: {{ .grace | default 30 }}
 {{- end -}}
 {{- end -}}
 
-{{/* Chutes probe: where it is mounted and the plain env it reads (probe/probe-program.ts). */}}
-{{- define "kodus.probeDir" -}}/opt/kodus-chutes-probe{{- end -}}
-{{- define "kodus.probeFile" -}}chutes-probe.mjs{{- end -}}
+{{/*
+The Chutes probe's facts (files/contract.json "probe", from probe/probe-program.ts): the
+directory its file is mounted in, the file, the command, the variable it reads the key from
+(keyEnv; the key itself comes from the Kodus Secret's chutesKeyEnv key), and its settings' variables.
+Arg: root. Output: JSON (pipe it to fromJson).
+*/}}
+{{- define "kodus.probe" -}}
+{{- (include "kodus.contract" . | fromJson).probe | toJson -}}
+{{- end -}}
+{{- define "kodus.probeDir" -}}{{ (include "kodus.probe" . | fromJson).dir }}{{- end -}}
+{{- define "kodus.probeFile" -}}{{ (include "kodus.probe" . | fromJson).file }}{{- end -}}
 
 {{/*
+The probe's settings as env entries, named and ordered by the contract (probe.env); the chart
+computes each value. A variable the contract names and the chart has no value for fails the
+render (an optional one, the schedule, is left out when unset).
 Args: root, maxLatencyMs, budgetMode (report | only; "off" whatever it says when
 healthcheck.budget.enabled is false), schedule (the periodic check only: the probe then spends a
 completion only as often as 1 % of the daily quota allows; a preflight has none).
 */}}
 {{- define "kodus.probeEnv" -}}
 {{- $budget := .root.Values.healthcheck.budget -}}
-- name: PROBE_BASE_URL
-  value: {{ include "kodus.url" .root.Values.llm.baseUrl | quote }}
-- name: PROBE_MODEL
-  value: {{ include "kodus.model" .root | quote }}
-- name: PROBE_TIMEOUT_MS
-  value: {{ mul (.root.Values.healthcheck.timeoutSeconds | int64) 1000 | quote }}
-- name: PROBE_MAX_LATENCY_MS
-  value: {{ .maxLatencyMs | int64 | quote }}
-- name: PROBE_REQUIRE
-  {{- /* as the stacks: structured output too where Kodus is told to trust this base URL with json_schema */}}
-  value: {{ ternary "tools" "tools,structured-outputs" (eq (toString .root.Values.llm.structuredOutput) "false") | quote }}
-{{- with .schedule }}
-- name: PROBE_SCHEDULE
-  value: {{ . | quote }}
-{{- end }}
-- name: PROBE_BUDGET
-  value: {{ ternary .budgetMode "off" $budget.enabled | quote }}
-- name: PROBE_MANAGEMENT_URL
-  value: {{ include "kodus.url" .root.Values.llm.managementUrl | quote }}
-- name: PROBE_BUDGET_WARN_PERCENT
-  value: {{ $budget.warnPercent | int64 | quote }}
-- name: PROBE_BUDGET_CRITICAL_PERCENT
-  value: {{ $budget.criticalPercent | int64 | quote }}
+{{- $values := dict
+      "baseUrl" (include "kodus.url" .root.Values.llm.baseUrl)
+      "model" (include "kodus.model" .root)
+      "timeoutMs" (mul (.root.Values.healthcheck.timeoutSeconds | int64) 1000)
+      "maxLatencyMs" (.maxLatencyMs | int64)
+      "budget" (ternary .budgetMode "off" $budget.enabled)
+      "managementUrl" (include "kodus.url" .root.Values.llm.managementUrl)
+      "warnPercent" ($budget.warnPercent | int64)
+      "criticalPercent" ($budget.criticalPercent | int64) -}}
+{{- /* as the stacks: structured output too where Kodus is told to trust this base URL with json_schema */ -}}
+{{- $_ := set $values "require" (ternary "tools" "tools,structured-outputs" (eq (toString .root.Values.llm.structuredOutput) "false")) -}}
+{{- with .schedule }}{{ $_ := set $values "schedule" . }}{{ end -}}
+{{- $lines := list -}}
+{{- range $v := (include "kodus.probe" .root | fromJson).env -}}
+{{- if hasKey $values $v.setting -}}
+{{- $lines = append $lines (printf "- name: %s\n  value: %s" $v.name (index $values $v.setting | quote)) -}}
+{{- else if not $v.optional -}}
+{{- fail (printf "files/contract.json gives the Chutes probe the variable %s (setting %s), but the chart computes no value for it: add it to kodus.probeEnv in templates/_helpers.tpl" $v.name $v.setting) -}}
+{{- end -}}
+{{- end -}}
+{{- join "\n" $lines -}}
 {{- end -}}
 
 {{/* The TCP port a URL connects to (explicit port, else 443 for https, 80 for http). Arg: the URL. */}}
@@ -523,16 +532,20 @@ completion only as often as 1 % of the daily quota allows; a preflight has none)
 - name: {{ .name }}
   image: {{ include "kodus.image" (dict "root" .root "component" "api") | quote }}
   # The probe, not the Kodus entrypoint: no migrations, no server.
+  {{- $probe := include "kodus.probe" .root | fromJson }}
+  {{- /* The program bare, its arguments quoted: the text (hashed into the preflight Job's name) as before. */}}
   command:
-    - node
-    - {{ printf "%s/%s" (include "kodus.probeDir" .root) (include "kodus.probeFile" .root) | quote }}
+    - {{ first $probe.command }}
+    {{- range rest $probe.command }}
+    - {{ . | quote }}
+    {{- end }}
   env:
     {{- include "kodus.probeEnv" . | nindent 4 }}
-    - name: CHUTES_API_KEY
+    - name: {{ $probe.keyEnv }}
       valueFrom:
         secretKeyRef:
           name: {{ .secretName | quote }}
-          key: API_OPEN_AI_API_KEY
+          key: {{ (include "kodus.contract" .root | fromJson).chutesKeyEnv }}
   # The probe's one JSON line becomes the termination message: `kubectl describe` shows why.
   terminationMessagePolicy: FallbackToLogsOnError
   {{- /* Flow style, as before healthcheck.resources existed: the default render (and the hook's hashed name) is unchanged. */}}

@@ -45,13 +45,13 @@ export const WORKER_ROLE = KODUS_COMPONENTS.worker.ownEnv.WORKER_ROLE;
 /** Set on the one component (or Job) that migrates and seeds the database; everyone else gets "false". */
 export const MIGRATOR_ENV = { RUN_MIGRATIONS: "true", RUN_SEEDS: "true" } as const;
 
-/** Git providers and the path the webhooks server mounts each one at. */
-const WEBHOOK_PATHS = {
-  API_GITHUB_CODE_MANAGEMENT_WEBHOOK: "github",
-  API_GITLAB_CODE_MANAGEMENT_WEBHOOK: "gitlab",
-  GLOBAL_BITBUCKET_CODE_MANAGEMENT_WEBHOOK: "bitbucket",
-  GLOBAL_AZURE_REPOS_CODE_MANAGEMENT_WEBHOOK: "azure-repos",
-  API_FORGEJO_CODE_MANAGEMENT_WEBHOOK: "forgejo",
+/** Git providers' webhook variables and the path the webhooks server mounts each one at (after kodus.webhooksUrl). */
+export const WEBHOOK_PATHS = {
+  API_GITHUB_CODE_MANAGEMENT_WEBHOOK: "/github/webhook",
+  API_GITLAB_CODE_MANAGEMENT_WEBHOOK: "/gitlab/webhook",
+  GLOBAL_BITBUCKET_CODE_MANAGEMENT_WEBHOOK: "/bitbucket/webhook",
+  GLOBAL_AZURE_REPOS_CODE_MANAGEMENT_WEBHOOK: "/azure-repos/webhook",
+  API_FORGEJO_CODE_MANAGEMENT_WEBHOOK: "/forgejo/webhook",
 } as const;
 
 /**
@@ -211,7 +211,7 @@ export const KODUS_ENV: readonly EnvVarSpec[] = [
     String(s.telemetryDisabled ?? false),
   ),
   ...Object.entries(WEBHOOK_PATHS).map(([name, path]) =>
-    plain(name, BACKEND, `kodus.webhooksUrl + /${path}/webhook`, (s) => `${s.webhooksUrl}/${path}/webhook`),
+    plain(name, BACKEND, `kodus.webhooksUrl + ${path}`, (s) => `${s.webhooksUrl}${path}`),
   ),
 
   // --- Kodus internal secrets ---

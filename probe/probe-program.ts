@@ -69,8 +69,10 @@ export function preflightSettings(s: ProbeSettings): ProbeSettings {
   return rest;
 }
 
-/** The probe's --require value: tools always, structured output when Kodus trusts json_schema. */
-export const requiredFeatures = (s: ProbeSettings): string => (s.requireStructuredOutputs ? "tools,structured-outputs" : "tools");
+/** The probe's --require values (PROBE_REQUIRE): tools always, structured output too where Kodus trusts json_schema. */
+export const PROBE_REQUIRE = { tools: "tools", toolsAndStructuredOutputs: "tools,structured-outputs" } as const;
+export const requiredFeatures = (s: ProbeSettings): string =>
+  s.requireStructuredOutputs ? PROBE_REQUIRE.toolsAndStructuredOutputs : PROBE_REQUIRE.tools;
 
 /** The same settings with another budget mode, unless the budget watch is off. */
 export function withBudgetMode(s: ProbeSettings, mode: Exclude<BudgetMode, "off">): ProbeSettings {

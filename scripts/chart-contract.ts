@@ -22,7 +22,7 @@
 import { resolve } from "node:path";
 import { writeOrCheckGenerated } from "./generated-file";
 import { COMPONENTS, KODUS_COMPONENTS, OPTIONAL_COMPONENTS, imageOwner, type KodusComponentSpec } from "../contract/components";
-import { envFor } from "../contract/kodus-env";
+import { DEFAULT_PUBLIC_URLS, MIGRATOR_ENV, WEBHOOK_PATHS, envFor } from "../contract/kodus-env";
 import {
   KODUS_PG_POOLS,
   PG_DEFAULT_MAX_CONNECTIONS,
@@ -36,6 +36,10 @@ import {
   DATA_STORE_PORTS,
   RABBITMQ_COMMAND,
   RABBITMQ_COOKIE_FIX,
+  POSTGRES_INIT_SQL,
+  RABBITMQ_CONF_PATH,
+  postgresArgs,
+  rabbitmqMemoryConf,
 } from "../contract/data-stores";
 import { CHUTES_KEY_ENV, CHUTES_KEY_SEARCH_SOURCE } from "../contract/secrets";
 import {
@@ -45,6 +49,7 @@ import {
   PROBE_FILE,
   PROBE_KEY_ENV,
   PROBE_OPTIONAL_ENV,
+  PROBE_REQUIRE,
   type ProbeEnvSetting,
 } from "../probe/probe-program";
 import { POSTGRES_CHECK_SCRIPT } from "../contract/postgres-check";
@@ -82,12 +87,20 @@ export function chartContract() {
       file: PROBE_FILE,
       command: [...PROBE_COMMAND],
       keyEnv: PROBE_KEY_ENV,
+      // PROBE_REQUIRE's values: tools, or tools and structured output where Kodus trusts json_schema.
+      require: PROBE_REQUIRE,
       env: (Object.entries(PROBE_ENV) as [ProbeEnvSetting, string][]).map(([setting, name]) => ({
         setting,
         name,
         ...(PROBE_OPTIONAL_ENV.includes(setting) ? { optional: true } : {}),
       })),
     },
+    // Public URLs when the values set none and no Ingress gives a host (contract kodusUrls).
+    defaultUrls: DEFAULT_PUBLIC_URLS,
+    // Each git provider's webhook variable: its path after the webhooks URL.
+    webhookPaths: WEBHOOK_PATHS,
+    // What the migration Job sets on top of the API's environment: it alone migrates and seeds.
+    migratorEnv: Object.entries(MIGRATOR_ENV).map(([name, value]) => ({ name, value })),
     components: Object.fromEntries(
       COMPONENTS.map((c) => {
         const spec: KodusComponentSpec = KODUS_COMPONENTS[c];
@@ -130,7 +143,16 @@ export function chartContract() {
           ...BUNDLED_STORES[key],
           image: DATA_STORE_IMAGES[key],
           port: DATA_STORE_PORTS[key],
-          ...(key === "rabbitmq" ? { command: [...RABBITMQ_COMMAND], cookieFix: [...RABBITMQ_COOKIE_FIX] } : {}),
+          // {maxConnections} and {memoryBytes}: the chart fills in what it computes from its values.
+          ...(key === "postgres" ? { initSql: POSTGRES_INIT_SQL, args: postgresArgs("{maxConnections}") } : {}),
+          ...(key === "rabbitmq"
+            ? {
+                command: [...RABBITMQ_COMMAND],
+                cookieFix: [...RABBITMQ_COOKIE_FIX],
+                confPath: RABBITMQ_CONF_PATH,
+                memoryConf: rabbitmqMemoryConf("{memoryBytes}"),
+              }
+            : {}),
         },
       ]),
     ),

@@ -7,8 +7,11 @@
 import { cpSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, relative } from "node:path";
+import { COMPONENTS, KODUS_COMPONENTS } from "../../contract/components";
+import { DATA_STORE_IMAGES, DATA_STORE_PORTS, POSTGRES_INIT_SQL, RABBITMQ_CONF_PATH } from "../../contract/data-stores";
+import { DEFAULT_PUBLIC_URLS, KODUS_ENV, MIGRATOR_ENV, WEBHOOK_PATHS } from "../../contract/kodus-env";
 import { CHUTES_KEY_ENV } from "../../contract/secrets";
-import { PROBE_DIR, PROBE_ENV, PROBE_FILE, PROBE_KEY_ENV } from "../../probe/probe-program";
+import { PROBE_DIR, PROBE_ENV, PROBE_FILE, PROBE_KEY_ENV, PROBE_REQUIRE } from "../../probe/probe-program";
 import { CHART_DIR, EXPLICIT_SECRET_VALUES, find, helmBin, podSpec, render, secretData, tryRender, type K8sObject } from "./helm";
 
 const TEMPLATES = join(CHART_DIR, "templates");
@@ -24,11 +27,15 @@ function templates(): { file: string; code: string }[] {
   }));
 }
 
-/** Where a fact is written as a whole word (not inside a longer name or path). */
+/**
+ * Where a fact is written as a whole word (not inside a longer name or path). A number (a port)
+ * is not looked for on lines about a timeout: the scripts the chart embeds wait 3000 ms.
+ */
 function writtenIn(fact: string): string[] {
   const word = new RegExp(`(?<![A-Za-z0-9_])${fact.replace(/[.*+?^${}()|[\]\\/]/g, "\\$&")}(?![A-Za-z0-9_])`);
+  const lines = (code: string) => (/^\d+$/.test(fact) ? code.split("\n").filter((l) => !/timeout/i.test(l)) : [code]);
   return templates()
-    .filter((t) => word.test(t.code))
+    .filter((t) => lines(t.code).some((l) => word.test(l)))
     .map((t) => t.file);
 }
 
@@ -38,7 +45,29 @@ const FACTS: readonly (readonly [fact: string, source: string])[] = [
   [PROBE_FILE, "probe/probe-program.ts PROBE_FILE"],
   [PROBE_KEY_ENV, "probe/probe-program.ts PROBE_KEY_ENV"],
   ...Object.values(PROBE_ENV).map((name) => [name, "probe/probe-program.ts PROBE_ENV"] as const),
+  [PROBE_REQUIRE.toolsAndStructuredOutputs, "probe/probe-program.ts PROBE_REQUIRE"],
   [CHUTES_KEY_ENV, "contract/secrets.ts CHUTES_KEY_ENV"],
+  ...COMPONENTS.flatMap((c) => {
+    const { image, port, health } = KODUS_COMPONENTS[c];
+    return [image, String(port), health.liveness, health.readiness].map((f) => [f, `contract/components.ts KODUS_COMPONENTS.${c}`] as const);
+  }),
+  ...Object.entries(DATA_STORE_IMAGES).flatMap(([store, image]) => [
+    [image, `contract/data-stores.ts DATA_STORE_IMAGES.${store}`] as const,
+    [image.slice(image.lastIndexOf(":") + 1), `contract/data-stores.ts DATA_STORE_IMAGES.${store} (its tag)`] as const,
+  ]),
+  ...Object.entries(DATA_STORE_PORTS).map(([store, port]) => [String(port), `contract/data-stores.ts DATA_STORE_PORTS.${store}`] as const),
+  [POSTGRES_INIT_SQL.trim(), "contract/data-stores.ts POSTGRES_INIT_SQL"],
+  [RABBITMQ_CONF_PATH, "contract/data-stores.ts RABBITMQ_CONF_PATH"],
+  ...Object.values(DEFAULT_PUBLIC_URLS).map((url) => [url, "contract/kodus-env.ts DEFAULT_PUBLIC_URLS"] as const),
+  ...Object.values(WEBHOOK_PATHS).map((path) => [path, "contract/kodus-env.ts WEBHOOK_PATHS"] as const),
+  ...Object.keys(MIGRATOR_ENV).map((name) => [name, "contract/kodus-env.ts MIGRATOR_ENV"] as const),
+  // Constants come with their names in env.constants; the chart computes only the ports, from the components' rows.
+  ...KODUS_ENV.flatMap((v) =>
+    !v.secret && v.constant !== undefined && !["API_PORT", "API_WEBHOOKS_PORT", "WEB_PORT_API"].includes(v.name)
+      ? [[v.name, "contract/kodus-env.ts KODUS_ENV (a constant)"] as const]
+      : [],
+  ),
+  ...COMPONENTS.flatMap((c) => Object.keys(KODUS_COMPONENTS[c].ownEnv).map((name) => [name, `contract/components.ts ${c} ownEnv`] as const)),
 ];
 
 describe("no template writes a fact contract/ or probe/ defines", () => {
@@ -46,8 +75,11 @@ describe("no template writes a fact contract/ or probe/ defines", () => {
     // Guards the guard: the directory walk reaches the helpers and the test hook, and the word match finds a name.
     const files = templates().map((t) => t.file);
     expect(files).toEqual(expect.arrayContaining(["templates/_helpers.tpl", "templates/secret.yaml", "templates/tests/kodus-test.yaml"]));
-    expect(FACTS.map(([f]) => f)).toEqual(expect.arrayContaining(["CHUTES_API_KEY", "PROBE_BASE_URL", "PROBE_SCHEDULE", "/opt/kodus-chutes-probe"]));
+    expect(FACTS.map(([f]) => f)).toEqual(
+      expect.arrayContaining(["CHUTES_API_KEY", "PROBE_BASE_URL", "PROBE_SCHEDULE", "/opt/kodus-chutes-probe", "API_OPEN_AI_API_KEY", "5432", "NODE_ENV"]),
+    );
     expect(writtenIn("kodus.contract")).toContain("templates/_helpers.tpl");
+    expect(writtenIn("840")).toEqual(["templates/migrate-job.yaml"]); // activeDeadlineSeconds: a number is found too
     expect(writtenIn("PROBE_PROGRAM")).toEqual(["templates/tests/kodus-test.yaml"]); // the helm test's own variable, not a probe setting
   });
 
@@ -98,6 +130,46 @@ describe("what renders follows files/contract.json", () => {
     expect(Object.keys(secretData(find(objects, "Secret", "kodus-secrets")))).not.toContain(CHUTES_KEY_ENV);
     const test = find(objects, "Pod", "kodus-test").spec.containers[0];
     expect(envOf(test)).toMatchObject({ KEY_FOR_PROBE: "KODUS_CHUTES_KEY", PROBE_MODEL_ID: expect.any(String) });
+  });
+
+  test("store ports, default URLs, webhook paths, constants, the migrator's env and the stores' files", () => {
+    const chart = withContract((json) => {
+      const c = JSON.parse(json);
+      c.bundledStores.postgres.port = 6543;
+      c.bundledStores.postgres.initSql = "SELECT 1;\n";
+      c.bundledStores.postgres.args = ["-c", "max_connections={maxConnections}", "-c", "shared_buffers=256MB"];
+      c.bundledStores.rabbitmq.confPath = "/etc/rabbitmq/conf.d/30-mine.conf";
+      c.defaultUrls.publicUrl = "http://localhost:8080";
+      c.webhookPaths.API_GITHUB_CODE_MANAGEMENT_WEBHOOK = "/gh/hook";
+      c.components.api.env.constants.NODE_ENV = "staging";
+      c.migratorEnv.push({ name: "RUN_EXTRA", value: "yes" });
+      return JSON.stringify(c, null, 2);
+    });
+    const objects = render({ values: VALUES, chart });
+    expect(find(objects, "ConfigMap", "kodus-api-env").data).toMatchObject({
+      API_PG_DB_PORT: "6543",
+      API_FRONTEND_URL: "http://localhost:8080",
+      API_GITHUB_CODE_MANAGEMENT_WEBHOOK: "http://localhost:3332/gh/hook",
+      NODE_ENV: "staging",
+    });
+    expect(find(objects, "ConfigMap", "kodus-worker-env").data.NODE_ENV).toBe("production");
+    expect(find(objects, "Service", "kodus-postgres").spec.ports[0].port).toBe(6543);
+    expect(find(objects, "ConfigMap", "kodus-postgres-init").data).toEqual({ "10-vector.sql": "SELECT 1;\n" });
+    expect(podSpec(find(objects, "StatefulSet", "kodus-postgres")).containers[0].args).toEqual([
+      "-c",
+      expect.stringMatching(/^max_connections=\d+$/),
+      "-c",
+      "shared_buffers=256MB",
+    ]);
+    expect(Object.keys(find(objects, "ConfigMap", "kodus-rabbitmq-conf").data)).toEqual(["30-mine.conf"]);
+    expect(podSpec(find(objects, "StatefulSet", "kodus-rabbitmq")).containers[0].volumeMounts).toContainEqual({
+      name: "conf",
+      mountPath: "/etc/rabbitmq/conf.d/30-mine.conf",
+      subPath: "30-mine.conf",
+      readOnly: true,
+    });
+    const migrate = podSpec(objects.find((o) => o.kind === "Job" && o.metadata.name.startsWith("kodus-migrate-"))!).containers[0];
+    expect(envOf(migrate)).toMatchObject({ RUN_MIGRATIONS: "true", RUN_SEEDS: "true", RUN_EXTRA: "yes" });
   });
 
   test("a probe variable the chart computes no value for fails the render, naming it", () => {

@@ -129,19 +129,19 @@ helm.sh/chart: {{ printf "%s-%s" .root.Chart.Name .root.Chart.Version | replace 
 
 {{/*
 Public URLs (contract kodusUrls): kodus.publicUrl / kodus.webhooksUrl when set; with an Ingress,
-its hosts (https when it has a TLS secret); else localhost.
+its hosts (https when it has a TLS secret); else the contract's defaultUrls (localhost).
 */}}
 {{- define "kodus.publicUrl" -}}
 {{- $i := .Values.ingress -}}
 {{- if .Values.kodus.publicUrl -}}{{ include "kodus.url" .Values.kodus.publicUrl }}
 {{- else if $i.enabled -}}{{ printf "%s://%s" (ternary "https" "http" (not (empty $i.tlsSecretName))) $i.webHost }}
-{{- else -}}http://localhost:3000{{- end -}}
+{{- else -}}{{ (include "kodus.contract" . | fromJson).defaultUrls.publicUrl }}{{- end -}}
 {{- end -}}
 {{- define "kodus.webhooksUrl" -}}
 {{- $i := .Values.ingress -}}
 {{- if .Values.kodus.webhooksUrl -}}{{ include "kodus.url" .Values.kodus.webhooksUrl }}
 {{- else if $i.enabled -}}{{ printf "%s://%s" (ternary "https" "http" (not (empty $i.tlsSecretName))) $i.webhooksHost }}
-{{- else -}}http://localhost:3332{{- end -}}
+{{- else -}}{{ (include "kodus.contract" . | fromJson).defaultUrls.webhooksUrl }}{{- end -}}
 {{- end -}}
 
 {{/*
@@ -221,7 +221,7 @@ headroom, at least PostgreSQL's default.
 {{- $stores := .root.Values.dataStores -}}
 {{- if eq $stores.mode "bundled" -}}
 host: {{ printf "%s-%s" (include "kodus.prefix" .root) .store | quote }}
-port: {{ index (dict "postgres" 5432 "mongodb" 27017 "rabbitmq" 5672) .store }}
+port: {{ (index (include "kodus.contract" .root | fromJson).bundledStores .store).port | int64 }}
 {{- else -}}
 host: {{ required (printf "dataStores.%s.host is required when dataStores.mode is external" .store) (index $stores .store).host | quote }}
 port: {{ (index $stores .store).port | int64 }}
@@ -243,7 +243,8 @@ when their setting is unset. Arg: root.
 {{- define "kodus.plainValues" -}}
 {{- $root := . -}}
 {{- $v := $root.Values -}}
-{{- $components := (include "kodus.contract" $root | fromJson).components -}}
+{{- $contract := include "kodus.contract" $root | fromJson -}}
+{{- $components := $contract.components -}}
 {{- $pg := include "kodus.store" (dict "root" $root "store" "postgres") | fromYaml -}}
 {{- $mg := include "kodus.store" (dict "root" $root "store" "mongodb") | fromYaml -}}
 {{- $publicUrl := include "kodus.publicUrl" $root -}}
@@ -269,29 +270,20 @@ when their setting is unset. Arg: root.
   {{- $workers := include "kodus.maxWorkers" $root | int64 -}}
   {{- $_ := set $env "WORKFLOW_QUEUE_CODE_REVIEW_PREFETCH" (toString (max 1 (div ($v.llm.maxConcurrentReviews | int64) $workers))) -}}
 {{- end -}}
-{{- /* Runtime */ -}}
-{{- $_ := set $env "NODE_ENV" "production" -}}
-{{- $_ := set $env "API_NODE_ENV" "production" -}}
-{{- /* Informational: cloud mode is fixed when the image is built; the entrypoint only prints it. */ -}}
-{{- $_ := set $env "API_CLOUD_MODE" "false" -}}
-{{- $_ := set $env "API_HOST" "0.0.0.0" -}}
+{{- /* Runtime. Values that never depend on the settings (NODE_ENV, API_HOST, RUN_MIGRATIONS ...,
+       WORKER_ROLE) are the contract's env.constants, merged in by kodus.plainEnv; the ports
+       are computed from the components' rows so that an edited row moves them too. */ -}}
 {{- $_ := set $env "API_PORT" (toString ($components.api.port | int64)) -}}
 {{- $_ := set $env "API_WEBHOOKS_PORT" (toString ($components.webhooks.port | int64)) -}}
-{{- $_ := set $env "API_DATABASE_ENV" "production" -}}
-{{- /* Only the migration Job migrates and seeds (it overrides these two). */ -}}
-{{- $_ := set $env "RUN_MIGRATIONS" "false" -}}
-{{- $_ := set $env "RUN_SEEDS" "false" -}}
-{{- /* WORKER_ROLE: each worker's own constant (files/contract.json env.constants). */ -}}
 {{- $_ := set $env "API_WORKER_DRAIN_TIMEOUT_MS" (toString ($v.kodus.workerDrainTimeoutMs | int64)) -}}
 {{- $_ := set $env "API_FRONTEND_URL" $publicUrl -}}
 {{- /* Links in PR comments and e-mails; unset, they point at Kodus' cloud app. */ -}}
 {{- $_ := set $env "API_USER_INVITE_BASE_URL" $publicUrl -}}
 {{- $_ := set $env "KODUS_TELEMETRY_DISABLED" (toString $v.kodus.telemetryDisabled) -}}
-{{- $_ := set $env "API_GITHUB_CODE_MANAGEMENT_WEBHOOK" (printf "%s/github/webhook" $webhooksUrl) -}}
-{{- $_ := set $env "API_GITLAB_CODE_MANAGEMENT_WEBHOOK" (printf "%s/gitlab/webhook" $webhooksUrl) -}}
-{{- $_ := set $env "GLOBAL_BITBUCKET_CODE_MANAGEMENT_WEBHOOK" (printf "%s/bitbucket/webhook" $webhooksUrl) -}}
-{{- $_ := set $env "GLOBAL_AZURE_REPOS_CODE_MANAGEMENT_WEBHOOK" (printf "%s/azure-repos/webhook" $webhooksUrl) -}}
-{{- $_ := set $env "API_FORGEJO_CODE_MANAGEMENT_WEBHOOK" (printf "%s/forgejo/webhook" $webhooksUrl) -}}
+{{- /* Each git provider's webhook URL: the webhooks URL and the provider's path (contract webhookPaths). */ -}}
+{{- range $name, $path := $contract.webhookPaths -}}
+{{- $_ := set $env $name (printf "%s%s" $webhooksUrl $path) -}}
+{{- end -}}
 {{- /* Data stores */ -}}
 {{- $_ := set $env "API_PG_DB_HOST" $pg.host -}}
 {{- $_ := set $env "API_PG_DB_PORT" (toString $pg.port) -}}
@@ -302,8 +294,6 @@ when their setting is unset. Arg: root.
 {{- $_ := set $env "API_MG_DB_PORT" (toString $mg.port) -}}
 {{- $_ := set $env "API_MG_DB_USERNAME" $v.dataStores.mongodb.username -}}
 {{- $_ := set $env "API_MG_DB_DATABASE" $v.dataStores.mongodb.database -}}
-{{- $_ := set $env "API_RABBITMQ_ENABLED" "true" -}}
-{{- $_ := set $env "API_RABBITMQ_WAIT" "true" -}}
 {{- /* E-mail of notifications (kodus.email); invitations and password resets use Resend (RESEND_API_KEY). */ -}}
 {{- with $v.kodus.email -}}
   {{- $_ := set $env "API_NOTIFICATION_EMAIL_PROVIDER" .provider -}}
@@ -329,12 +319,8 @@ when their setting is unset. Arg: root.
 {{- $u := urlParse $publicUrl -}}
 {{- $_ := set $env "API_MCP_MANAGER_CORS_ORIGINS" (printf "%s://%s" $u.scheme $u.host) -}}
 {{- /* Web */ -}}
-{{- $_ := set $env "WEB_NODE_ENV" "self-hosted" -}}
 {{- $_ := set $env "WEB_HOSTNAME_API" (printf "%s-api" (include "kodus.prefix" $root)) -}}
 {{- $_ := set $env "WEB_PORT_API" (toString ($components.api.port | int64)) -}}
-{{- /* No WEB_PORT: the web never reads it (its image listens on PORT=3000). */ -}}
-{{- /* Next.js' standalone server listens on $HOSTNAME (the pod name otherwise). */ -}}
-{{- $_ := set $env "HOSTNAME" "0.0.0.0" -}}
 {{- $_ := set $env "NEXTAUTH_URL" $publicUrl -}}
 {{- toJson $env -}}
 {{- end -}}
@@ -507,7 +493,8 @@ completion only as often as 1 % of the daily quota allows; a preflight has none)
       "warnPercent" ($budget.warnPercent | int64)
       "criticalPercent" ($budget.criticalPercent | int64) -}}
 {{- /* as the stacks: structured output too where Kodus is told to trust this base URL with json_schema */ -}}
-{{- $_ := set $values "require" (ternary "tools" "tools,structured-outputs" (eq (toString .root.Values.llm.structuredOutput) "false")) -}}
+{{- $require := (include "kodus.probe" .root | fromJson).require -}}
+{{- $_ := set $values "require" (ternary $require.tools $require.toolsAndStructuredOutputs (eq (toString .root.Values.llm.structuredOutput) "false")) -}}
 {{- with .schedule }}{{ $_ := set $values "schedule" . }}{{ end -}}
 {{- $lines := list -}}
 {{- range $v := (include "kodus.probe" .root | fromJson).env -}}

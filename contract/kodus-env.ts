@@ -54,6 +54,9 @@ export const WEBHOOK_PATHS = {
   API_FORGEJO_CODE_MANAGEMENT_WEBHOOK: "/forgejo/webhook",
 } as const;
 
+/** Where the API serves its MCP tools, and the web page the MCP manager's OAuth set-up returns to. */
+export const MCP_PATHS = { server: "/mcp", oauthRedirect: "/setup/mcp/oauth" } as const;
+
 /**
  * Lifetimes of the API's access and refresh tokens. Releases before kodus-ai 03de692d
  * (2026-05-18) break login when they are unset; later ones default to 1d / 7d. The official
@@ -263,7 +266,7 @@ export const KODUS_ENV: readonly EnvVarSpec[] = [
     s.mcpManagerHost === undefined ? undefined : `http://${s.mcpManagerHost}:${KODUS_PORTS["mcp-manager"]}`,
   ),
   plain("API_KODUS_MCP_SERVER_URL", [...MCP_CALLERS, "mcp-manager"], "the API's MCP server (internal URL)", (s) =>
-    s.mcpManagerHost === undefined ? undefined : `http://${s.apiHost}:${KODUS_PORTS.api}/mcp`,
+    s.mcpManagerHost === undefined ? undefined : `http://${s.apiHost}:${KODUS_PORTS.api}${MCP_PATHS.server}`,
   ),
   plain("WEB_HOSTNAME_MCP_MANAGER", ["web"], "the MCP manager's host (the web proxies to it server-side)", (s) => s.mcpManagerHost),
   plain("WEB_PORT_MCP_MANAGER", ["web"], "the MCP manager's port", (s) =>
@@ -278,8 +281,8 @@ export const KODUS_ENV: readonly EnvVarSpec[] = [
   plain(
     "API_MCP_MANAGER_REDIRECT_URI",
     ["mcp-manager"],
-    "kodus.publicUrl + /setup/mcp/oauth (OAuth set-up in the browser)",
-    (s) => `${s.publicUrl}/setup/mcp/oauth`,
+    `kodus.publicUrl + ${MCP_PATHS.oauthRedirect} (OAuth set-up in the browser)`,
+    (s) => `${s.publicUrl}${MCP_PATHS.oauthRedirect}`,
   ),
   plain(
     "API_MCP_MANAGER_CORS_ORIGINS",

@@ -22,7 +22,7 @@
 import { resolve } from "node:path";
 import { writeOrCheckGenerated } from "./generated-file";
 import { COMPONENTS, KODUS_COMPONENTS, OPTIONAL_COMPONENTS, imageOwner, type KodusComponentSpec } from "../contract/components";
-import { DEFAULT_PUBLIC_URLS, MIGRATOR_ENV, WEBHOOK_PATHS, envFor } from "../contract/kodus-env";
+import { DEFAULT_PUBLIC_URLS, MCP_PATHS, MIGRATOR_ENV, WEBHOOK_PATHS, envFor } from "../contract/kodus-env";
 import {
   KODUS_PG_POOLS,
   PG_DEFAULT_MAX_CONNECTIONS,
@@ -99,6 +99,8 @@ export function chartContract() {
     defaultUrls: DEFAULT_PUBLIC_URLS,
     // Each git provider's webhook variable: its path after the webhooks URL.
     webhookPaths: WEBHOOK_PATHS,
+    // The API's MCP server path and the MCP manager's OAuth redirect page (after the public URL).
+    mcpPaths: MCP_PATHS,
     // What the migration Job sets on top of the API's environment: it alone migrates and seeds.
     migratorEnv: Object.entries(MIGRATOR_ENV).map(([name, value]) => ({ name, value })),
     components: Object.fromEntries(

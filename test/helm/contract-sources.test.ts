@@ -9,7 +9,7 @@ import { tmpdir } from "node:os";
 import { join, relative } from "node:path";
 import { COMPONENTS, KODUS_COMPONENTS } from "../../contract/components";
 import { DATA_STORE_IMAGES, DATA_STORE_PORTS, POSTGRES_INIT_SQL, RABBITMQ_CONF_PATH } from "../../contract/data-stores";
-import { DEFAULT_PUBLIC_URLS, KODUS_ENV, MIGRATOR_ENV, WEBHOOK_PATHS } from "../../contract/kodus-env";
+import { DEFAULT_PUBLIC_URLS, KODUS_ENV, MCP_PATHS, MIGRATOR_ENV, WEBHOOK_PATHS } from "../../contract/kodus-env";
 import { CHUTES_KEY_ENV } from "../../contract/secrets";
 import { PROBE_DIR, PROBE_ENV, PROBE_FILE, PROBE_KEY_ENV, PROBE_REQUIRE } from "../../probe/probe-program";
 import { CHART_DIR, EXPLICIT_SECRET_VALUES, find, helmBin, podSpec, render, secretData, tryRender, type K8sObject } from "./helm";
@@ -28,11 +28,14 @@ function templates(): { file: string; code: string }[] {
 }
 
 /**
- * Where a fact is written as a whole word (not inside a longer name or path). A number (a port)
+ * Where a fact is written as a whole word (not inside a longer name). A number (a port)
  * is not looked for on lines about a timeout: the scripts the chart embeds wait 3000 ms.
  */
 function writtenIn(fact: string): string[] {
-  const word = new RegExp(`(?<![A-Za-z0-9_])${fact.replace(/[.*+?^${}()|[\]\\/]/g, "\\$&")}(?![A-Za-z0-9_])`);
+  // A name or number must not run on into a longer word; a path ("/mcp" in "%s/mcp") may follow anything.
+  const before = /^\w/.test(fact) ? "(?<![A-Za-z0-9_])" : "";
+  const after = /\w$/.test(fact) ? "(?![A-Za-z0-9_])" : "";
+  const word = new RegExp(`${before}${fact.replace(/[.*+?^${}()|[\]\\/]/g, "\\$&")}${after}`);
   const lines = (code: string) => (/^\d+$/.test(fact) ? code.split("\n").filter((l) => !/timeout/i.test(l)) : [code]);
   return templates()
     .filter((t) => lines(t.code).some((l) => word.test(l)))
@@ -60,6 +63,7 @@ const FACTS: readonly (readonly [fact: string, source: string])[] = [
   [RABBITMQ_CONF_PATH, "contract/data-stores.ts RABBITMQ_CONF_PATH"],
   ...Object.values(DEFAULT_PUBLIC_URLS).map((url) => [url, "contract/kodus-env.ts DEFAULT_PUBLIC_URLS"] as const),
   ...Object.values(WEBHOOK_PATHS).map((path) => [path, "contract/kodus-env.ts WEBHOOK_PATHS"] as const),
+  ...Object.values(MCP_PATHS).map((path) => [path, "contract/kodus-env.ts MCP_PATHS"] as const),
   ...Object.keys(MIGRATOR_ENV).map((name) => [name, "contract/kodus-env.ts MIGRATOR_ENV"] as const),
   // Constants come with their names in env.constants; the chart computes only the ports, from the components' rows.
   ...KODUS_ENV.flatMap((v) =>

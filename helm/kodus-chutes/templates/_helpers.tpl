@@ -311,11 +311,11 @@ when their setting is unset. Arg: root.
   {{- $mcpPort := (index $components "mcp-manager").port | int64 -}}
   {{- $_ := set $env "API_MCP_SERVER_ENABLED" "true" -}}
   {{- $_ := set $env "API_KODUS_SERVICE_MCP_MANAGER" (printf "http://%s:%v" $mcpHost $mcpPort) -}}
-  {{- $_ := set $env "API_KODUS_MCP_SERVER_URL" (printf "http://%s-api:%v/mcp" (include "kodus.prefix" $root) ($components.api.port | int64)) -}}
+  {{- $_ := set $env "API_KODUS_MCP_SERVER_URL" (printf "http://%s-api:%v%s" (include "kodus.prefix" $root) ($components.api.port | int64) $contract.mcpPaths.server) -}}
   {{- $_ := set $env "WEB_HOSTNAME_MCP_MANAGER" $mcpHost -}}
   {{- $_ := set $env "WEB_PORT_MCP_MANAGER" (toString $mcpPort) -}}
 {{- end -}}
-{{- $_ := set $env "API_MCP_MANAGER_REDIRECT_URI" (printf "%s/setup/mcp/oauth" $publicUrl) -}}
+{{- $_ := set $env "API_MCP_MANAGER_REDIRECT_URI" (printf "%s%s" $publicUrl $contract.mcpPaths.oauthRedirect) -}}
 {{- $u := urlParse $publicUrl -}}
 {{- $_ := set $env "API_MCP_MANAGER_CORS_ORIGINS" (printf "%s://%s" $u.scheme $u.host) -}}
 {{- /* Web */ -}}

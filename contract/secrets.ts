@@ -4,7 +4,7 @@
  * `npm run secrets` generates values for every input marked `generate`.
  */
 
-import type { Component, OptionalComponent } from "./components";
+import type { Component, DataStore, OptionalComponent } from "./components";
 
 export type SecretFormat = "base64" | "base64url" | "hex32" | "hex" | "provided" | "mongodbUri" | "amqpUri" | "text";
 
@@ -22,6 +22,8 @@ export interface SecretInput {
   readonly optional?: boolean;
   /** Declared only on this target (external data stores exist only on Kubernetes). */
   readonly target?: "docker" | "kubernetes";
+  /** The password of this data store: generated for a bundled store, yours for an external one. */
+  readonly store?: DataStore;
 }
 
 /** Regular expressions (RE2 syntax, used in Terraform variable validation) per format. */
@@ -81,9 +83,9 @@ export const SECRET_INPUTS = [
   },
   { variable: "code_management_secret", format: "hex32", description: "Kodus CODE_MANAGEMENT_SECRET" },
   { variable: "code_management_webhook_token", format: "base64url", description: "Kodus CODE_MANAGEMENT_WEBHOOK_TOKEN" },
-  { variable: "postgres_password", format: "hex", description: "PostgreSQL password of the Kodus user" },
-  { variable: "mongodb_password", format: "hex", description: "MongoDB password of the Kodus user" },
-  { variable: "rabbitmq_password", format: "hex", description: "RabbitMQ password of the Kodus user" },
+  { variable: "postgres_password", format: "hex", description: "PostgreSQL password of the Kodus user", store: "postgres" },
+  { variable: "mongodb_password", format: "hex", description: "MongoDB password of the Kodus user", store: "mongodb" },
+  { variable: "rabbitmq_password", format: "hex", description: "RabbitMQ password of the Kodus user", store: "rabbitmq" },
   {
     variable: "mcp_manager_encryption_secret",
     format: "base64",

@@ -41,7 +41,14 @@ import {
   postgresArgs,
   rabbitmqMemoryConf,
 } from "../contract/data-stores";
-import { CHUTES_KEY_ENV, CHUTES_KEY_SEARCH_SOURCE } from "../contract/secrets";
+import {
+  CHUTES_KEY_ENV,
+  CHUTES_KEY_SEARCH_SOURCE,
+  RABBITMQ_VHOST,
+  SECRET_INPUTS,
+  secretEnvValues,
+  type SecretInput,
+} from "../contract/secrets";
 import {
   PROBE_COMMAND,
   PROBE_DIR,
@@ -59,6 +66,40 @@ export const CHART_CONTRACT_FILE = resolve(__dirname, "..", "helm", "kodus-chute
 /** The marker at the top of the file (its `generated` field). */
 export const GENERATED_MARKER =
   "by npm run chart:contract (scripts/chart-contract.ts) from contract/ and probe/probe-program.ts; do not edit";
+
+/**
+ * The secret inputs the chart takes (secrets.values; none is Docker-only) with the variables each
+ * fills, read off secretEnvValues: an input's reference is "<input>", and the variable that is the
+ * input when given and else a URI built around the RabbitMQ password reads "<input>|built".
+ */
+function chartSecretInputs() {
+  const values = Object.entries(
+    secretEnvValues(
+      (input) => `<${input}>`,
+      (expr) => expr,
+      { host: "", port: 0, username: "" },
+      undefined,
+      (value) => `${value}|built`,
+    ),
+  );
+  const filled = (input: string) => values.filter(([, expr]) => expr.startsWith(`<${input}>`)).map(([name]) => name);
+  const builtUri = values.find(([, expr]) => expr.endsWith("|built"));
+  if (!builtUri) throw new Error("chart-contract: secretEnvValues builds no URI around the RabbitMQ password");
+  return {
+    inputs: (SECRET_INPUTS as readonly SecretInput[])
+      .filter((i) => i.target !== "docker")
+      .map((i) => ({
+        variable: i.variable,
+        format: i.format,
+        ...(i.component ? { component: i.component } : {}),
+        ...(i.optional ? { optional: true } : {}),
+        ...(i.store ? { store: i.store } : {}),
+        env: filled(i.variable),
+      })),
+    // The variable that is the given URI, or amqp://<user>:<password>@<host>:<port>/<vhost>.
+    rabbitmqUri: { env: builtUri[0], vhost: RABBITMQ_VHOST },
+  };
+}
 
 /** The contract as the chart reads it (plain JSON data: no functions, components in contract order). */
 export function chartContract() {
@@ -79,6 +120,9 @@ export function chartContract() {
     chutesKeySearch: CHUTES_KEY_SEARCH_SOURCE,
     // The Kodus variable that carries the Chutes key, and so the Kodus Secret's key holding it.
     chutesKeyEnv: CHUTES_KEY_ENV,
+    // What the chart-mode Secret is made of (contract/secrets.ts): each input's format (how the
+    // chart generates it), its component or data store, and the Secret keys it fills.
+    secrets: chartSecretInputs(),
     // The Chutes probe (probe/probe-program.ts): where its file is mounted, how it runs, the
     // variable it reads the key from (filled from the Kodus Secret's chutesKeyEnv key), and the
     // variables of its settings in the order they are set (optional: set only when the setting is).

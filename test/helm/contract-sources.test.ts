@@ -9,8 +9,8 @@ import { tmpdir } from "node:os";
 import { join, relative } from "node:path";
 import { COMPONENTS, KODUS_COMPONENTS } from "../../contract/components";
 import { DATA_STORE_IMAGES, DATA_STORE_PORTS, POSTGRES_INIT_SQL, RABBITMQ_CONF_PATH } from "../../contract/data-stores";
-import { DEFAULT_PUBLIC_URLS, KODUS_ENV, MCP_PATHS, MIGRATOR_ENV, WEBHOOK_PATHS } from "../../contract/kodus-env";
-import { CHUTES_KEY_ENV } from "../../contract/secrets";
+import { DEFAULT_PUBLIC_URLS, KODUS_ENV, MCP_PATHS, MIGRATOR_ENV, SECRET_ENV_NAMES, WEBHOOK_PATHS } from "../../contract/kodus-env";
+import { CHUTES_KEY_ENV, RABBITMQ_VHOST } from "../../contract/secrets";
 import { PROBE_DIR, PROBE_ENV, PROBE_FILE, PROBE_KEY_ENV, PROBE_REQUIRE } from "../../probe/probe-program";
 import { CHART_DIR, EXPLICIT_SECRET_VALUES, find, helmBin, podSpec, render, secretData, tryRender, type K8sObject } from "./helm";
 
@@ -50,6 +50,9 @@ const FACTS: readonly (readonly [fact: string, source: string])[] = [
   ...Object.values(PROBE_ENV).map((name) => [name, "probe/probe-program.ts PROBE_ENV"] as const),
   [PROBE_REQUIRE.toolsAndStructuredOutputs, "probe/probe-program.ts PROBE_REQUIRE"],
   [CHUTES_KEY_ENV, "contract/secrets.ts CHUTES_KEY_ENV"],
+  // The Kodus Secret's keys (each secret variable's name) and the vhost its RabbitMQ URI ends in.
+  ...SECRET_ENV_NAMES.filter((name) => name !== CHUTES_KEY_ENV).map((name) => [name, "contract/kodus-env.ts (a secret variable)"] as const),
+  [RABBITMQ_VHOST, "contract/secrets.ts RABBITMQ_VHOST"],
   ...COMPONENTS.flatMap((c) => {
     const { image, port, health } = KODUS_COMPONENTS[c];
     return [image, String(port), health.liveness, health.readiness].map((f) => [f, `contract/components.ts KODUS_COMPONENTS.${c}`] as const);
@@ -80,7 +83,7 @@ describe("no template writes a fact contract/ or probe/ defines", () => {
     const files = templates().map((t) => t.file);
     expect(files).toEqual(expect.arrayContaining(["templates/_helpers.tpl", "templates/secret.yaml", "templates/tests/kodus-test.yaml"]));
     expect(FACTS.map(([f]) => f)).toEqual(
-      expect.arrayContaining(["CHUTES_API_KEY", "PROBE_BASE_URL", "PROBE_SCHEDULE", "/opt/kodus-chutes-probe", "API_OPEN_AI_API_KEY", "5432", "NODE_ENV"]),
+      expect.arrayContaining(["CHUTES_API_KEY", "PROBE_BASE_URL", "PROBE_SCHEDULE", "/opt/kodus-chutes-probe", "API_OPEN_AI_API_KEY", "API_PG_DB_PASSWORD", "5432", "NODE_ENV"]),
     );
     expect(writtenIn("kodus.contract")).toContain("templates/_helpers.tpl");
     expect(writtenIn("840")).toEqual(["templates/migrate-job.yaml"]); // activeDeadlineSeconds: a number is found too
@@ -174,6 +177,25 @@ describe("what renders follows files/contract.json", () => {
     });
     const migrate = podSpec(objects.find((o) => o.kind === "Job" && o.metadata.name.startsWith("kodus-migrate-"))!).containers[0];
     expect(envOf(migrate)).toMatchObject({ RUN_MIGRATIONS: "true", RUN_SEEDS: "true", RUN_EXTRA: "yes" });
+  });
+
+  test("the Kodus Secret's keys, the stores' password keys and the RabbitMQ URI's vhost", () => {
+    const chart = withContract((json) => {
+      const c = JSON.parse(json);
+      c.secrets.rabbitmqUri.vhost = "other-vhost";
+      return JSON.stringify(c, null, 2).replaceAll('"API_PG_DB_PASSWORD"', '"KODUS_PG_PASS"');
+    });
+    const objects = render({ values: VALUES, chart });
+    const data = secretData(find(objects, "Secret", "kodus-secrets"));
+    expect(data.KODUS_PG_PASS).toBe(EXPLICIT_SECRET_VALUES.postgres_password);
+    expect(Object.keys(data)).not.toContain("API_PG_DB_PASSWORD");
+    expect(data.API_RABBITMQ_URI).toMatch(/^amqp:\/\/.+@kodus-rabbitmq:5672\/other-vhost$/);
+    const postgres = podSpec(find(objects, "StatefulSet", "kodus-postgres")).containers[0];
+    expect(postgres.env).toContainEqual({ name: "POSTGRES_PASSWORD", valueFrom: { secretKeyRef: { name: "kodus-secrets", key: "KODUS_PG_PASS" } } });
+    const migrate = podSpec(objects.find((o) => o.kind === "Job" && o.metadata.name.startsWith("kodus-migrate-"))!);
+    const extensions = migrate.initContainers.find((c: any) => c.name === "postgres-extensions");
+    expect(envOf(extensions)).toEqual({ KODUS_PG_PASS: "KODUS_PG_PASS" });
+    expect(envOf(migrate.containers[0])).toMatchObject({ KODUS_PG_PASS: "KODUS_PG_PASS" });
   });
 
   test("a probe variable the chart computes no value for fails the render, naming it", () => {

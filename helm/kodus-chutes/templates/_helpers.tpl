@@ -375,6 +375,24 @@ names and the chart has no value for fails the render. Args: root, component.
 {{- (include "kodus.component" . | fromJson).env.secret | toYaml -}}
 {{- end -}}
 
+{{/* The Kodus Secret's key a secret input fills (its first; files/contract.json secrets.inputs). Args: root, input. */}}
+{{- define "kodus.secretKeyOf" -}}
+{{- range (include "kodus.contract" .root | fromJson).secrets.inputs -}}
+{{- if eq .variable $.input }}{{ first .env }}{{ end -}}
+{{- end -}}
+{{- end -}}
+
+{{/*
+The Kodus Secret's key holding a data store's password: the variable its secret input fills
+(files/contract.json secrets.inputs, "store"); the RabbitMQ password fills only the URI, so the
+bundled broker reads it from RABBITMQ_DEFAULT_PASS. Args: root, store.
+*/}}
+{{- define "kodus.storePasswordKey" -}}
+{{- range (include "kodus.contract" .root | fromJson).secrets.inputs -}}
+{{- if eq (.store | default "") $.store }}{{ first .env | default "RABBITMQ_DEFAULT_PASS" }}{{ end -}}
+{{- end -}}
+{{- end -}}
+
 {{/* env entries reading each secret variable from the same key of the Kodus Secret. Args: root, component. */}}
 {{- define "kodus.secretEnv" -}}
 {{- $secret := include "kodus.secretName" .root -}}

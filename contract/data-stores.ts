@@ -145,7 +145,7 @@ export function quantityBytes(quantity: string): number {
  * detects, which in a container is the whole node's RAM: on a large node the disk alarm never
  * clears and blocks every publisher. Giving it the container's memory limit fixes both.
  */
-export function rabbitmqMemoryConf(memoryLimitBytes: number): string {
+export function rabbitmqMemoryConf(memoryLimitBytes: number | string): string {
   return `total_memory_available_override_value = ${memoryLimitBytes}\n`;
 }
 
@@ -236,6 +236,6 @@ export function postgresMaxConnections(c: PgClients): number {
 }
 
 /** The server arguments that set it (the postgres image's entrypoint passes them on). */
-export function postgresArgs(maxConnections: number): string[] {
+export function postgresArgs(maxConnections: number | string): string[] {
   return ["-c", `max_connections=${maxConnections}`];
 }

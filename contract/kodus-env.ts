@@ -13,6 +13,7 @@
 import type { Config } from "../config/schema";
 
 import { BACKEND, KODUS_COMPONENTS, KODUS_PORTS, type Component } from "./components";
+import { CHUTES_KEY_ENV } from "./secrets";
 
 export { COMPONENTS, type Component } from "./components";
 
@@ -43,14 +44,17 @@ export const WORKER_ROLE = KODUS_COMPONENTS.worker.ownEnv.WORKER_ROLE;
 /** Set on the one component (or Job) that migrates and seeds the database; everyone else gets "false". */
 export const MIGRATOR_ENV = { RUN_MIGRATIONS: "true", RUN_SEEDS: "true" } as const;
 
-/** Git providers and the path the webhooks server mounts each one at. */
-const WEBHOOK_PATHS = {
-  API_GITHUB_CODE_MANAGEMENT_WEBHOOK: "github",
-  API_GITLAB_CODE_MANAGEMENT_WEBHOOK: "gitlab",
-  GLOBAL_BITBUCKET_CODE_MANAGEMENT_WEBHOOK: "bitbucket",
-  GLOBAL_AZURE_REPOS_CODE_MANAGEMENT_WEBHOOK: "azure-repos",
-  API_FORGEJO_CODE_MANAGEMENT_WEBHOOK: "forgejo",
+/** Git providers' webhook variables and the path the webhooks server mounts each one at (after kodus.webhooksUrl). */
+export const WEBHOOK_PATHS = {
+  API_GITHUB_CODE_MANAGEMENT_WEBHOOK: "/github/webhook",
+  API_GITLAB_CODE_MANAGEMENT_WEBHOOK: "/gitlab/webhook",
+  GLOBAL_BITBUCKET_CODE_MANAGEMENT_WEBHOOK: "/bitbucket/webhook",
+  GLOBAL_AZURE_REPOS_CODE_MANAGEMENT_WEBHOOK: "/azure-repos/webhook",
+  API_FORGEJO_CODE_MANAGEMENT_WEBHOOK: "/forgejo/webhook",
 } as const;
+
+/** Where the API serves its MCP tools, and the web page the MCP manager's OAuth set-up returns to. */
+export const MCP_PATHS = { server: "/mcp", oauthRedirect: "/setup/mcp/oauth" } as const;
 
 /**
  * Lifetimes of the API's access and refresh tokens. Releases before kodus-ai 03de692d
@@ -152,7 +156,7 @@ export const KODUS_ENV: readonly EnvVarSpec[] = [
     "llm.baseUrl (Fixed Mode; any non-Anthropic URL selects the OpenAI-compatible client)",
     (s) => s.llm.baseUrl,
   ),
-  secret("API_OPEN_AI_API_KEY", LLM_COMPONENTS, "the Chutes API key (Fixed Mode)"),
+  secret(CHUTES_KEY_ENV, LLM_COMPONENTS, "the Chutes API key (Fixed Mode)"),
   // Every component that holds the key: OpenAI SDK clients Kodus builds without a base URL read
   // OPENAI_BASE_URL (openai 6.38.0 src/client.ts constructor; @ai-sdk/openai 3.0.64 createOpenAI).
   // Kodus' learning-from-feedback embeddings (langchainCommon/document.ts: OpenAIEmbeddings,
@@ -209,7 +213,7 @@ export const KODUS_ENV: readonly EnvVarSpec[] = [
     String(s.telemetryDisabled ?? false),
   ),
   ...Object.entries(WEBHOOK_PATHS).map(([name, path]) =>
-    plain(name, BACKEND, `kodus.webhooksUrl + /${path}/webhook`, (s) => `${s.webhooksUrl}/${path}/webhook`),
+    plain(name, BACKEND, `kodus.webhooksUrl + ${path}`, (s) => `${s.webhooksUrl}${path}`),
   ),
 
   // --- Kodus internal secrets ---
@@ -261,7 +265,7 @@ export const KODUS_ENV: readonly EnvVarSpec[] = [
     s.mcpManagerHost === undefined ? undefined : `http://${s.mcpManagerHost}:${KODUS_PORTS["mcp-manager"]}`,
   ),
   plain("API_KODUS_MCP_SERVER_URL", [...MCP_CALLERS, "mcp-manager"], "the API's MCP server (internal URL)", (s) =>
-    s.mcpManagerHost === undefined ? undefined : `http://${s.apiHost}:${KODUS_PORTS.api}/mcp`,
+    s.mcpManagerHost === undefined ? undefined : `http://${s.apiHost}:${KODUS_PORTS.api}${MCP_PATHS.server}`,
   ),
   plain("WEB_HOSTNAME_MCP_MANAGER", ["web"], "the MCP manager's host (the web proxies to it server-side)", (s) => s.mcpManagerHost),
   plain("WEB_PORT_MCP_MANAGER", ["web"], "the MCP manager's port", (s) =>
@@ -276,8 +280,8 @@ export const KODUS_ENV: readonly EnvVarSpec[] = [
   plain(
     "API_MCP_MANAGER_REDIRECT_URI",
     ["mcp-manager"],
-    "kodus.publicUrl + /setup/mcp/oauth (OAuth set-up in the browser)",
-    (s) => `${s.publicUrl}/setup/mcp/oauth`,
+    `kodus.publicUrl + ${MCP_PATHS.oauthRedirect} (OAuth set-up in the browser)`,
+    (s) => `${s.publicUrl}${MCP_PATHS.oauthRedirect}`,
   ),
   plain(
     "API_MCP_MANAGER_CORS_ORIGINS",

@@ -4,7 +4,7 @@
  * `npm run secrets` generates values for every input marked `generate`.
  */
 
-import type { Component, OptionalComponent } from "./components";
+import type { Component, DataStore, OptionalComponent } from "./components";
 
 export type SecretFormat = "base64" | "base64url" | "hex32" | "hex" | "provided" | "mongodbUri" | "amqpUri" | "text";
 
@@ -22,6 +22,8 @@ export interface SecretInput {
   readonly optional?: boolean;
   /** Declared only on this target (external data stores exist only on Kubernetes). */
   readonly target?: "docker" | "kubernetes";
+  /** The password of this data store: generated for a bundled store, yours for an external one. */
+  readonly store?: DataStore;
 }
 
 /** Regular expressions (RE2 syntax, used in Terraform variable validation) per format. */
@@ -69,6 +71,13 @@ export function maskChutesKeys(text: string): string {
  */
 export const SECRETS_REVISION_VARIABLE = "secrets_revision";
 
+/**
+ * The Kodus variable that carries the Chutes key (Fixed Mode reads it as the OpenAI-compatible
+ * provider's key), and so the key of the Kodus Secret that holds it: the Chutes probe reads it
+ * from there too.
+ */
+export const CHUTES_KEY_ENV = "API_OPEN_AI_API_KEY";
+
 export const SECRET_INPUTS = [
   { variable: "chutes_api_key", format: "provided", description: "Chutes API key (cpk_...), sent as Bearer token to llm.baseUrl" },
   { variable: "api_jwt_secret", format: "base64", description: "Kodus API_JWT_SECRET" },
@@ -81,9 +90,9 @@ export const SECRET_INPUTS = [
   },
   { variable: "code_management_secret", format: "hex32", description: "Kodus CODE_MANAGEMENT_SECRET" },
   { variable: "code_management_webhook_token", format: "base64url", description: "Kodus CODE_MANAGEMENT_WEBHOOK_TOKEN" },
-  { variable: "postgres_password", format: "hex", description: "PostgreSQL password of the Kodus user" },
-  { variable: "mongodb_password", format: "hex", description: "MongoDB password of the Kodus user" },
-  { variable: "rabbitmq_password", format: "hex", description: "RabbitMQ password of the Kodus user" },
+  { variable: "postgres_password", format: "hex", description: "PostgreSQL password of the Kodus user", store: "postgres" },
+  { variable: "mongodb_password", format: "hex", description: "MongoDB password of the Kodus user", store: "mongodb" },
+  { variable: "rabbitmq_password", format: "hex", description: "RabbitMQ password of the Kodus user", store: "rabbitmq" },
   {
     variable: "mcp_manager_encryption_secret",
     format: "base64",
@@ -156,7 +165,7 @@ export function secretEnvValues(
   const from = (env: string, input: SecretInputName): Record<string, string> => (inputs.includes(input) ? { [env]: ref(input) } : {});
   const built = `amqp://${encodeURIComponent(rabbitmq.username)}:${urlEncode(ref("rabbitmq_password"))}@${rabbitmq.host}:${rabbitmq.port}/${RABBITMQ_VHOST}`;
   return {
-    API_OPEN_AI_API_KEY: ref("chutes_api_key"),
+    [CHUTES_KEY_ENV]: ref("chutes_api_key"),
     API_JWT_SECRET: ref("api_jwt_secret"),
     API_JWT_REFRESH_SECRET: ref("api_jwt_refresh_secret"),
     NEXTAUTH_SECRET: ref("nextauth_secret"),

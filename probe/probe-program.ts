@@ -69,28 +69,57 @@ export function preflightSettings(s: ProbeSettings): ProbeSettings {
   return rest;
 }
 
-/** The probe's --require value: tools always, structured output when Kodus trusts json_schema. */
-export const requiredFeatures = (s: ProbeSettings): string => (s.requireStructuredOutputs ? "tools,structured-outputs" : "tools");
+/** The probe's --require values (PROBE_REQUIRE): tools always, structured output too where Kodus trusts json_schema. */
+export const PROBE_REQUIRE = { tools: "tools", toolsAndStructuredOutputs: "tools,structured-outputs" } as const;
+export const requiredFeatures = (s: ProbeSettings): string =>
+  s.requireStructuredOutputs ? PROBE_REQUIRE.toolsAndStructuredOutputs : PROBE_REQUIRE.tools;
 
 /** The same settings with another budget mode, unless the budget watch is off. */
 export function withBudgetMode(s: ProbeSettings, mode: Exclude<BudgetMode, "off">): ProbeSettings {
   return s.budget === "off" ? s : { ...s, budget: mode };
 }
 
+/**
+ * The names of the variables the probe reads its settings from (chutes-probe.mjs), in the order
+ * they are set, keyed by the setting each carries. The stacks set them through probeEnv; the
+ * chart reads the names from files/contract.json (npm run chart:contract).
+ */
+export const PROBE_ENV = {
+  baseUrl: "PROBE_BASE_URL",
+  model: "PROBE_MODEL",
+  timeoutMs: "PROBE_TIMEOUT_MS",
+  maxLatencyMs: "PROBE_MAX_LATENCY_MS",
+  require: "PROBE_REQUIRE",
+  schedule: "PROBE_SCHEDULE",
+  budget: "PROBE_BUDGET",
+  managementUrl: "PROBE_MANAGEMENT_URL",
+  warnPercent: "PROBE_BUDGET_WARN_PERCENT",
+  criticalPercent: "PROBE_BUDGET_CRITICAL_PERCENT",
+} as const;
+export type ProbeEnvSetting = keyof typeof PROBE_ENV;
+/** Set only when the setting is: the schedule belongs to the periodic check (a preflight has none). */
+export const PROBE_OPTIONAL_ENV: readonly ProbeEnvSetting[] = ["schedule"];
+
 /** The probe's plain environment (the key comes separately, from the secret store). */
 export function probeEnv(s: ProbeSettings): Record<string, string> {
-  return {
-    PROBE_BASE_URL: s.baseUrl,
-    PROBE_MODEL: s.model,
-    PROBE_TIMEOUT_MS: String(s.timeoutMs),
-    PROBE_MAX_LATENCY_MS: String(s.maxLatencyMs),
-    PROBE_REQUIRE: requiredFeatures(s),
-    ...(s.schedule ? { PROBE_SCHEDULE: s.schedule } : {}),
-    PROBE_BUDGET: s.budget,
-    PROBE_MANAGEMENT_URL: s.managementUrl,
-    PROBE_BUDGET_WARN_PERCENT: String(s.warnPercent),
-    PROBE_BUDGET_CRITICAL_PERCENT: String(s.criticalPercent),
+  const values: Record<ProbeEnvSetting, string | undefined> = {
+    baseUrl: s.baseUrl,
+    model: s.model,
+    timeoutMs: String(s.timeoutMs),
+    maxLatencyMs: String(s.maxLatencyMs),
+    require: requiredFeatures(s),
+    schedule: s.schedule || undefined,
+    budget: s.budget,
+    managementUrl: s.managementUrl,
+    warnPercent: String(s.warnPercent),
+    criticalPercent: String(s.criticalPercent),
   };
+  return Object.fromEntries(
+    (Object.entries(PROBE_ENV) as [ProbeEnvSetting, string][]).flatMap(([setting, name]) => {
+      const value = values[setting];
+      return value === undefined ? [] : [[name, value]];
+    }),
+  );
 }
 
 let cached: string | undefined;

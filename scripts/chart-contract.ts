@@ -11,7 +11,10 @@
  * the others from its values (kodus.plainValues in _helpers.tpl) and fails the render when the
  * contract names one it has no value for.
  *
- * It also carries the shape of a Chutes key, which the chart refuses in its values.
+ * It also carries the shape of a Chutes key, which the chart refuses in its values, the
+ * name of the variable (and Secret key) holding the key, and the Chutes probe's facts
+ * (probe/probe-program.ts): its mount directory, file, command, the variable it reads the key
+ * from and the names of its settings' variables.
  *
  * Deterministic: same contract, same bytes. --check: exit 1 if the committed file differs from
  * the generated one (nothing is written).
@@ -19,7 +22,7 @@
 import { resolve } from "node:path";
 import { writeOrCheckGenerated } from "./generated-file";
 import { COMPONENTS, KODUS_COMPONENTS, OPTIONAL_COMPONENTS, imageOwner, type KodusComponentSpec } from "../contract/components";
-import { envFor } from "../contract/kodus-env";
+import { DEFAULT_PUBLIC_URLS, MCP_PATHS, MIGRATOR_ENV, WEBHOOK_PATHS, envFor } from "../contract/kodus-env";
 import {
   KODUS_PG_POOLS,
   PG_DEFAULT_MAX_CONNECTIONS,
@@ -33,15 +36,70 @@ import {
   DATA_STORE_PORTS,
   RABBITMQ_COMMAND,
   RABBITMQ_COOKIE_FIX,
+  POSTGRES_INIT_SQL,
+  RABBITMQ_CONF_PATH,
+  postgresArgs,
+  rabbitmqMemoryConf,
 } from "../contract/data-stores";
-import { CHUTES_KEY_SEARCH_SOURCE } from "../contract/secrets";
+import {
+  CHUTES_KEY_ENV,
+  CHUTES_KEY_SEARCH_SOURCE,
+  RABBITMQ_VHOST,
+  SECRET_INPUTS,
+  secretEnvValues,
+  type SecretInput,
+} from "../contract/secrets";
+import {
+  PROBE_COMMAND,
+  PROBE_DIR,
+  PROBE_ENV,
+  PROBE_FILE,
+  PROBE_KEY_ENV,
+  PROBE_OPTIONAL_ENV,
+  PROBE_REQUIRE,
+  type ProbeEnvSetting,
+} from "../probe/probe-program";
 import { POSTGRES_CHECK_SCRIPT } from "../contract/postgres-check";
 
 export const CHART_CONTRACT_FILE = resolve(__dirname, "..", "helm", "kodus-chutes", "files", "contract.json");
 
 /** The marker at the top of the file (its `generated` field). */
 export const GENERATED_MARKER =
-  "by npm run chart:contract (scripts/chart-contract.ts) from contract/components.ts, contract/kodus-env.ts and contract/data-stores.ts; do not edit";
+  "by npm run chart:contract (scripts/chart-contract.ts) from contract/ and probe/probe-program.ts; do not edit";
+
+/**
+ * The secret inputs the chart takes (secrets.values; none is Docker-only) with the variables each
+ * fills, read off secretEnvValues: an input's reference is "<input>", and the variable that is the
+ * input when given and else a URI built around the RabbitMQ password reads "<input>|built".
+ */
+function chartSecretInputs() {
+  const values = Object.entries(
+    secretEnvValues(
+      (input) => `<${input}>`,
+      (expr) => expr,
+      { host: "", port: 0, username: "" },
+      undefined,
+      (value) => `${value}|built`,
+    ),
+  );
+  const filled = (input: string) => values.filter(([, expr]) => expr.startsWith(`<${input}>`)).map(([name]) => name);
+  const builtUri = values.find(([, expr]) => expr.endsWith("|built"));
+  if (!builtUri) throw new Error("chart-contract: secretEnvValues builds no URI around the RabbitMQ password");
+  return {
+    inputs: (SECRET_INPUTS as readonly SecretInput[])
+      .filter((i) => i.target !== "docker")
+      .map((i) => ({
+        variable: i.variable,
+        format: i.format,
+        ...(i.component ? { component: i.component } : {}),
+        ...(i.optional ? { optional: true } : {}),
+        ...(i.store ? { store: i.store } : {}),
+        env: filled(i.variable),
+      })),
+    // The variable that is the given URI, or amqp://<user>:<password>@<host>:<port>/<vhost>.
+    rabbitmqUri: { env: builtUri[0], vhost: RABBITMQ_VHOST },
+  };
+}
 
 /** The contract as the chart reads it (plain JSON data: no functions, components in contract order). */
 export function chartContract() {
@@ -60,6 +118,35 @@ export function chartContract() {
     // The shape of a Chutes key (contract/secrets.ts): the chart refuses it anywhere in its values
     // but secrets.values.chutes_api_key (kodus.noChutesKeys in templates/_helpers.tpl).
     chutesKeySearch: CHUTES_KEY_SEARCH_SOURCE,
+    // The Kodus variable that carries the Chutes key, and so the Kodus Secret's key holding it.
+    chutesKeyEnv: CHUTES_KEY_ENV,
+    // What the chart-mode Secret is made of (contract/secrets.ts): each input's format (how the
+    // chart generates it), its component or data store, and the Secret keys it fills.
+    secrets: chartSecretInputs(),
+    // The Chutes probe (probe/probe-program.ts): where its file is mounted, how it runs, the
+    // variable it reads the key from (filled from the Kodus Secret's chutesKeyEnv key), and the
+    // variables of its settings in the order they are set (optional: set only when the setting is).
+    probe: {
+      dir: PROBE_DIR,
+      file: PROBE_FILE,
+      command: [...PROBE_COMMAND],
+      keyEnv: PROBE_KEY_ENV,
+      // PROBE_REQUIRE's values: tools, or tools and structured output where Kodus trusts json_schema.
+      require: PROBE_REQUIRE,
+      env: (Object.entries(PROBE_ENV) as [ProbeEnvSetting, string][]).map(([setting, name]) => ({
+        setting,
+        name,
+        ...(PROBE_OPTIONAL_ENV.includes(setting) ? { optional: true } : {}),
+      })),
+    },
+    // Public URLs when the values set none and no Ingress gives a host (contract kodusUrls).
+    defaultUrls: DEFAULT_PUBLIC_URLS,
+    // Each git provider's webhook variable: its path after the webhooks URL.
+    webhookPaths: WEBHOOK_PATHS,
+    // The API's MCP server path and the MCP manager's OAuth redirect page (after the public URL).
+    mcpPaths: MCP_PATHS,
+    // What the migration Job sets on top of the API's environment: it alone migrates and seeds.
+    migratorEnv: Object.entries(MIGRATOR_ENV).map(([name, value]) => ({ name, value })),
     components: Object.fromEntries(
       COMPONENTS.map((c) => {
         const spec: KodusComponentSpec = KODUS_COMPONENTS[c];
@@ -102,7 +189,16 @@ export function chartContract() {
           ...BUNDLED_STORES[key],
           image: DATA_STORE_IMAGES[key],
           port: DATA_STORE_PORTS[key],
-          ...(key === "rabbitmq" ? { command: [...RABBITMQ_COMMAND], cookieFix: [...RABBITMQ_COOKIE_FIX] } : {}),
+          // {maxConnections} and {memoryBytes}: the chart fills in what it computes from its values.
+          ...(key === "postgres" ? { initSql: POSTGRES_INIT_SQL, args: postgresArgs("{maxConnections}") } : {}),
+          ...(key === "rabbitmq"
+            ? {
+                command: [...RABBITMQ_COMMAND],
+                cookieFix: [...RABBITMQ_COOKIE_FIX],
+                confPath: RABBITMQ_CONF_PATH,
+                memoryConf: rabbitmqMemoryConf("{memoryBytes}"),
+              }
+            : {}),
         },
       ]),
     ),

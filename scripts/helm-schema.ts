@@ -43,7 +43,13 @@ import {
   schedulingSchema,
   secretsSchema,
 } from "../config/schema";
-import { CHUTES_KEY_SEARCH_SOURCE, SECRET_FORMAT_PATTERNS, SECRET_INPUTS } from "../contract/secrets";
+import {
+  CHUTES_KEY_SEARCH_SOURCE,
+  SECRET_FORMAT_PATTERNS,
+  SECRET_INPUTS,
+  type SecretInput,
+  type SecretInputName,
+} from "../contract/secrets";
 import { SECRET_ENV_NAMES } from "../contract/kodus-env";
 
 export const VALUES_SCHEMA_FILE = resolve(__dirname, "..", "helm", "kodus-chutes", "values.schema.json");
@@ -171,7 +177,10 @@ const chartSecretsSchema = z
   });
 
 const STORES = ["postgres", "mongodb", "rabbitmq"] as const;
-const STORE_PASSWORDS = ["postgres_password", "mongodb_password", "rabbitmq_password"] as const;
+/** The data stores' passwords (contract/secrets.ts SecretInput.store): yours when the stores are external. */
+const STORE_PASSWORDS = (SECRET_INPUTS as readonly SecretInput[])
+  .filter((i) => i.store !== undefined)
+  .map((i) => i.variable as SecretInputName);
 
 /** The config's data-store section; the chart defaults to bundled so `helm install` needs only the Chutes key. */
 const chartDataStoresSchema = dataStoresSchema

@@ -129,19 +129,19 @@ helm.sh/chart: {{ printf "%s-%s" .root.Chart.Name .root.Chart.Version | replace 
 
 {{/*
 Public URLs (contract kodusUrls): kodus.publicUrl / kodus.webhooksUrl when set; with an Ingress,
-its hosts (https when it has a TLS secret); else localhost.
+its hosts (https when it has a TLS secret); else the contract's defaultUrls (localhost).
 */}}
 {{- define "kodus.publicUrl" -}}
 {{- $i := .Values.ingress -}}
 {{- if .Values.kodus.publicUrl -}}{{ include "kodus.url" .Values.kodus.publicUrl }}
 {{- else if $i.enabled -}}{{ printf "%s://%s" (ternary "https" "http" (not (empty $i.tlsSecretName))) $i.webHost }}
-{{- else -}}http://localhost:3000{{- end -}}
+{{- else -}}{{ (include "kodus.contract" . | fromJson).defaultUrls.publicUrl }}{{- end -}}
 {{- end -}}
 {{- define "kodus.webhooksUrl" -}}
 {{- $i := .Values.ingress -}}
 {{- if .Values.kodus.webhooksUrl -}}{{ include "kodus.url" .Values.kodus.webhooksUrl }}
 {{- else if $i.enabled -}}{{ printf "%s://%s" (ternary "https" "http" (not (empty $i.tlsSecretName))) $i.webhooksHost }}
-{{- else -}}http://localhost:3332{{- end -}}
+{{- else -}}{{ (include "kodus.contract" . | fromJson).defaultUrls.webhooksUrl }}{{- end -}}
 {{- end -}}
 
 {{/*
@@ -221,7 +221,7 @@ headroom, at least PostgreSQL's default.
 {{- $stores := .root.Values.dataStores -}}
 {{- if eq $stores.mode "bundled" -}}
 host: {{ printf "%s-%s" (include "kodus.prefix" .root) .store | quote }}
-port: {{ index (dict "postgres" 5432 "mongodb" 27017 "rabbitmq" 5672) .store }}
+port: {{ (index (include "kodus.contract" .root | fromJson).bundledStores .store).port | int64 }}
 {{- else -}}
 host: {{ required (printf "dataStores.%s.host is required when dataStores.mode is external" .store) (index $stores .store).host | quote }}
 port: {{ (index $stores .store).port | int64 }}
@@ -243,7 +243,8 @@ when their setting is unset. Arg: root.
 {{- define "kodus.plainValues" -}}
 {{- $root := . -}}
 {{- $v := $root.Values -}}
-{{- $components := (include "kodus.contract" $root | fromJson).components -}}
+{{- $contract := include "kodus.contract" $root | fromJson -}}
+{{- $components := $contract.components -}}
 {{- $pg := include "kodus.store" (dict "root" $root "store" "postgres") | fromYaml -}}
 {{- $mg := include "kodus.store" (dict "root" $root "store" "mongodb") | fromYaml -}}
 {{- $publicUrl := include "kodus.publicUrl" $root -}}
@@ -269,29 +270,20 @@ when their setting is unset. Arg: root.
   {{- $workers := include "kodus.maxWorkers" $root | int64 -}}
   {{- $_ := set $env "WORKFLOW_QUEUE_CODE_REVIEW_PREFETCH" (toString (max 1 (div ($v.llm.maxConcurrentReviews | int64) $workers))) -}}
 {{- end -}}
-{{- /* Runtime */ -}}
-{{- $_ := set $env "NODE_ENV" "production" -}}
-{{- $_ := set $env "API_NODE_ENV" "production" -}}
-{{- /* Informational: cloud mode is fixed when the image is built; the entrypoint only prints it. */ -}}
-{{- $_ := set $env "API_CLOUD_MODE" "false" -}}
-{{- $_ := set $env "API_HOST" "0.0.0.0" -}}
+{{- /* Runtime. Values that never depend on the settings (NODE_ENV, API_HOST, RUN_MIGRATIONS ...,
+       WORKER_ROLE) are the contract's env.constants, merged in by kodus.plainEnv; the ports
+       are computed from the components' rows so that an edited row moves them too. */ -}}
 {{- $_ := set $env "API_PORT" (toString ($components.api.port | int64)) -}}
 {{- $_ := set $env "API_WEBHOOKS_PORT" (toString ($components.webhooks.port | int64)) -}}
-{{- $_ := set $env "API_DATABASE_ENV" "production" -}}
-{{- /* Only the migration Job migrates and seeds (it overrides these two). */ -}}
-{{- $_ := set $env "RUN_MIGRATIONS" "false" -}}
-{{- $_ := set $env "RUN_SEEDS" "false" -}}
-{{- /* WORKER_ROLE: each worker's own constant (files/contract.json env.constants). */ -}}
 {{- $_ := set $env "API_WORKER_DRAIN_TIMEOUT_MS" (toString ($v.kodus.workerDrainTimeoutMs | int64)) -}}
 {{- $_ := set $env "API_FRONTEND_URL" $publicUrl -}}
 {{- /* Links in PR comments and e-mails; unset, they point at Kodus' cloud app. */ -}}
 {{- $_ := set $env "API_USER_INVITE_BASE_URL" $publicUrl -}}
 {{- $_ := set $env "KODUS_TELEMETRY_DISABLED" (toString $v.kodus.telemetryDisabled) -}}
-{{- $_ := set $env "API_GITHUB_CODE_MANAGEMENT_WEBHOOK" (printf "%s/github/webhook" $webhooksUrl) -}}
-{{- $_ := set $env "API_GITLAB_CODE_MANAGEMENT_WEBHOOK" (printf "%s/gitlab/webhook" $webhooksUrl) -}}
-{{- $_ := set $env "GLOBAL_BITBUCKET_CODE_MANAGEMENT_WEBHOOK" (printf "%s/bitbucket/webhook" $webhooksUrl) -}}
-{{- $_ := set $env "GLOBAL_AZURE_REPOS_CODE_MANAGEMENT_WEBHOOK" (printf "%s/azure-repos/webhook" $webhooksUrl) -}}
-{{- $_ := set $env "API_FORGEJO_CODE_MANAGEMENT_WEBHOOK" (printf "%s/forgejo/webhook" $webhooksUrl) -}}
+{{- /* Each git provider's webhook URL: the webhooks URL and the provider's path (contract webhookPaths). */ -}}
+{{- range $name, $path := $contract.webhookPaths -}}
+{{- $_ := set $env $name (printf "%s%s" $webhooksUrl $path) -}}
+{{- end -}}
 {{- /* Data stores */ -}}
 {{- $_ := set $env "API_PG_DB_HOST" $pg.host -}}
 {{- $_ := set $env "API_PG_DB_PORT" (toString $pg.port) -}}
@@ -302,8 +294,6 @@ when their setting is unset. Arg: root.
 {{- $_ := set $env "API_MG_DB_PORT" (toString $mg.port) -}}
 {{- $_ := set $env "API_MG_DB_USERNAME" $v.dataStores.mongodb.username -}}
 {{- $_ := set $env "API_MG_DB_DATABASE" $v.dataStores.mongodb.database -}}
-{{- $_ := set $env "API_RABBITMQ_ENABLED" "true" -}}
-{{- $_ := set $env "API_RABBITMQ_WAIT" "true" -}}
 {{- /* E-mail of notifications (kodus.email); invitations and password resets use Resend (RESEND_API_KEY). */ -}}
 {{- with $v.kodus.email -}}
   {{- $_ := set $env "API_NOTIFICATION_EMAIL_PROVIDER" .provider -}}
@@ -321,20 +311,16 @@ when their setting is unset. Arg: root.
   {{- $mcpPort := (index $components "mcp-manager").port | int64 -}}
   {{- $_ := set $env "API_MCP_SERVER_ENABLED" "true" -}}
   {{- $_ := set $env "API_KODUS_SERVICE_MCP_MANAGER" (printf "http://%s:%v" $mcpHost $mcpPort) -}}
-  {{- $_ := set $env "API_KODUS_MCP_SERVER_URL" (printf "http://%s-api:%v/mcp" (include "kodus.prefix" $root) ($components.api.port | int64)) -}}
+  {{- $_ := set $env "API_KODUS_MCP_SERVER_URL" (printf "http://%s-api:%v%s" (include "kodus.prefix" $root) ($components.api.port | int64) $contract.mcpPaths.server) -}}
   {{- $_ := set $env "WEB_HOSTNAME_MCP_MANAGER" $mcpHost -}}
   {{- $_ := set $env "WEB_PORT_MCP_MANAGER" (toString $mcpPort) -}}
 {{- end -}}
-{{- $_ := set $env "API_MCP_MANAGER_REDIRECT_URI" (printf "%s/setup/mcp/oauth" $publicUrl) -}}
+{{- $_ := set $env "API_MCP_MANAGER_REDIRECT_URI" (printf "%s%s" $publicUrl $contract.mcpPaths.oauthRedirect) -}}
 {{- $u := urlParse $publicUrl -}}
 {{- $_ := set $env "API_MCP_MANAGER_CORS_ORIGINS" (printf "%s://%s" $u.scheme $u.host) -}}
 {{- /* Web */ -}}
-{{- $_ := set $env "WEB_NODE_ENV" "self-hosted" -}}
 {{- $_ := set $env "WEB_HOSTNAME_API" (printf "%s-api" (include "kodus.prefix" $root)) -}}
 {{- $_ := set $env "WEB_PORT_API" (toString ($components.api.port | int64)) -}}
-{{- /* No WEB_PORT: the web never reads it (its image listens on PORT=3000). */ -}}
-{{- /* Next.js' standalone server listens on $HOSTNAME (the pod name otherwise). */ -}}
-{{- $_ := set $env "HOSTNAME" "0.0.0.0" -}}
 {{- $_ := set $env "NEXTAUTH_URL" $publicUrl -}}
 {{- toJson $env -}}
 {{- end -}}
@@ -387,6 +373,24 @@ names and the chart has no value for fails the render. Args: root, component.
 {{/* Names of the secret variables one component reads, in contract order (files/contract.json). Args: root, component. */}}
 {{- define "kodus.secretEnvNames" -}}
 {{- (include "kodus.component" . | fromJson).env.secret | toYaml -}}
+{{- end -}}
+
+{{/* The Kodus Secret's key a secret input fills (its first; files/contract.json secrets.inputs). Args: root, input. */}}
+{{- define "kodus.secretKeyOf" -}}
+{{- range (include "kodus.contract" .root | fromJson).secrets.inputs -}}
+{{- if eq .variable $.input }}{{ first .env }}{{ end -}}
+{{- end -}}
+{{- end -}}
+
+{{/*
+The Kodus Secret's key holding a data store's password: the variable its secret input fills
+(files/contract.json secrets.inputs, "store"); the RabbitMQ password fills only the URI, so the
+bundled broker reads it from RABBITMQ_DEFAULT_PASS. Args: root, store.
+*/}}
+{{- define "kodus.storePasswordKey" -}}
+{{- range (include "kodus.contract" .root | fromJson).secrets.inputs -}}
+{{- if eq (.store | default "") $.store }}{{ first .env | default "RABBITMQ_DEFAULT_PASS" }}{{ end -}}
+{{- end -}}
 {{- end -}}
 
 {{/* env entries reading each secret variable from the same key of the Kodus Secret. Args: root, component. */}}
@@ -475,40 +479,50 @@ terminationGracePeriodSeconds: {{ .grace | default 30 }}
 {{- end -}}
 {{- end -}}
 
-{{/* Chutes probe: where it is mounted and the plain env it reads (probe/probe-program.ts). */}}
-{{- define "kodus.probeDir" -}}/opt/kodus-chutes-probe{{- end -}}
-{{- define "kodus.probeFile" -}}chutes-probe.mjs{{- end -}}
+{{/*
+The Chutes probe's facts (files/contract.json "probe", from probe/probe-program.ts): the
+directory its file is mounted in, the file, the command, the variable it reads the key from
+(keyEnv; the key itself comes from the Kodus Secret's chutesKeyEnv key), and its settings' variables.
+Arg: root. Output: JSON (pipe it to fromJson).
+*/}}
+{{- define "kodus.probe" -}}
+{{- (include "kodus.contract" . | fromJson).probe | toJson -}}
+{{- end -}}
+{{- define "kodus.probeDir" -}}{{ (include "kodus.probe" . | fromJson).dir }}{{- end -}}
+{{- define "kodus.probeFile" -}}{{ (include "kodus.probe" . | fromJson).file }}{{- end -}}
 
 {{/*
+The probe's settings as env entries, named and ordered by the contract (probe.env); the chart
+computes each value. A variable the contract names and the chart has no value for fails the
+render (an optional one, the schedule, is left out when unset).
 Args: root, maxLatencyMs, budgetMode (report | only; "off" whatever it says when
 healthcheck.budget.enabled is false), schedule (the periodic check only: the probe then spends a
 completion only as often as 1 % of the daily quota allows; a preflight has none).
 */}}
 {{- define "kodus.probeEnv" -}}
 {{- $budget := .root.Values.healthcheck.budget -}}
-- name: PROBE_BASE_URL
-  value: {{ include "kodus.url" .root.Values.llm.baseUrl | quote }}
-- name: PROBE_MODEL
-  value: {{ include "kodus.model" .root | quote }}
-- name: PROBE_TIMEOUT_MS
-  value: {{ mul (.root.Values.healthcheck.timeoutSeconds | int64) 1000 | quote }}
-- name: PROBE_MAX_LATENCY_MS
-  value: {{ .maxLatencyMs | int64 | quote }}
-- name: PROBE_REQUIRE
-  {{- /* as the stacks: structured output too where Kodus is told to trust this base URL with json_schema */}}
-  value: {{ ternary "tools" "tools,structured-outputs" (eq (toString .root.Values.llm.structuredOutput) "false") | quote }}
-{{- with .schedule }}
-- name: PROBE_SCHEDULE
-  value: {{ . | quote }}
-{{- end }}
-- name: PROBE_BUDGET
-  value: {{ ternary .budgetMode "off" $budget.enabled | quote }}
-- name: PROBE_MANAGEMENT_URL
-  value: {{ include "kodus.url" .root.Values.llm.managementUrl | quote }}
-- name: PROBE_BUDGET_WARN_PERCENT
-  value: {{ $budget.warnPercent | int64 | quote }}
-- name: PROBE_BUDGET_CRITICAL_PERCENT
-  value: {{ $budget.criticalPercent | int64 | quote }}
+{{- $values := dict
+      "baseUrl" (include "kodus.url" .root.Values.llm.baseUrl)
+      "model" (include "kodus.model" .root)
+      "timeoutMs" (mul (.root.Values.healthcheck.timeoutSeconds | int64) 1000)
+      "maxLatencyMs" (.maxLatencyMs | int64)
+      "budget" (ternary .budgetMode "off" $budget.enabled)
+      "managementUrl" (include "kodus.url" .root.Values.llm.managementUrl)
+      "warnPercent" ($budget.warnPercent | int64)
+      "criticalPercent" ($budget.criticalPercent | int64) -}}
+{{- /* as the stacks: structured output too where Kodus is told to trust this base URL with json_schema */ -}}
+{{- $require := (include "kodus.probe" .root | fromJson).require -}}
+{{- $_ := set $values "require" (ternary $require.tools $require.toolsAndStructuredOutputs (eq (toString .root.Values.llm.structuredOutput) "false")) -}}
+{{- with .schedule }}{{ $_ := set $values "schedule" . }}{{ end -}}
+{{- $lines := list -}}
+{{- range $v := (include "kodus.probe" .root | fromJson).env -}}
+{{- if hasKey $values $v.setting -}}
+{{- $lines = append $lines (printf "- name: %s\n  value: %s" $v.name (index $values $v.setting | quote)) -}}
+{{- else if not $v.optional -}}
+{{- fail (printf "files/contract.json gives the Chutes probe the variable %s (setting %s), but the chart computes no value for it: add it to kodus.probeEnv in templates/_helpers.tpl" $v.name $v.setting) -}}
+{{- end -}}
+{{- end -}}
+{{- join "\n" $lines -}}
 {{- end -}}
 
 {{/* The TCP port a URL connects to (explicit port, else 443 for https, 80 for http). Arg: the URL. */}}
@@ -523,16 +537,20 @@ completion only as often as 1 % of the daily quota allows; a preflight has none)
 - name: {{ .name }}
   image: {{ include "kodus.image" (dict "root" .root "component" "api") | quote }}
   # The probe, not the Kodus entrypoint: no migrations, no server.
+  {{- $probe := include "kodus.probe" .root | fromJson }}
+  {{- /* The program bare, its arguments quoted: the text (hashed into the preflight Job's name) as before. */}}
   command:
-    - node
-    - {{ printf "%s/%s" (include "kodus.probeDir" .root) (include "kodus.probeFile" .root) | quote }}
+    - {{ first $probe.command }}
+    {{- range rest $probe.command }}
+    - {{ . | quote }}
+    {{- end }}
   env:
     {{- include "kodus.probeEnv" . | nindent 4 }}
-    - name: CHUTES_API_KEY
+    - name: {{ $probe.keyEnv }}
       valueFrom:
         secretKeyRef:
           name: {{ .secretName | quote }}
-          key: API_OPEN_AI_API_KEY
+          key: {{ (include "kodus.contract" .root | fromJson).chutesKeyEnv }}
   # The probe's one JSON line becomes the termination message: `kubectl describe` shows why.
   terminationMessagePolicy: FallbackToLogsOnError
   {{- /* Flow style, as before healthcheck.resources existed: the default render (and the hook's hashed name) is unchanged. */}}

@@ -24,7 +24,7 @@ import {
 } from "../contract/components";
 import { OPTIONAL_SECRET_ENV_NAMES, kodusEnvSettings, kodusUrls, secretEnvFor } from "../contract/kodus-env";
 import { pgClientPods, pgPoolsSummary, postgresMaxConnections } from "../contract/data-stores";
-import { SECRETS_REVISION_VARIABLE, secretEnvValues, secretInputsFor } from "../contract/secrets";
+import { CHUTES_KEY_ENV, SECRETS_REVISION_VARIABLE, secretEnvValues, secretInputsFor } from "../contract/secrets";
 import { SecretVariables } from "../constructs/secret-variables";
 import { SecretsRevision } from "../constructs/secrets-revision";
 import { BundledDataStores, RABBITMQ_PASSWORD_KEY } from "../constructs/kubernetes/bundled-data-stores";
@@ -172,7 +172,7 @@ function addHealthChecks(stack: KubernetesStack, cluster: Cluster, values: Recor
           name: "kodus-chutes-preflight",
           labels,
           component: PREFLIGHT_COMPONENT,
-          data: { API_OPEN_AI_API_KEY: values.API_OPEN_AI_API_KEY },
+          data: { [CHUTES_KEY_ENV]: values[CHUTES_KEY_ENV] },
           revision: cluster.revision.value,
         })
       : undefined;
@@ -184,7 +184,7 @@ function addHealthChecks(stack: KubernetesStack, cluster: Cluster, values: Recor
     secretName: k8s.secrets.name,
     preflightSecretName: candidate?.name,
     preflightDependsOn: candidate ? [candidate.secret] : [],
-    secretKey: "API_OPEN_AI_API_KEY",
+    secretKey: CHUTES_KEY_ENV,
     probe: probeSettingsFor(config),
     schedule: config.healthcheck.schedule,
     resources: config.healthcheck.resources,

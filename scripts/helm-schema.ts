@@ -312,7 +312,10 @@ export function stepAsideForChutesKeys(node: unknown): unknown {
 
 /** The values.schema.json text (stable: same input, same bytes). */
 export function buildValuesSchema(): string {
-  const schema = z.toJSONSchema(chartValuesSchema, { io: "input", unrepresentable: "any", target: "draft-2020-12" });
+  // reused: "ref": a sub-schema used more than once (per-component pods, scheduling, resources) is
+  // written once under $defs and referenced; inlined, the file was 6 times larger and helm took
+  // longer to load it than to render the chart.
+  const schema = z.toJSONSchema(chartValuesSchema, { io: "input", unrepresentable: "any", target: "draft-2020-12", reused: "ref" });
   return `${JSON.stringify(stepAsideForChutesKeys(schema), null, 2)}\n`;
 }
 

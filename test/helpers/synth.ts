@@ -1,8 +1,7 @@
 import { createHash } from "node:crypto";
 import { mkdirSync, readFileSync, readdirSync, renameSync, writeFileSync } from "node:fs";
 import { join, relative, resolve } from "node:path";
-import { tmpdir } from "node:os";
-import type { TerraformStack } from "cdktf";
+import { MessageChannel, type MessagePort, Worker, receiveMessageOnPort } from "node:worker_threads";
 import type { ConfigInput } from "../../config/schema";
 
 /** Terraform JSON as synthesized (metadata stripped, keys sorted), parsed. */
@@ -55,22 +54,40 @@ function sourcesFingerprint(): string {
 
 const memo = new Map<string, string>();
 
-/** Synthesizes only the named stack, in memory (nothing is written): the other stack is switched off. */
-function synthesize(stackName: string, input: ConfigInput): string {
-  // Loaded on a cache miss only: a suite whose variants are all cached never loads cdktf.
-  const { App, Testing } = require("cdktf") as typeof import("cdktf");
-  const { parseConfig } = require("../../config/load") as typeof import("../../config/load");
-  const { buildStacks } = require("../../app") as typeof import("../../app");
-  const only = stackName.startsWith("docker")
-    ? { kubernetes: { ...(input as any).kubernetes, enabled: false } }
-    : { docker: { ...(input as any).docker, enabled: false } };
-  const config = parseConfig({ ...input, ...only } as ConfigInput, "test");
-  // cdktf creates the outdir (empty); Testing.synth renders in memory and writes nothing.
-  const app = new App({ outdir: join(tmpdir(), "kodus-unused-outdir"), skipBackendValidation: true });
-  buildStacks(app, config);
-  const stack = app.node.tryFindChild(stackName) as TerraformStack | undefined;
-  if (!stack) throw new Error(`no stack ${stackName} in [${app.node.children.map((c) => c.node.id).join(", ")}]`);
-  return Testing.synth(stack, true);
+/*
+ * A synth that misses both caches runs in a worker thread, loaded as `npm run synth` loads the
+ * project (scripts/ts-run.cjs), not inside the test: cdktf records a full stack trace for every
+ * token it creates, and Jest's module sandbox maps each of those frames through source maps,
+ * which made a synth inside a test about three times slower. The test waits for the answer
+ * (Atomics.wait on a shared flag), so synthStack stays synchronous. One worker per test file,
+ * started on the first miss and ended after the file's tests.
+ */
+let worker: { thread: Worker; port: MessagePort; flag: Int32Array } | undefined;
+if (typeof afterAll === "function") afterAll(() => worker?.thread.terminate());
+
+function synthesizeInWorker(stackName: string, input: ConfigInput): string {
+  // The config is parsed here first: a bad one throws the ConfigError a test expects, from this realm.
+  const { configFor } = require("./synth-stack") as typeof import("./synth-stack");
+  configFor(stackName, input);
+  if (!worker) {
+    const { port1, port2 } = new MessageChannel();
+    const flag = new Int32Array(new SharedArrayBuffer(4));
+    const cacheRoot = process.env.KODUS_TEST_CACHE_ROOT;
+    const thread = new Worker(join(__dirname, "synth-worker.cjs"), {
+      workerData: { port: port2, flag },
+      transferList: [port2],
+      // With the test caches moved (npm run bench: empty), the runner's transpile cache moves too.
+      env: cacheRoot ? { ...process.env, KODUS_TS_CACHE_DIR: join(cacheRoot, "kodus-ts") } : process.env,
+    });
+    thread.unref();
+    worker = { thread, port: port1, flag };
+  }
+  Atomics.store(worker.flag, 0, 0);
+  worker.port.postMessage({ stackName, input });
+  if (Atomics.wait(worker.flag, 0, 0, 120_000) === "timed-out") throw new Error(`synth of ${stackName} gave no answer within 120 s`);
+  const reply = receiveMessageOnPort(worker.port)?.message as { text?: string; error?: { name: string; message: string; stack: string } };
+  if (reply.error) throw Object.assign(new Error(reply.error.message), { name: reply.error.name, stack: reply.error.stack });
+  return reply.text!;
 }
 
 /**
@@ -93,7 +110,7 @@ export function synthStack(stackName: string, input: ConfigInput = {}): { json: 
     }
   }
   if (text === undefined) {
-    text = synthesize(stackName, input);
+    text = synthesizeInWorker(stackName, input);
     if (useDiskCache) {
       mkdirSync(CACHE_DIR, { recursive: true });
       const tmp = join(CACHE_DIR, `${key}.${process.pid}.tmp`);

@@ -29,11 +29,16 @@ export const DATA_STORE_PORTS = { postgres: 5432, mongodb: 27017, rabbitmq: 5672
  * (pg_isready is a tiny binary); `"tcp"` connects to the port instead, for MongoDB and RabbitMQ,
  * whose diagnostic tools start a whole runtime (mongosh, an Erlang VM) and can time out on a busy
  * node, which would restart a healthy store. PostgreSQL's readiness takes its user and database
- * (`pg_isready -U <user> -d <database>`), filled in by each target.
+ * (`pg_isready -U <user> -d <database>`), filled in by each target. `credentialsEnv` names the
+ * image's own variables that create the Kodus user (and database) at the first start.
  */
 export const BUNDLED_STORES = {
   postgres: {
     dataPath: "/var/lib/postgresql/data",
+    credentialsEnv: { user: "POSTGRES_USER", password: "POSTGRES_PASSWORD", database: "POSTGRES_DB" },
+    /** SQL files the image runs once, at the first start (POSTGRES_INIT_SQL is one). */
+    initDir: "/docker-entrypoint-initdb.d",
+    initFile: "10-vector.sql",
     /** The database files in a subfolder: the volume's root may hold lost+found, which initdb refuses. */
     constantEnv: { PGDATA: "/var/lib/postgresql/data/pgdata" },
     readiness: ["pg_isready"],
@@ -45,6 +50,8 @@ export const BUNDLED_STORES = {
   },
   mongodb: {
     dataPath: "/data/db",
+    /** The database variable only names the database init scripts run in; Kodus creates its own. */
+    credentialsEnv: { user: "MONGO_INITDB_ROOT_USERNAME", password: "MONGO_INITDB_ROOT_PASSWORD", database: "MONGO_INITDB_DATABASE" },
     constantEnv: {},
     readiness: ["mongosh", "--quiet", "--eval", "db.adminCommand('ping')"],
     alive: "tcp",
@@ -55,6 +62,7 @@ export const BUNDLED_STORES = {
   },
   rabbitmq: {
     dataPath: "/var/lib/rabbitmq",
+    credentialsEnv: { user: "RABBITMQ_DEFAULT_USER", password: "RABBITMQ_DEFAULT_PASS" },
     constantEnv: {},
     readiness: ["rabbitmq-diagnostics", "-q", "check_running"],
     alive: "tcp",
@@ -65,6 +73,13 @@ export const BUNDLED_STORES = {
     readOnlyRootFilesystem: false,
   },
 } as const;
+
+/**
+ * The Kodus Secret's key for the bundled RabbitMQ's password on Kubernetes: Kodus itself gets that
+ * password only inside API_RABBITMQ_URI, so the broker reads it from a key of its own, named as
+ * its image's variable.
+ */
+export const RABBITMQ_PASSWORD_KEY = BUNDLED_STORES.rabbitmq.credentialsEnv.password;
 
 /** Run once at first start of PostgreSQL: Kodus stores embeddings with pgvector. */
 export const POSTGRES_INIT_SQL = "CREATE EXTENSION IF NOT EXISTS vector;\n";

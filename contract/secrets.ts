@@ -5,6 +5,7 @@
  */
 
 import type { Component, DataStore, OptionalComponent } from "./components";
+import { RABBITMQ_PASSWORD_KEY } from "./data-stores";
 
 export type SecretFormat = "base64" | "base64url" | "hex32" | "hex" | "provided" | "mongodbUri" | "amqpUri" | "text";
 
@@ -77,6 +78,17 @@ export const SECRETS_REVISION_VARIABLE = "secrets_revision";
  * from there too.
  */
 export const CHUTES_KEY_ENV = "API_OPEN_AI_API_KEY";
+
+/**
+ * The Kodus Secret's key holding each bundled store's password on Kubernetes: PostgreSQL and
+ * MongoDB read Kodus' own password variables; RabbitMQ's password reaches Kodus only inside
+ * API_RABBITMQ_URI, so the broker has a key of its own.
+ */
+export const STORE_PASSWORD_KEYS = {
+  postgres: "API_PG_DB_PASSWORD",
+  mongodb: "API_MG_DB_PASSWORD",
+  rabbitmq: RABBITMQ_PASSWORD_KEY,
+} as const satisfies Record<DataStore, string>;
 
 export const SECRET_INPUTS = [
   { variable: "chutes_api_key", format: "provided", description: "Chutes API key (cpk_...), sent as Bearer token to llm.baseUrl" },
@@ -173,8 +185,8 @@ export function secretEnvValues(
     API_CRYPTO_KEY: ref("api_crypto_key"),
     CODE_MANAGEMENT_SECRET: ref("code_management_secret"),
     CODE_MANAGEMENT_WEBHOOK_TOKEN: ref("code_management_webhook_token"),
-    API_PG_DB_PASSWORD: ref("postgres_password"),
-    API_MG_DB_PASSWORD: ref("mongodb_password"),
+    [STORE_PASSWORD_KEYS.postgres]: ref("postgres_password"),
+    [STORE_PASSWORD_KEYS.mongodb]: ref("mongodb_password"),
     API_RABBITMQ_URI: inputs.includes("rabbitmq_uri") ? orElse(ref("rabbitmq_uri"), built) : built,
     ...from("API_MCP_MANAGER_ENCRYPTION_SECRET", "mcp_manager_encryption_secret"),
     ...from("MONGODB_URI", "mongodb_uri"),

@@ -45,6 +45,7 @@ import {
   CHUTES_KEY_ENV,
   CHUTES_KEY_SEARCH_SOURCE,
   RABBITMQ_VHOST,
+  STORE_PASSWORD_KEYS,
   SECRET_INPUTS,
   secretEnvValues,
   type SecretInput,
@@ -98,6 +99,8 @@ function chartSecretInputs() {
       })),
     // The variable that is the given URI, or amqp://<user>:<password>@<host>:<port>/<vhost>.
     rabbitmqUri: { env: builtUri[0], vhost: RABBITMQ_VHOST },
+    // The Secret key each bundled store reads its password from.
+    storePasswordKeys: { ...STORE_PASSWORD_KEYS },
   };
 }
 

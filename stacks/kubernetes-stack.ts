@@ -24,10 +24,10 @@ import {
 } from "../contract/components";
 import { OPTIONAL_SECRET_ENV_NAMES, kodusEnvSettings, kodusUrls, secretEnvFor } from "../contract/kodus-env";
 import { pgClientPods, pgPoolsSummary, postgresMaxConnections } from "../contract/data-stores";
-import { CHUTES_KEY_ENV, SECRETS_REVISION_VARIABLE, secretEnvValues, secretInputsFor } from "../contract/secrets";
+import { CHUTES_KEY_ENV, SECRETS_REVISION_VARIABLE, STORE_PASSWORD_KEYS, secretEnvValues, secretInputsFor } from "../contract/secrets";
 import { SecretVariables } from "../constructs/secret-variables";
 import { SecretsRevision } from "../constructs/secrets-revision";
-import { BundledDataStores, RABBITMQ_PASSWORD_KEY } from "../constructs/kubernetes/bundled-data-stores";
+import { BundledDataStores } from "../constructs/kubernetes/bundled-data-stores";
 import { ChutesHealthChecks, PREFLIGHT_COMPONENT } from "../constructs/kubernetes/chutes-health-checks";
 import { ChutesAlerts } from "../constructs/kubernetes/chutes-alerts";
 import { DataStoreEndpoints } from "../constructs/kubernetes/data-store-endpoints";
@@ -434,6 +434,6 @@ function kodusSecretValues(scope: Construct, cluster: Cluster): Record<string, s
     inputs.names,
     SecretVariables.orElse,
   );
-  if (endpoints.bundled) values[RABBITMQ_PASSWORD_KEY] = inputs.ref("rabbitmq_password");
+  if (endpoints.bundled) values[STORE_PASSWORD_KEYS.rabbitmq] = inputs.ref("rabbitmq_password");
   return values;
 }

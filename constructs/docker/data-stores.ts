@@ -10,6 +10,7 @@ import { Container, type ContainerConfig } from "@cdktf/provider-docker/lib/cont
 import { Volume } from "@cdktf/provider-docker/lib/volume";
 import { Construct } from "constructs";
 import {
+  BUNDLED_STORES,
   DATA_STORE_IMAGES,
   POSTGRES_INIT_SQL,
   RABBITMQ_COMMAND,
@@ -91,40 +92,39 @@ export class DockerDataStores extends Construct {
 }
 
 function postgres(props: DockerDataStoresProps): StoreSpec {
+  const { dataPath, readiness, credentialsEnv: env, initDir, initFile } = BUNDLED_STORES.postgres;
   return {
-    dataPath: "/var/lib/postgresql/data",
-    test: ["CMD", "pg_isready", "-U", props.user, "-d", props.database],
+    dataPath,
+    test: ["CMD", ...readiness, "-U", props.user, "-d", props.database],
     timeoutSeconds: 5,
     waitTimeoutSeconds: 120,
     container: {
       // The image's entrypoint runs `postgres` with these arguments: room for every Kodus pool.
       command: ["postgres", ...postgresArgs(props.postgresMaxConnections)],
-      env: [`POSTGRES_USER=${props.user}`, `POSTGRES_DB=${props.database}`, `POSTGRES_PASSWORD=${props.passwords.postgres}`],
-      upload: [{ file: "/docker-entrypoint-initdb.d/10-vector.sql", content: POSTGRES_INIT_SQL }],
+      env: [`${env.user}=${props.user}`, `${env.database}=${props.database}`, `${env.password}=${props.passwords.postgres}`],
+      upload: [{ file: `${initDir}/${initFile}`, content: POSTGRES_INIT_SQL }],
     },
   };
 }
 
 function mongodb(props: DockerDataStoresProps): StoreSpec {
+  const { dataPath, readiness, credentialsEnv: env } = BUNDLED_STORES.mongodb;
   return {
-    dataPath: "/data/db",
-    test: ["CMD", "mongosh", "--quiet", "--eval", "db.adminCommand('ping')"],
+    dataPath,
+    test: ["CMD", ...readiness],
     timeoutSeconds: 5,
     waitTimeoutSeconds: 120,
     container: {
-      env: [
-        `MONGO_INITDB_ROOT_USERNAME=${props.user}`,
-        `MONGO_INITDB_ROOT_PASSWORD=${props.passwords.mongodb}`,
-        `MONGO_INITDB_DATABASE=${props.database}`,
-      ],
+      env: [`${env.user}=${props.user}`, `${env.password}=${props.passwords.mongodb}`, `${env.database}=${props.database}`],
     },
   };
 }
 
 function rabbitmq(props: DockerDataStoresProps): StoreSpec {
+  const { dataPath, readiness, credentialsEnv: env } = BUNDLED_STORES.rabbitmq;
   return {
-    dataPath: "/var/lib/rabbitmq",
-    test: ["CMD", "rabbitmq-diagnostics", "-q", "check_running"],
+    dataPath,
+    test: ["CMD", ...readiness],
     timeoutSeconds: 10,
     waitTimeoutSeconds: 180,
     container: {
@@ -132,8 +132,8 @@ function rabbitmq(props: DockerDataStoresProps): StoreSpec {
       // Creates the kodus-ai vhost Kodus connects to (the image's default command does not).
       command: [...RABBITMQ_COMMAND],
       env: [
-        `RABBITMQ_DEFAULT_USER=${props.user}`,
-        `RABBITMQ_DEFAULT_PASS=${props.passwords.rabbitmq}`,
+        `${env.user}=${props.user}`,
+        `${env.password}=${props.passwords.rabbitmq}`,
         ...Object.entries(RABBITMQ_ENV).map(([k, v]) => `${k}=${v}`),
       ],
       // A memory limit, and RabbitMQ told about it: otherwise it plans with the host's RAM and its

@@ -3,6 +3,7 @@
  * Kodus RabbitMQ image, one StatefulSet each with a persistent volume. Production clusters
  * should use external, managed data stores (the default data-store mode).
  */
+import { basename } from "node:path";
 import { ConfigMapV1 } from "@cdktf/provider-kubernetes/lib/config-map-v1";
 import { NetworkPolicyV1 } from "@cdktf/provider-kubernetes/lib/network-policy-v1";
 import { ServiceV1 } from "@cdktf/provider-kubernetes/lib/service-v1";
@@ -23,6 +24,7 @@ import {
   quantityBytes,
   rabbitmqMemoryConf,
 } from "../../contract/data-stores";
+import { STORE_PASSWORD_KEYS } from "../../contract/secrets";
 import { componentLabels, selectorLabels, type LabelProps } from "./labels";
 import { hardenedPodSpec, literalEnv, type ContainerSpec, type EnvEntry, type PodPlacement, type WritablePath } from "./pod";
 import { mirrored, pinned } from "./images";
@@ -30,7 +32,6 @@ import type { DataStore } from "../../contract/components";
 import type { ComputeResources } from "./kodus-workload";
 
 /** Secret key that holds the bundled RabbitMQ's password (besides API_RABBITMQ_URI). */
-export const RABBITMQ_PASSWORD_KEY = "RABBITMQ_DEFAULT_PASS";
 /** Service host names of the bundled stores, for the Kodus environment. */
 export const BUNDLED_HOSTS = { postgres: "kodus-postgres", mongodb: "kodus-mongodb", rabbitmq: "kodus-rabbitmq" } as const;
 /** The data-store images run as uid 999. */
@@ -148,12 +149,12 @@ export class BundledDataStores extends Construct {
   private configMaps(props: BundledDataStoresProps): Record<StoreKey, PodVolumes> {
     const initSql = new ConfigMapV1(this, "postgres-init", {
       metadata: { name: "kodus-postgres-init", namespace: props.namespace, labels: storeLabels(props.labels, "postgres") },
-      data: { "10-vector.sql": POSTGRES_INIT_SQL },
+      data: { [BUNDLED_STORES.postgres.initFile]: POSTGRES_INIT_SQL },
     });
     setAddress(initSql, "postgres-init");
     const rabbitmqConf = new ConfigMapV1(this, "rabbitmq-conf", {
       metadata: { name: "kodus-rabbitmq-conf", namespace: props.namespace, labels: storeLabels(props.labels, "rabbitmq") },
-      data: { "20-kodus.conf": rabbitmqMemoryConf(quantityBytes(props.resources.rabbitmq.limits.memory)) },
+      data: { [basename(RABBITMQ_CONF_PATH)]: rabbitmqMemoryConf(quantityBytes(props.resources.rabbitmq.limits.memory)) },
     });
     setAddress(rabbitmqConf, "rabbitmq-conf");
     return {
@@ -169,6 +170,11 @@ type PodVolumes = NonNullable<Parameters<typeof hardenedPodSpec>[0]["volumes"]>;
 /** What differs between the three stores: environment, data path, command, checks, writable paths. */
 function storeSpecs(props: BundledDataStoresProps): StoreSpec[] {
   const fromSecret = (name: string, key: string): EnvEntry => ({ name, valueFrom: { secretKeyRef: { name: props.secretName, key } } });
+  const [pg, mongo, rabbit] = [
+    BUNDLED_STORES.postgres.credentialsEnv,
+    BUNDLED_STORES.mongodb.credentialsEnv,
+    BUNDLED_STORES.rabbitmq.credentialsEnv,
+  ];
   /** The store's row of the contract table; `readiness` as this deployment runs it. */
   const table = (key: StoreKey, readiness: string[] = [...BUNDLED_STORES[key].readiness]) => {
     const s = BUNDLED_STORES[key];
@@ -187,28 +193,26 @@ function storeSpecs(props: BundledDataStoresProps): StoreSpec[] {
       ...table("postgres", [...BUNDLED_STORES.postgres.readiness, "-U", props.postgres.username, "-d", props.postgres.database]),
       env: [
         ...literalEnv({
-          POSTGRES_USER: props.postgres.username,
-          POSTGRES_DB: props.postgres.database,
+          [pg.user]: props.postgres.username,
+          [pg.database]: props.postgres.database,
           ...BUNDLED_STORES.postgres.constantEnv,
         }),
-        fromSecret("POSTGRES_PASSWORD", "API_PG_DB_PASSWORD"),
+        fromSecret(pg.password, STORE_PASSWORD_KEYS.postgres),
       ],
       // PostgreSQL's default of 100 connections is too few for Kodus' pools.
       args: postgresArgs(props.postgresMaxConnections),
-      extraMounts: [{ name: "init", mountPath: "/docker-entrypoint-initdb.d", readOnly: true }],
+      extraMounts: [{ name: "init", mountPath: BUNDLED_STORES.postgres.initDir, readOnly: true }],
     },
     {
       ...table("mongodb"),
-      env: [
-        ...literalEnv({ MONGO_INITDB_ROOT_USERNAME: props.mongodb.username }),
-        fromSecret("MONGO_INITDB_ROOT_PASSWORD", "API_MG_DB_PASSWORD"),
-      ],
+      // Without the database variable: it only names the database init scripts run in.
+      env: [...literalEnv({ [mongo.user]: props.mongodb.username }), fromSecret(mongo.password, STORE_PASSWORD_KEYS.mongodb)],
     },
     {
       ...table("rabbitmq"),
       env: [
-        ...literalEnv({ RABBITMQ_DEFAULT_USER: props.rabbitmq.username }),
-        fromSecret("RABBITMQ_DEFAULT_PASS", RABBITMQ_PASSWORD_KEY),
+        ...literalEnv({ [rabbit.user]: props.rabbitmq.username }),
+        fromSecret(rabbit.password, STORE_PASSWORD_KEYS.rabbitmq),
         ...literalEnv(RABBITMQ_ENV),
       ],
       // Creates the kodus-ai vhost Kodus connects to (the image's default command does not).

@@ -8,9 +8,9 @@ import { cpSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from "n
 import { tmpdir } from "node:os";
 import { join, relative } from "node:path";
 import { COMPONENTS, KODUS_COMPONENTS } from "../../contract/components";
-import { DATA_STORE_IMAGES, DATA_STORE_PORTS, POSTGRES_INIT_SQL, RABBITMQ_CONF_PATH } from "../../contract/data-stores";
+import { BUNDLED_STORES, DATA_STORE_IMAGES, DATA_STORE_PORTS, POSTGRES_INIT_SQL, RABBITMQ_CONF_PATH } from "../../contract/data-stores";
 import { DEFAULT_PUBLIC_URLS, KODUS_ENV, MCP_PATHS, MIGRATOR_ENV, SECRET_ENV_NAMES, WEBHOOK_PATHS } from "../../contract/kodus-env";
-import { CHUTES_KEY_ENV, RABBITMQ_VHOST } from "../../contract/secrets";
+import { CHUTES_KEY_ENV, RABBITMQ_VHOST, STORE_PASSWORD_KEYS } from "../../contract/secrets";
 import { PROBE_DIR, PROBE_ENV, PROBE_FILE, PROBE_KEY_ENV, PROBE_REQUIRE } from "../../probe/probe-program";
 import { CHART_DIR, EXPLICIT_SECRET_VALUES, find, helmBin, podSpec, render, secretData, tryRender, type K8sObject } from "./helm";
 
@@ -64,6 +64,14 @@ const FACTS: readonly (readonly [fact: string, source: string])[] = [
   ...Object.entries(DATA_STORE_PORTS).map(([store, port]) => [String(port), `contract/data-stores.ts DATA_STORE_PORTS.${store}`] as const),
   [POSTGRES_INIT_SQL.trim(), "contract/data-stores.ts POSTGRES_INIT_SQL"],
   [RABBITMQ_CONF_PATH, "contract/data-stores.ts RABBITMQ_CONF_PATH"],
+  // The stores' images read these at their first start; the Secret key each store's password is under.
+  ...Object.entries(BUNDLED_STORES).flatMap(([store, s]) =>
+    Object.values(s.credentialsEnv).map((name) => [name, `contract/data-stores.ts BUNDLED_STORES.${store}.credentialsEnv`] as const),
+  ),
+  ...Object.entries(BUNDLED_STORES.postgres.constantEnv).map(([name]) => [name, "contract/data-stores.ts BUNDLED_STORES.postgres.constantEnv"] as const),
+  [BUNDLED_STORES.postgres.initDir, "contract/data-stores.ts BUNDLED_STORES.postgres.initDir"],
+  [BUNDLED_STORES.postgres.initFile, "contract/data-stores.ts BUNDLED_STORES.postgres.initFile"],
+  [STORE_PASSWORD_KEYS.rabbitmq, "contract/secrets.ts STORE_PASSWORD_KEYS.rabbitmq"],
   ...Object.values(DEFAULT_PUBLIC_URLS).map((url) => [url, "contract/kodus-env.ts DEFAULT_PUBLIC_URLS"] as const),
   ...Object.values(WEBHOOK_PATHS).map((path) => [path, "contract/kodus-env.ts WEBHOOK_PATHS"] as const),
   ...Object.values(MCP_PATHS).map((path) => [path, "contract/kodus-env.ts MCP_PATHS"] as const),
@@ -146,6 +154,12 @@ describe("what renders follows files/contract.json", () => {
       c.bundledStores.postgres.initSql = "SELECT 1;\n";
       c.bundledStores.postgres.args = ["-c", "max_connections={maxConnections}", "-c", "shared_buffers=256MB"];
       c.bundledStores.rabbitmq.confPath = "/etc/rabbitmq/conf.d/30-mine.conf";
+      c.bundledStores.postgres.initDir = "/init.d";
+      c.bundledStores.postgres.initFile = "01-mine.sql";
+      c.bundledStores.postgres.credentialsEnv = { user: "PG_USER", password: "PG_PASS", database: "PG_DB" };
+      c.bundledStores.mongodb.credentialsEnv.user = "MONGO_USER";
+      c.bundledStores.rabbitmq.credentialsEnv.password = "MQ_PASS";
+      c.secrets.storePasswordKeys.rabbitmq = "KODUS_MQ_PASS";
       c.defaultUrls.publicUrl = "http://localhost:8080";
       c.webhookPaths.API_GITHUB_CODE_MANAGEMENT_WEBHOOK = "/gh/hook";
       c.components.api.env.constants.NODE_ENV = "staging";
@@ -161,7 +175,15 @@ describe("what renders follows files/contract.json", () => {
     });
     expect(find(objects, "ConfigMap", "kodus-worker-env").data.NODE_ENV).toBe("production");
     expect(find(objects, "Service", "kodus-postgres").spec.ports[0].port).toBe(6543);
-    expect(find(objects, "ConfigMap", "kodus-postgres-init").data).toEqual({ "10-vector.sql": "SELECT 1;\n" });
+    expect(find(objects, "ConfigMap", "kodus-postgres-init").data).toEqual({ "01-mine.sql": "SELECT 1;\n" });
+    const store = (name: string) => podSpec(find(objects, "StatefulSet", `kodus-${name}`)).containers[0];
+    expect(envOf(store("postgres"))).toMatchObject({ PG_USER: "kodus", PG_DB: "kodus_db", PG_PASS: "API_PG_DB_PASSWORD" });
+    expect(store("postgres").volumeMounts).toContainEqual({ name: "init", mountPath: "/init.d", readOnly: true });
+    expect(envOf(store("mongodb"))).toHaveProperty("MONGO_USER");
+    expect(envOf(store("rabbitmq"))).toMatchObject({ MQ_PASS: "KODUS_MQ_PASS" });
+    const secret = secretData(find(objects, "Secret", "kodus-secrets"));
+    expect(secret.KODUS_MQ_PASS).toBe(EXPLICIT_SECRET_VALUES.rabbitmq_password);
+    expect(Object.keys(secret)).not.toContain("RABBITMQ_DEFAULT_PASS");
     expect(podSpec(find(objects, "StatefulSet", "kodus-postgres")).containers[0].args).toEqual([
       "-c",
       expect.stringMatching(/^max_connections=\d+$/),

@@ -383,14 +383,13 @@ names and the chart has no value for fails the render. Args: root, component.
 {{- end -}}
 
 {{/*
-The Kodus Secret's key holding a data store's password: the variable its secret input fills
-(files/contract.json secrets.inputs, "store"); the RabbitMQ password fills only the URI, so the
-bundled broker reads it from RABBITMQ_DEFAULT_PASS. Args: root, store.
+The Kodus Secret's key holding a data store's password (files/contract.json
+secrets.storePasswordKeys): PostgreSQL's and MongoDB's are Kodus' own password variables; the
+RabbitMQ password reaches Kodus only inside the URI, so the bundled broker has a key of its own.
+Args: root, store.
 */}}
 {{- define "kodus.storePasswordKey" -}}
-{{- range (include "kodus.contract" .root | fromJson).secrets.inputs -}}
-{{- if eq (.store | default "") $.store }}{{ first .env | default "RABBITMQ_DEFAULT_PASS" }}{{ end -}}
-{{- end -}}
+{{- index (include "kodus.contract" .root | fromJson).secrets.storePasswordKeys .store -}}
 {{- end -}}
 
 {{/* env entries reading each secret variable from the same key of the Kodus Secret. Args: root, component. */}}

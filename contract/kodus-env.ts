@@ -120,6 +120,8 @@ export interface PlainEnvVar extends EnvVarBase {
   readonly constant?: string;
   /** The value, or undefined to leave the variable unset. */
   readonly value: (s: KodusEnvSettings) => string | undefined;
+  /** Unset when its setting is (value gives undefined): the chart may leave it out too. */
+  readonly optional?: boolean;
 }
 export interface SecretEnvVar extends EnvVarBase {
   readonly secret: true;
@@ -135,6 +137,8 @@ const plain = (name: string, components: readonly Component[], description: stri
   secret: false,
   value,
 });
+/** A plain variable some settings leave unset (a feature off, a setting not given). */
+const unsetWhenOff = (v: PlainEnvVar): PlainEnvVar => ({ ...v, optional: true });
 const constant = (name: string, components: readonly Component[], value: string, description = "constant"): PlainEnvVar => ({
   ...plain(name, components, description, () => value),
   constant: value,
@@ -163,31 +167,39 @@ export const KODUS_ENV: readonly EnvVarSpec[] = [
   // text-embedding-3-small, API_OPEN_AI_API_KEY, no base URL) would otherwise send the Chutes key
   // to api.openai.com. Also reaches an organization's BYOK "OpenAI" provider saved without a base
   // URL (docs/configuration.md); llm.keepOpenAIClientsOnChutes: false leaves it unset.
-  plain(
-    "OPENAI_BASE_URL",
-    LLM_COMPONENTS,
-    "llm.baseUrl unless llm.keepOpenAIClientsOnChutes is false: OpenAI SDK clients built without a base URL stay on Chutes",
-    (s) => (s.llm.keepOpenAIClientsOnChutes === false ? undefined : s.llm.baseUrl),
+  unsetWhenOff(
+    plain(
+      "OPENAI_BASE_URL",
+      LLM_COMPONENTS,
+      "llm.baseUrl unless llm.keepOpenAIClientsOnChutes is false: OpenAI SDK clients built without a base URL stay on Chutes",
+      (s) => (s.llm.keepOpenAIClientsOnChutes === false ? undefined : s.llm.baseUrl),
+    ),
   ),
   // Kodus splits it on ",", trims, and trusts a provider base URL that contains an entry
   // (String.includes; byok-to-vercel.ts shouldEnableJsonSchema): llm.baseUrl has no comma.
-  plain(
-    "API_TRUST_JSON_SCHEMA_BASE_URLS",
-    LLM_COMPONENTS,
-    "llm.baseUrl when llm.structuredOutput: base URLs trusted with json_schema structured output",
-    (s) => (s.llm.structuredOutput === false ? undefined : s.llm.baseUrl),
+  unsetWhenOff(
+    plain(
+      "API_TRUST_JSON_SCHEMA_BASE_URLS",
+      LLM_COMPONENTS,
+      "llm.baseUrl when llm.structuredOutput: base URLs trusted with json_schema structured output",
+      (s) => (s.llm.structuredOutput === false ? undefined : s.llm.baseUrl),
+    ),
   ),
   // Kodus reads it only on its LangChain path (llmModelProvider.service.ts): the agent review
   // engine self-hosted Kodus uses by default builds its env-mode model without a temperature,
   // and a BYOK provider ignores it. It does not change the temperature of code reviews.
-  plain(
-    "API_LLM_TEMPERATURE_OVERRIDE",
-    LLM_COMPONENTS,
-    "llm.temperature (LangChain path only; not the default agent review engine)",
-    (s) => (s.llm.temperature === undefined ? undefined : String(s.llm.temperature)),
+  unsetWhenOff(
+    plain(
+      "API_LLM_TEMPERATURE_OVERRIDE",
+      LLM_COMPONENTS,
+      "llm.temperature (LangChain path only; not the default agent review engine)",
+      (s) => (s.llm.temperature === undefined ? undefined : String(s.llm.temperature)),
+    ),
   ),
-  plain("WORKFLOW_QUEUE_CODE_REVIEW_PREFETCH", ["worker"], "reviews in flight per worker, from llm.maxConcurrentReviews", (s) =>
-    s.llm.codeReviewPrefetch === undefined ? undefined : String(s.llm.codeReviewPrefetch),
+  unsetWhenOff(
+    plain("WORKFLOW_QUEUE_CODE_REVIEW_PREFETCH", ["worker"], "reviews in flight per worker, from llm.maxConcurrentReviews", (s) =>
+      s.llm.codeReviewPrefetch === undefined ? undefined : String(s.llm.codeReviewPrefetch),
+    ),
   ),
 
   // --- Runtime ---
@@ -247,29 +259,41 @@ export const KODUS_ENV: readonly EnvVarSpec[] = [
   // Invitations, password resets and e-mail confirmations always go through Resend; notifications
   // through API_NOTIFICATION_EMAIL_PROVIDER (resend by default, or smtp).
   secret("RESEND_API_KEY", BACKEND, "Resend API key (secret input resend_api_key); empty: Kodus sends no e-mail through Resend", true),
-  plain("API_NOTIFICATION_EMAIL_PROVIDER", BACKEND, "kodus.email.provider", (s) => s.email?.provider),
-  plain("API_SMTP_HOST", BACKEND, "kodus.email.smtp.host", (s) => s.email?.smtp?.host),
-  plain("API_SMTP_PORT", BACKEND, "kodus.email.smtp.port", (s) => (s.email?.smtp ? String(s.email.smtp.port) : undefined)),
-  plain("API_SMTP_SECURE", BACKEND, "kodus.email.smtp.secure (TLS from the first byte, port 465)", (s) =>
-    s.email?.smtp ? String(s.email.smtp.secure) : undefined,
+  unsetWhenOff(plain("API_NOTIFICATION_EMAIL_PROVIDER", BACKEND, "kodus.email.provider", (s) => s.email?.provider)),
+  unsetWhenOff(plain("API_SMTP_HOST", BACKEND, "kodus.email.smtp.host", (s) => s.email?.smtp?.host)),
+  unsetWhenOff(plain("API_SMTP_PORT", BACKEND, "kodus.email.smtp.port", (s) => (s.email?.smtp ? String(s.email.smtp.port) : undefined))),
+  unsetWhenOff(
+    plain("API_SMTP_SECURE", BACKEND, "kodus.email.smtp.secure (TLS from the first byte, port 465)", (s) =>
+      s.email?.smtp ? String(s.email.smtp.secure) : undefined,
+    ),
   ),
-  plain("API_SMTP_USER", BACKEND, "kodus.email.smtp.user", (s) => s.email?.smtp?.user),
-  plain("API_SMTP_FROM", BACKEND, "kodus.email.smtp.from", (s) => s.email?.smtp?.from),
+  unsetWhenOff(plain("API_SMTP_USER", BACKEND, "kodus.email.smtp.user", (s) => s.email?.smtp?.user)),
+  unsetWhenOff(plain("API_SMTP_FROM", BACKEND, "kodus.email.smtp.from", (s) => s.email?.smtp?.from)),
   secret("API_SMTP_PASS", BACKEND, "SMTP password (secret input smtp_password)", true),
 
   // --- MCP (only with the MCP manager on, as the official chart sets them) ---
-  plain("API_MCP_SERVER_ENABLED", ["api"], "true with the MCP manager: the API serves the MCP tools it lists under /mcp", (s) =>
-    s.mcpManagerHost === undefined ? undefined : "true",
+  unsetWhenOff(
+    plain("API_MCP_SERVER_ENABLED", ["api"], "true with the MCP manager: the API serves the MCP tools it lists under /mcp", (s) =>
+      s.mcpManagerHost === undefined ? undefined : "true",
+    ),
   ),
-  plain("API_KODUS_SERVICE_MCP_MANAGER", MCP_CALLERS, "the MCP manager's internal URL", (s) =>
-    s.mcpManagerHost === undefined ? undefined : `http://${s.mcpManagerHost}:${KODUS_PORTS["mcp-manager"]}`,
+  unsetWhenOff(
+    plain("API_KODUS_SERVICE_MCP_MANAGER", MCP_CALLERS, "the MCP manager's internal URL", (s) =>
+      s.mcpManagerHost === undefined ? undefined : `http://${s.mcpManagerHost}:${KODUS_PORTS["mcp-manager"]}`,
+    ),
   ),
-  plain("API_KODUS_MCP_SERVER_URL", [...MCP_CALLERS, "mcp-manager"], "the API's MCP server (internal URL)", (s) =>
-    s.mcpManagerHost === undefined ? undefined : `http://${s.apiHost}:${KODUS_PORTS.api}${MCP_PATHS.server}`,
+  unsetWhenOff(
+    plain("API_KODUS_MCP_SERVER_URL", [...MCP_CALLERS, "mcp-manager"], "the API's MCP server (internal URL)", (s) =>
+      s.mcpManagerHost === undefined ? undefined : `http://${s.apiHost}:${KODUS_PORTS.api}${MCP_PATHS.server}`,
+    ),
   ),
-  plain("WEB_HOSTNAME_MCP_MANAGER", ["web"], "the MCP manager's host (the web proxies to it server-side)", (s) => s.mcpManagerHost),
-  plain("WEB_PORT_MCP_MANAGER", ["web"], "the MCP manager's port", (s) =>
-    s.mcpManagerHost === undefined ? undefined : String(KODUS_PORTS["mcp-manager"]),
+  unsetWhenOff(
+    plain("WEB_HOSTNAME_MCP_MANAGER", ["web"], "the MCP manager's host (the web proxies to it server-side)", (s) => s.mcpManagerHost),
+  ),
+  unsetWhenOff(
+    plain("WEB_PORT_MCP_MANAGER", ["web"], "the MCP manager's port", (s) =>
+      s.mcpManagerHost === undefined ? undefined : String(KODUS_PORTS["mcp-manager"]),
+    ),
   ),
   // The MCP manager's own settings (apps/mcp-manager/src).
   constant("API_MCP_MANAGER_PORT", ["mcp-manager"], String(KODUS_PORTS["mcp-manager"])),

@@ -175,6 +175,8 @@ export function chartContract() {
               // Secret variables a Secret you manage may leave out (secretKeyRef optional).
               optionalSecret: env.filter((v) => v.secret && v.optional).map((v) => v.name),
               plain: env.filter((v) => !v.secret).map((v) => v.name),
+              // Plain variables unset by design when their setting is (a feature off, a setting not given).
+              optionalPlain: env.filter((v) => !v.secret && v.optional).map((v) => v.name),
               // Values that never depend on the settings: the chart takes them from here.
               constants: Object.fromEntries(env.flatMap((v) => (!v.secret && v.constant !== undefined ? [[v.name, v.constant]] : []))),
             },

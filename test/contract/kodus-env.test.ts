@@ -125,3 +125,21 @@ test("every secret variable of the contract has a source, and nothing else does"
   expect(values.API_RABBITMQ_URI).toBe("<rabbitmq_uri> or amqp://kodus:enc(<rabbitmq_password>)@mq:5672/kodus-ai");
   expect(values.NEXTAUTH_SECRET).toBe(values.WEB_NEXTAUTH_SECRET);
 });
+
+test("a plain variable is marked unset-when-off exactly when some settings leave it unset", () => {
+  // Every optional feature on and given, then every one off or not given.
+  const allOn: KodusEnvSettings = {
+    ...settings,
+    llm: { ...settings.llm, temperature: 0.2, codeReviewPrefetch: 3, structuredOutput: true, keepOpenAIClientsOnChutes: true },
+    mcpManagerHost: "mcp",
+    email: { provider: "smtp", smtp: { host: "smtp.example.com", port: 587, secure: false, user: "u", from: "k@example.com" } },
+  };
+  const allOff: KodusEnvSettings = { ...settings, llm: { ...settings.llm, structuredOutput: false, keepOpenAIClientsOnChutes: false } };
+  const plainVars = KODUS_ENV.filter((v) => !v.secret);
+  // With everything on, every plain variable has a value (else nothing could ever set it).
+  expect(plainVars.filter((v) => v.value(allOn) === undefined).map((v) => v.name)).toEqual([]);
+  const unsetSomewhere = plainVars.filter((v) => v.value(allOff) === undefined).map((v) => v.name);
+  const marked = plainVars.filter((v) => v.optional).map((v) => v.name);
+  expect(marked.sort()).toEqual(unsetSomewhere.sort());
+  expect(marked.length).toBeGreaterThan(10);
+});

@@ -237,7 +237,7 @@ port: {{ (index $stores .store).port | int64 }}
 The value of every plain variable the chart computes (contract/kodus-env.ts computes the same
 from the stack's config; constants come from files/contract.json, env.constants), as JSON
 {name: "value"}, whichever component gets it: the contract
-(files/contract.json) decides that. The optional ones (kodus.optionalPlainEnv) are left out
+(files/contract.json) decides that. The optional ones (contract env.optionalPlain) are left out
 when their setting is unset. Arg: root.
 */}}
 {{- define "kodus.plainValues" -}}
@@ -326,30 +326,6 @@ when their setting is unset. Arg: root.
 {{- end -}}
 
 {{/*
-The plain variables that are unset by design when their setting is: API_LLM_TEMPERATURE_OVERRIDE
-(llm.temperature), API_TRUST_JSON_SCHEMA_BASE_URLS (llm.structuredOutput false), OPENAI_BASE_URL
-(llm.keepOpenAIClientsOnChutes false), WORKFLOW_QUEUE_CODE_REVIEW_PREFETCH (llm.maxConcurrentReviews)
-and the MCP ones (kodus.components.mcp-manager.enabled). Output: YAML list.
-*/}}
-{{- define "kodus.optionalPlainEnv" -}}
-- API_LLM_TEMPERATURE_OVERRIDE
-- API_TRUST_JSON_SCHEMA_BASE_URLS
-- OPENAI_BASE_URL
-- WORKFLOW_QUEUE_CODE_REVIEW_PREFETCH
-- API_NOTIFICATION_EMAIL_PROVIDER
-- API_SMTP_HOST
-- API_SMTP_PORT
-- API_SMTP_SECURE
-- API_SMTP_USER
-- API_SMTP_FROM
-- API_MCP_SERVER_ENABLED
-- API_KODUS_SERVICE_MCP_MANAGER
-- API_KODUS_MCP_SERVER_URL
-- WEB_HOSTNAME_MCP_MANAGER
-- WEB_PORT_MCP_MANAGER
-{{- end -}}
-
-{{/*
 Plain environment of one component, as YAML (name: "value"): exactly the plain variables the
 contract (files/contract.json) gives it, valued by kodus.plainValues. A variable the contract
 names and the chart has no value for fails the render. Args: root, component.
@@ -358,13 +334,13 @@ names and the chart has no value for fails the render. Args: root, component.
 {{- $spec := include "kodus.component" . | fromJson -}}
 {{- /* The contract's constants fill in what the chart does not compute (a computed value wins: it may derive from another row, e.g. a port). */ -}}
 {{- $values := merge (include "kodus.plainValues" .root | fromJson) ($spec.env.constants | default dict) -}}
-{{- $optional := include "kodus.optionalPlainEnv" .root | fromYamlArray -}}
+{{- $optional := $spec.env.optionalPlain | default list -}}
 {{- $env := dict -}}
 {{- range $name := $spec.env.plain -}}
 {{- if hasKey $values $name -}}
 {{- $_ := set $env $name (index $values $name) -}}
 {{- else if not (has $name $optional) -}}
-{{- fail (printf "files/contract.json gives %s the plain variable %s, but the chart computes no value for it: add it to kodus.plainValues in templates/_helpers.tpl (or to kodus.optionalPlainEnv if it is unset by design)" $.component $name) -}}
+{{- fail (printf "files/contract.json gives %s the plain variable %s, but the chart computes no value for it: add it to kodus.plainValues in templates/_helpers.tpl (or mark it unsetWhenOff in contract/kodus-env.ts if it is unset by design)" $.component $name) -}}
 {{- end -}}
 {{- end -}}
 {{- toYaml $env -}}
@@ -695,9 +671,9 @@ each place, one line each, the key masked. Arg: root.
 {{- range $spec := (include "kodus.contract" . | fromJson).components -}}
 {{- $named = concat $named $spec.env.plain -}}
 {{- end -}}
-{{- range $name := concat (keys (include "kodus.plainValues" . | fromJson)) (include "kodus.optionalPlainEnv" . | fromYamlArray) | uniq | sortAlpha -}}
+{{- range $name := keys (include "kodus.plainValues" . | fromJson) | sortAlpha -}}
 {{- if not (has $name $named) -}}
-{{- fail (printf "templates/_helpers.tpl computes the plain variable %s, which files/contract.json gives to no component: remove it from kodus.plainValues (and kodus.optionalPlainEnv), or add it to contract/kodus-env.ts and run npm run chart:contract" $name) -}}
+{{- fail (printf "templates/_helpers.tpl computes the plain variable %s, which files/contract.json gives to no component: remove it from kodus.plainValues, or add it to contract/kodus-env.ts and run npm run chart:contract" $name) -}}
 {{- end -}}
 {{- end -}}
 {{- if $v.ingress.enabled -}}

@@ -36,7 +36,7 @@ import { KodusIngress } from "../constructs/kubernetes/kodus-ingress";
 import { KodusMigration, MIGRATE_COMPONENT } from "../constructs/kubernetes/kodus-migration";
 import { KodusWorkload, type IngressPeers, type WorkloadPod } from "../constructs/kubernetes/kodus-workload";
 import { componentLabels, type LabelProps } from "../constructs/kubernetes/labels";
-import { secretEnv, type PodPlacement } from "../constructs/kubernetes/pod";
+import { secretEnv, type PodPlacement, type PodSite } from "../constructs/kubernetes/pod";
 import { imageRef } from "../constructs/kubernetes/images";
 import { proxyEnv } from "../config/proxy";
 import { DefaultDenyNetworkPolicy, KodusEgressNetworkPolicy, httpsPorts } from "../constructs/kubernetes/network-policies";
@@ -68,12 +68,11 @@ export function kubernetesPostgresMaxConnections(config: Pick<Config, "kodus" | 
 interface Cluster {
   readonly config: Config;
   readonly k8s: Config["kubernetes"];
-  /** The namespace's name (a reference when the stack creates it). */
-  readonly namespace: string;
-  readonly serviceAccount: string;
-  readonly labels: LabelProps;
-  /** Every pod of the deployment: Kodus, migrations, checks and bundled stores. */
-  readonly placement: PodPlacement;
+  /**
+   * What every pod of the deployment (Kodus, migrations, checks, bundled stores) shares: the
+   * namespace (a reference when the stack creates it), labels, service account and placement.
+   */
+  readonly site: PodSite;
   readonly components: readonly Component[];
   readonly endpoints: DataStoreEndpoints;
   readonly revision: SecretsRevision;
@@ -98,15 +97,12 @@ export class KubernetesStack extends TerraformStack {
     const env = addEnvConfigMaps(this, cluster);
     const stores = cluster.endpoints.bundled ? addBundledStores(this, cluster, secret).statefulSets : [];
     const migration = new KodusMigration(this, "migrate", {
-      namespace: cluster.namespace,
-      labels: cluster.labels,
+      site: cluster.site,
       image: kodusImage(config, "api"),
       configMap: env.of("api"),
       secretName: secret.name,
       secretEnvNames: secretEnvFor("api"),
       resources: k8s.resources.api,
-      serviceAccountName: cluster.serviceAccount,
-      placement: cluster.placement,
       dependsOn: [...secret.deps, ...stores],
     });
     if (k8s.networkPolicy.defaultDeny) addDefaultDeny(this, cluster);
@@ -148,7 +144,8 @@ function foundation(stack: KubernetesStack, config: Config): Cluster {
   });
   const placement: PodPlacement = { ...k8s.scheduling, imagePullSecrets: k8s.images.pullSecrets, fixedIds: k8s.podSecurity.fixedIds };
   const components = enabledComponents(config.kodus.components);
-  return { config, k8s, namespace, serviceAccount, labels, placement, components, endpoints, revision };
+  const site: PodSite = { namespace, labels, serviceAccountName: serviceAccount, placement };
+  return { config, k8s, site, components, endpoints, revision };
 }
 
 /** A Kodus component's image: kodus.version from the registry (and digest) configured. */
@@ -161,7 +158,8 @@ function kodusImage(config: Config, component: Component): string {
  * terraform mode the preflight reads the key being deployed from a Secret of its own.
  */
 function addHealthChecks(stack: KubernetesStack, cluster: Cluster, values: Record<string, string> | undefined) {
-  const { config, k8s, namespace, labels } = cluster;
+  const { config, k8s, site } = cluster;
+  const { namespace, labels } = site;
   const runPreflight = config.healthcheck.enabled && config.healthcheck.preflight;
   const runPeriodic = config.healthcheck.enabled && config.healthcheck.periodic;
   if (!runPreflight && !runPeriodic) return undefined;
@@ -177,10 +175,8 @@ function addHealthChecks(stack: KubernetesStack, cluster: Cluster, values: Recor
         })
       : undefined;
   const checks = new ChutesHealthChecks(stack, "chutes", {
-    namespace,
-    labels,
+    site,
     image: kodusImage(config, "api"),
-    serviceAccountName: cluster.serviceAccount,
     secretName: k8s.secrets.name,
     preflightSecretName: candidate?.name,
     preflightDependsOn: candidate ? [candidate.secret] : [],
@@ -191,7 +187,6 @@ function addHealthChecks(stack: KubernetesStack, cluster: Cluster, values: Recor
     revision: cluster.revision.ref,
     preflight: runPreflight,
     periodic: runPeriodic,
-    placement: cluster.placement,
   });
   // Optional: needs the Prometheus Operator's CRD (and the cluster) when Terraform plans it.
   if (checks.cronJob && config.healthcheck.prometheusRule.enabled) {
@@ -223,9 +218,9 @@ function addKodusSecret(
 ): KodusSecret {
   if (!values) return { name: cluster.k8s.secrets.name, deps: [] };
   const secret = new WriteOnlySecret(stack, "secret", {
-    namespace: cluster.namespace,
+    namespace: cluster.site.namespace,
     name: cluster.k8s.secrets.name,
-    labels: cluster.labels,
+    labels: cluster.site.labels,
     component: "secrets",
     data: values,
     revision: cluster.revision.value,
@@ -241,8 +236,8 @@ function addEnvConfigMaps(stack: KubernetesStack, cluster: Cluster): KodusEnvCon
   const { config, k8s, endpoints } = cluster;
   const stores = k8s.dataStores;
   return new KodusEnvConfigMaps(stack, "env", {
-    namespace: cluster.namespace,
-    labels: cluster.labels,
+    namespace: cluster.site.namespace,
+    labels: cluster.site.labels,
     components: cluster.components,
     settings: kodusEnvSettings(config, {
       target: "kubernetes",
@@ -267,9 +262,7 @@ function addBundledStores(stack: KubernetesStack, cluster: Cluster, secret: Kodu
   // Per store: the enabled components that use it (contract dataStores), and the migration Job.
   const clientsOf = (store: DataStore) => [...storeClients(components, store), MIGRATE_COMPONENT];
   return new BundledDataStores(stack, "bundled-data-stores", {
-    namespace: cluster.namespace,
-    labels: cluster.labels,
-    serviceAccountName: cluster.serviceAccount,
+    site: cluster.site,
     secretName: secret.name,
     postgres: { username: stores.postgres.username, database: stores.postgres.database },
     mongodb: { username: stores.mongodb.username },
@@ -280,7 +273,6 @@ function addBundledStores(stack: KubernetesStack, cluster: Cluster, secret: Kodu
     postgresMaxConnections: kubernetesPostgresMaxConnections(config),
     clients: { postgres: clientsOf("postgres"), mongodb: clientsOf("mongodb"), rabbitmq: clientsOf("rabbitmq") },
     dependsOn: secret.deps,
-    placement: cluster.placement,
     registry: k8s.images.registry,
     digests: { postgres: k8s.images.digests.postgres, mongodb: k8s.images.digests.mongodb, rabbitmq: k8s.images.digests.rabbitmq },
   });
@@ -288,7 +280,8 @@ function addBundledStores(stack: KubernetesStack, cluster: Cluster, secret: Kodu
 
 /** networkPolicy.defaultDeny: nothing in or out of the namespace but what each policy allows. */
 function addDefaultDeny(stack: KubernetesStack, cluster: Cluster): void {
-  const { config, k8s, namespace, labels, endpoints } = cluster;
+  const { config, k8s, endpoints } = cluster;
+  const { namespace, labels } = cluster.site;
   const egress = k8s.networkPolicy.egress;
   const stores = k8s.dataStores;
   new DefaultDenyNetworkPolicy(stack, "default-deny", { namespace, labels });
@@ -341,8 +334,7 @@ function kodusPod(cluster: Cluster, component: Component, inputs: ComponentInput
   // kodus.proxy: HTTP(S)_PROXY and NO_PROXY (with the hosts Kodus calls inside the cluster) on every Kodus container.
   const proxy = proxyEnv(config.kodus.proxy, [".svc", ".cluster.local", "kodus-api", "kodus-mcp-manager"]);
   return {
-    namespace: cluster.namespace,
-    labels: cluster.labels,
+    ...cluster.site,
     image: kodusImage(config, component),
     resources: k8s.resources[component],
     configMapName: inputs.env.of(component).name,
@@ -353,7 +345,6 @@ function kodusPod(cluster: Cluster, component: Component, inputs: ComponentInput
       ...(k8s.caBundle ? [{ name: "NODE_EXTRA_CA_CERTS", value: CA_BUNDLE_PATH }] : []),
       ...pod.env.map((e) => structuredClone(e)),
     ],
-    serviceAccountName: cluster.serviceAccount,
     annotations: {
       ...pod.annotations,
       [SECRETS_REVISION_ANNOTATION]: cluster.revision.ref,
@@ -361,7 +352,10 @@ function kodusPod(cluster: Cluster, component: Component, inputs: ComponentInput
     },
     extraLabels: { ...pod.labels },
     // pods.<component>.scheduling: each field set replaces the global one (as the chart's kodus.podPlacement).
-    placement: { ...cluster.placement, ...Object.fromEntries(Object.entries(pod.scheduling ?? {}).filter(([, v]) => v !== undefined)) },
+    placement: {
+      ...cluster.site.placement,
+      ...Object.fromEntries(Object.entries(pod.scheduling ?? {}).filter(([, v]) => v !== undefined)),
+    },
     spread: k8s.scheduling.topologySpreadConstraints,
     terminationGracePeriodSeconds: stopSeconds(component, config.kodus.workerDrainTimeoutMs),
     caBundle: k8s.caBundle ? { ...k8s.caBundle, path: CA_BUNDLE_PATH } : undefined,
@@ -379,8 +373,8 @@ function ingressPeers(k8s: Config["kubernetes"], peers: ComponentPeers): Ingress
 function addIngress(stack: KubernetesStack, cluster: Cluster, workloads: Record<Component, KodusWorkload>): void {
   const ing = cluster.k8s.ingress;
   new KodusIngress(stack, "ingress", {
-    namespace: cluster.namespace,
-    labels: cluster.labels,
+    namespace: cluster.site.namespace,
+    labels: cluster.site.labels,
     className: ing.className,
     annotations: ing.annotations,
     tlsSecretName: ing.tlsSecretName,
@@ -396,7 +390,7 @@ function addOutputs(stack: KubernetesStack, cluster: Cluster, checks: ChutesHeal
     value: cluster.revision.value,
     description: "Secrets revision deployed (npm run secrets -- rotate NAME bumps it)",
   }).overrideLogicalId(SECRETS_REVISION_VARIABLE);
-  new TerraformOutput(stack, "namespace_name", { value: cluster.namespace, description: "Namespace Kodus runs in" });
+  new TerraformOutput(stack, "namespace_name", { value: cluster.site.namespace, description: "Namespace Kodus runs in" });
   const urls = kodusUrls(config, "kubernetes");
   new TerraformOutput(stack, "web_url", { value: urls.publicUrl, description: "Kodus web UI" });
   new TerraformOutput(stack, "webhooks_url", { value: urls.webhooksUrl, description: "Base URL git providers call" });

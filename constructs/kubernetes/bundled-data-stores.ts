@@ -26,7 +26,7 @@ import {
 } from "../../contract/data-stores";
 import { STORE_PASSWORD_KEYS } from "../../contract/secrets";
 import { componentLabels, selectorLabels, type LabelProps } from "./labels";
-import { hardenedPodSpec, literalEnv, type ContainerSpec, type EnvEntry, type PodPlacement, type WritablePath } from "./pod";
+import { hardenedPodSpec, literalEnv, type ContainerSpec, type EnvEntry, type PodSite, type WritablePath } from "./pod";
 import { mirrored, pinned } from "./images";
 import type { DataStore } from "../../contract/components";
 import type { ComputeResources } from "./kodus-workload";
@@ -40,9 +40,8 @@ const STORE_UID = 999;
 type StoreKey = DataStore;
 
 export interface BundledDataStoresProps {
-  readonly namespace: string;
-  readonly labels: LabelProps;
-  readonly serviceAccountName: string;
+  /** Namespace, labels, service account and placement of the stores' pods. */
+  readonly site: PodSite;
   readonly secretName: string;
   readonly postgres: { readonly username: string; readonly database: string };
   readonly mongodb: { readonly username: string };
@@ -58,8 +57,6 @@ export interface BundledDataStoresProps {
   readonly clients: Readonly<Record<StoreKey, readonly string[]>>;
   /** What must be in place first (the Secret holding the passwords). @default [] */
   readonly dependsOn?: ITerraformDependable[];
-  /** Where the stores' pods may run and how they pull images. @default undefined */
-  readonly placement?: PodPlacement;
   /** Mirror registry for the store images. @default undefined (their own registries) */
   readonly registry?: string;
   /** Digests pinning the store images, by store. @default {} (tags only) */
@@ -106,8 +103,12 @@ export class BundledDataStores extends Construct {
     const volumes = this.configMaps(props);
     for (const store of storeSpecs(props)) {
       const port = DATA_STORE_PORTS[store.key];
-      const selector = selectorLabels(props.labels.instance, store.key);
-      const metadata = { name: BUNDLED_HOSTS[store.key], namespace: props.namespace, labels: storeLabels(props.labels, store.key) };
+      const selector = selectorLabels(props.site.labels.instance, store.key);
+      const metadata = {
+        name: BUNDLED_HOSTS[store.key],
+        namespace: props.site.namespace,
+        labels: storeLabels(props.site.labels, store.key),
+      };
       setAddress(
         new ServiceV1(this, `${store.key}-service`, {
           metadata,
@@ -148,12 +149,12 @@ export class BundledDataStores extends Construct {
   /** PostgreSQL's init SQL and RabbitMQ's conf.d file, as the volumes each store mounts. */
   private configMaps(props: BundledDataStoresProps): Record<StoreKey, PodVolumes> {
     const initSql = new ConfigMapV1(this, "postgres-init", {
-      metadata: { name: "kodus-postgres-init", namespace: props.namespace, labels: storeLabels(props.labels, "postgres") },
+      metadata: { name: "kodus-postgres-init", namespace: props.site.namespace, labels: storeLabels(props.site.labels, "postgres") },
       data: { [BUNDLED_STORES.postgres.initFile]: POSTGRES_INIT_SQL },
     });
     setAddress(initSql, "postgres-init");
     const rabbitmqConf = new ConfigMapV1(this, "rabbitmq-conf", {
-      metadata: { name: "kodus-rabbitmq-conf", namespace: props.namespace, labels: storeLabels(props.labels, "rabbitmq") },
+      metadata: { name: "kodus-rabbitmq-conf", namespace: props.site.namespace, labels: storeLabels(props.site.labels, "rabbitmq") },
       data: { [basename(RABBITMQ_CONF_PATH)]: rabbitmqMemoryConf(quantityBytes(props.resources.rabbitmq.limits.memory)) },
     });
     setAddress(rabbitmqConf, "rabbitmq-conf");
@@ -227,8 +228,8 @@ function storePodSpec(store: StoreSpec, props: BundledDataStoresProps, volumes: 
   const port = DATA_STORE_PORTS[store.key];
   const image = pinned(mirrored(DATA_STORE_IMAGES[store.key], props.registry), props.digests?.[store.key]);
   return hardenedPodSpec({
-    serviceAccountName: props.serviceAccountName,
-    placement: props.placement,
+    serviceAccountName: props.site.serviceAccountName,
+    placement: props.site.placement,
     runAsUser: STORE_UID,
     readOnlyRootFilesystem: store.readOnlyRootFilesystem,
     writablePaths: store.writablePaths,
@@ -271,7 +272,7 @@ function storeIngress(key: StoreKey, selector: Record<string, string>, props: Bu
     ingress: [
       {
         ports: [{ port: String(DATA_STORE_PORTS[key]), protocol: "TCP" }],
-        from: props.clients[key].map((c) => ({ podSelector: { matchLabels: selectorLabels(props.labels.instance, c) } })),
+        from: props.clients[key].map((c) => ({ podSelector: { matchLabels: selectorLabels(props.site.labels.instance, c) } })),
       },
     ],
   };

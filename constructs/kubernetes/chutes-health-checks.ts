@@ -37,21 +37,20 @@ import {
   withBudgetMode,
   type ProbeSettings,
 } from "../../probe/probe-program";
-import { APP_NAME, componentLabels, type LabelProps } from "./labels";
+import { APP_NAME, componentLabels } from "./labels";
 import { urlPort } from "./network-policies";
-import { hardenedPodSpec, literalEnv, type PodPlacement, type PodSpec } from "./pod";
+import { hardenedPodSpec, literalEnv, type PodSite, type PodSpec } from "./pod";
 
 export interface ChutesHealthChecksProps {
-  readonly namespace: string;
+  /** Namespace, labels, service account and placement of the check pods. */
+  readonly site: PodSite;
   /** Requests and limits of each check container (healthcheck.resources). */
   readonly resources: {
     readonly requests: { readonly cpu: string; readonly memory: string };
     readonly limits: { readonly cpu: string; readonly memory: string };
   };
-  readonly labels: LabelProps;
   /** An image with Node 20+ (the Kodus API image: nothing extra to pull). */
   readonly image: string;
-  readonly serviceAccountName: string;
   /** Secret and key that hold the Chutes key the periodic check uses (the Kodus Secret). */
   readonly secretName: string;
   /**
@@ -71,8 +70,6 @@ export interface ChutesHealthChecksProps {
   readonly preflight?: boolean;
   /** Deploy the periodic CronJob. @default true */
   readonly periodic?: boolean;
-  /** Where the probe pods may run and how they pull images. @default undefined */
-  readonly placement?: PodPlacement;
 }
 
 export const PREFLIGHT_COMPONENT = "chutes-preflight";
@@ -94,7 +91,7 @@ export class ChutesHealthChecks extends Construct {
     // The probe's JavaScript has `${...}` template literals: escaped for Terraform's templates.
     const source = probeSource();
     const code = new ConfigMapV1(this, "code", {
-      metadata: { name: `kodus-chutes-probe`, namespace: props.namespace, labels: componentLabels(props.labels, "chutes-probe") },
+      metadata: { name: `kodus-chutes-probe`, namespace: props.site.namespace, labels: componentLabels(props.site.labels, "chutes-probe") },
       data: { [PROBE_FILE]: terraformLiteral(source) },
     });
     setAddress(code, address("probe"));
@@ -117,8 +114,8 @@ export class ChutesHealthChecks extends Construct {
     /** With `budgetContainer`, a second container reads only the budget (exit 3 on a critical cap). */
     const podSpec = (settings: ProbeSettings, secretName: string, budgetContainer = false): PodSpec =>
       hardenedPodSpec({
-        serviceAccountName: props.serviceAccountName,
-        placement: props.placement,
+        serviceAccountName: props.site.serviceAccountName,
+        placement: props.site.placement,
         restartPolicy: "Never",
         volumes: [{ name: "probe", configMap: { name: code.metadata.name, defaultMode: "0444" } }],
         containers: [
@@ -135,7 +132,7 @@ export class ChutesHealthChecks extends Construct {
     if (props.preflight ?? true) {
       const preflightName = `kodus-chutes-preflight-${shortHash({ probe: preflight, source, image: props.image })}-r${props.revision}`;
       this.preflight = new JobV1(this, "preflight", {
-        metadata: { name: preflightName, namespace: props.namespace, labels: componentLabels(props.labels, PREFLIGHT_COMPONENT) },
+        metadata: { name: preflightName, namespace: props.site.namespace, labels: componentLabels(props.site.labels, PREFLIGHT_COMPONENT) },
         waitForCompletion: true,
         // The deadline leaves room for pulling the API image on a cold node before the probe runs.
         timeouts: { create: `${timeoutSeconds + 660}s`, update: `${timeoutSeconds + 660}s` },
@@ -144,7 +141,7 @@ export class ChutesHealthChecks extends Construct {
           backoffLimit: 0, // no retries: a retry would hide the failure and spend quota
           activeDeadlineSeconds: timeoutSeconds + 600,
           template: {
-            metadata: { labels: componentLabels(props.labels, PREFLIGHT_COMPONENT) },
+            metadata: { labels: componentLabels(props.site.labels, PREFLIGHT_COMPONENT) },
             spec: podSpec(preflight, props.preflightSecretName ?? props.secretName),
           },
         },
@@ -158,8 +155,8 @@ export class ChutesHealthChecks extends Construct {
       this.cronJob = new CronJobV1(this, "periodic", {
         metadata: {
           name: this.cronJobName,
-          namespace: props.namespace,
-          labels: componentLabels(props.labels, HEALTHCHECK_COMPONENT),
+          namespace: props.site.namespace,
+          labels: componentLabels(props.site.labels, HEALTHCHECK_COMPONENT),
         },
         spec: {
           schedule: props.schedule,
@@ -169,13 +166,13 @@ export class ChutesHealthChecks extends Construct {
           successfulJobsHistoryLimit: 3,
           failedJobsHistoryLimit: 5,
           jobTemplate: {
-            metadata: { labels: componentLabels(props.labels, HEALTHCHECK_COMPONENT) },
+            metadata: { labels: componentLabels(props.site.labels, HEALTHCHECK_COMPONENT) },
             spec: {
               backoffLimit: 0,
               activeDeadlineSeconds: timeoutSeconds + 120,
               ttlSecondsAfterFinished: "86400",
               template: {
-                metadata: { labels: componentLabels(props.labels, HEALTHCHECK_COMPONENT) },
+                metadata: { labels: componentLabels(props.site.labels, HEALTHCHECK_COMPONENT) },
                 // The schedule goes to the probe too: it spends a completion only as often as 1 % of the daily quota allows.
                 spec: podSpec({ ...props.probe, schedule: props.schedule }, props.secretName, true),
               },
@@ -204,12 +201,12 @@ export class ChutesHealthChecks extends Construct {
     return new NetworkPolicyV1(this, "egress", {
       metadata: {
         name: `kodus-chutes-probe-egress`,
-        namespace: props.namespace,
-        labels: componentLabels(props.labels, "chutes-probe"),
+        namespace: props.site.namespace,
+        labels: componentLabels(props.site.labels, "chutes-probe"),
       },
       spec: {
         podSelector: {
-          matchLabels: { "app.kubernetes.io/name": APP_NAME, "app.kubernetes.io/instance": props.labels.instance },
+          matchLabels: { "app.kubernetes.io/name": APP_NAME, "app.kubernetes.io/instance": props.site.labels.instance },
           matchExpressions: [{ key: "app.kubernetes.io/component", operator: "In", values: [PREFLIGHT_COMPONENT, HEALTHCHECK_COMPONENT] }],
         },
         policyTypes: ["Egress"],

@@ -12,13 +12,13 @@ import { MIGRATOR_ENV, OPTIONAL_SECRET_ENV_NAMES } from "../../contract/kodus-en
 import { POSTGRES_CHECK_SCRIPT } from "../../contract/postgres-check";
 import { addressOf, setAddress } from "../addresses";
 import type { ComputeResources } from "./kodus-workload";
-import { componentLabels, type LabelProps } from "./labels";
-import { hardenedPodSpec, literalEnv, secretEnv, type PodPlacement } from "./pod";
+import { componentLabels } from "./labels";
+import { hardenedPodSpec, literalEnv, secretEnv, type PodSite } from "./pod";
 import type { EnvConfigMap } from "./kodus-env-config-maps";
 
 export interface KodusMigrationProps {
-  readonly namespace: string;
-  readonly labels: LabelProps;
+  /** Namespace, labels, service account and placement of its pod. */
+  readonly site: PodSite;
   /** The API image. */
   readonly image: string;
   /** The API's plain settings. */
@@ -27,9 +27,6 @@ export interface KodusMigrationProps {
   readonly secretName: string;
   readonly secretEnvNames: readonly string[];
   readonly resources: ComputeResources;
-  readonly serviceAccountName: string;
-  /** @default undefined */
-  readonly placement?: PodPlacement;
   /** The Secret and data stores it needs. @default [] */
   readonly dependsOn?: ITerraformDependable[];
 }
@@ -44,10 +41,10 @@ export class KodusMigration extends Construct {
 
   constructor(scope: Construct, id: string, props: KodusMigrationProps) {
     super(scope, id);
-    const labels = componentLabels(props.labels, MIGRATE_COMPONENT);
+    const labels = componentLabels(props.site.labels, MIGRATE_COMPONENT);
     const hash = Fn.substr(Fn.sha256(Fn.join(" ", [props.image, props.configMap.hash])), 0, 10);
     this.job = new JobV1(this, "job", {
-      metadata: { name: `kodus-migrate-${hash}`, namespace: props.namespace, labels },
+      metadata: { name: `kodus-migrate-${hash}`, namespace: props.site.namespace, labels },
       waitForCompletion: true,
       timeouts: { create: "15m", update: "15m" },
       dependsOn: props.dependsOn,
@@ -59,8 +56,8 @@ export class KodusMigration extends Construct {
         template: {
           metadata: { labels },
           spec: hardenedPodSpec({
-            serviceAccountName: props.serviceAccountName,
-            placement: props.placement,
+            serviceAccountName: props.site.serviceAccountName,
+            placement: props.site.placement,
             restartPolicy: "Never",
             // First: PostgreSQL has the extensions Kodus' schema needs, or the Job fails saying
             // what an administrator must run (contract/postgres-check.ts).

@@ -11,9 +11,9 @@ import { ServiceV1 } from "@cdktf/provider-kubernetes/lib/service-v1";
 import type { ITerraformDependable } from "cdktf";
 import { Construct } from "constructs";
 import { addressOf, setAddress } from "../addresses";
-import { componentLabels, selectorLabels, type LabelProps } from "./labels";
+import { componentLabels, selectorLabels } from "./labels";
 import type { KodusComponentSpec } from "../../contract/components";
-import { hardenedPodSpec, type ContainerSpec, type EnvEntry, type PodPlacement, type TopologySpread } from "./pod";
+import { hardenedPodSpec, type ContainerSpec, type EnvEntry, type PodSite, type TopologySpread } from "./pod";
 
 export interface ComputeResources {
   readonly requests: { readonly cpu: string; readonly memory: string };
@@ -40,22 +40,17 @@ export type IngressPeers =
   | { readonly kind: "namespace"; readonly namespace: string; readonly podLabels?: Readonly<Record<string, string>> };
 
 /** The component's pods: what runs, with which settings, where. */
-export interface WorkloadPod {
-  readonly namespace: string;
-  readonly labels: LabelProps;
+export interface WorkloadPod extends PodSite {
   readonly image: string;
   readonly resources: ComputeResources;
   /** ConfigMap whose keys become the plain environment. */
   readonly configMapName: string;
   /** Secret env entries (secretKeyRef) and any extra literal env. */
   readonly env: EnvEntry[];
-  readonly serviceAccountName: string;
   /** Annotations on the pod template; a change rolls every pod. @default {} */
   readonly annotations?: Record<string, string>;
   /** Extra pod labels (the component's own labels win). @default {} */
   readonly extraLabels?: Record<string, string>;
-  /** Where the pods may run and how they pull images. @default undefined */
-  readonly placement?: PodPlacement;
   /** Replaces the default spread over nodes (the component's selector is filled in). @default undefined */
   readonly spread?: readonly TopologySpread[];
   /** @default 30 */

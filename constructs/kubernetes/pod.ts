@@ -3,6 +3,7 @@
  * CronJobs): non-root, read-only root filesystem with a writable /tmp, no privilege
  * escalation, every capability dropped, seccomp RuntimeDefault, no service-account token.
  */
+import type { LabelProps } from "./labels";
 import type {
   DeploymentV1SpecTemplateSpec,
   DeploymentV1SpecTemplateSpecContainer,
@@ -44,6 +45,15 @@ export interface WritablePath {
 
 /** /tmp is writable in every Kodus container. */
 export const TMP: WritablePath = { name: "tmp", mountPath: "/tmp" };
+
+/** What every pod of the deployment shares: its namespace, the release's labels, its service account, where it may run. */
+export interface PodSite {
+  readonly namespace: string;
+  readonly labels: LabelProps;
+  readonly serviceAccountName: string;
+  /** Where the pods may run and how they pull images. @default undefined (anywhere, no pull secrets) */
+  readonly placement?: PodPlacement;
+}
 
 export interface HardenedPodProps {
   readonly serviceAccountName: string;

@@ -18,16 +18,15 @@ set -euo pipefail
 K8S_VERSION="${K8S_VERSION:-1.35.4}"      # k8s.io/kubernetes v1.35.4, staging modules v0.35.4
 ETCD_VERSION="${ETCD_VERSION:-3.6.5}"     # the etcd that k8s.io/kubernetes v1.35.4 requires
 KWOK_VERSION="${KWOK_VERSION:-0.7.0}"
-# hashicorp/kubernetes 2.38.0 (what @cdktf/provider-kubernetes 12.1.1 wraps). Its go.mod says
-# `module github.com/hashicorp/terraform-provider-kubernetes` (no /v2), so the tag cannot be
-# required by name: this is the commit the tag v2.38.0 points to.
-TFK8S_VERSION="2.38.0"
+# The cache, the providers' versions and their places in the mirror.
+# shellcheck source=scripts/cluster-cache.sh
+source "$(dirname "$0")/cluster-cache.sh"
+# hashicorp/kubernetes' go.mod says `module github.com/hashicorp/terraform-provider-kubernetes` (no
+# /v2), so a tag cannot be required by name: this is the commit the tag v2.38.0 points to.
 TFK8S_COMMIT="be88f44271050f69d52f410bca388834afedfe71"
-# kreuzwerker/docker 3.6.2 (what @cdktf/provider-docker 12.0.3 wraps), same story.
-TFDOCKER_VERSION="3.6.2"
+# kreuzwerker/docker, same story.
 TFDOCKER_COMMIT="${TFDOCKER_COMMIT:-}"
 
-CACHE="${KODUS_CLUSTER_CACHE:-$HOME/.cache/kodus-cluster}"
 RUN_DIR="${KODUS_CLUSTER_RUN:-${TMPDIR:-/tmp}/kodus-cluster-run}"
 HOST=127.0.0.1
 ETCD_PORT="${KODUS_ETCD_PORT:-23790}"
@@ -45,10 +44,6 @@ PV_COUNT="${KODUS_TEST_PVS:-24}"
 K8S_DIR="$CACHE/kubernetes-v$K8S_VERSION"
 ETCD_DIR="$CACHE/etcd-v$ETCD_VERSION"
 KWOK_DIR="$CACHE/kwok-v$KWOK_VERSION"
-MIRROR_DIR="$CACHE/terraform-providers"
-TFK8S_DIR="$MIRROR_DIR/registry.terraform.io/hashicorp/kubernetes/$TFK8S_VERSION/linux_amd64"
-TFDOCKER_DIR="$MIRROR_DIR/registry.terraform.io/kreuzwerker/docker/$TFDOCKER_VERSION/linux_amd64"
-TF_CLI_CONFIG="$CACHE/terraformrc"
 
 GO="${GO:-$(command -v go || echo /usr/local/go/bin/go)}"
 
@@ -450,7 +445,7 @@ cmd_env() {
 cmd_check() {
   local b missing=()
   for b in "$ETCD_DIR/etcd" "$KWOK_DIR/kwok" "$K8S_DIR/kube-apiserver" "$K8S_DIR/kube-controller-manager" \
-    "$K8S_DIR/kube-scheduler" "$TFK8S_DIR/terraform-provider-kubernetes_v$TFK8S_VERSION"; do
+    "$K8S_DIR/kube-scheduler" "$TFK8S_BIN"; do
     [[ -x "$b" ]] || missing+=("$b")
   done
   if ((${#missing[@]})); then

@@ -24,9 +24,9 @@ set -euo pipefail
 ROOT="$(cd "$(dirname "$0")/.." && pwd)"
 RUN_DIR="${KODUS_DOCKER_RUN:-${TMPDIR:-/tmp}/kodus-docker-run}"
 SOCK="$RUN_DIR/docker.sock"
-CACHE="${KODUS_CLUSTER_CACHE:-$HOME/.cache/kodus-cluster}"
-TF_CLI_CONFIG="$CACHE/terraformrc"
-TFDOCKER_BIN="$CACHE/terraform-providers/registry.terraform.io/kreuzwerker/docker/3.6.2/linux_amd64/terraform-provider-docker_v3.6.2"
+# The cache, the docker provider's version and its place in the mirror.
+# shellcheck source=scripts/cluster-cache.sh
+source "$ROOT/scripts/cluster-cache.sh"
 # The test CA the stand-in node images trust (NODE_EXTRA_CA_CERTS), for a TLS Chutes stand-in.
 CA_DIR="$CACHE/docker-standins"
 
@@ -81,7 +81,7 @@ env_() {
 
 status() {
   if running; then echo "dockerd: running (pid $(cat "$RUN_DIR/dockerd.pid"), unix://$SOCK)"; else echo "dockerd: stopped"; fi
-  [[ -x "$TFDOCKER_BIN" ]] && echo "kreuzwerker/docker 3.6.2: $TFDOCKER_BIN" || echo "kreuzwerker/docker 3.6.2: missing"
+  [[ -x "$TFDOCKER_BIN" ]] && echo "kreuzwerker/docker $TFDOCKER_VERSION: $TFDOCKER_BIN" || echo "kreuzwerker/docker $TFDOCKER_VERSION: missing"
 }
 
 # exit 0 when dockerd can be started and the provider is in the mirror.
@@ -89,7 +89,7 @@ check() {
   local missing=()
   command -v dockerd >/dev/null || missing+=("dockerd (apt-get install -y docker.io)")
   [[ $(id -u) == 0 ]] || missing+=("root (dockerd)")
-  [[ -x "$TFDOCKER_BIN" ]] || missing+=("kreuzwerker/docker 3.6.2 provider at $TFDOCKER_BIN (docs/cluster-tests.md)")
+  [[ -x "$TFDOCKER_BIN" ]] || missing+=("kreuzwerker/docker $TFDOCKER_VERSION provider at $TFDOCKER_BIN (docs/cluster-tests.md)")
   [[ -f "$TF_CLI_CONFIG" ]] || missing+=("$TF_CLI_CONFIG (bash scripts/control-plane.sh writes it)")
   if ((${#missing[@]})); then printf 'missing: %s\n' "${missing[@]}"; return 1; fi
 }

@@ -43,11 +43,13 @@ export interface DockerDataStoresProps {
   readonly rabbitmqMemoryBytes: number;
 }
 
-/** What differs between the stores; the rest (network, volume, logs, healthcheck cadence) is shared. */
+/**
+ * What differs between the stores; the rest (data path and readiness command from BUNDLED_STORES,
+ * network, volume, logs, healthcheck cadence) is shared.
+ */
 interface StoreSpec {
-  readonly dataPath: string;
-  /** Healthcheck command. */
-  readonly test: string[];
+  /** Arguments after the readiness command (PostgreSQL's user and database). @default [] */
+  readonly readinessArgs?: string[];
   readonly timeoutSeconds: number;
   /** Seconds `cdktf deploy` waits for the store to turn healthy. */
   readonly waitTimeoutSeconds: number;
@@ -69,15 +71,16 @@ export class DockerDataStores extends Construct {
   private store(props: DockerDataStoresProps, key: DataStore, spec: StoreSpec): void {
     const image = props.images.pull(key, DATA_STORE_IMAGES[key]);
     const volume = setAddress(new Volume(this, `${key}-volume`, { name: `kodus-${key}-data` }), `volume-${key}`);
+    const { dataPath, readiness } = BUNDLED_STORES[key];
     const container = new Container(this, key, {
       name: props.names[key],
       image,
       restart: RESTART_UNLESS_STOPPED,
       ...BOUNDED_LOGS,
       networksAdvanced: [{ name: props.networkName }],
-      volumes: [{ volumeName: volume.name, containerPath: spec.dataPath }],
+      volumes: [{ volumeName: volume.name, containerPath: dataPath }],
       healthcheck: {
-        test: spec.test,
+        test: ["CMD", ...readiness, ...(spec.readinessArgs ?? [])],
         interval: goDuration(10),
         timeout: goDuration(spec.timeoutSeconds),
         retries: 6,
@@ -92,10 +95,9 @@ export class DockerDataStores extends Construct {
 }
 
 function postgres(props: DockerDataStoresProps): StoreSpec {
-  const { dataPath, readiness, credentialsEnv: env, initDir, initFile } = BUNDLED_STORES.postgres;
+  const { credentialsEnv: env, initDir, initFile } = BUNDLED_STORES.postgres;
   return {
-    dataPath,
-    test: ["CMD", ...readiness, "-U", props.user, "-d", props.database],
+    readinessArgs: ["-U", props.user, "-d", props.database],
     timeoutSeconds: 5,
     waitTimeoutSeconds: 120,
     container: {
@@ -108,10 +110,8 @@ function postgres(props: DockerDataStoresProps): StoreSpec {
 }
 
 function mongodb(props: DockerDataStoresProps): StoreSpec {
-  const { dataPath, readiness, credentialsEnv: env } = BUNDLED_STORES.mongodb;
+  const env = BUNDLED_STORES.mongodb.credentialsEnv;
   return {
-    dataPath,
-    test: ["CMD", ...readiness],
     timeoutSeconds: 5,
     waitTimeoutSeconds: 120,
     container: {
@@ -121,10 +121,8 @@ function mongodb(props: DockerDataStoresProps): StoreSpec {
 }
 
 function rabbitmq(props: DockerDataStoresProps): StoreSpec {
-  const { dataPath, readiness, credentialsEnv: env } = BUNDLED_STORES.rabbitmq;
+  const env = BUNDLED_STORES.rabbitmq.credentialsEnv;
   return {
-    dataPath,
-    test: ["CMD", ...readiness],
     timeoutSeconds: 10,
     waitTimeoutSeconds: 180,
     container: {

@@ -4,7 +4,7 @@
  * business (its `description`). Each stack also shows it as its `secrets_revision` output; the
  * output stays a direct child of the stack, so `cdktf deploy --outputs-file` keeps its flat key.
  */
-import { TerraformVariable } from "cdktf";
+import { TerraformOutput, TerraformVariable, type TerraformStack } from "cdktf";
 import { Construct } from "constructs";
 import { setAddress } from "./addresses";
 import { SECRETS_REVISION_VARIABLE } from "../contract/secrets";
@@ -37,5 +37,13 @@ export class SecretsRevision extends Construct {
     setAddress(variable, SECRETS_REVISION_VARIABLE);
     this.value = variable.numberValue;
     this.ref = `\${var.${SECRETS_REVISION_VARIABLE}}`;
+  }
+
+  /** The stack's `secrets_revision` output (which rotation is deployed), created in the stack itself. */
+  addOutput(stack: TerraformStack): void {
+    new TerraformOutput(stack, "secrets-revision-output", {
+      value: this.value,
+      description: "Secrets revision deployed (npm run secrets -- rotate NAME bumps it)",
+    }).overrideLogicalId(SECRETS_REVISION_VARIABLE);
   }
 }

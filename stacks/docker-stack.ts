@@ -13,7 +13,7 @@ import { addStateBackend } from "./state-backend";
 import { CA_BUNDLE_PATH, type Config } from "../config/schema";
 import { KODUS_COMPONENTS, enabledComponents, imageOwner, stopSeconds, type Component } from "../contract/components";
 import { MIGRATOR_ENV, kodusEnvSettings, kodusUrls, plainEnvFor, secretEnvFor } from "../contract/kodus-env";
-import { SECRETS_REVISION_VARIABLE, secretEnvValues, secretInputsFor } from "../contract/secrets";
+import { secretEnvValues, secretInputsFor } from "../contract/secrets";
 import { proxyEnv } from "../config/proxy";
 import { SecretVariables } from "../constructs/secret-variables";
 import { SecretsRevision } from "../constructs/secrets-revision";
@@ -177,10 +177,7 @@ export class DockerStack extends TerraformStack {
     const revision = new SecretsRevision(this, "secrets-revision", {
       description: "Rotation counter bumped by `npm run secrets -- rotate NAME`; shown as the secrets_revision output.",
     });
-    new TerraformOutput(this, "secrets-revision-output", {
-      value: revision.value,
-      description: "Secrets revision deployed (npm run secrets -- rotate NAME bumps it)",
-    }).overrideLogicalId(SECRETS_REVISION_VARIABLE);
+    revision.addOutput(this);
   }
 
   /** Where to reach Kodus, and the PostgreSQL connection limit the stack sized. */

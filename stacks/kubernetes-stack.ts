@@ -24,7 +24,7 @@ import {
 } from "../contract/components";
 import { OPTIONAL_SECRET_ENV_NAMES, kodusEnvSettings, kodusUrls, secretEnvFor } from "../contract/kodus-env";
 import { pgClientPods, pgPoolsSummary, postgresMaxConnections } from "../contract/data-stores";
-import { CHUTES_KEY_ENV, SECRETS_REVISION_VARIABLE, STORE_PASSWORD_KEYS, secretEnvValues, secretInputsFor } from "../contract/secrets";
+import { CHUTES_KEY_ENV, STORE_PASSWORD_KEYS, secretEnvValues, secretInputsFor } from "../contract/secrets";
 import { SecretVariables } from "../constructs/secret-variables";
 import { SecretsRevision } from "../constructs/secrets-revision";
 import { BundledDataStores } from "../constructs/kubernetes/bundled-data-stores";
@@ -386,10 +386,7 @@ function addIngress(stack: KubernetesStack, cluster: Cluster, workloads: Record<
 /** Outputs an operator reads after a deploy: revision, URLs, PostgreSQL sizing, where the preflight logs are. */
 function addOutputs(stack: KubernetesStack, cluster: Cluster, checks: ChutesHealthChecks | undefined): void {
   const { config, k8s } = cluster;
-  new TerraformOutput(stack, "secrets-revision-output", {
-    value: cluster.revision.value,
-    description: "Secrets revision deployed (npm run secrets -- rotate NAME bumps it)",
-  }).overrideLogicalId(SECRETS_REVISION_VARIABLE);
+  cluster.revision.addOutput(stack);
   new TerraformOutput(stack, "namespace_name", { value: cluster.site.namespace, description: "Namespace Kodus runs in" });
   const urls = kodusUrls(config, "kubernetes");
   new TerraformOutput(stack, "web_url", { value: urls.publicUrl, description: "Kodus web UI" });

@@ -128,9 +128,15 @@ export function rotateSecret(
   } else {
     throw new SecretsError(`rotate ${name}: you give this value yourself: change it in the var file, then run: npm run secrets -- bump`, 2);
   }
-  const previousRevision = typeof existing[SECRETS_REVISION_VARIABLE] === "number" ? (existing[SECRETS_REVISION_VARIABLE] as number) : 1;
+  const previousRevision = revisionIn(existing);
   values[SECRETS_REVISION_VARIABLE] = previousRevision + 1;
   return { values, revision: previousRevision + 1, previousRevision };
+}
+
+/** The secrets revision a var file holds (the variable's default, 1, when it holds none). */
+function revisionIn(file: SecretsFile): number {
+  const revision = file[SECRETS_REVISION_VARIABLE];
+  return typeof revision === "number" ? revision : 1;
 }
 
 /** The Chutes key as given, trimmed and checked against the shape Chutes issues (cpk_ + three dot-separated parts). */
@@ -304,7 +310,7 @@ async function main(argv: readonly string[], context: ProbeCliContext): Promise<
     // Secrets added to a file that was already deployed (an upgrade brought a new secret input):
     // the Kubernetes stack rewrites its write-only Secret only when the revision changes.
     const deployedBefore = Object.keys(existing).some((k) => k !== SECRETS_REVISION_VARIABLE);
-    const previousRevision = typeof existing[SECRETS_REVISION_VARIABLE] === "number" ? (existing[SECRETS_REVISION_VARIABLE] as number) : 1;
+    const previousRevision = revisionIn(existing);
     if (added.length > 0 && deployedBefore) values[SECRETS_REVISION_VARIABLE] = previousRevision + 1;
     if (added.length > 0) writeSecretsFile(file, values);
     else if (existsSync(file) && (statSync(file).mode & 0o777) !== 0o600) chmodSync(file, 0o600);
@@ -328,7 +334,7 @@ async function main(argv: readonly string[], context: ProbeCliContext): Promise<
   if (command === "bump") {
     if (!existsSync(file))
       throw new SecretsError(`${file}: does not exist; run the first set-up first: CHUTES_API_KEY=... npm run secrets`);
-    const previous = typeof existing[SECRETS_REVISION_VARIABLE] === "number" ? (existing[SECRETS_REVISION_VARIABLE] as number) : 1;
+    const previous = revisionIn(existing);
     writeSecretsFile(file, { ...existing, [SECRETS_REVISION_VARIABLE]: previous + 1 });
     return [`${file}: ${SECRETS_REVISION_VARIABLE} ${previous} -> ${previous + 1}`, nextDeployCommand(config, file, ["kubernetes"])];
   }

@@ -91,7 +91,7 @@ export class ChutesHealthChecks extends Construct {
     // The probe's JavaScript has `${...}` template literals: escaped for Terraform's templates.
     const source = probeSource();
     const code = new ConfigMapV1(this, "code", {
-      metadata: { name: `kodus-chutes-probe`, namespace: props.site.namespace, labels: componentLabels(props.site.labels, "chutes-probe") },
+      metadata: { name: "kodus-chutes-probe", namespace: props.site.namespace, labels: componentLabels(props.site.labels, "chutes-probe") },
       data: { [PROBE_FILE]: terraformLiteral(source) },
     });
     setAddress(code, address("probe"));
@@ -200,7 +200,7 @@ export class ChutesHealthChecks extends Construct {
     ];
     return new NetworkPolicyV1(this, "egress", {
       metadata: {
-        name: `kodus-chutes-probe-egress`,
+        name: "kodus-chutes-probe-egress",
         namespace: props.site.namespace,
         labels: componentLabels(props.site.labels, "chutes-probe"),
       },
